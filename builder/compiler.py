@@ -1,0 +1,477 @@
+"""Compiling a valid definition into the submission schema and the page/field plan.
+
+The compiled submission schema is plain JSON Schema 2020-12 plus three custom parts that
+need "today" at validation time or Indonesian rules: `x-loket-date-{gt,gte,lt,lte}` keywords
+and the formats `loket-date`, `loket-email`, `loket-phone`, `loket-nik`. Answers are first
+pruned (hidden or empty answers dropped), then validated; the schema's if/then/else encodes
+the same visibility so that a submission from the API is held to the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError
+
+from builder import conditions, values
+from builder.answers import AnswerError, make_error
+from builder.canonical import digest
+from builder.fields import REGISTRY, FieldType
+from builder.pointers import from_parts, join
+from builder.texts import localise
+
+SUBMISSION_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """A field as the runtime renders and validates it."""
+
+    key: str
+    type: str
+    spec: Mapping[str, Any]
+    page_id: str
+    pointer: str
+    condition: Mapping[str, Any] | None
+    children: tuple[FieldPlan, ...] = ()
+
+    @property
+    def kind(self) -> FieldType:
+        """The field's registered type."""
+        return REGISTRY[self.type]
+
+    @property
+    def has_value(self) -> bool:
+        """Whether the field holds an answer."""
+        return self.kind.has_value
+
+    @property
+    def required(self) -> bool:
+        """Whether a visible field must be answered."""
+        return self.kind.is_required(self.spec)
+
+    def label(self, lang: str = "id") -> str:
+        """The field's label in `lang`."""
+        return localise(self.spec.get("label"), lang)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """One page of the form."""
+
+    id: str
+    index: int
+    spec: Mapping[str, Any]
+    condition: Mapping[str, Any] | None
+    fields: tuple[FieldPlan, ...]
+
+    def title(self, lang: str = "id") -> str:
+        """The page title in `lang`."""
+        return localise(self.spec.get("title"), lang)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Keys of the page's answer fields."""
+        return frozenset(f.key for f in self.fields if f.has_value)
+
+
+def _date_keyword(op: str) -> Any:
+    def check(
+        validator: Any, bound: str, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not isinstance(instance, str):
+            return
+        day = values.parse_iso_date(instance)
+        limit = values.resolve_date_bound(bound)
+        if day is None or limit is None:
+            return
+        ok = {"gt": day > limit, "gte": day >= limit, "lt": day < limit, "lte": day <= limit}[op]
+        if not ok:
+            yield ValidationError(f"{instance} is not {op} {limit.isoformat()}")
+
+    return check
+
+
+@cache
+def _validator_class() -> Any:
+    keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
+    return validators.extend(Draft202012Validator, keywords)
+
+
+@cache
+def format_checker() -> FormatChecker:
+    """The formats of submission schemas."""
+    checker = FormatChecker(formats=())
+    checker.checks("loket-date")(
+        lambda v: not isinstance(v, str) or values.parse_iso_date(v) is not None
+    )
+    checker.checks("loket-email")(lambda v: not isinstance(v, str) or values.is_email(v))
+    checker.checks("loket-phone")(lambda v: not isinstance(v, str) or values.is_phone(v))
+    checker.checks("loket-nik")(lambda v: not isinstance(v, str) or values.check_nik(v) is None)
+    return checker
+
+
+def _visibility_rules(
+    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = []
+    for plan in plans:
+        if not plan.has_value:
+            continue
+        effective = conditions.conjunction(page_conditions.get(plan.page_id), plan.condition)
+        if effective is None:
+            continue
+        shown = conditions.to_schema(effective)
+        absent = {"not": {"required": [plan.key]}}
+        if plan.required:
+            rules.append({"if": shown, "then": {"required": [plan.key]}, "else": absent})
+        else:
+            rules.append({"if": shown, "else": absent})
+    return rules
+
+
+def _object_schema(
+    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for plan in plans:
+        if not plan.has_value:
+            continue
+        schema = plan.kind.value_schema(plan.spec)
+        if plan.type == "group":
+            schema["items"] = _object_schema(plan.children, {})
+        properties[plan.key] = schema
+        unconditional = plan.condition is None and page_conditions.get(plan.page_id) is None
+        if plan.required and unconditional:
+            required.append(plan.key)
+    result: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if required:
+        result["required"] = required
+    rules = _visibility_rules(plans, page_conditions)
+    if rules:
+        result["allOf"] = rules
+    return result
+
+
+def _plan_fields(
+    specs: list[Mapping[str, Any]], page_id: str, pointer: str
+) -> tuple[FieldPlan, ...]:
+    plans = []
+    for index, spec in enumerate(specs):
+        here = join(pointer, index)
+        children = (
+            _plan_fields(spec.get("fields", []), page_id, join(here, "fields"))
+            if spec.get("type") == "group"
+            else ()
+        )
+        plans.append(
+            FieldPlan(
+                str(spec["key"]),
+                str(spec["type"]),
+                spec,
+                page_id,
+                here,
+                spec.get("visible_if"),
+                children,
+            )
+        )
+    return tuple(plans)
+
+
+@dataclass
+class CompiledService:
+    """A compiled definition: submission schema, plan, and a cached validator."""
+
+    definition: Mapping[str, Any]
+    digest: str
+    pages: tuple[PagePlan, ...]
+    schema: dict[str, Any]
+    fields: dict[str, FieldPlan] = field(default_factory=dict)
+    _validator: Any = None
+
+    @property
+    def validator(self) -> Any:
+        """The compiled validator, built once."""
+        if self._validator is None:
+            self._validator = _validator_class()(self.schema, format_checker=format_checker())
+        return self._validator
+
+    def page(self, page_id: str) -> PagePlan | None:
+        """The page with id `page_id`."""
+        return next((p for p in self.pages if p.id == page_id), None)
+
+    # -- visibility -------------------------------------------------------------------------
+
+    def _prune_once(
+        self, answers: Mapping[str, Any], basis: Mapping[str, Any], today: dt.date | None
+    ) -> dict[str, Any]:
+        kept: dict[str, Any] = {}
+        for page in self.pages:
+            if not conditions.evaluate(page.condition, basis, today):
+                continue
+            for plan in page.fields:
+                if not plan.has_value or not conditions.evaluate(plan.condition, basis, today):
+                    continue
+                value = answers.get(plan.key)
+                if plan.type == "group":
+                    value = self._prune_items(plan, value, today)
+                if not conditions.is_empty(value):
+                    kept[plan.key] = value
+        return kept
+
+    def _prune_items(
+        self, plan: FieldPlan, items: Any, today: dt.date | None
+    ) -> list[dict[str, Any]]:
+        if not isinstance(items, list):
+            return []
+        result = []
+        for item in items:
+            if not isinstance(item, Mapping):
+                continue
+            kept: dict[str, Any] = {}
+            for child in plan.children:
+                if child.has_value and conditions.evaluate(child.condition, item, today):
+                    value = item.get(child.key)
+                    if not conditions.is_empty(value):
+                        kept[child.key] = value
+            if kept:
+                result.append(kept)
+        return result
+
+    def prune(self, answers: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+        """Only the answers of visible fields, in form order; empty answers dropped."""
+        basis: Mapping[str, Any] = answers
+        for _ in range(len(self.fields) + 2):
+            kept = self._prune_once(answers, basis, today)
+            if kept == basis:
+                return kept
+            basis = kept
+        return dict(basis)
+
+    def visible_pages(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> list[PagePlan]:
+        """The pages shown for these answers."""
+        kept = self.prune(answers, today)
+        return [p for p in self.pages if conditions.evaluate(p.condition, kept, today)]
+
+    def is_visible(
+        self, plan: FieldPlan, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> bool:
+        """Whether a top-level field is shown for these answers."""
+        kept = self.prune(answers, today)
+        page = self.page(plan.page_id)
+        return bool(
+            page
+            and conditions.evaluate(page.condition, kept, today)
+            and conditions.evaluate(plan.condition, kept, today)
+        )
+
+    # -- validation -------------------------------------------------------------------------
+
+    def unknown_keys(self, answers: Mapping[str, Any]) -> list[str]:
+        """Answer keys that are not fields of this service."""
+        return [k for k in answers if k not in self.fields or not self.fields[k].has_value]
+
+    def validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
+        """Errors of already pruned answers, one per place, in form order."""
+        errors: dict[tuple[str, str], AnswerError] = {}
+        for error in self.validator.iter_errors(answers):
+            for item in self._translate(error, answers):
+                errors.setdefault((item.pointer, item.key), item)
+        order = {key: index for index, key in enumerate(self.fields)}
+        return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
+
+    def check(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[AnswerError]]:
+        """Prune then validate: the answers that would be stored and their errors."""
+        pruned = self.prune(answers)
+        return pruned, self.validate(pruned)
+
+    def page_errors(self, page_id: str, answers: Mapping[str, Any]) -> list[AnswerError]:
+        """Errors that concern the fields of one page."""
+        page = self.page(page_id)
+        if page is None:
+            return []
+        return [e for e in self.validate(self.prune(answers)) if e.key in page.keys]
+
+    def _spec_at(self, path: list[Any]) -> tuple[str, Mapping[str, Any]] | None:
+        if not path:
+            return None
+        top = self.fields.get(str(path[0]))
+        if top is None:
+            return None
+        if len(path) >= 3 and top.type == "group":
+            child = next((c for c in top.children if c.key == path[2]), None)
+            if child is not None:
+                return child.type, child.spec
+        return top.type, top.spec
+
+    def _translate(self, error: ValidationError, answers: Mapping[str, Any]) -> list[AnswerError]:
+        path = list(error.absolute_path)
+        keyword = str(error.validator)
+        if keyword == "required":
+            missing = [
+                k
+                for k in error.validator_value
+                if isinstance(error.instance, Mapping) and k not in error.instance
+            ]
+            return [self._error([*path, k], "required") for k in missing]
+        if keyword == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = (
+                set(error.schema.get("properties", {}))
+                if isinstance(error.schema, Mapping)
+                else set()
+            )
+            return [
+                AnswerError(
+                    from_parts([*path, k]),
+                    str(path[0]) if path else k,
+                    "unknown",
+                    make_error(pointer="", key=k, rule="unknown", spec={"label": k}).message,
+                )
+                for k in error.instance
+                if k not in known
+            ]
+        if (
+            keyword == "not"
+            and isinstance(error.validator_value, Mapping)
+            and "required" in error.validator_value
+        ):
+            hidden = error.validator_value["required"]
+            return [self._error([*path, k], "unknown") for k in hidden]
+        if not path:
+            return []
+        rule, limit = _RULES.get(keyword, ("invalid", None)), None
+        if keyword in _LIMITED:
+            limit = error.validator_value
+        name = rule[0] if isinstance(rule, tuple) else rule
+        if keyword.startswith("x-loket-date-"):
+            name = "min" if keyword.endswith(("gt", "gte")) else "max"
+        return [self._error(path, name, limit=limit, value=error.instance, keyword=keyword)]
+
+    def _error(
+        self, path: list[Any], rule: str, *, limit: Any = None, value: Any = None, keyword: str = ""
+    ) -> AnswerError:
+        found = self._spec_at(path)
+        top = str(path[0]) if path else ""
+        pointer = from_parts(path)
+        if found is None:
+            return make_error(pointer=pointer, key=top, rule="unknown", spec={"label": top})
+        kind, spec = found
+        variant = _variant(kind, rule, spec, value, keyword)
+        if rule in {"min", "max"} and kind == "date":
+            limit = spec.get(rule)
+        if kind == "group" and rule in {"min_items", "max_items"}:
+            limit = spec.get(rule, limit)
+        return make_error(
+            pointer=pointer, key=top, rule=rule, spec=spec, variant=variant, limit=limit
+        )
+
+
+_RULES: dict[str, tuple[str, None]] = {
+    "minLength": ("min_length", None),
+    "maxLength": ("max_length", None),
+    "pattern": ("pattern", None),
+    "minimum": ("min", None),
+    "exclusiveMinimum": ("min", None),
+    "maximum": ("max", None),
+    "exclusiveMaximum": ("max", None),
+    "minItems": ("min_items", None),
+    "maxItems": ("max_items", None),
+    "const": ("required", None),
+}
+_LIMITED = {
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+}
+
+
+def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword: str) -> str | None:
+    if rule == "required":
+        if kind in {"choice", "multichoice", "yesno"}:
+            return "required_choice"
+        if kind == "file":
+            return "required_file"
+        if kind == "declaration":
+            return "required_declaration"
+        return None
+    if rule in {"min", "max"} and kind == "date":
+        return f"{rule}_date"
+    if rule == "min_items" and kind == "multichoice" and not spec.get("min_items"):
+        return "required_choice"
+    if rule != "invalid":
+        return None
+    if kind == "nik" and isinstance(value, str):
+        reason = values.check_nik(value)
+        return f"nik_{reason}" if reason else None
+    if kind == "number":
+        return "invalid_integer" if spec.get("integer") else "invalid_number"
+    return {
+        "date": "invalid_date",
+        "email": "invalid_email",
+        "phone": "invalid_phone",
+        "choice": "invalid_choice",
+        "multichoice": "invalid_choice",
+        "yesno": "invalid_yesno",
+        "file": "invalid_file",
+    }.get(kind)
+
+
+def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
+    """Compile a valid definition (call `validate` first; invalid input may raise)."""
+    page_plans = []
+    for index, page in enumerate(definition["form"]["pages"]):
+        plans = _plan_fields(page["fields"], str(page["id"]), join("/form/pages", index, "fields"))
+        page_plans.append(PagePlan(str(page["id"]), index, page, page.get("visible_if"), plans))
+    page_conditions = {p.id: p.condition for p in page_plans if p.condition}
+    all_fields = tuple(plan for page in page_plans for plan in page.fields)
+    body = _object_schema(all_fields, page_conditions)
+    key = digest(definition)
+    schema = {
+        "$schema": SUBMISSION_DIALECT,
+        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}",
+        "title": localise(definition.get("title"), "id"),
+        **body,
+    }
+    return CompiledService(
+        definition, key, tuple(page_plans), schema, {plan.key: plan for plan in all_fields}
+    )
+
+
+_CACHE: OrderedDict[str, CompiledService] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 256
+
+
+def compiled(definition: Mapping[str, Any], *, key: str | None = None) -> CompiledService:
+    """A cached compilation, keyed by the definition's content hash."""
+    key = key or digest(definition)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    result = compile_definition(definition)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result

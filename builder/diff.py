@@ -1,0 +1,512 @@
+"""Differences between two versions of a definition, written for a reviewer to read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
+from builder.texts import Message, localise, msg
+
+# Field properties a reviewer cares about, with how to name them.
+_FIELD_PROPS: dict[str, tuple[str, str]] = {
+    "label": ("label", "label"),
+    "help": ("petunjuk", "help"),
+    "min_length": ("panjang minimal", "minimum length"),
+    "max_length": ("panjang maksimal", "maximum length"),
+    "min": ("batas bawah", "minimum"),
+    "max": ("batas atas", "maximum"),
+    "pattern": ("pola", "pattern"),
+    "accept": ("jenis berkas", "file types"),
+    "max_mb": ("ukuran berkas maksimal (MB)", "maximum file size (MB)"),
+    "min_items": ("jumlah minimal", "minimum count"),
+    "max_items": ("jumlah maksimal", "maximum count"),
+    "integer": ("bilangan bulat", "whole numbers only"),
+    "display": ("tampilan", "display"),
+    "messages": ("pesan kesalahan", "error messages"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change between two versions."""
+
+    kind: str  # added | removed | changed
+    area: str  # service | standard | privacy | page | field | role | state | transition
+    pointer: str  # where in the new version (or the old one, for removals)
+    message: Message
+    breaking: bool = False
+
+    def text(self, lang: str = "id") -> str:
+        """The change in `lang`."""
+        return self.message.get(lang) or self.message["id"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "kind": self.kind,
+            "area": self.area,
+            "pointer": self.pointer,
+            "message": dict(self.message),
+            "breaking": self.breaking,
+        }
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Mapping) and set(value) <= {"id", "en"}:
+        return f"“{localise(value, 'id')}”"
+    if isinstance(value, str):
+        return f"“{value}”"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _name(ref: FieldRef) -> tuple[str, str]:
+    return localise(ref.spec.get("label"), "id") or ref.key, localise(
+        ref.spec.get("label"), "en"
+    ) or ref.key
+
+
+def _diff_simple(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    area: str,
+    base: str,
+    names: Mapping[str, tuple[str, str]],
+) -> list[Change]:
+    changes = []
+    for key, (name_id, name_en) in names.items():
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes.append(
+                Change(
+                    "changed",
+                    area,
+                    f"{base}/{key}",
+                    msg(
+                        f"{name_id}: {_show(before) if before is not None else '(kosong)'} → "
+                        f"{_show(after) if after is not None else '(kosong)'}",
+                        f"{name_en}: {_show(before) if before is not None else '(empty)'} → "
+                        f"{_show(after) if after is not None else '(empty)'}",
+                    ),
+                )
+            )
+    return changes
+
+
+def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
+    changes: list[Change] = []
+    name_id, name_en = _name(new)
+    where = new.pointer
+    if old.type != new.type:
+        changes.append(
+            Change(
+                "changed",
+                "field",
+                where,
+                msg(
+                    f"Field '{name_id}' berganti jenis dari {old.type} menjadi {new.type}.",
+                    f"Field '{name_en}' changed type from {old.type} to {new.type}.",
+                ),
+                breaking=True,
+            )
+        )
+    was, now = bool(old.spec.get("required")), bool(new.spec.get("required"))
+    if not was and now:
+        changes.append(
+            Change(
+                "changed",
+                "field",
+                where,
+                msg(
+                    f"Field '{name_id}' sekarang wajib diisi.",
+                    f"Field '{name_en}' is now required.",
+                ),
+            )
+        )
+    elif was and not now:
+        changes.append(
+            Change(
+                "changed",
+                "field",
+                where,
+                msg(
+                    f"Field '{name_id}' sekarang tidak wajib.",
+                    f"Field '{name_en}' is no longer required.",
+                ),
+            )
+        )
+    if old.page_id != new.page_id:
+        changes.append(
+            Change(
+                "changed",
+                "field",
+                where,
+                msg(
+                    f"Field '{name_id}' pindah dari halaman '{old.page_id}' ke '{new.page_id}'.",
+                    f"Field '{name_en}' moved from page '{old.page_id}' to '{new.page_id}'.",
+                ),
+            )
+        )
+    if old.spec.get("visible_if") != new.spec.get("visible_if"):
+        changes.append(
+            Change(
+                "changed",
+                "field",
+                where,
+                msg(
+                    f"Syarat tampil field '{name_id}' berubah: {_show(old.spec.get('visible_if'))} → "
+                    f"{_show(new.spec.get('visible_if'))}.",
+                    f"The visibility condition of field '{name_en}' changed: {_show(old.spec.get('visible_if'))}"
+                    f" → {_show(new.spec.get('visible_if'))}.",
+                ),
+            )
+        )
+    old_options = {o.get("value"): o for o in old.spec.get("options", [])}
+    new_options = {o.get("value"): o for o in new.spec.get("options", [])}
+    for value in new_options.keys() - old_options.keys():
+        label = localise(new_options[value].get("label"), "id")
+        changes.append(
+            Change(
+                "added",
+                "field",
+                where,
+                msg(
+                    f"Pilihan '{label}' ({value}) ditambahkan pada field '{name_id}'.",
+                    f"Option '{label}' ({value}) added to field '{name_en}'.",
+                ),
+            )
+        )
+    for value in old_options.keys() - new_options.keys():
+        label = localise(old_options[value].get("label"), "id")
+        changes.append(
+            Change(
+                "removed",
+                "field",
+                where,
+                msg(
+                    f"Pilihan '{label}' ({value}) dihapus dari field '{name_id}'.",
+                    f"Option '{label}' ({value}) removed from field '{name_en}'.",
+                ),
+                breaking=True,
+            )
+        )
+    for value in old_options.keys() & new_options.keys():
+        if old_options[value].get("label") != new_options[value].get("label"):
+            changes.append(
+                Change(
+                    "changed",
+                    "field",
+                    where,
+                    msg(
+                        f"Label pilihan '{value}' pada field '{name_id}': {_show(old_options[value].get('label'))} → "
+                        f"{_show(new_options[value].get('label'))}.",
+                        f"Label of option '{value}' of field '{name_en}': {_show(old_options[value].get('label'))}"
+                        f" → {_show(new_options[value].get('label'))}.",
+                    ),
+                )
+            )
+    for prop, (prop_id, prop_en) in _FIELD_PROPS.items():
+        before, after = old.spec.get(prop), new.spec.get(prop)
+        if before != after:
+            changes.append(
+                Change(
+                    "changed",
+                    "field",
+                    f"{where}/{prop}",
+                    msg(
+                        f"Field '{name_id}': {prop_id} {_show(before) if before is not None else '(kosong)'} → "
+                        f"{_show(after) if after is not None else '(kosong)'}.",
+                        f"Field '{name_en}': {prop_en} {_show(before) if before is not None else '(empty)'} → "
+                        f"{_show(after) if after is not None else '(empty)'}.",
+                    ),
+                )
+            )
+    return changes
+
+
+def _diff_form(old: Definition, new: Definition) -> list[Change]:
+    changes: list[Change] = []
+    old_pages = {str(p.get("id")): (i, p) for i, p in enumerate(pages(old))}
+    new_pages = {str(p.get("id")): (i, p) for i, p in enumerate(pages(new))}
+    for page_id, (index, page) in new_pages.items():
+        title = localise(page.get("title"), "id")
+        if page_id not in old_pages:
+            changes.append(
+                Change(
+                    "added",
+                    "page",
+                    f"/form/pages/{index}",
+                    msg(
+                        f"Halaman '{title}' ditambahkan.",
+                        f"Page '{localise(page.get('title'), 'en')}' added.",
+                    ),
+                )
+            )
+            continue
+        old_index, old_page = old_pages[page_id]
+        if old_page.get("title") != page.get("title"):
+            changes.append(
+                Change(
+                    "changed",
+                    "page",
+                    f"/form/pages/{index}/title",
+                    msg(
+                        f"Judul halaman '{page_id}': {_show(old_page.get('title'))} → {_show(page.get('title'))}.",
+                        f"Title of page '{page_id}': {_show(old_page.get('title'))} → {_show(page.get('title'))}.",
+                    ),
+                )
+            )
+        if old_page.get("visible_if") != page.get("visible_if"):
+            changes.append(
+                Change(
+                    "changed",
+                    "page",
+                    f"/form/pages/{index}/visible_if",
+                    msg(
+                        f"Syarat tampil halaman '{title}' berubah.",
+                        f"The condition of page '{title}' changed.",
+                    ),
+                )
+            )
+        if old_index != index:
+            changes.append(
+                Change(
+                    "changed",
+                    "page",
+                    f"/form/pages/{index}",
+                    msg(
+                        f"Halaman '{title}' pindah dari urutan {old_index + 1} ke {index + 1}.",
+                        f"Page '{title}' moved from position {old_index + 1} to {index + 1}.",
+                    ),
+                )
+            )
+    for page_id, (index, page) in old_pages.items():
+        if page_id not in new_pages:
+            changes.append(
+                Change(
+                    "removed",
+                    "page",
+                    f"/form/pages/{index}",
+                    msg(
+                        f"Halaman '{localise(page.get('title'), 'id')}' dihapus.",
+                        f"Page '{localise(page.get('title'), 'en')}' removed.",
+                    ),
+                )
+            )
+    old_fields = {ref.key: ref for ref in iter_fields(old)}
+    new_fields = {ref.key: ref for ref in iter_fields(new)}
+    for key, ref in new_fields.items():
+        name_id, name_en = _name(ref)
+        if key not in old_fields:
+            extra_id = " (wajib)" if ref.spec.get("required") else ""
+            extra_en = " (required)" if ref.spec.get("required") else ""
+            changes.append(
+                Change(
+                    "added",
+                    "field",
+                    ref.pointer,
+                    msg(
+                        f"Field '{name_id}' ({ref.type}) ditambahkan di halaman '{ref.page_id}'{extra_id}.",
+                        f"Field '{name_en}' ({ref.type}) added on page '{ref.page_id}'{extra_en}.",
+                    ),
+                )
+            )
+        else:
+            changes.extend(_diff_field(old_fields[key], ref))
+    for key, ref in old_fields.items():
+        if key not in new_fields:
+            name_id, name_en = _name(ref)
+            changes.append(
+                Change(
+                    "removed",
+                    "field",
+                    ref.pointer,
+                    msg(
+                        f"Field '{name_id}' ({ref.type}) dihapus.",
+                        f"Field '{name_en}' ({ref.type}) removed.",
+                    ),
+                )
+            )
+    return changes
+
+
+def _transition_key(transition: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    return str(transition.get("action")), tuple(sorted(sources(transition)))
+
+
+def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
+    changes: list[Change] = []
+    old_roles, new_roles = old.get("roles", {}), new.get("roles", {})
+    for role in new_roles.keys() - old_roles.keys():
+        changes.append(
+            Change(
+                "added",
+                "role",
+                f"/roles/{role}",
+                msg(f"Peran '{role}' ditambahkan.", f"Role '{role}' added."),
+            )
+        )
+    for role in old_roles.keys() - new_roles.keys():
+        changes.append(
+            Change(
+                "removed",
+                "role",
+                f"/roles/{role}",
+                msg(f"Peran '{role}' dihapus.", f"Role '{role}' removed."),
+                breaking=True,
+            )
+        )
+    old_states, new_states = states(old), states(new)
+    for name, state in new_states.items():
+        label = localise(state.get("label"), "id")
+        if name not in old_states:
+            changes.append(
+                Change(
+                    "added",
+                    "state",
+                    f"/workflow/states/{name}",
+                    msg(
+                        f"Status '{label}' ditambahkan.",
+                        f"State '{localise(state.get('label'), 'en')}' added.",
+                    ),
+                )
+            )
+            continue
+        changes.extend(
+            _diff_simple(
+                old_states[name],
+                state,
+                "state",
+                f"/workflow/states/{name}",
+                {
+                    "label": (f"Status '{name}': label", f"State '{name}': label"),
+                    "public_label": (
+                        f"Status '{name}': label untuk warga",
+                        f"State '{name}': public label",
+                    ),
+                    "sla_days": (
+                        f"Status '{name}': SLA (hari kerja)",
+                        f"State '{name}': SLA (working days)",
+                    ),
+                    "final": (f"Status '{name}': hasil akhir", f"State '{name}': final outcome"),
+                    "applicant_edits": (
+                        f"Status '{name}': pemohon boleh memperbaiki",
+                        f"State '{name}': applicant may edit",
+                    ),
+                },
+            )
+        )
+    for name, state in old_states.items():
+        if name not in new_states:
+            changes.append(
+                Change(
+                    "removed",
+                    "state",
+                    f"/workflow/states/{name}",
+                    msg(
+                        f"Status '{localise(state.get('label'), 'id')}' dihapus.",
+                        f"State '{localise(state.get('label'), 'en')}' removed.",
+                    ),
+                    breaking=True,
+                )
+            )
+    if old.get("workflow", {}).get("initial") != new.get("workflow", {}).get("initial"):
+        changes.append(
+            Change(
+                "changed",
+                "state",
+                "/workflow/initial",
+                msg(
+                    f"Status awal berubah menjadi '{new.get('workflow', {}).get('initial')}'.",
+                    f"The initial state is now '{new.get('workflow', {}).get('initial')}'.",
+                ),
+            )
+        )
+    old_t = {_transition_key(t): t for t in transitions(old)}
+    new_t = {_transition_key(t): (i, t) for i, t in enumerate(transitions(new))}
+    for key, (index, transition) in new_t.items():
+        action, origin = key
+        describe = f"{action}: {', '.join(origin)} → {transition.get('to')}"
+        if key not in old_t:
+            changes.append(
+                Change(
+                    "added",
+                    "transition",
+                    f"/workflow/transitions/{index}",
+                    msg(f"Transisi '{describe}' ditambahkan.", f"Transition '{describe}' added."),
+                )
+            )
+            continue
+        before = old_t[key]
+        for prop, (name_id, name_en) in {
+            "to": ("tujuan", "target"),
+            "roles": ("peran", "roles"),
+            "comment": ("komentar", "comment"),
+            "guard": ("syarat", "guard"),
+            "distinct_actor": ("pemisahan tugas", "separation of duties"),
+        }.items():
+            if before.get(prop) != transition.get(prop):
+                changes.append(
+                    Change(
+                        "changed",
+                        "transition",
+                        f"/workflow/transitions/{index}/{prop}",
+                        msg(
+                            f"Transisi '{action}': {name_id} {_show(before.get(prop))} → {_show(transition.get(prop))}.",
+                            f"Transition '{action}': {name_en} {_show(before.get(prop))} → {_show(transition.get(prop))}.",
+                        ),
+                    )
+                )
+    for key, transition in old_t.items():
+        if key not in new_t:
+            action, origin = key
+            describe = f"{action}: {', '.join(origin)} → {transition.get('to')}"
+            changes.append(
+                Change(
+                    "removed",
+                    "transition",
+                    "/workflow/transitions",
+                    msg(f"Transisi '{describe}' dihapus.", f"Transition '{describe}' removed."),
+                )
+            )
+    return changes
+
+
+_SERVICE_PROPS = {"title": ("Judul layanan", "Service title"), "summary": ("Ringkasan", "Summary")}
+_STANDARD_PROPS = {
+    "requirements": ("Persyaratan", "Requirements"),
+    "procedure": ("Prosedur", "Procedure"),
+    "duration_days": ("Jangka waktu (hari kerja)", "Duration (working days)"),
+    "cost": ("Biaya", "Cost"),
+    "output": ("Produk layanan", "Output"),
+    "legal_basis": ("Dasar hukum", "Legal basis"),
+    "contact": ("Kontak", "Contact"),
+    "complaints": ("Pengaduan", "Complaints"),
+}
+_PRIVACY_PROPS = {
+    "purpose": ("Tujuan pemrosesan data", "Purpose of processing"),
+    "legal_basis": ("Dasar pemrosesan data", "Lawful basis"),
+    "retention_days": ("Masa simpan (hari)", "Retention (days)"),
+    "recipients": ("Penerima data", "Recipients"),
+}
+
+
+def diff(old: Definition, new: Definition) -> list[Change]:
+    """Every change from `old` to `new`: service texts, standard, privacy, form and workflow."""
+    changes = _diff_simple(old, new, "service", "", _SERVICE_PROPS)
+    changes += _diff_simple(
+        old.get("standard", {}), new.get("standard", {}), "standard", "/standard", _STANDARD_PROPS
+    )
+    changes += _diff_simple(
+        old.get("privacy", {}), new.get("privacy", {}), "privacy", "/privacy", _PRIVACY_PROPS
+    )
+    changes += _diff_form(old, new)
+    changes += _diff_workflow(old, new)
+    return changes
+
+
+def removed_states(old: Definition, new: Definition) -> list[str]:
+    """States of `old` that `new` no longer has (cases sitting there need a mapping)."""
+    return [name for name in states(old) if name not in states(new)]

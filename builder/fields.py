@@ -1,0 +1,540 @@
+"""The field type registry: one class per answer type owns its schema, parsing and checks.
+
+The runtime renders a field with the template named after its type; the studio offers the
+types listed here. Extensions register new types through `register` like the core ones do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from builder import values
+from builder.pointers import join
+from builder.problems import Problem, problem
+from builder.texts import Message, localise, msg
+
+Spec = Mapping[str, Any]
+
+# Uploads a citizen may send: common document and photo formats only.
+ALLOWED_FILE_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+)
+MAX_FILE_MB = 20
+
+_COMPARE = frozenset({"gt", "gte", "lt", "lte"})
+
+
+class FieldType:
+    """Base class of an answer type."""
+
+    name: ClassVar[str]
+    title: ClassVar[Message]
+    has_value: ClassVar[bool] = True
+    allowed_in_group: ClassVar[bool] = True
+    operators: ClassVar[frozenset[str]] = frozenset({"filled"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        """JSON Schema of one answer of this type."""
+        return {"type": "string"}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        """Turn raw form strings into a value; return (value, error rule) with None meaning empty."""
+        text = raw[0].strip() if raw else ""
+        return (text or None), None
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        """Semantic checks on the field's definition."""
+        return []
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        """None when `value` fits a condition `op` on this field, else what is expected."""
+        return None
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        """The answer as a person reads it."""
+        if value is None:
+            return ""
+        return str(value)
+
+    def is_required(self, spec: Spec) -> bool:
+        """Whether a visible field must be answered."""
+        return bool(spec.get("required", False))
+
+
+REGISTRY: dict[str, FieldType] = {}
+
+
+def register(cls: type[FieldType]) -> type[FieldType]:
+    """Add a field type to the registry (used by core types and extensions alike)."""
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def field_type(name: str) -> FieldType:
+    """The registered type called `name`."""
+    return REGISTRY[name]
+
+
+def _minmax(
+    spec: Spec, pointer: str, low: str, high: str, convert: Callable[[Any], Any] = lambda v: v
+) -> list[Problem]:
+    if low in spec and high in spec:
+        try:
+            if convert(spec[low]) > convert(spec[high]):
+                return [
+                    problem(
+                        "min-greater-than-max", join(pointer, low), low=spec[low], high=spec[high]
+                    )
+                ]
+        except TypeError:
+            return []
+    return []
+
+
+class _TextLike(FieldType):
+    operators = frozenset({"filled", "equals", "not_equals", "in"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        if "min_length" in spec:
+            schema["minLength"] = max(1, spec["min_length"])
+        schema["maxLength"] = spec.get("max_length", self.default_max)
+        if "pattern" in spec:
+            schema["pattern"] = _anchored(spec["pattern"])
+        return schema
+
+    default_max: ClassVar[int] = 200
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        found = _minmax(spec, pointer, "min_length", "max_length")
+        if "pattern" in spec:
+            try:
+                re.compile(spec["pattern"])
+            except re.error as exc:
+                found.append(problem("bad-regex", join(pointer, "pattern"), reason=str(exc)))
+            else:
+                if "pattern" not in spec.get("messages", {}):
+                    found.append(problem("pattern-without-message", join(pointer, "pattern")))
+        return found
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        ok = all(isinstance(v, str) for v in value) if op == "in" else isinstance(value, str)
+        return None if ok else msg("Bandingkan dengan teks.", "Compare with a text.")
+
+
+def _anchored(pattern: str) -> str:
+    """Make a pattern match the whole answer, as designers expect."""
+    return f"^(?:{pattern})$"
+
+
+@register
+class TextField(_TextLike):
+    name = "text"
+    title = msg("Teks singkat", "Short text")
+
+
+@register
+class TextareaField(_TextLike):
+    name = "textarea"
+    title = msg("Teks panjang", "Long text")
+    default_max = 2000
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema = super().value_schema(spec)
+        schema["maxLength"] = spec.get("max_length", self.default_max)
+        return schema
+
+
+@register
+class NumberField(FieldType):
+    name = "number"
+    title = msg("Angka", "Number")
+    operators = frozenset({"filled", "equals", "not_equals", "in"}) | _COMPARE
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer" if spec.get("integer") else "number"}
+        if "min" in spec:
+            schema["minimum"] = spec["min"]
+        if "max" in spec:
+            schema["maximum"] = spec["max"]
+        return schema
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip().replace(" ", "")
+        if not text:
+            return None, None
+        if re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", text):
+            text = text.replace(".", "")  # Indonesian thousands separator: 1.500.000
+        text = text.replace(",", ".")
+        if spec.get("integer"):
+            if not re.fullmatch(r"-?[0-9]{1,15}", text):
+                return raw[0], "invalid"
+            return int(text), None
+        if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,6})?", text):
+            return raw[0], "invalid"
+        number = float(text)
+        return (int(number) if number.is_integer() else number), None
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        return _minmax(spec, pointer, "min", "max")
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        items = value if op == "in" else [value]
+        ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in items)
+        return (
+            None
+            if ok
+            else msg(
+                "Bandingkan dengan angka, tanpa tanda kutip.",
+                "Compare with a number, without quotes.",
+            )
+        )
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        if value is None:
+            return ""
+        text = (
+            f"{value:,}".replace(",", ".")
+            if isinstance(value, int)
+            else str(value).replace(".", ",")
+        )
+        unit = localise(spec.get("unit"), lang)
+        return f"{text} {unit}".strip()
+
+
+@register
+class DateField(FieldType):
+    name = "date"
+    title = msg("Tanggal", "Date")
+    operators = frozenset({"filled", "equals", "not_equals"}) | _COMPARE
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "format": "loket-date"}
+        if "min" in spec:
+            schema["x-loket-date-gte"] = spec["min"]
+        if "max" in spec:
+            schema["x-loket-date-lte"] = spec["max"]
+        return schema
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip()
+        if not text:
+            return None, None
+        match = re.fullmatch(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})", text)
+        if match:
+            day, month, year = match.groups()
+            text = f"{year}-{int(month):02d}-{int(day):02d}"
+        if values.parse_iso_date(text) is None:
+            return raw[0], "invalid"
+        return text, None
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        if "min" in spec and "max" in spec:
+            low = values.resolve_date_bound(spec["min"])
+            high = values.resolve_date_bound(spec["max"])
+            if low and high and low > high:
+                return [
+                    problem(
+                        "min-greater-than-max",
+                        join(pointer, "min"),
+                        low=spec["min"],
+                        high=spec["max"],
+                    )
+                ]
+        return []
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        ok = values.is_date_bound(value)
+        return (
+            None
+            if ok
+            else msg(
+                'Bandingkan dengan tanggal YYYY-MM-DD atau "today".',
+                'Compare with a date YYYY-MM-DD or "today".',
+            )
+        )
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        day = values.parse_iso_date(value) if isinstance(value, str) else None
+        return day.strftime("%d-%m-%Y") if day else ""
+
+
+@register
+class EmailField(FieldType):
+    name = "email"
+    title = msg("Email", "Email")
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"type": "string", "format": "loket-email", "maxLength": 254}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip()
+        return (text.lower() if text else None), None
+
+
+@register
+class PhoneField(FieldType):
+    name = "phone"
+    title = msg("Nomor telepon", "Phone number")
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"type": "string", "format": "loket-phone"}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip()
+        if not text:
+            return None, None
+        normal = values.normalise_phone(text)
+        return (normal, None) if normal else (text, "invalid")
+
+
+@register
+class NikField(FieldType):
+    name = "nik"
+    title = msg("NIK", "NIK (national identity number)")
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"type": "string", "format": "loket-nik"}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = re.sub(r"[\s.-]", "", raw[0] if raw else "")
+        return (text or None), None
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return mask_nik(value) if isinstance(value, str) else ""
+
+
+def mask_nik(value: str) -> str:
+    """Show only the region code and the last four digits of a NIK."""
+    if len(value) != 16:
+        return "•" * len(value)
+    return value[:6] + "•" * 6 + value[12:]
+
+
+class _Options(FieldType):
+    def option_values(self, spec: Spec) -> list[str]:
+        return [str(option.get("value")) for option in spec.get("options", [])]
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        options = spec.get("options", [])
+        if not options:
+            return [problem("no-options", join(pointer, "options"), key=spec.get("key"))]
+        found: list[Problem] = []
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            value = option.get("value")
+            if value in seen:
+                found.append(
+                    problem(
+                        "duplicate-option", join(pointer, "options", index, "value"), value=value
+                    )
+                )
+            seen.add(value)
+        return found
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        items = value if op == "in" else [value]
+        allowed = self.option_values(spec)
+        if all(isinstance(v, str) and v in allowed for v in items):
+            return None
+        listed = ", ".join(allowed)
+        return msg(
+            f"Pakai salah satu nilai pilihan: {listed}.", f"Use one of the option values: {listed}."
+        )
+
+    def label_of(self, spec: Spec, value: Any, lang: str) -> str:
+        for option in spec.get("options", []):
+            if option.get("value") == value:
+                return localise(option.get("label"), lang)
+        return str(value)
+
+
+@register
+class ChoiceField(_Options):
+    name = "choice"
+    title = msg("Pilihan tunggal", "Single choice")
+    operators = frozenset({"filled", "equals", "not_equals", "in"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"type": "string", "enum": self.option_values(spec)}
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return "" if value is None else self.label_of(spec, value, lang)
+
+
+@register
+class MultichoiceField(_Options):
+    name = "multichoice"
+    title = msg("Pilihan ganda", "Multiple choice")
+    operators = frozenset({"filled", "contains"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "array",
+            "items": {"type": "string", "enum": self.option_values(spec)},
+            "uniqueItems": True,
+            "minItems": max(1, spec.get("min_items", 1)),
+        }
+        if "max_items" in spec:
+            schema["maxItems"] = spec["max_items"]
+        return schema
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        chosen = [item for item in dict.fromkeys(r.strip() for r in raw) if item]
+        return (chosen or None), None
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        return super().check(spec, pointer) + _minmax(spec, pointer, "min_items", "max_items")
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return ", ".join(self.label_of(spec, item, lang) for item in value or [])
+
+
+@register
+class YesNoField(FieldType):
+    name = "yesno"
+    title = msg("Ya / tidak", "Yes / no")
+    operators = frozenset({"filled", "equals"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip().lower()
+        if not text:
+            return None, None
+        if text in {"ya", "yes", "true", "1"}:
+            return True, None
+        if text in {"tidak", "no", "false", "0"}:
+            return False, None
+        return text, "invalid"
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        return (
+            None
+            if isinstance(value, bool)
+            else msg("Bandingkan dengan true atau false.", "Compare with true or false.")
+        )
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        if value is None:
+            return ""
+        yes, no = ("Ya", "Tidak") if lang == "id" else ("Yes", "No")
+        return yes if value else no
+
+
+@register
+class FileField(FieldType):
+    name = "file"
+    title = msg("Unggah berkas", "File upload")
+    allowed_in_group = False
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        limit = int(float(spec.get("max_mb", 2)) * 1024 * 1024)
+        return {
+            "type": "object",
+            "required": ["id", "name", "size", "content_type"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 255},
+                "size": {"type": "integer", "minimum": 1, "maximum": limit},
+                "content_type": {"type": "string", "enum": list(spec.get("accept", []))},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        }
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        return None, None  # uploads arrive as attachments; the runtime stores the reference
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        found: list[Problem] = []
+        allowed = ", ".join(ALLOWED_FILE_TYPES)
+        for index, kind in enumerate(spec.get("accept", [])):
+            if kind not in ALLOWED_FILE_TYPES:
+                found.append(
+                    problem(
+                        "file-type-not-allowed",
+                        join(pointer, "accept", index),
+                        value=kind,
+                        allowed=allowed,
+                    )
+                )
+        size = spec.get("max_mb", 2)
+        if isinstance(size, int | float) and size > MAX_FILE_MB:
+            found.append(
+                problem("file-too-large", join(pointer, "max_mb"), value=size, limit=MAX_FILE_MB)
+            )
+        return found
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        if not isinstance(value, Mapping):
+            return ""
+        size_kb = max(1, round(int(value.get("size", 0)) / 1024))
+        return f"{value.get('name', '')} ({size_kb} KB)"
+
+
+@register
+class DeclarationField(FieldType):
+    name = "declaration"
+    title = msg("Pernyataan persetujuan", "Declaration")
+    operators = frozenset({"filled"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        return {"const": True}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip().lower()
+        return (True if text in {"1", "ya", "yes", "true", "on"} else None), None
+
+    def is_required(self, spec: Spec) -> bool:
+        return True
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        if spec.get("required") is False:
+            return [
+                problem("declaration-not-required", join(pointer, "required"), key=spec.get("key"))
+            ]
+        return []
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return ("Disetujui" if lang == "id" else "Agreed") if value else ""
+
+
+@register
+class NoticeField(FieldType):
+    name = "notice"
+    title = msg("Keterangan (teks statis)", "Notice (static text)")
+    has_value = False
+    operators = frozenset()
+
+    def is_required(self, spec: Spec) -> bool:
+        return False
+
+
+@register
+class GroupField(FieldType):
+    name = "group"
+    title = msg("Grup berulang", "Repeatable group")
+    allowed_in_group = False
+    operators = frozenset({"filled"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        # The item schema is assembled by the compiler, which knows the children's conditions.
+        schema: dict[str, Any] = {"type": "array", "minItems": max(1, spec.get("min_items", 1))}
+        if "max_items" in spec:
+            schema["maxItems"] = spec["max_items"]
+        return schema
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        return _minmax(spec, pointer, "min_items", "max_items")
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        count = len(value) if isinstance(value, list) else 0
+        return f"{count} butir" if lang == "id" else f"{count} item(s)"

@@ -1,0 +1,148 @@
+"""Loading a definition from a path, a JSON string or a dict, without ever raising on bad input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.problems import Problem, problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+
+
+@dataclass
+class Loaded:
+    """A loaded definition (or None) and the problems met while reading it."""
+
+    definition: dict[str, Any] | None
+    problems: list[Problem] = field(default_factory=list)
+    source: str = "<definition>"
+
+    @property
+    def ok(self) -> bool:
+        """True when a definition object was read."""
+        return self.definition is not None
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _value_depth(value: Any, limit: int) -> int:
+    """Nesting depth of an in-memory value, stopping once past `limit`."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping | list):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def loads(text: str | bytes, source: str = "<definition>") -> Loaded:
+    """Parse a JSON text into a definition."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            return Loaded(None, [problem("too-large", "", size=len(text), limit=MAX_BYTES)], source)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return Loaded(
+                None, [problem("file-unreadable", "", reason=f"not UTF-8 ({exc.reason})")], source
+            )
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        return Loaded(None, [problem("too-large", "", size=size, limit=MAX_BYTES)], source)
+    if _depth(text) > MAX_DEPTH:
+        return Loaded(None, [problem("too-deep", "", limit=MAX_DEPTH)], source)
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return Loaded(
+            None,
+            [problem("json-syntax", "", reason=exc.msg, line=exc.lineno, column=exc.colno)],
+            source,
+        )
+    except ValueError as exc:
+        return Loaded(
+            None, [problem("json-syntax", "", reason=str(exc), line="?", column="?")], source
+        )
+    return from_value(value, source)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def from_value(value: Any, source: str = "<definition>") -> Loaded:
+    """Accept an already parsed value as a definition."""
+    if not isinstance(value, Mapping):
+        return Loaded(None, [problem("not-object", "", found=_kind(value))], source)
+    if _value_depth(value, MAX_DEPTH) > MAX_DEPTH:
+        return Loaded(None, [problem("too-deep", "", limit=MAX_DEPTH)], source)
+    return Loaded(dict(value), [], source)
+
+
+def load_path(path: str | Path) -> Loaded:
+    """Read a definition file."""
+    target = Path(path)
+    try:
+        with target.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return Loaded(
+            None, [problem("file-unreadable", "", reason=exc.strerror or str(exc))], str(target)
+        )
+    if len(data) > MAX_BYTES:
+        size = target.stat().st_size
+        return Loaded(None, [problem("too-large", "", size=size, limit=MAX_BYTES)], str(target))
+    return loads(data, str(target))
+
+
+def load(source: str | bytes | Path | Mapping[str, Any]) -> Loaded:
+    """Load a definition from a Path, a JSON text (str or bytes) or a dict."""
+    if isinstance(source, Path):
+        return load_path(source)
+    if isinstance(source, str | bytes):
+        return loads(source)
+    return from_value(source)

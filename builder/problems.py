@@ -1,0 +1,509 @@
+"""Problems found in a definition: a catalogue of stable codes with bilingual messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from builder.texts import Message, msg
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of the problem catalogue."""
+
+    severity: Severity
+    message: Message
+    hint: Message | None = None
+
+
+def _c(severity: Severity, id_text: str, en_text: str, hint: tuple[str, str] | None = None) -> Code:
+    return Code(severity, msg(id_text, en_text), msg(*hint) if hint else None)
+
+
+E: Severity = "error"
+W: Severity = "warning"
+
+# The catalogue. Codes are stable: tools and the studio key on them; docs/problems.md lists them.
+CODES: dict[str, Code] = {
+    # reading the file
+    "file-unreadable": _c(
+        E, "Berkas tidak dapat dibaca: {reason}.", "The file cannot be read: {reason}."
+    ),
+    "json-syntax": _c(
+        E,
+        "Bukan JSON yang sah: {reason} (baris {line}, kolom {column}).",
+        "Not valid JSON: {reason} (line {line}, column {column}).",
+        (
+            "Periksa tanda koma, kutip dan kurung di sekitar posisi itu.",
+            "Check commas, quotes and brackets around that position.",
+        ),
+    ),
+    "not-object": _c(
+        E,
+        "Definisi harus berupa satu objek JSON {{ ... }}, bukan {found}.",
+        "A definition must be one JSON object {{ ... }}, not {found}.",
+    ),
+    "too-large": _c(
+        E,
+        "Definisi terlalu besar ({size} byte); batasnya {limit} byte.",
+        "The definition is too large ({size} bytes); the limit is {limit} bytes.",
+    ),
+    "too-deep": _c(
+        E,
+        "Definisi bersarang terlalu dalam (lebih dari {limit} tingkat).",
+        "The definition is nested too deeply (more than {limit} levels).",
+    ),
+    # structure (meta-schema)
+    "missing-key": _c(
+        E,
+        "Bagian '{key}' wajib ada di sini.",
+        "'{key}' is required here.",
+        ("Tambahkan '{key}'.", "Add '{key}'."),
+    ),
+    "unknown-key": _c(
+        E,
+        "Bagian '{key}' tidak dikenal di sini.",
+        "'{key}' is not allowed here.",
+        ("Yang boleh: {allowed}.", "Allowed: {allowed}."),
+    ),
+    "wrong-type": _c(E, "Nilai ini harus berupa {expected}.", "This value must be {expected_en}."),
+    "bad-value": _c(
+        E,
+        "Nilai {value} tidak dikenal di sini.",
+        "The value {value} is not allowed here.",
+        ("Pilih salah satu: {allowed}.", "Choose one of: {allowed}."),
+    ),
+    "unknown-field-type": _c(
+        E,
+        "Jenis field '{value}' tidak dikenal.",
+        "Unknown field type '{value}'.",
+        ("Jenis yang tersedia: {allowed}.", "Available types: {allowed}."),
+    ),
+    "wrong-format-version": _c(
+        E,
+        'Versi format harus "loket/service@1".',
+        'The format must be "loket/service@1".',
+        ('Tulis "format": "loket/service@1".', 'Write "format": "loket/service@1".'),
+    ),
+    "bad-identifier": _c(
+        E,
+        "'{value}' bukan pengenal yang sah.",
+        "'{value}' is not a valid identifier.",
+        ("{rule_id}", "{rule_en}"),
+    ),
+    "bad-text": _c(
+        E,
+        'Teks harus berupa kalimat atau peta bahasa seperti {{"id": "...", "en": "..."}}.',
+        'A text must be a string or a language map such as {{"id": "...", "en": "..."}}.',
+    ),
+    "bad-date-bound": _c(
+        E,
+        "'{value}' bukan batas tanggal yang sah.",
+        "'{value}' is not a valid date bound.",
+        (
+            'Tulis tanggal YYYY-MM-DD, "today", atau misalnya "today-17y" / "today+30d".',
+            'Write a date YYYY-MM-DD, "today", or e.g. "today-17y" / "today+30d".',
+        ),
+    ),
+    "bad-pattern-value": _c(
+        E,
+        "'{value}' tidak sesuai bentuk yang diminta.",
+        "'{value}' does not have the expected form.",
+    ),
+    "too-short": _c(
+        E,
+        "Terlalu pendek: paling sedikit {limit} karakter.",
+        "Too short: at least {limit} characters.",
+    ),
+    "too-long": _c(
+        E,
+        "Terlalu panjang: paling banyak {limit} karakter.",
+        "Too long: at most {limit} characters.",
+    ),
+    "too-small": _c(
+        E, "Nilai terlalu kecil: paling kecil {limit}.", "Value too small: the minimum is {limit}."
+    ),
+    "too-big": _c(
+        E, "Nilai terlalu besar: paling besar {limit}.", "Value too large: the maximum is {limit}."
+    ),
+    "too-few-items": _c(
+        E, "Terlalu sedikit: paling sedikit {limit} butir.", "Too few: at least {limit} items."
+    ),
+    "too-many-items": _c(
+        E, "Terlalu banyak: paling banyak {limit} butir.", "Too many: at most {limit} items."
+    ),
+    "bad-condition": _c(
+        E,
+        "Kondisi tidak sah: {detail_id}",
+        "Invalid condition: {detail_en}",
+        (
+            'Kondisi berbentuk {{"field": "kunci", "equals": nilai}} atau gabungan all / any / not.',
+            'A condition looks like {{"field": "key", "equals": value}} or a combination all / any / not.',
+        ),
+    ),
+    "bad-state-list": _c(
+        E,
+        "'from' harus berupa nama status atau daftar nama status.",
+        "'from' must be a state name or a list of state names.",
+    ),
+    "invalid-structure": _c(E, "Struktur tidak sah: {detail}.", "Invalid structure: {detail}."),
+    # form semantics
+    "duplicate-page-id": _c(
+        E,
+        "Id halaman '{value}' sudah dipakai halaman lain.",
+        "Page id '{value}' is already used by another page.",
+        ("Beri setiap halaman id yang berbeda.", "Give every page its own id."),
+    ),
+    "duplicate-field-key": _c(
+        E,
+        "Kunci field '{value}' sudah dipakai di {other}.",
+        "Field key '{value}' is already used at {other}.",
+        (
+            "Kunci field harus unik di seluruh formulir, termasuk di dalam grup.",
+            "Field keys must be unique in the whole form, groups included.",
+        ),
+    ),
+    "no-options": _c(
+        E,
+        "Field pilihan '{key}' belum punya pilihan.",
+        "Choice field '{key}' has no options.",
+        ("Tambahkan paling sedikit dua pilihan.", "Add at least two options."),
+    ),
+    "duplicate-option": _c(
+        E,
+        "Nilai pilihan '{value}' muncul lebih dari sekali.",
+        "Option value '{value}' appears more than once.",
+        ("Setiap pilihan harus punya nilai yang berbeda.", "Every option needs its own value."),
+    ),
+    "min-greater-than-max": _c(
+        E,
+        "Batas bawah {low} lebih besar dari batas atas {high}.",
+        "The lower bound {low} is greater than the upper bound {high}.",
+        ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
+    ),
+    "bad-regex": _c(
+        E,
+        "Pola (pattern) bukan regular expression yang sah: {reason}.",
+        "The pattern is not a valid regular expression: {reason}.",
+    ),
+    "pattern-without-message": _c(
+        W,
+        "Pola tanpa pesan kesalahan sendiri; warga akan melihat pesan umum.",
+        "A pattern without its own message; citizens will see a generic one.",
+        (
+            "Tambahkan messages.pattern yang menjelaskan bentuk yang diminta.",
+            "Add messages.pattern explaining the expected form.",
+        ),
+    ),
+    "file-type-not-allowed": _c(
+        E,
+        "Jenis berkas '{value}' tidak diizinkan.",
+        "File type '{value}' is not allowed.",
+        ("Jenis yang diizinkan: {allowed}.", "Allowed types: {allowed}."),
+    ),
+    "file-too-large": _c(
+        E,
+        "Batas ukuran berkas {value} MB tidak wajar; paling besar {limit} MB.",
+        "A file size limit of {value} MB is unreasonable; at most {limit} MB.",
+        (
+            "Warga sering memakai jaringan lemah; 2 MB biasanya cukup untuk foto dokumen.",
+            "Citizens often use weak connections; 2 MB is usually enough for a document photo.",
+        ),
+    ),
+    "nested-group": _c(
+        E,
+        "Grup di dalam grup belum didukung.",
+        "A group inside a group is not supported.",
+        ("Pindahkan field-nya ke grup luar.", "Move its fields into the outer group."),
+    ),
+    "unsupported-in-group": _c(
+        E,
+        "Field berjenis '{value}' tidak dapat dipakai di dalam grup.",
+        "A field of type '{value}' cannot be used inside a group.",
+        ("Letakkan field ini di luar grup.", "Place this field outside the group."),
+    ),
+    "missing-indonesian": _c(
+        E,
+        "Teks ini belum punya versi Bahasa Indonesia.",
+        "This text has no Bahasa Indonesia version.",
+        ('Tambahkan "id": "..." ke peta bahasa.', 'Add "id": "..." to the language map.'),
+    ),
+    "declaration-not-required": _c(
+        W,
+        "Pernyataan '{key}' tidak wajib dicentang.",
+        "Declaration '{key}' need not be ticked.",
+        (
+            'Pernyataan selalu wajib; hapus "required": false.',
+            'A declaration is always required; remove "required": false.',
+        ),
+    ),
+    # conditions
+    "condition-unknown-field": _c(
+        E,
+        "Kondisi merujuk field '{value}' yang tidak ada.",
+        "The condition refers to field '{value}', which does not exist.",
+        ("Field yang dapat dipakai: {allowed}.", "Fields you can use: {allowed}."),
+    ),
+    "condition-self": _c(
+        E,
+        "Kondisi field '{value}' merujuk dirinya sendiri.",
+        "The condition of field '{value}' refers to itself.",
+        (
+            "Kondisi harus bergantung pada jawaban field lain yang diisi lebih dulu.",
+            "A condition must depend on another field answered earlier.",
+        ),
+    ),
+    "condition-later-field": _c(
+        E,
+        "Kondisi merujuk field '{value}' yang baru diisi di halaman berikutnya.",
+        "The condition refers to field '{value}', which is answered on a later page.",
+        (
+            "Rujuk hanya field di halaman ini atau halaman sebelumnya.",
+            "Refer only to fields on this page or an earlier one.",
+        ),
+    ),
+    "condition-outside-group": _c(
+        E,
+        "Field di dalam grup hanya boleh merujuk field lain di grup yang sama, bukan '{value}'.",
+        "A field inside a group may only refer to fields of the same group, not '{value}'.",
+    ),
+    "condition-into-group": _c(
+        E,
+        "Kondisi tidak dapat merujuk field '{value}' yang ada di dalam grup berulang.",
+        "A condition cannot refer to field '{value}', which sits inside a repeatable group.",
+    ),
+    "condition-no-value": _c(
+        E,
+        "Field '{value}' tidak berisi jawaban sehingga tidak dapat dipakai dalam kondisi.",
+        "Field '{value}' holds no answer, so it cannot be used in a condition.",
+    ),
+    "condition-type-mismatch": _c(
+        E,
+        "Operator '{op}' tidak cocok untuk field '{value}' berjenis {type}.",
+        "Operator '{op}' does not fit field '{value}' of type {type}.",
+        ("Operator yang cocok: {allowed}.", "Operators that fit: {allowed}."),
+    ),
+    "condition-bad-value": _c(
+        E,
+        "Nilai pembanding {given} tidak cocok untuk field '{value}' berjenis {type}.",
+        "The value {given} does not fit field '{value}' of type {type}.",
+        ("{expected_id}", "{expected_en}"),
+    ),
+    # workflow
+    "reserved-role": _c(
+        E,
+        "Nama peran 'applicant' sudah dipakai untuk pemohon.",
+        "The role name 'applicant' is reserved for the citizen.",
+        ("Pakai nama lain, misalnya 'petugas'.", "Use another name, e.g. 'petugas'."),
+    ),
+    "unknown-initial-state": _c(
+        E,
+        "Status awal '{value}' tidak ada di daftar status.",
+        "Initial state '{value}' is not among the states.",
+        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+    ),
+    "initial-is-final": _c(
+        E,
+        "Status awal '{value}' tidak boleh status akhir.",
+        "The initial state '{value}' cannot be final.",
+    ),
+    "unknown-state": _c(
+        E,
+        "Status '{value}' tidak ada di daftar status.",
+        "State '{value}' is not declared.",
+        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+    ),
+    "undeclared-role": _c(
+        E,
+        "Peran '{value}' belum dideklarasikan di 'roles'.",
+        "Role '{value}' is not declared in 'roles'.",
+        (
+            "Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
+            "Add it to 'roles' or use one of: {allowed}.",
+        ),
+    ),
+    "unreachable-state": _c(
+        E,
+        "Status '{value}' tidak pernah dapat dicapai dari status awal.",
+        "State '{value}' can never be reached from the initial state.",
+        (
+            "Tambahkan transisi menuju status ini atau hapus statusnya.",
+            "Add a transition into this state or remove it.",
+        ),
+    ),
+    "dead-end-state": _c(
+        E,
+        "Status '{value}' bukan status akhir tetapi tidak punya jalan keluar.",
+        "State '{value}' is not final but has no way out.",
+        (
+            'Tambahkan transisi keluar, atau tandai sebagai status akhir dengan "final".',
+            'Add a transition out, or mark it final with "final".',
+        ),
+    ),
+    "final-state-exit": _c(
+        E,
+        "Status akhir '{value}' tidak boleh punya transisi keluar.",
+        "Final state '{value}' cannot have a transition out.",
+        (
+            "Hapus transisi ini atau jadikan statusnya bukan akhir.",
+            "Remove this transition or make the state non-final.",
+        ),
+    ),
+    "no-final-state": _c(
+        E,
+        "Alur kerja belum punya status akhir.",
+        "The workflow has no final state.",
+        (
+            'Tandai paling sedikit satu status dengan "final": "approved".',
+            'Mark at least one state with "final": "approved".',
+        ),
+    ),
+    "final-unreachable": _c(
+        E,
+        "Dari status '{value}' tidak ada jalan menuju status akhir.",
+        "No final state can be reached from state '{value}'.",
+        (
+            "Tambahkan transisi yang akhirnya menuju status akhir.",
+            "Add transitions that eventually lead to a final state.",
+        ),
+    ),
+    "applicant-not-allowed": _c(
+        E,
+        "Pemohon tidak dapat bertindak di status '{value}'.",
+        "The applicant cannot act in state '{value}'.",
+        (
+            "Tandai status itu dengan \"applicant_edits\": true, atau hapus 'applicant' dari peran transisi.",
+            "Mark that state \"applicant_edits\": true, or remove 'applicant' from the transition's roles.",
+        ),
+    ),
+    "applicant-edits-final": _c(
+        E,
+        "Status akhir '{value}' tidak boleh membolehkan pemohon mengubah jawaban.",
+        "Final state '{value}' cannot let the applicant edit.",
+    ),
+    "duplicate-action": _c(
+        E,
+        "Aksi '{value}' sudah ada dari status '{state}'.",
+        "Action '{value}' already leaves state '{state}'.",
+        (
+            "Beri aksi nama lain atau gabungkan transisinya.",
+            "Rename the action or merge the transitions.",
+        ),
+    ),
+    "self-transition": _c(
+        W,
+        "Transisi '{value}' kembali ke status yang sama.",
+        "Transition '{value}' returns to the same state.",
+    ),
+    "applicant-state-no-exit": _c(
+        E,
+        "Pemohon dapat memperbaiki di status '{value}' tetapi tidak ada transisi 'applicant' untuk mengirim ulang.",
+        "The applicant may edit in state '{value}' but no 'applicant' transition lets them resubmit.",
+        (
+            'Tambahkan transisi dengan "roles": ["applicant"] dari status ini.',
+            'Add a transition with "roles": ["applicant"] from this state.',
+        ),
+    ),
+    "unused-role": _c(
+        W,
+        "Peran '{value}' tidak dipakai di transisi mana pun.",
+        "Role '{value}' is not used by any transition.",
+    ),
+    "no-rejection-path": _c(
+        W,
+        'Tidak ada jalan menuju penolakan (status akhir "rejected").',
+        'There is no path to a rejection (a "rejected" final state).',
+        (
+            "Permohonan yang tidak memenuhi syarat perlu dapat ditolak dengan alasan.",
+            "Applications that do not qualify need a way to be rejected with a reason.",
+        ),
+    ),
+    "no-send-back-path": _c(
+        W,
+        "Tidak ada jalan untuk mengembalikan permohonan ke pemohon untuk diperbaiki.",
+        "There is no way to send an application back to the applicant for correction.",
+        (
+            'Tambahkan status dengan "applicant_edits": true.',
+            'Add a state with "applicant_edits": true.',
+        ),
+    ),
+    "sla-exceeds-duration": _c(
+        W,
+        "Jalur terpanjang butuh {total} hari kerja, melebihi janji {duration} hari kerja.",
+        "The longest path takes {total} working days, more than the promised {duration}.",
+        (
+            "Perpendek sla_days status atau naikkan standard.duration_days.",
+            "Shorten the states' sla_days or raise standard.duration_days.",
+        ),
+    ),
+    "nik-without-legal-basis": _c(
+        W,
+        "Formulir meminta NIK tetapi privacy.legal_basis belum diisi.",
+        "The form asks for a NIK but privacy.legal_basis is not declared.",
+        (
+            "UU 27/2022 (Pelindungan Data Pribadi) mensyaratkan dasar pemrosesan data.",
+            "Law 27/2022 on personal data protection requires a lawful basis.",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a definition, located by a JSON pointer."""
+
+    pointer: str
+    code: str
+    severity: Severity
+    message: Message
+    hint: Message | None = None
+    params: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def text(self, lang: str = "id") -> str:
+        """The message in `lang`."""
+        return self.message.get(lang) or self.message["id"]
+
+    def hint_text(self, lang: str = "id") -> str | None:
+        """The hint in `lang`, if there is one."""
+        if self.hint is None:
+            return None
+        return self.hint.get(lang) or self.hint["id"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "pointer": self.pointer,
+            "code": self.code,
+            "severity": self.severity,
+            "message": dict(self.message),
+            "hint": dict(self.hint) if self.hint else None,
+        }
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def problem(code: str, pointer: str, **params: Any) -> Problem:
+    """Create a problem from the catalogue, filling the message parameters."""
+    entry = CODES[code]
+    values = _Defaults(params)
+    message = {lang: text.format_map(values) for lang, text in entry.message.items()}
+    hint = (
+        {lang: text.format_map(values) for lang, text in entry.hint.items()} if entry.hint else None
+    )
+    return Problem(pointer, code, entry.severity, message, hint, dict(params))
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then warnings; in the order found (document order) within each."""
+    return sorted(problems, key=lambda p: p.severity != "error")
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True when any problem is an error."""
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,39 @@
+"""Validation of a definition: structure first, then meaning; every problem with a pointer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from builder.form_checks import check_conditions, check_fields, check_pages, check_texts
+from builder.loader import Loaded, load
+from builder.metaschema import structural_problems
+from builder.problems import Problem, has_errors, sort_problems
+from builder.workflow_checks import check_standard, check_workflow
+
+
+def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Problem]:
+    """All problems of a definition, errors first. Never raises on bad input.
+
+    Semantic checks run once the structure is sound, so that they can rely on it.
+    """
+    loaded = source if isinstance(source, Loaded) else load(source)
+    if loaded.definition is None:
+        return list(loaded.problems)
+    definition = loaded.definition
+    found = structural_problems(definition)
+    found.extend(check_texts(definition))
+    if has_errors(found):
+        return sort_problems(found)
+    found.extend(check_pages(definition))
+    found.extend(check_fields(definition))
+    found.extend(check_conditions(definition))
+    found.extend(check_workflow(definition))
+    found.extend(check_standard(definition))
+    return sort_problems(found)
+
+
+def is_valid(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> bool:
+    """True when a definition has no errors (warnings allowed)."""
+    return not has_errors(validate(source))

@@ -1,0 +1,123 @@
+"""Domain checks on single answers: NIK, Indonesian phone numbers, e-mail addresses and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+
+_DATE_BOUND = re.compile(r"^today(?:([+-])([0-9]{1,5})([dmy]?))?$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+_PHONE = re.compile(r"^\+62[1-9][0-9]{6,12}$")
+
+# Indonesia's timezones are UTC+7..+9; "today" for a form is the day in WIB, where most users are.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def today() -> dt.date:
+    """Today's date in Western Indonesia Time."""
+    return dt.datetime.now(WIB).date()
+
+
+def parse_iso_date(value: str) -> dt.date | None:
+    """A strict YYYY-MM-DD date, or None."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError("unreachable")  # pragma: no cover
+
+
+def resolve_date_bound(bound: str, reference: dt.date | None = None) -> dt.date | None:
+    """Resolve 'YYYY-MM-DD', 'today' or 'today±N[dmy]' to a date, or None when malformed."""
+    literal = parse_iso_date(bound)
+    if literal is not None:
+        return literal
+    match = _DATE_BOUND.match(bound) if isinstance(bound, str) else None
+    if match is None:
+        return None
+    base = reference or today()
+    sign, amount, unit = match.groups()
+    if sign is None:
+        return base
+    count = int(amount) * (1 if sign == "+" else -1)
+    try:
+        if unit == "y":
+            return _add_months(base, 12 * count)
+        if unit == "m":
+            return _add_months(base, count)
+        return base + dt.timedelta(days=count)
+    except (ValueError, OverflowError):
+        return None
+
+
+def is_date_bound(value: object) -> bool:
+    """True for a well-formed date bound."""
+    return isinstance(value, str) and resolve_date_bound(value, dt.date(2000, 1, 1)) is not None
+
+
+def check_nik(value: str) -> str | None:
+    """Return None for a plausible NIK, else a reason code: length, digits, region, birth-date."""
+    if not isinstance(value, str):
+        return "digits"
+    if not value.isascii() or not value.isdigit():
+        return "digits"
+    if len(value) != 16:
+        return "length"
+    try:
+        stdnum_nik.get_birth_date(value)
+    except ValidationError:
+        return "birth-date"
+    day = int(value[6:8])
+    if day == 0 or 31 < day <= 40 or day > 71:
+        return "birth-date"
+    try:
+        stdnum_nik.validate(value)
+    except ValidationError:
+        return "region"
+    return None
+
+
+def normalise_phone(value: str) -> str | None:
+    """Normalise an Indonesian phone number to +62…, or None when it cannot be one."""
+    cleaned = re.sub(r"[\s().-]", "", value or "")
+    if cleaned.startswith("+62"):
+        rest = cleaned[3:]
+    elif cleaned.startswith("62"):
+        rest = cleaned[2:]
+    elif cleaned.startswith("0"):
+        rest = cleaned[1:]
+    else:
+        return None
+    rest = rest.lstrip("0") if rest.startswith("0") else rest
+    candidate = "+62" + rest
+    return candidate if _PHONE.match(candidate) else None
+
+
+def is_phone(value: object) -> bool:
+    """True for a normalised Indonesian phone number."""
+    return isinstance(value, str) and bool(_PHONE.match(value))
+
+
+def is_email(value: object) -> bool:
+    """True for a plausible e-mail address."""
+    return isinstance(value, str) and len(value) <= 254 and bool(_EMAIL.match(value))

@@ -1,0 +1,218 @@
+"""Semantic checks on the workflow: states, roles, reachability and the service standard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from builder.form_checks import check_condition
+from builder.model import Definition, iter_fields, sources, states, transitions
+from builder.pointers import join
+from builder.problems import Problem, problem
+
+APPLICANT = "applicant"
+
+
+def _graph(definition: Definition) -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = defaultdict(set)
+    declared = states(definition)
+    for transition in transitions(definition):
+        target = transition.get("to")
+        for source in sources(transition):
+            if source in declared and target in declared:
+                edges[source].add(str(target))
+    return edges
+
+
+def _reachable(start: str, edges: Mapping[str, set[str]]) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in edges.get(stack.pop(), set()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def check_workflow(definition: Definition) -> list[Problem]:
+    """Errors in states, transitions and roles."""
+    found: list[Problem] = []
+    workflow = definition.get("workflow", {})
+    declared = states(definition)
+    roles = definition.get("roles", {})
+    if APPLICANT in roles:
+        found.append(problem("reserved-role", join("/roles", APPLICANT)))
+    state_list = ", ".join(declared)
+    initial = workflow.get("initial")
+    if initial not in declared:
+        found.append(
+            problem("unknown-initial-state", "/workflow/initial", value=initial, allowed=state_list)
+        )
+    elif declared[initial].get("final"):
+        found.append(problem("initial-is-final", "/workflow/initial", value=initial))
+    finals = {name for name, state in declared.items() if state.get("final")}
+    if not finals:
+        found.append(problem("no-final-state", "/workflow/states"))
+    for name, state in declared.items():
+        if state.get("final") and state.get("applicant_edits"):
+            found.append(
+                problem(
+                    "applicant-edits-final",
+                    join("/workflow/states", name, "applicant_edits"),
+                    value=name,
+                )
+            )
+    seen_actions: set[tuple[str, str]] = set()
+    role_names = [r for r in roles if r != APPLICANT]
+    used_roles: set[str] = set()
+    for index, transition in enumerate(transitions(definition)):
+        pointer = join("/workflow/transitions", index)
+        origin = transition.get("from")
+        for pos, source in enumerate(sources(transition)):
+            where = (
+                join(pointer, "from", pos) if isinstance(origin, list) else join(pointer, "from")
+            )
+            if source not in declared:
+                found.append(problem("unknown-state", where, value=source, allowed=state_list))
+                continue
+            if declared[source].get("final"):
+                found.append(problem("final-state-exit", where, value=source))
+            action = str(transition.get("action"))
+            if (source, action) in seen_actions:
+                found.append(
+                    problem("duplicate-action", join(pointer, "action"), value=action, state=source)
+                )
+            seen_actions.add((source, action))
+            if APPLICANT in transition.get("roles", []) and not declared[source].get(
+                "applicant_edits"
+            ):
+                found.append(problem("applicant-not-allowed", where, value=source))
+        target = transition.get("to")
+        if target not in declared:
+            found.append(
+                problem("unknown-state", join(pointer, "to"), value=target, allowed=state_list)
+            )
+        elif target in sources(transition):
+            found.append(
+                problem("self-transition", join(pointer, "to"), value=transition.get("action"))
+            )
+        for pos, role in enumerate(transition.get("roles", [])):
+            if role == APPLICANT:
+                continue
+            used_roles.add(role)
+            if role not in roles:
+                found.append(
+                    problem(
+                        "undeclared-role",
+                        join(pointer, "roles", pos),
+                        value=role,
+                        allowed=", ".join(role_names) or "-",
+                    )
+                )
+        guard = transition.get("guard")
+        if isinstance(guard, Mapping):
+            refs = {ref.key: ref for ref in iter_fields(definition)}
+            last_page = max((ref.page_index for ref in refs.values()), default=0)
+            found.extend(
+                check_condition(
+                    guard,
+                    join(pointer, "guard"),
+                    owner=None,
+                    page_index=last_page,
+                    visible=refs,
+                    group=None,
+                )
+            )
+    for role in roles:
+        if role != APPLICANT and role not in used_roles:
+            found.append(problem("unused-role", join("/roles", role), value=role))
+    found.extend(_check_graph(definition, finals))
+    return found
+
+
+def _check_graph(definition: Definition, finals: set[str]) -> list[Problem]:
+    found: list[Problem] = []
+    declared = states(definition)
+    initial = definition.get("workflow", {}).get("initial")
+    if initial not in declared:
+        return found
+    edges = _graph(definition)
+    reachable = _reachable(str(initial), edges)
+    for name, state in declared.items():
+        pointer = join("/workflow/states", name)
+        if name not in reachable:
+            found.append(problem("unreachable-state", pointer, value=name))
+            continue
+        if state.get("final"):
+            continue
+        if not edges.get(name):
+            found.append(problem("dead-end-state", pointer, value=name))
+        elif finals and not (_reachable(name, edges) & finals):
+            found.append(problem("final-unreachable", pointer, value=name))
+        if state.get("applicant_edits") and not any(
+            name in sources(t) and APPLICANT in t.get("roles", []) for t in transitions(definition)
+        ):
+            found.append(problem("applicant-state-no-exit", pointer, value=name))
+    return found
+
+
+def longest_sla(definition: Definition, limit: int = 100_000) -> int:
+    """Working days of the longest simple path from the initial state to a final state.
+
+    States where the case waits for the applicant do not count: the clock is paused there.
+    The search is bounded by `limit` steps; workflows are small, so it is exact in practice.
+    """
+    declared = states(definition)
+    initial = definition.get("workflow", {}).get("initial")
+    if initial not in declared:
+        return 0
+    edges = _graph(definition)
+    best = 0
+    steps = 0
+
+    def days(name: str) -> int:
+        state = declared[name]
+        return 0 if state.get("applicant_edits") else int(state.get("sla_days", 0) or 0)
+
+    stack: list[tuple[str, int, frozenset[str]]] = [
+        (str(initial), days(str(initial)), frozenset({initial}))
+    ]
+    while stack and steps < limit:
+        steps += 1
+        name, total, path = stack.pop()
+        if declared[name].get("final"):
+            best = max(best, total)
+            continue
+        for nxt in edges.get(name, ()):
+            if nxt not in path:
+                stack.append((nxt, total + days(nxt), path | {nxt}))
+    return best
+
+
+def check_standard(definition: Definition) -> list[Problem]:
+    """Warnings about the promised service standard and privacy."""
+    found: list[Problem] = []
+    declared = states(definition)
+    outcomes = {state.get("final") for state in declared.values()}
+    if "rejected" not in outcomes:
+        found.append(problem("no-rejection-path", "/workflow/states"))
+    if not any(state.get("applicant_edits") for state in declared.values()):
+        found.append(problem("no-send-back-path", "/workflow/states"))
+    standard: Mapping[str, Any] = definition.get("standard", {})
+    duration = standard.get("duration_days")
+    total = longest_sla(definition)
+    if isinstance(duration, int) and total > duration:
+        found.append(
+            problem(
+                "sla-exceeds-duration", "/standard/duration_days", total=total, duration=duration
+            )
+        )
+    privacy: Mapping[str, Any] = definition.get("privacy", {})
+    if not privacy.get("legal_basis"):
+        for ref in iter_fields(definition):
+            if ref.type == "nik":
+                found.append(problem("nik-without-legal-basis", join(ref.pointer, "type")))
+                break
+    return found
