@@ -19,7 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/loket validate schemas/examples
-	$(BIN)/loket build schemas/examples --out generated_apps
+	$(BIN)/loket demo
 
 test-deps: $(STAMP)
 	@bash tests/setup_browser.sh

@@ -1,0 +1,69 @@
+"""The application factory: `create_app(settings)` wires everything; nothing exists at import time."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from runtime import db
+from runtime.routes import public
+from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
+from runtime.settings import Settings
+from runtime.web import error_page, make_environment
+from runtime.workdays import Calendar
+
+log = logging.getLogger("loket")
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
+    """Build the web application for `settings` (the database must be migrated)."""
+    engine = db.make_engine(settings)
+    if check_migrations:
+        db.check_migrated(engine)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = FastAPI(
+        title="Loket",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = make_environment()
+    app.state.calendar = Calendar(settings.cuti_bersama)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(public.router)
+    _install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_page(request, 404, "not_found", "not_found_text")
+        if exc.status_code == 413:
+            return error_page(request, 413, "bad_request", "too_large")
+        return error_page(request, exc.status_code, "bad_request", "bad_request")
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return error_page(request, 400, "bad_request", "bad_request")
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return error_page(request, 413, "bad_request", "too_large")
+
+    @app.exception_handler(UnicodeDecodeError)
+    async def bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
+        return error_page(request, 400, "bad_request", "bad_request")

@@ -1,0 +1,157 @@
+"""The full `loket` command: the builder's commands plus migrate, publish, serve and demo."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from builder.cli import app, definition_files
+from builder.validate import validate
+from runtime.settings import Settings
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+EXAMPLES = SCHEMAS / "examples"
+AGENCY_NAMES = SCHEMAS / "agencies.json"
+
+
+def agency_names() -> dict[str, str]:
+    """Display names of agencies (schemas/agencies.json), by id."""
+    try:
+        names: dict[str, str] = json.loads(AGENCY_NAMES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return names
+
+
+def _settings() -> Settings:
+    from runtime.settings import SettingsError
+
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        typer.secho(
+            f"Konfigurasi tidak sah / invalid configuration: {exc}", fg=typer.colors.RED, err=True
+        )
+        raise typer.Exit(2) from exc
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from runtime import db
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db.migrate(settings)
+    typer.echo(
+        f"Basis data siap / database ready: {db.database_url(settings).render_as_string(hide_password=True)}"
+    )
+
+
+def publish_paths(paths: list[Path]) -> list[str]:
+    """Validate and publish definitions; return what was published. Refuses any with errors."""
+    from sqlmodel import Session
+
+    from builder.bundle import make_bundle, normalise, write_bundle
+    from builder.canonical import digest
+    from builder.loader import load_path
+    from builder.problems import has_errors
+    from runtime import db, store
+
+    settings = _settings()
+    engine = db.make_engine(settings)
+    db.check_migrated(engine)
+    published = []
+    with Session(engine) as session:
+        for path in definition_files(paths):
+            loaded = load_path(path)
+            problems = validate(loaded)
+            if loaded.definition is None or has_errors(problems):
+                for item in problems:
+                    typer.echo(
+                        f"{path}:{item.pointer or '/'}: [{item.code}] {item.text()}", err=True
+                    )
+                raise typer.Exit(1)
+            normal = normalise(loaded.definition)
+            version = store.publish_version(
+                session,
+                definition=normal,
+                sha256=digest(normal),
+                agency_name=agency_names().get(normal["agency"]),
+            )
+            write_bundle(make_bundle(normal, version.number), settings.data_dir / "bundles")
+            published.append(f"{normal['agency']}/{normal['id']} v{version.number}")
+        session.commit()
+    return published
+
+
+@app.command("publish")
+def publish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Definition files or folders.")],
+) -> None:
+    """Publish definitions (checked like `loket validate`) as the versions new applicants get."""
+    for line in publish_paths(paths):
+        typer.echo(f"diterbitkan / published: {line}")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+) -> None:
+    """Serve the application with uvicorn."""
+    import uvicorn
+
+    settings = _settings()
+    from runtime import db
+
+    db.check_migrated(db.make_engine(settings))
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    typer.secho(
+        f"Loket berjalan di / is running at http://{bind_host}:{bind_port}/", fg=typer.colors.GREEN
+    )
+    uvicorn.run(
+        "runtime.asgi:app",
+        host=bind_host,
+        port=bind_port,
+        workers=workers or settings.workers,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command("demo")
+def demo_command(
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Prepare only; do not serve.")
+    ] = False,
+) -> None:
+    """Prepare a demo installation in ./var (migrate, publish the examples) and serve it."""
+    os.environ.setdefault("LOKET_DATA_DIR", "var")
+    if not os.environ.get("LOKET_SECRET_KEY"):
+        # A demo keeps its own key in the data folder so links and forms survive a restart.
+        key_file = Path(os.environ["LOKET_DATA_DIR"]) / "secret_key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            import secrets
+
+            key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            key_file.chmod(0o600)
+        os.environ["LOKET_SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+    migrate_command()
+    for line in publish_paths([EXAMPLES]):
+        typer.echo(f"diterbitkan / published: {line}")
+    if not no_serve:
+        serve_command(host="127.0.0.1", port=port, workers=1)
+
+
+def main() -> None:
+    """Entry point of the `loket` command."""
+    app(prog_name="loket")

@@ -1,0 +1,180 @@
+"""Database engines, sessions and schema migrations (SQLite by default, PostgreSQL in production).
+
+SQLite runs with the driver's default transaction handling: a transaction starts at the first
+write, so a write never has to upgrade an older read snapshot (which SQLite refuses with "database
+is locked" instead of waiting). Like PostgreSQL's READ COMMITTED, that means a read followed by a
+write is not atomic: write paths that must happen once use a conditional UPDATE or a unique
+constraint, never "read, check, then write".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from runtime.settings import Settings
+
+SQLITE_PRAGMAS = (
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+)
+_POSTGRES_NAMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+class NotMigratedError(RuntimeError):
+    """The database schema is missing or not at the version this code expects."""
+
+
+def database_url(settings_or_url: Settings | str | URL) -> URL:
+    """The SQLAlchemy URL to use: postgresql:// and postgres:// are sent to psycopg 3."""
+    if isinstance(settings_or_url, Settings):
+        settings_or_url = settings_or_url.database_url
+    url = make_url(settings_or_url)
+    if url.drivername in _POSTGRES_NAMES:
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def make_engine(settings_or_url: Settings | str | URL, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite connections get WAL, synchronous=FULL, foreign keys, a timeout."""
+    url = database_url(settings_or_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    raise ValueError(
+        f"unsupported database {url.render_as_string(hide_password=True)!r}: "
+        "use a sqlite:/// or postgresql:// URL"
+    )
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back if it raises."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_session(engine: Engine) -> Iterator[Session]:
+    """Yield a session for one request (a FastAPI dependency body); the caller commits."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+# -- migrations ---------------------------------------------------------------------------
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder: ``migrations/`` next to the ``runtime`` package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "migrations", here / "_migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError(f"the migrations folder is missing (looked next to {here})")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration built in code (no alembic.ini, any working directory)."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revisions() -> set[str]:
+    """The revisions the code expects the database to be at."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions recorded in the database (empty when it was never migrated)."""
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def check_migrated(engine: Engine) -> None:
+    """Raise NotMigratedError unless the database schema is at the latest migration."""
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        current = current_revisions(engine)
+    except OperationalError as error:
+        raise NotMigratedError(
+            f"cannot open the database {shown}: {error.orig}. Check LOKET_DATABASE_URL, "
+            "then run `loket migrate`"
+        ) from error
+    expected = head_revisions()
+    if current == expected:
+        return
+    if not current:
+        raise NotMigratedError(f"the database {shown} has no Loket tables yet: run `loket migrate`")
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if current - known:
+        raise NotMigratedError(
+            f"the database {shown} is at revision {', '.join(sorted(current))}, which this "
+            "version of Loket does not know: it was migrated by a newer Loket; upgrade Loket"
+        )
+    raise NotMigratedError(
+        f"the database {shown} is at revision {', '.join(sorted(current))} but this version "
+        f"of Loket needs {', '.join(sorted(expected))}: run `loket migrate`"
+    )
+
+
+def migrate(engine_or_url: Engine | Settings | str | URL, revision: str = "head") -> None:
+    """Upgrade the database schema to the latest migration (or to ``revision``)."""
+    if isinstance(engine_or_url, Engine):
+        _upgrade(engine_or_url, revision)
+        return
+    engine = make_engine(engine_or_url)
+    try:
+        _upgrade(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Downgrade the database schema to ``revision`` (``base`` removes every table)."""
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (
+        None,
+        "",
+        ":memory:",
+    ):
+        Path(engine.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)

@@ -1,0 +1,234 @@
+"""Between HTML forms and answers: parsing posted fields and preparing fields for templates.
+
+Plain Python, tested without HTTP. Input names: a top-level field is `key`; a field inside a
+repeatable group is `group.<index>.child`. Files are handled by the upload module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder import conditions
+from builder.answers import AnswerError
+from builder.compiler import CompiledService, FieldPlan, PagePlan
+from builder.texts import localise
+
+FormData = Mapping[str, Sequence[str]]
+_ITEM = re.compile(r"^([a-z][a-z0-9_]*)\.([0-9]{1,3})\.([a-z][a-z0-9_]*)$")
+MAX_GROUP_ITEMS = 200
+
+
+@dataclass
+class ParsedPage:
+    """What a posted page contributes to the answers."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    cleared: set[str] = field(default_factory=set)
+    parse_errors: dict[str, str] = field(default_factory=dict)  # pointer -> rule
+
+
+def _raw(form: FormData, name: str) -> list[str]:
+    return [str(v) for v in form.get(name, [])]
+
+
+def _group_items(plan: FieldPlan, form: FormData, parsed: ParsedPage) -> list[dict[str, Any]]:
+    indices: set[int] = set()
+    for name in form:
+        match = _ITEM.match(name)
+        if match and match.group(1) == plan.key:
+            indices.add(int(match.group(2)))
+    count_raw = _raw(form, f"{plan.key}._count")
+    if count_raw and count_raw[0].isdigit():
+        indices.update(range(min(int(count_raw[0]), MAX_GROUP_ITEMS)))
+    items = []
+    for position, index in enumerate(sorted(indices)[:MAX_GROUP_ITEMS]):
+        item: dict[str, Any] = {}
+        for child in plan.children:
+            if not child.has_value:
+                continue
+            value, error = child.kind.parse(
+                child.spec, _raw(form, f"{plan.key}.{index}.{child.key}")
+            )
+            if error:
+                parsed.parse_errors[f"/{plan.key}/{position}/{child.key}"] = error
+            if value is not None:
+                item[child.key] = value
+        items.append(item)
+    return items
+
+
+def parse_page(
+    page: PagePlan, form: FormData, *, skip_types: frozenset[str] = frozenset({"file"})
+) -> ParsedPage:
+    """Parse the posted inputs of one page into values (files and declarations are handled elsewhere)."""
+    parsed = ParsedPage()
+    for plan in page.fields:
+        if not plan.has_value or plan.type in skip_types:
+            continue
+        if plan.type == "group":
+            items = _group_items(plan, form, parsed)
+            if items:
+                parsed.values[plan.key] = items
+            else:
+                parsed.cleared.add(plan.key)
+            continue
+        value, error = plan.kind.parse(plan.spec, _raw(form, plan.key))
+        if error:
+            parsed.parse_errors[f"/{plan.key}"] = error
+        if value is None:
+            parsed.cleared.add(plan.key)
+        else:
+            parsed.values[plan.key] = value
+    return parsed
+
+
+def merge(answers: Mapping[str, Any], parsed: ParsedPage) -> dict[str, Any]:
+    """Answers with one page's inputs applied."""
+    result = {k: v for k, v in answers.items() if k not in parsed.cleared}
+    result.update(parsed.values)
+    return result
+
+
+@dataclass
+class FieldView:
+    """A field ready for a template."""
+
+    plan: FieldPlan
+    name: str
+    id: str
+    value: Any
+    error: str | None
+    lang: str
+    items: list[list[FieldView]] = field(default_factory=list)
+    item_names: list[str] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        """The field type (names the template)."""
+        return self.plan.type
+
+    @property
+    def spec(self) -> Mapping[str, Any]:
+        """The field's definition."""
+        return self.plan.spec
+
+    @property
+    def label(self) -> str:
+        """The label in the visitor's language."""
+        return localise(self.spec.get("label"), self.lang)
+
+    @property
+    def hint(self) -> str:
+        """The help text in the visitor's language."""
+        return localise(self.spec.get("help"), self.lang)
+
+    @property
+    def required(self) -> bool:
+        """Whether the field must be answered."""
+        return self.plan.required
+
+    @property
+    def describedby(self) -> str:
+        """ids of the hint and error for aria-describedby."""
+        parts = []
+        if self.hint or self.type in {"date", "phone", "nik", "file"}:
+            parts.append(f"{self.id}-hint")
+        if self.error:
+            parts.append(f"{self.id}-error")
+        return " ".join(parts)
+
+    def options(self) -> list[tuple[str, str]]:
+        """(value, label) pairs of a choice field."""
+        return [
+            (str(o["value"]), localise(o.get("label"), self.lang))
+            for o in self.spec.get("options", [])
+        ]
+
+    @property
+    def display(self) -> str:
+        """`radio`, `select` or `checkbox` for choice fields (short lists as radios)."""
+        chosen = self.spec.get("display", "auto")
+        if self.type == "multichoice":
+            return "checkbox"
+        if chosen in {"radio", "select"}:
+            return str(chosen)
+        return "radio" if len(self.spec.get("options", [])) <= 7 else "select"
+
+    def text_value(self) -> str:
+        """The value as an input shows it."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, bool):
+            return "ya" if self.value else "tidak"
+        return str(self.value)
+
+    def is_selected(self, option: str) -> bool:
+        """Whether an option is chosen."""
+        if isinstance(self.value, list):
+            return option in self.value
+        return bool(self.value == option)
+
+
+def _anchor(pointer: str) -> str:
+    return "f-" + pointer.strip("/").replace("/", "-")
+
+
+def field_views(
+    compiled: CompiledService,
+    page: PagePlan,
+    answers: Mapping[str, Any],
+    errors: Sequence[AnswerError],
+    lang: str,
+    *,
+    visible_only: bool = True,
+    extra_items: Mapping[str, int] | None = None,
+) -> list[FieldView]:
+    """The visible fields of a page, with values and errors, ready to render."""
+    by_pointer = {e.pointer: e.text(lang) for e in errors}
+    pruned = compiled.prune(answers)
+    views = []
+    for plan in page.fields:
+        if plan.type == "declaration":
+            continue  # declarations are asked on the check-your-answers page
+        if visible_only and not conditions.evaluate(plan.condition, pruned):
+            continue
+        pointer = f"/{plan.key}"
+        view = FieldView(
+            plan, plan.key, _anchor(pointer), answers.get(plan.key), by_pointer.get(pointer), lang
+        )
+        if plan.type == "group":
+            items = answers.get(plan.key)
+            items = list(items) if isinstance(items, list) else []
+            wanted = max(len(items), int(plan.spec.get("min_items", 1)))
+            wanted += (extra_items or {}).get(plan.key, 0)
+            maximum = plan.spec.get("max_items")
+            if isinstance(maximum, int):
+                wanted = min(wanted, maximum)
+            while len(items) < wanted:
+                items.append({})
+            for index, item in enumerate(items):
+                children = []
+                for child in plan.children:
+                    if (
+                        visible_only
+                        and child.condition
+                        and not conditions.evaluate(child.condition, item)
+                    ):
+                        continue
+                    child_pointer = f"/{plan.key}/{index}/{child.key}"
+                    children.append(
+                        FieldView(
+                            child,
+                            f"{plan.key}.{index}.{child.key}",
+                            _anchor(child_pointer),
+                            item.get(child.key),
+                            by_pointer.get(child_pointer),
+                            lang,
+                        )
+                    )
+                view.items.append(children)
+        views.append(view)
+    return views

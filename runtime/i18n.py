@@ -1,0 +1,145 @@
+"""Interface texts of the runtime in Bahasa Indonesia and English, and the visitor's language."""
+
+from __future__ import annotations
+
+from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, pick_language
+
+UI: dict[str, tuple[str, str]] = {
+    "site_name": ("Loket Layanan Publik", "Public Service Counter"),
+    "skip": ("Langsung ke isi halaman", "Skip to main content"),
+    "catalogue": ("Daftar layanan", "Services"),
+    "catalogue_intro": (
+        "Ajukan permohonan layanan pemerintah daerah secara daring. Tidak perlu membuat akun.",
+        "Apply for local government services online. No account needed.",
+    ),
+    "search": ("Cari layanan", "Search services"),
+    "search_button": ("Cari", "Search"),
+    "no_services": ("Tidak ada layanan yang cocok.", "No matching services."),
+    "requirements": ("Persyaratan", "Requirements"),
+    "procedure": ("Prosedur", "Procedure"),
+    "duration": ("Jangka waktu penyelesaian", "Time to complete"),
+    "working_days": ("hari kerja", "working days"),
+    "cost": ("Biaya", "Cost"),
+    "output": ("Produk layanan", "What you receive"),
+    "legal_basis": ("Dasar hukum", "Legal basis"),
+    "contact": ("Kontak", "Contact"),
+    "privacy": ("Penggunaan data pribadi Anda", "How your personal data is used"),
+    "privacy_retention": ("Data disimpan selama {days} hari.", "Data is kept for {days} days."),
+    "privacy_basis": ("Dasar pemrosesan", "Lawful basis"),
+    "start": ("Mulai permohonan", "Start application"),
+    "continue": ("Lanjutkan", "Continue"),
+    "back": ("Kembali", "Back"),
+    "save_continue": ("Simpan dan lanjutkan", "Save and continue"),
+    "page_of": ("Langkah {n} dari {total}", "Step {n} of {total}"),
+    "optional": ("(tidak wajib)", "(optional)"),
+    "error_summary": ("Ada yang perlu diperbaiki", "There is a problem"),
+    "error_prefix": ("Galat:", "Error:"),
+    "new_fields": (
+        "Ada pertanyaan tambahan berdasarkan jawaban Anda. Silakan lengkapi.",
+        "There are follow-up questions based on your answers. Please complete them.",
+    ),
+    "add_item": ("Tambah {item}", "Add {item}"),
+    "remove_item": ("Hapus {item} {n}", "Remove {item} {n}"),
+    "item": ("butir", "item"),
+    "check_title": ("Periksa jawaban Anda", "Check your answers"),
+    "check_intro": (
+        "Pastikan semua jawaban benar sebelum dikirim.",
+        "Make sure your answers are right before you send them.",
+    ),
+    "change": ("Ubah", "Change"),
+    "no_answer": ("Tidak diisi", "Not answered"),
+    "declaration_title": ("Pernyataan", "Declaration"),
+    "submit": ("Kirim permohonan", "Send application"),
+    "receipt_title": ("Permohonan terkirim", "Application sent"),
+    "receipt_reference": ("Nomor permohonan Anda", "Your reference number"),
+    "receipt_keep": (
+        "Simpan nomor ini dan tautan di bawah. Tautan ini rahasia: siapa pun yang memilikinya dapat melihat status permohonan Anda.",
+        "Keep this number and the link below. The link is private: anyone who has it can see the status of your application.",
+    ),
+    "receipt_link": ("Tautan status pribadi", "Private status link"),
+    "receipt_expected": ("Perkiraan selesai", "Expected completion"),
+    "receipt_gone": (
+        "Tanda terima ini sudah tidak tersedia. Gunakan nomor permohonan dan tautan status yang Anda simpan.",
+        "This receipt is no longer available. Use the reference and status link you kept.",
+    ),
+    "status_title": ("Status permohonan", "Application status"),
+    "status_current": ("Status saat ini", "Current status"),
+    "status_timeline": ("Riwayat", "History"),
+    "status_submitted": ("Diajukan", "Submitted"),
+    "status_due": ("Batas waktu tahap ini", "Due for this step"),
+    "status_attachments": ("Berkas Anda", "Your files"),
+    "status_lookup": ("Cek status permohonan", "Check an application"),
+    "status_lookup_intro": (
+        "Buka tautan status pribadi yang Anda terima saat mengirim permohonan.",
+        "Open the private status link you received when you sent the application.",
+    ),
+    "not_found": ("Halaman tidak ditemukan", "Page not found"),
+    "not_found_text": (
+        "Periksa alamatnya, atau mulai dari daftar layanan.",
+        "Check the address, or start from the list of services.",
+    ),
+    "case_not_found": (
+        "Permohonan tidak ditemukan. Periksa nomor permohonan dan tautan status Anda.",
+        "Application not found. Check your reference number and status link.",
+    ),
+    "bad_request": ("Permintaan tidak dapat diproses", "The request cannot be processed"),
+    "csrf_failed": (
+        "Formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+        "The form has expired or is not valid. Reload the page and try again.",
+    ),
+    "too_large": ("Kiriman terlalu besar.", "The upload is too large."),
+    "server_error": (
+        "Terjadi kesalahan pada sistem. Jawaban Anda tetap tersimpan; coba lagi sebentar lagi.",
+        "Something went wrong on our side. Your answers are saved; try again shortly.",
+    ),
+    "draft_expired": (
+        "Sesi pengisian Anda sudah berakhir. Silakan mulai lagi.",
+        "Your session has ended. Please start again.",
+    ),
+    "file_current": ("Berkas tersimpan: {name}", "Saved file: {name}"),
+    "file_replace": ("Pilih berkas lain untuk mengganti.", "Choose another file to replace it."),
+    "file_hint": ("Jenis: {types}. Paling besar {mb} MB.", "Types: {types}. At most {mb} MB."),
+    "file_too_big": (
+        "Berkas lebih besar dari {mb} MB. Perkecil atau pindai ulang dengan resolusi lebih rendah.",
+        "The file is larger than {mb} MB. Make it smaller or scan again at a lower resolution.",
+    ),
+    "file_bad_type": (
+        "Jenis berkas tidak diterima. Unggah {types}.",
+        "This type of file is not accepted. Upload {types}.",
+    ),
+    "file_empty": ("Berkas kosong. Pilih berkas lain.", "The file is empty. Choose another file."),
+    "yes": ("Ya", "Yes"),
+    "no": ("Tidak", "No"),
+    "choose": ("— Pilih —", "— Choose —"),
+    "retired": (
+        "Layanan ini tidak lagi menerima permohonan baru.",
+        "This service no longer accepts new applications.",
+    ),
+    "language": ("Bahasa", "Language"),
+    "footer": (
+        "Layanan daring pemerintah daerah. Keluhan tentang layanan dapat disampaikan melalui kanal pengaduan resmi.",
+        "Online services of the local government. Complaints about a service can be made through the official complaints channel.",
+    ),
+    "date_hint": ("Contoh: 17-08-1990", "For example: 17-08-1990"),
+    "phone_hint": ("Contoh: 0812 3456 7890", "For example: 0812 3456 7890"),
+    "nik_hint": ("16 angka sesuai KTP-el", "16 digits, as on the e-KTP"),
+    "agency": ("Instansi", "Agency"),
+    "version": ("Versi", "Version"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """An interface text in `lang` with parameters filled in."""
+    pair = UI.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text
+
+
+def request_language(query: str | None, cookie: str | None, accept: str | None) -> str:
+    """The visitor's language: ?lang= first, then the language cookie, then Accept-Language."""
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return pick_language(accept)

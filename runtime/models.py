@@ -1,0 +1,331 @@
+"""Database tables of the runtime (SQLModel on SQLAlchemy 2), shared by SQLite and PostgreSQL.
+
+The tables live in their own registry and :data:`metadata`, with a naming convention so that
+constraint names are the same on both databases (Alembic needs names to alter them later).
+Timestamps are stored in UTC and always read back timezone-aware (:class:`UTCDateTime`).
+The first Alembic migration (``migrations/versions/0001_initial.py``) creates exactly these
+tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    UniqueConstraint,
+)
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapper, registry
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from runtime.references import new_token
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+SERVICE_STATUSES = ("draft", "in_review", "changes_requested", "published", "retired")
+VERSION_STATES = ("published", "draft", "in_review", "changes_requested", "superseded")
+ACTOR_KINDS = ("applicant", "user", "system")
+GLOBAL_ROLES = ("reviewer", "admin")
+
+TOKEN_LENGTH = 64  # room for new_token(32); ids are new_token(16) = 22 characters
+SHA256_LENGTH = 64
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and read back timezone-aware; naive datetimes are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Convert to UTC (naive UTC for SQLite, which has no time zones)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime (UTC)")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Table(SQLModel, registry=registry(metadata=metadata)):
+    """Base class of the runtime's tables (own registry and metadata)."""
+
+
+# -- services and their published versions -------------------------------------------------
+
+
+class Agency(Table, table=True):
+    """An OPD (regional government agency), identified by its slug, e.g. ``disdukcapil``."""
+
+    __tablename__ = "agencies"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+
+
+class Service(Table, table=True):
+    """A service of an agency; its live definition is the version ``current_version_id``."""
+
+    __tablename__ = "services"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "slug"),
+        CheckConstraint(_one_of("status", SERVICE_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: str = Field(foreign_key="agencies.id", max_length=64)
+    slug: str = Field(max_length=100)
+    status: str = Field(default="draft", max_length=32)
+    # services <-> service_versions is a cycle, so this key is created after both tables.
+    current_version_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("service_versions.id", use_alter=True)]
+    )
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ServiceVersion(Table, table=True):
+    """One numbered, content-hashed version of a service definition; frozen once published."""
+
+    __tablename__ = "service_versions"
+    __table_args__ = (
+        UniqueConstraint("service_id", "number"),
+        CheckConstraint(_one_of("state", VERSION_STATES), name="state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="services.id")
+    number: int
+    definition: dict[str, Any] = Field(sa_type=JSON)
+    sha256: str = Field(max_length=SHA256_LENGTH)
+    format: str = Field(max_length=64)
+    state: str = Field(default="draft", max_length=32)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_by: int | None = Field(default=None, foreign_key="users.id")
+    row_version: int = Field(default=1)
+
+
+# -- citizens' drafts, cases, files and the audit trail -------------------------------------
+
+
+class FormDraft(Table, table=True):
+    """Answers in progress of an anonymous visitor, kept server-side until sent or expired.
+
+    ``submission_id`` is set in the transaction that files the case; it is unique, so one
+    draft can never become two cases (double click, reload, two tabs).
+    """
+
+    __tablename__ = "form_drafts"
+
+    id: str = Field(default_factory=new_token, primary_key=True, max_length=TOKEN_LENGTH)
+    service_version_id: int = Field(foreign_key="service_versions.id")
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    submission_id: str | None = Field(
+        default=None, foreign_key="submissions.id", unique=True, max_length=TOKEN_LENGTH
+    )
+    editing_submission_id: str | None = Field(
+        default=None, foreign_key="submissions.id", index=True, max_length=TOKEN_LENGTH
+    )
+
+
+class Submission(Table, table=True):
+    """A case filed by a citizen. Its private status link carries a secret stored only hashed."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        # officers' inboxes: keyset pagination in due-date order per agency or per service
+        Index("ix_submissions_agency_inbox", "agency_id", "state", "due_at", "id"),
+        Index("ix_submissions_service_inbox", "service_id", "state", "due_at", "id"),
+    )
+
+    id: str = Field(default_factory=new_token, primary_key=True, max_length=TOKEN_LENGTH)
+    reference: str = Field(unique=True, max_length=32)
+    secret_hash: str = Field(max_length=SHA256_LENGTH)
+    service_version_id: int = Field(foreign_key="service_versions.id")
+    agency_id: str = Field(foreign_key="agencies.id", max_length=64)
+    service_id: int = Field(foreign_key="services.id")
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    state: str = Field(max_length=64)
+    state_entered_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sla_paused: bool = Field(default=False)
+    final_outcome: str | None = Field(default=None, max_length=32)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    row_version: int = Field(default=1)
+    filed_by_user_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class Attachment(Table, table=True):
+    """Metadata of an uploaded file; the bytes live in the data folder under ``storage_name``."""
+
+    __tablename__ = "attachments"
+
+    id: str = Field(default_factory=new_token, primary_key=True, max_length=TOKEN_LENGTH)
+    submission_id: str | None = Field(
+        default=None, foreign_key="submissions.id", index=True, max_length=TOKEN_LENGTH
+    )
+    draft_id: str | None = Field(
+        default=None,
+        foreign_key="form_drafts.id",
+        ondelete="SET NULL",
+        index=True,
+        max_length=TOKEN_LENGTH,
+    )
+    field_key: str = Field(max_length=100)
+    original_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=SHA256_LENGTH)
+    storage_name: str = Field(default_factory=new_token, unique=True, max_length=TOKEN_LENGTH)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseEvent(Table, table=True):
+    """One entry of a case's audit trail. Append-only: never updated, never deleted."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (
+        Index("ix_case_events_submission_id_id", "submission_id", "id"),
+        CheckConstraint(_one_of("actor_kind", ACTOR_KINDS), name="actor_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: str = Field(foreign_key="submissions.id", max_length=TOKEN_LENGTH)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_kind: str = Field(max_length=16)
+    actor_user_id: int | None = Field(default=None, foreign_key="users.id")
+    actor_role: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=64)
+    from_state: str | None = Field(default=None, max_length=64)
+    to_state: str | None = Field(default=None, max_length=64)
+    comment: str | None = None
+    comment_public: bool = Field(default=False)
+    details: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove an audit event."""
+
+
+@sa_event.listens_for(CaseEvent, "before_update")
+def _refuse_update(mapper: Mapper[Any], connection: Any, target: CaseEvent) -> None:
+    raise AppendOnlyError(f"case event {target.id} is part of the audit trail: it cannot change")
+
+
+@sa_event.listens_for(CaseEvent, "before_delete")
+def _refuse_delete(mapper: Mapper[Any], connection: Any, target: CaseEvent) -> None:
+    raise AppendOnlyError(f"case event {target.id} is part of the audit trail: it cannot go")
+
+
+# -- back office: staff, roles, sessions ----------------------------------------------------
+
+
+class User(Table, table=True):
+    """A staff member (officer, reviewer, administrator); citizens have no account."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = Field(default=True)
+    global_roles: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    disabled_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Membership(Table, table=True):
+    """A role (named by the service definitions, e.g. ``petugas``) of a user in one agency."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "agency_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    agency_id: str = Field(foreign_key="agencies.id", ondelete="CASCADE", index=True, max_length=64)
+    role: str = Field(max_length=64)
+
+
+class WebSession(Table, table=True):
+    """A back-office login session; ``id`` is the sha256 of the cookie's random token."""
+
+    __tablename__ = "web_sessions"
+
+    id: str = Field(primary_key=True, max_length=SHA256_LENGTH)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    csrf_secret: str = Field(max_length=TOKEN_LENGTH)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class LoginAttempt(Table, table=True):
+    """One login attempt, kept for throttling per account and per address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ok: bool
+
+
+TABLES = (
+    Agency,
+    Service,
+    ServiceVersion,
+    FormDraft,
+    Submission,
+    Attachment,
+    CaseEvent,
+    User,
+    Membership,
+    WebSession,
+    LoginAttempt,
+)

@@ -1,0 +1,149 @@
+"""Security plumbing: response headers, a global body limit and CSRF tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from runtime.assets import HTMX_ORIGIN
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CSP = (
+    "default-src 'self'; "
+    f"script-src 'self' {HTMX_ORIGIN}; "
+    "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+CSRF_COOKIE = "loket_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than allowed."""
+
+
+class SecurityHeaders:
+    """Adds security headers to every response; personal-data pages are never cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                ]
+                if not path.startswith("/static/"):
+                    extra.append((b"cache-control", b"no-store"))
+                    extra.append((b"vary", b"HX-Request, Accept-Language, Cookie"))
+                headers.extend((k, v) for k, v in extra if k not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes, by Content-Length and while streaming."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _plain(send, 400, b"Bad Content-Length")
+                    return
+                if declared > self.limit:
+                    await _plain(send, 413, b"Request body too large / Kiriman terlalu besar")
+                    return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(f"body over {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _plain(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def new_csrf_cookie() -> str:
+    """A fresh random value for the CSRF cookie."""
+    return secrets.token_urlsafe(24)
+
+
+def csrf_token(secret_key: str, cookie_value: str) -> str:
+    """The form token that belongs to a CSRF cookie (an HMAC, so the cookie alone is not enough)."""
+    return hmac.new(
+        secret_key.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def csrf_valid(secret_key: str, cookie_value: str | None, token: str | None) -> bool:
+    """Whether a submitted token matches the visitor's CSRF cookie."""
+    if not cookie_value or not token:
+        return False
+    return hmac.compare_digest(csrf_token(secret_key, cookie_value), token)
+
+
+def sign(secret_key: str, value: str) -> str:
+    """`value` with an HMAC signature, for small signed cookies."""
+    mac = hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{value}.{mac}"
+
+
+def unsign(secret_key: str, signed: str | None) -> str | None:
+    """The value of a signed string, or None when the signature is wrong."""
+    if not signed or "." not in signed:
+        return None
+    value, _, mac = signed.rpartition(".")
+    expected = hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+    return value if hmac.compare_digest(expected, mac) else None

@@ -1,0 +1,359 @@
+"""The case store: published versions, drafts, submissions and their audit events.
+
+Plain functions on a Session. They flush but never commit: the caller owns the transaction
+(``runtime.db.session_scope``), so a state change and its audit event commit together, and a
+reference number is shown only after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from runtime.models import (
+    ACTOR_KINDS,
+    Agency,
+    Attachment,
+    CaseEvent,
+    FormDraft,
+    Service,
+    ServiceVersion,
+    Submission,
+    utcnow,
+)
+from runtime.references import (
+    hash_secret,
+    new_reference,
+    new_token,
+    normalise_reference,
+    secrets_equal,
+)
+
+# Compared against when a reference is unknown, so both failures cost the same work.
+_NO_SECRET_HASH = hash_secret("no such case")
+_REFERENCE_ATTEMPTS = 8
+
+
+class StoreError(Exception):
+    """A store operation cannot be done as asked."""
+
+
+class DraftNotFound(StoreError, LookupError):
+    """No draft with this id, or it has expired."""
+
+
+class DraftAlreadySubmitted(StoreError):
+    """The draft was already sent; it can no longer change."""
+
+
+# -- published versions --------------------------------------------------------------------
+
+
+def publish_version(
+    session: Session,
+    *,
+    definition: Mapping[str, Any],
+    sha256: str,
+    agency_name: str | None = None,
+    published_by: int | None = None,
+    now: dt.datetime | None = None,
+) -> ServiceVersion:
+    """Publish a definition as the next version of its service (no-op if already current)."""
+    now = now or utcnow()
+    agency_id, slug, fmt = _identity(definition)
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        agency = Agency(id=agency_id, name=agency_name or agency_id)
+        session.add(agency)
+    elif agency_name and agency.name != agency_name:
+        agency.name = agency_name
+    service = session.exec(
+        select(Service).where(Service.agency_id == agency_id, Service.slug == slug)
+    ).first()
+    if service is None:
+        service = Service(
+            agency_id=agency_id, slug=slug, status="published", created_at=now, updated_at=now
+        )
+        session.add(service)
+        session.flush()
+    current = get_version(session, service.current_version_id)
+    if current is not None and current.sha256 == sha256:
+        return current
+    last = session.exec(
+        select(func.max(ServiceVersion.number)).where(ServiceVersion.service_id == service.id)
+    ).one()
+    assert service.id is not None
+    version = ServiceVersion(
+        service_id=service.id,
+        number=(last or 0) + 1,
+        definition=dict(definition),
+        sha256=sha256,
+        format=fmt,
+        state="published",
+        created_at=now,
+        published_at=now,
+        published_by=published_by,
+    )
+    session.add(version)
+    if current is not None:
+        current.state = "superseded"
+    session.flush()
+    service.current_version_id = version.id
+    service.status = "published"
+    service.updated_at = now
+    session.flush()
+    return version
+
+
+def _identity(definition: Mapping[str, Any]) -> tuple[str, str, str]:
+    values = []
+    for key in ("agency", "id", "format"):
+        value = definition.get(key)
+        if not isinstance(value, str) or not value:
+            raise StoreError(f"the definition has no {key!r}: validate it with `loket validate`")
+        values.append(value)
+    return values[0], values[1], values[2]
+
+
+def current_version(session: Session, agency_id: str, slug: str) -> ServiceVersion | None:
+    """The live version of a service, or None if unknown, unpublished or retired."""
+    return session.exec(
+        select(ServiceVersion)
+        .join(Service, col(Service.current_version_id) == col(ServiceVersion.id))
+        .where(Service.agency_id == agency_id, Service.slug == slug, Service.status != "retired")
+    ).first()
+
+
+def get_version(session: Session, version_id: int | None) -> ServiceVersion | None:
+    """A service version by id (any state), or None."""
+    return None if version_id is None else session.get(ServiceVersion, version_id)
+
+
+# -- drafts --------------------------------------------------------------------------------
+
+
+def create_draft(
+    session: Session,
+    *,
+    service_version_id: int,
+    ttl: dt.timedelta,
+    answers: Mapping[str, Any] | None = None,
+    editing_submission_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> FormDraft:
+    """Start a draft for a visitor; its unguessable id is what the visitor's cookie holds."""
+    now = now or utcnow()
+    draft = FormDraft(
+        id=new_token(),
+        service_version_id=service_version_id,
+        answers=dict(answers or {}),
+        created_at=now,
+        updated_at=now,
+        expires_at=now + ttl,
+        editing_submission_id=editing_submission_id,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def get_draft(
+    session: Session, draft_id: str, *, now: dt.datetime | None = None
+) -> FormDraft | None:
+    """A draft that has not expired (it may already be submitted), or None."""
+    draft = session.get(FormDraft, draft_id, populate_existing=True)
+    if draft is None or draft.expires_at <= (now or utcnow()):
+        return None
+    return draft
+
+
+def save_draft_answers(
+    session: Session,
+    *,
+    draft_id: str,
+    answers: Mapping[str, Any],
+    ttl: dt.timedelta | None = None,
+    now: dt.datetime | None = None,
+) -> FormDraft:
+    """Replace a draft's answers (and extend its life by ``ttl`` if given)."""
+    now = now or utcnow()
+    values: dict[str, Any] = {"answers": dict(answers), "updated_at": now}
+    if ttl is not None:
+        values["expires_at"] = now + ttl
+    changed = session.exec(
+        update(FormDraft)
+        .where(
+            col(FormDraft.id) == draft_id,
+            col(FormDraft.submission_id).is_(None),
+            col(FormDraft.expires_at) > now,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    draft = session.get(FormDraft, draft_id, populate_existing=True)
+    if changed != 1 or draft is None:
+        if draft is not None and draft.submission_id is not None:
+            raise DraftAlreadySubmitted(f"draft {draft_id} was already submitted")
+        raise DraftNotFound(f"no draft {draft_id} (or it has expired)")
+    return draft
+
+
+# -- submissions ---------------------------------------------------------------------------
+
+
+def submit_draft(
+    session: Session,
+    *,
+    draft_id: str,
+    answers: Mapping[str, Any],
+    initial_state: str,
+    due_at: dt.datetime | None,
+    filed_by_user_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Submission, str | None]:
+    """File a draft as a case, once: return (case, status secret), or (case, None) if repeated.
+
+    The first statement claims the draft with a conditional UPDATE. A concurrent caller blocks
+    on it (the row lock on PostgreSQL, the write lock on SQLite) and then matches no row, so
+    it returns the case the first caller filed instead of filing a second one.
+    """
+    now = now or utcnow()
+    claimed = session.exec(
+        update(FormDraft)
+        .where(
+            col(FormDraft.id) == draft_id,
+            col(FormDraft.submission_id).is_(None),
+            col(FormDraft.expires_at) > now,
+            col(FormDraft.editing_submission_id).is_(None),
+        )
+        .values(answers=dict(answers), updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    draft = session.get(FormDraft, draft_id, populate_existing=True)
+    if draft is None:
+        raise DraftNotFound(f"no draft {draft_id}")
+    if claimed != 1:
+        if draft.submission_id is not None:
+            existing = session.get(Submission, draft.submission_id)
+            assert existing is not None
+            return existing, None
+        if draft.editing_submission_id is not None:
+            raise StoreError(f"draft {draft_id} corrects a case; it is not filed as a new one")
+        raise DraftNotFound(f"draft {draft_id} has expired")
+    version = session.get(ServiceVersion, draft.service_version_id)
+    service = session.get(Service, version.service_id) if version else None
+    if version is None or service is None or version.id is None or service.id is None:
+        raise StoreError(f"draft {draft_id} refers to a missing service version")
+    secret = new_token()
+    submission = Submission(
+        id=new_token(),
+        reference=_unused_reference(session),
+        secret_hash=hash_secret(secret),
+        service_version_id=version.id,
+        agency_id=service.agency_id,
+        service_id=service.id,
+        answers=dict(answers),
+        state=initial_state,
+        state_entered_at=now,
+        due_at=due_at,
+        created_at=now,
+        updated_at=now,
+        filed_by_user_id=filed_by_user_id,
+    )
+    session.add(submission)
+    session.flush()
+    draft.submission_id = submission.id
+    session.exec(
+        update(Attachment)
+        .where(col(Attachment.draft_id) == draft_id, col(Attachment.submission_id).is_(None))
+        .values(submission_id=submission.id)
+        .execution_options(synchronize_session=False)
+    )
+    add_event(
+        session,
+        submission_id=submission.id,
+        action="submit",
+        actor_kind="user" if filed_by_user_id is not None else "applicant",
+        actor_user_id=filed_by_user_id,
+        to_state=initial_state,
+        at=now,
+    )
+    return submission, secret
+
+
+def _unused_reference(session: Session) -> str:
+    # 44 random bits make a clash very rare; it is still checked, and the unique constraint
+    # on submissions.reference stays the final guard.
+    for _ in range(_REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        taken = session.exec(select(Submission.id).where(Submission.reference == reference)).first()
+        if taken is None:
+            return reference
+    raise StoreError("could not find an unused case reference")
+
+
+def find_submission(session: Session, reference: str, secret: str) -> Submission | None:
+    """The case with this reference and status secret; None if either is wrong (no hint which)."""
+    canonical = normalise_reference(reference)
+    submission = None
+    if canonical is not None:
+        submission = session.exec(
+            select(Submission).where(Submission.reference == canonical)
+        ).first()
+    stored = submission.secret_hash if submission is not None else _NO_SECRET_HASH
+    if secrets_equal(hash_secret(secret), stored) and submission is not None:
+        return submission
+    return None
+
+
+def add_event(
+    session: Session,
+    *,
+    submission_id: str,
+    action: str,
+    actor_kind: str,
+    actor_user_id: int | None = None,
+    actor_role: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str | None = None,
+    comment_public: bool = False,
+    details: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """Append one event to a case's audit trail (in the caller's transaction)."""
+    if actor_kind not in ACTOR_KINDS:
+        raise StoreError(f"actor_kind must be one of {', '.join(ACTOR_KINDS)}, got {actor_kind!r}")
+    if actor_kind == "user" and actor_user_id is None:
+        raise StoreError("an event by a user needs actor_user_id")
+    event = CaseEvent(
+        submission_id=submission_id,
+        at=at or utcnow(),
+        actor_kind=actor_kind,
+        actor_user_id=actor_user_id,
+        actor_role=actor_role,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        comment_public=comment_public,
+        details=dict(details) if details is not None else None,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def list_events(session: Session, submission_id: str) -> list[CaseEvent]:
+    """A case's audit trail, oldest first."""
+    return list(
+        session.exec(
+            select(CaseEvent)
+            .where(CaseEvent.submission_id == submission_id)
+            .order_by(col(CaseEvent.id))
+        ).all()
+    )

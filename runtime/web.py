@@ -1,0 +1,129 @@
+"""Rendering pages: the Jinja environment, the visitor's language and CSRF cookie, error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from builder.texts import localise
+from runtime import assets
+from runtime.i18n import request_language, t
+from runtime.security import CSRF_COOKIE, csrf_token, new_csrf_cookie
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANG_COOKIE = "loket_lang"
+
+
+def make_environment() -> Environment:
+    """The template environment: autoescaping everywhere, definition texts only as data."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["loc"] = _localise_filter
+    return env
+
+
+@pass_context
+def _localise_filter(context: Context, text: Any) -> str:
+    """`{{ text|loc }}`: a definition text in the page's language."""
+    return localise(text, context.get("lang", "id"))
+
+
+def file_types(spec: dict[str, Any]) -> str:
+    """Human names of accepted file types."""
+    names = {
+        "application/pdf": "PDF",
+        "image/jpeg": "JPG",
+        "image/png": "PNG",
+        "image/webp": "WEBP",
+        "image/heic": "HEIC",
+    }
+    return ", ".join(names.get(kind, kind) for kind in spec.get("accept", []))
+
+
+def language(request: Request) -> str:
+    """The visitor's language for this request."""
+    return request_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def csrf_cookie_value(request: Request) -> tuple[str, bool]:
+    """The visitor's CSRF cookie value and whether it is new."""
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and 16 <= len(existing) <= 64:
+        return existing, False
+    cached = getattr(request.state, "new_csrf", None)
+    if cached:
+        return str(cached), True
+    value = new_csrf_cookie()
+    request.state.new_csrf = value
+    return value, True
+
+
+def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (it then gets a partial)."""
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render a page (or partial) with the common context, setting the language and CSRF cookies."""
+    lang = language(request)
+    settings = request.app.state.settings
+    cookie, is_new = csrf_cookie_value(request)
+    env: Environment = request.app.state.templates
+
+    def translate(key: str, **params: object) -> str:
+        return t(key, lang, **params)
+
+    values = {
+        "lang": lang,
+        "t": translate,
+        "csrf_token": csrf_token(settings.secret_key, cookie),
+        "static_url": "/static/loket.css",
+        "htmx_url": assets.HTMX_URL,
+        "htmx_sri": assets.HTMX_SRI,
+        "use_htmx": True,
+        "file_types": file_types,
+        "errors": [],
+        **context,
+    }
+    html = env.get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status_code)
+    secure = bool(settings.base_url and settings.base_url.startswith("https"))
+    if is_new:
+        response.set_cookie(
+            CSRF_COOKIE, cookie, httponly=True, samesite="lax", secure=secure, path="/"
+        )
+    if request.query_params.get("lang") in {"id", "en"}:
+        response.set_cookie(
+            LANG_COOKIE, lang, samesite="lax", secure=secure, max_age=365 * 86400, path="/"
+        )
+    return response
+
+
+def error_page(request: Request, status_code: int, heading_key: str, message_key: str) -> Response:
+    """An error as an HTML page, or as JSON for API paths."""
+    lang = language(request)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"error": heading_key, "message": t(message_key, lang)}, status_code=status_code
+        )
+    return render(
+        request,
+        "error.html",
+        {"heading": t(heading_key, lang), "message": t(message_key, lang)},
+        status_code,
+    )
