@@ -38,7 +38,9 @@ def _run(connection: Connection) -> None:
 def run_offline() -> None:
     """Write the SQL to stdout instead of running it (``alembic upgrade head --sql``)."""
     context.configure(
-        url=_url(), target_metadata=metadata, literal_binds=True,
+        url=_url(),
+        target_metadata=metadata,
+        literal_binds=True,
         dialect_opts={"paramstyle": "named"},
     )
     with context.begin_transaction():

@@ -54,7 +54,7 @@ def make_engine(settings_or_url: Settings | str | URL, **kwargs: Any) -> Engine:
     backend = url.get_backend_name()
     if backend == "sqlite":
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "connect", set_sqlite_pragmas)
         return engine
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -64,7 +64,8 @@ def make_engine(settings_or_url: Settings | str | URL, **kwargs: Any) -> Engine:
     )
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any = None) -> None:
+    """Set Loket's pragmas on a new SQLite DB-API connection (the engine's connect hook)."""
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:

@@ -60,9 +60,15 @@ def upgrade() -> None:
     # services <-> service_versions reference each other: SQLite accepts the forward reference
     # inline; PostgreSQL gets the key once service_versions exists.
     current_version_fk = (
-        [sa.ForeignKeyConstraint(["current_version_id"], ["service_versions.id"],
-                                 name="fk_services_current_version_id_service_versions")]
-        if sqlite else []
+        [
+            sa.ForeignKeyConstraint(
+                ["current_version_id"],
+                ["service_versions.id"],
+                name="fk_services_current_version_id_service_versions",
+            )
+        ]
+        if sqlite
+        else []
     )
     op.create_table(
         "services",
@@ -74,8 +80,9 @@ def upgrade() -> None:
         _at("created_at"),
         _at("updated_at"),
         sa.PrimaryKeyConstraint("id", name="pk_services"),
-        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"],
-                                name="fk_services_agency_id_agencies"),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name="fk_services_agency_id_agencies"
+        ),
         sa.UniqueConstraint("agency_id", "slug", name="uq_services_agency_id_slug"),
         sa.CheckConstraint(
             _one_of("status", ("draft", "in_review", "changes_requested", "published", "retired")),
@@ -97,21 +104,28 @@ def upgrade() -> None:
         sa.Column("published_by", sa.Integer(), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_service_versions"),
-        sa.ForeignKeyConstraint(["service_id"], ["services.id"],
-                                name="fk_service_versions_service_id_services"),
-        sa.ForeignKeyConstraint(["published_by"], ["users.id"],
-                                name="fk_service_versions_published_by_users"),
-        sa.UniqueConstraint("service_id", "number",
-                            name="uq_service_versions_service_id_number"),
+        sa.ForeignKeyConstraint(
+            ["service_id"], ["services.id"], name="fk_service_versions_service_id_services"
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by"], ["users.id"], name="fk_service_versions_published_by_users"
+        ),
+        sa.UniqueConstraint("service_id", "number", name="uq_service_versions_service_id_number"),
         sa.CheckConstraint(
-            _one_of("state", ("published", "draft", "in_review", "changes_requested",
-                              "superseded")),
+            _one_of(
+                "state", ("published", "draft", "in_review", "changes_requested", "superseded")
+            ),
             name="ck_service_versions_state",
         ),
     )
     if not sqlite:
-        op.create_foreign_key("fk_services_current_version_id_service_versions", "services",
-                              "service_versions", ["current_version_id"], ["id"])
+        op.create_foreign_key(
+            "fk_services_current_version_id_service_versions",
+            "services",
+            "service_versions",
+            ["current_version_id"],
+            ["id"],
+        )
 
     op.create_table(
         "submissions",
@@ -132,20 +146,28 @@ def upgrade() -> None:
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.Column("filed_by_user_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_submissions"),
-        sa.ForeignKeyConstraint(["service_version_id"], ["service_versions.id"],
-                                name="fk_submissions_service_version_id_service_versions"),
-        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"],
-                                name="fk_submissions_agency_id_agencies"),
-        sa.ForeignKeyConstraint(["service_id"], ["services.id"],
-                                name="fk_submissions_service_id_services"),
-        sa.ForeignKeyConstraint(["filed_by_user_id"], ["users.id"],
-                                name="fk_submissions_filed_by_user_id_users"),
+        sa.ForeignKeyConstraint(
+            ["service_version_id"],
+            ["service_versions.id"],
+            name="fk_submissions_service_version_id_service_versions",
+        ),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name="fk_submissions_agency_id_agencies"
+        ),
+        sa.ForeignKeyConstraint(
+            ["service_id"], ["services.id"], name="fk_submissions_service_id_services"
+        ),
+        sa.ForeignKeyConstraint(
+            ["filed_by_user_id"], ["users.id"], name="fk_submissions_filed_by_user_id_users"
+        ),
         sa.UniqueConstraint("reference", name="uq_submissions_reference"),
     )
-    op.create_index("ix_submissions_agency_inbox", "submissions",
-                    ["agency_id", "state", "due_at", "id"])
-    op.create_index("ix_submissions_service_inbox", "submissions",
-                    ["service_id", "state", "due_at", "id"])
+    op.create_index(
+        "ix_submissions_agency_inbox", "submissions", ["agency_id", "state", "due_at", "id"]
+    )
+    op.create_index(
+        "ix_submissions_service_inbox", "submissions", ["service_id", "state", "due_at", "id"]
+    )
 
     op.create_table(
         "form_drafts",
@@ -158,17 +180,25 @@ def upgrade() -> None:
         sa.Column("submission_id", sa.String(TOKEN), nullable=True),
         sa.Column("editing_submission_id", sa.String(TOKEN), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_form_drafts"),
-        sa.ForeignKeyConstraint(["service_version_id"], ["service_versions.id"],
-                                name="fk_form_drafts_service_version_id_service_versions"),
-        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"],
-                                name="fk_form_drafts_submission_id_submissions"),
-        sa.ForeignKeyConstraint(["editing_submission_id"], ["submissions.id"],
-                                name="fk_form_drafts_editing_submission_id_submissions"),
+        sa.ForeignKeyConstraint(
+            ["service_version_id"],
+            ["service_versions.id"],
+            name="fk_form_drafts_service_version_id_service_versions",
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"], ["submissions.id"], name="fk_form_drafts_submission_id_submissions"
+        ),
+        sa.ForeignKeyConstraint(
+            ["editing_submission_id"],
+            ["submissions.id"],
+            name="fk_form_drafts_editing_submission_id_submissions",
+        ),
         sa.UniqueConstraint("submission_id", name="uq_form_drafts_submission_id"),
     )
     op.create_index("ix_form_drafts_expires_at", "form_drafts", ["expires_at"])
-    op.create_index("ix_form_drafts_editing_submission_id", "form_drafts",
-                    ["editing_submission_id"])
+    op.create_index(
+        "ix_form_drafts_editing_submission_id", "form_drafts", ["editing_submission_id"]
+    )
 
     op.create_table(
         "attachments",
@@ -183,10 +213,15 @@ def upgrade() -> None:
         sa.Column("storage_name", sa.String(TOKEN), nullable=False),
         _at("created_at"),
         sa.PrimaryKeyConstraint("id", name="pk_attachments"),
-        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"],
-                                name="fk_attachments_submission_id_submissions"),
-        sa.ForeignKeyConstraint(["draft_id"], ["form_drafts.id"], ondelete="SET NULL",
-                                name="fk_attachments_draft_id_form_drafts"),
+        sa.ForeignKeyConstraint(
+            ["submission_id"], ["submissions.id"], name="fk_attachments_submission_id_submissions"
+        ),
+        sa.ForeignKeyConstraint(
+            ["draft_id"],
+            ["form_drafts.id"],
+            ondelete="SET NULL",
+            name="fk_attachments_draft_id_form_drafts",
+        ),
         sa.UniqueConstraint("storage_name", name="uq_attachments_storage_name"),
     )
     op.create_index("ix_attachments_submission_id", "attachments", ["submission_id"])
@@ -207,12 +242,15 @@ def upgrade() -> None:
         sa.Column("comment_public", sa.Boolean(), nullable=False),
         sa.Column("details", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_case_events"),
-        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"],
-                                name="fk_case_events_submission_id_submissions"),
-        sa.ForeignKeyConstraint(["actor_user_id"], ["users.id"],
-                                name="fk_case_events_actor_user_id_users"),
-        sa.CheckConstraint(_one_of("actor_kind", ("applicant", "user", "system")),
-                           name="ck_case_events_actor_kind"),
+        sa.ForeignKeyConstraint(
+            ["submission_id"], ["submissions.id"], name="fk_case_events_submission_id_submissions"
+        ),
+        sa.ForeignKeyConstraint(
+            ["actor_user_id"], ["users.id"], name="fk_case_events_actor_user_id_users"
+        ),
+        sa.CheckConstraint(
+            _one_of("actor_kind", ("applicant", "user", "system")), name="ck_case_events_actor_kind"
+        ),
     )
     op.create_index("ix_case_events_submission_id_id", "case_events", ["submission_id", "id"])
     _forbid_case_event_changes(sqlite)
@@ -224,12 +262,18 @@ def upgrade() -> None:
         sa.Column("agency_id", sa.String(64), nullable=False),
         sa.Column("role", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_memberships"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_memberships_user_id_users"),
-        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], ondelete="CASCADE",
-                                name="fk_memberships_agency_id_agencies"),
-        sa.UniqueConstraint("user_id", "agency_id", "role",
-                            name="uq_memberships_user_id_agency_id_role"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_memberships_user_id_users"
+        ),
+        sa.ForeignKeyConstraint(
+            ["agency_id"],
+            ["agencies.id"],
+            ondelete="CASCADE",
+            name="fk_memberships_agency_id_agencies",
+        ),
+        sa.UniqueConstraint(
+            "user_id", "agency_id", "role", name="uq_memberships_user_id_agency_id_role"
+        ),
     )
     op.create_index("ix_memberships_agency_id", "memberships", ["agency_id"])
 
@@ -242,8 +286,9 @@ def upgrade() -> None:
         _at("last_seen_at"),
         _at("expires_at"),
         sa.PrimaryKeyConstraint("id", name="pk_web_sessions"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_web_sessions_user_id_users"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_web_sessions_user_id_users"
+        ),
     )
     op.create_index("ix_web_sessions_user_id", "web_sessions", ["user_id"])
     op.create_index("ix_web_sessions_expires_at", "web_sessions", ["expires_at"])
@@ -300,7 +345,8 @@ def downgrade() -> None:
     for table in ("attachments", "form_drafts", "submissions"):
         op.drop_table(table)
     if not sqlite:
-        op.drop_constraint("fk_services_current_version_id_service_versions", "services",
-                           type_="foreignkey")
+        op.drop_constraint(
+            "fk_services_current_version_id_service_versions", "services", type_="foreignkey"
+        )
     for table in ("service_versions", "services", "users", "agencies"):
         op.drop_table(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,13 +23,23 @@ from runtime.db import (
     make_engine,
     migrate,
     session_scope,
+    set_sqlite_pragmas,
 )
 from runtime.models import Agency, User, metadata
 from runtime.settings import Settings
 
 TABLES = {
-    "agencies", "services", "service_versions", "form_drafts", "submissions", "attachments",
-    "case_events", "users", "memberships", "web_sessions", "login_attempts",
+    "agencies",
+    "services",
+    "service_versions",
+    "form_drafts",
+    "submissions",
+    "attachments",
+    "case_events",
+    "users",
+    "memberships",
+    "web_sessions",
+    "login_attempts",
 }
 
 
@@ -68,9 +79,28 @@ def test_sqlite_pragmas_are_set_on_every_connection(sqlite_engine: Engine) -> No
 
 def test_sqlite_pragmas_hold_for_sessions(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as session:
-        values = [session.connection().exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")]
+        values = [
+            session.connection().exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        ]
     assert values == ["wal", 2, 1, 5000]
+
+
+def test_the_connect_hook_overrides_other_settings(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "raw.db")
+    try:
+        for pragma in (
+            "journal_mode=DELETE",
+            "synchronous=OFF",
+            "foreign_keys=OFF",
+            "busy_timeout=0",
+        ):
+            connection.execute(f"PRAGMA {pragma}")
+        assert _pragmas(connection) == ("delete", 0, 0, 0)
+        set_sqlite_pragmas(connection)
+        assert _pragmas(connection) == ("wal", 2, 1, 5000)
+    finally:
+        connection.close()
 
 
 def test_a_plain_sqlite_engine_would_fail_the_pragma_check(tmp_path: Path) -> None:
@@ -84,12 +114,15 @@ def test_a_plain_sqlite_engine_would_fail_the_pragma_check(tmp_path: Path) -> No
         plain.dispose()
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgresql://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
-    ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
-    ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
-    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
 def test_database_urls_use_psycopg_3(given: str, expected: str) -> None:
     assert database_url(given).render_as_string(hide_password=False) == expected
 
@@ -159,7 +192,8 @@ def test_check_migrated_refuses_a_newer_schema(engine: Engine) -> None:
 
 
 def test_migrate_from_a_url_in_another_working_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'loket.db'}"
     migrate(url)  # creates the folder
@@ -181,8 +215,7 @@ def test_timestamps_are_read_back_aware_in_utc(engine: Engine) -> None:
     wib = dt.timezone(dt.timedelta(hours=7))
     created = dt.datetime(2025, 8, 17, 10, 0, tzinfo=wib)
     with session_scope(engine) as session:
-        session.add(User(username="ani", display_name="Ani", password_hash="x",
-                         created_at=created))
+        session.add(User(username="ani", display_name="Ani", password_hash="x", created_at=created))
     with Session(engine) as session:
         user = session.exec(select(User)).one()
         assert user.created_at == created
@@ -193,8 +226,14 @@ def test_timestamps_are_read_back_aware_in_utc(engine: Engine) -> None:
 
 def test_naive_timestamps_are_refused(engine: Engine) -> None:
     with Session(engine) as session:
-        session.add(User(username="budi", display_name="Budi", password_hash="x",
-                         created_at=dt.datetime(2025, 1, 1)))
+        session.add(
+            User(
+                username="budi",
+                display_name="Budi",
+                password_hash="x",
+                created_at=dt.datetime(2025, 1, 1),
+            )
+        )
         with pytest.raises(Exception, match="naive datetime"):
             session.flush()
 

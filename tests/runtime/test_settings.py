@@ -39,7 +39,8 @@ def test_defaults(tmp_path: Path) -> None:
 
 
 def test_default_data_dir_is_var_in_the_working_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = Settings.from_env({"LOKET_SECRET_KEY": KEY})
     assert result.data_dir == tmp_path.resolve() / "var"
@@ -73,10 +74,16 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert result.dev is False
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("1048576", MIB), ("512KiB", 512 * 1024), ("10MiB", 10 * MIB), ("10 mb", 10 * MIB),
-    ("1K", 1024),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1048576", MIB),
+        ("512KiB", 512 * 1024),
+        ("10MiB", 10 * MIB),
+        ("10 mb", 10 * MIB),
+        ("1K", 1024),
+    ],
+)
 def test_body_limit_units(tmp_path: Path, raw: str, expected: int) -> None:
     assert settings(tmp_path, LOKET_BODY_LIMIT_BYTES=raw).body_limit_bytes == expected
 
@@ -87,55 +94,99 @@ def test_empty_values_count_as_unset(tmp_path: Path) -> None:
     assert result.cuti_bersama == ()
 
 
-@pytest.mark.parametrize(("variable", "raw", "message"), [
-    ("LOKET_PORT", "abc", "LOKET_PORT must be a whole number between 1 and 65535, got 'abc'"),
-    ("LOKET_PORT", "0", "LOKET_PORT must be a whole number between 1 and 65535, got '0'"),
-    ("LOKET_PORT", "65536", "LOKET_PORT must be a whole number between 1 and 65535, got '65536'"),
-    ("LOKET_PORT", "80.5", "LOKET_PORT must be a whole number between 1 and 65535, got '80.5'"),
-    ("LOKET_WORKERS", "0", "LOKET_WORKERS must be a whole number between 1 and 256, got '0'"),
-    ("LOKET_WORKERS", "-2", "LOKET_WORKERS must be a whole number between 1 and 256, got '-2'"),
-    ("LOKET_DRAFT_TTL_HOURS", "three",
-     "LOKET_DRAFT_TTL_HOURS must be a whole number between 1 and 8760, got 'three'"),
-    ("LOKET_SESSION_IDLE_MINUTES", "0",
-     "LOKET_SESSION_IDLE_MINUTES must be a whole number between 1 and 10080, got '0'"),
-    ("LOKET_SESSION_ABSOLUTE_HOURS", "1000",
-     "LOKET_SESSION_ABSOLUTE_HOURS must be a whole number between 1 and 720, got '1000'"),
-    ("LOKET_BODY_LIMIT_BYTES", "lots",
-     "LOKET_BODY_LIMIT_BYTES must be a size between 1KiB and 1024MiB, in bytes or with a KiB "
-     "or MiB suffix (e.g. 10485760 or 10MiB), got 'lots'"),
-    ("LOKET_BODY_LIMIT_BYTES", "10", "got '10'"),
-    ("LOKET_BODY_LIMIT_BYTES", "2048MiB", "got '2048MiB'"),
-    ("LOKET_CUTI_BERSAMA", "2025-12-26,26/12/2025",
-     "LOKET_CUTI_BERSAMA must be dates written YYYY-MM-DD and separated by commas "
-     "(e.g. 2025-12-26,2026-03-20), got '26/12/2025'"),
-    ("LOKET_CUTI_BERSAMA", "2025-13-01", "got '2025-13-01'"),
-    ("LOKET_CUTI_BERSAMA", "2025-2-1", "got '2025-2-1'"),
-    ("LOKET_LOG_LEVEL", "LOUD",
-     "LOKET_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'"),
-    ("LOKET_DEV", "maybe",
-     "LOKET_DEV must be 1 or 0 (true/false and yes/no also work), got 'maybe'"),
-    ("LOKET_HOST", "local host",
-     "LOKET_HOST must be a host name or IP address such as 127.0.0.1 or 0.0.0.0, "
-     "got 'local host'"),
-    ("LOKET_BASE_URL", "layanan.example.go.id",
-     "LOKET_BASE_URL must be an http:// or https:// address without query or fragment, "
-     "e.g. https://layanan.example.go.id, got 'layanan.example.go.id'"),
-    ("LOKET_BASE_URL", "https://x.example/?a=1", "got 'https://x.example/?a=1'"),
-    ("LOKET_DATABASE_URL", "not a url",
-     "LOKET_DATABASE_URL is not a database URL: use sqlite:////absolute/path/loket.db or "
-     "postgresql://user:password@host:5432/name"),
-    ("LOKET_DATABASE_URL", "mysql://root@db/loket",
-     "LOKET_DATABASE_URL must be a sqlite or postgresql URL (PostgreSQL through psycopg 3), "
-     "got 'mysql://root@db/loket'"),
-    ("LOKET_DATABASE_URL", "postgresql+psycopg2://db/loket", "got 'postgresql+psycopg2://"),
-    ("LOKET_DATABASE_URL", "sqlite://", "LOKET_DATABASE_URL must name a SQLite file, got"),
-    ("LOKET_DATABASE_URL", "sqlite:///:memory:", "must name a SQLite file"),
-    ("LOKET_SECRET_KEY", "short",
-     "LOKET_SECRET_KEY must be at least 32 characters long, got 5: generate one with "
-     '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'),
-])
+@pytest.mark.parametrize(
+    ("variable", "raw", "message"),
+    [
+        ("LOKET_PORT", "abc", "LOKET_PORT must be a whole number between 1 and 65535, got 'abc'"),
+        ("LOKET_PORT", "0", "LOKET_PORT must be a whole number between 1 and 65535, got '0'"),
+        (
+            "LOKET_PORT",
+            "65536",
+            "LOKET_PORT must be a whole number between 1 and 65535, got '65536'",
+        ),
+        ("LOKET_PORT", "80.5", "LOKET_PORT must be a whole number between 1 and 65535, got '80.5'"),
+        ("LOKET_WORKERS", "0", "LOKET_WORKERS must be a whole number between 1 and 256, got '0'"),
+        ("LOKET_WORKERS", "-2", "LOKET_WORKERS must be a whole number between 1 and 256, got '-2'"),
+        (
+            "LOKET_DRAFT_TTL_HOURS",
+            "three",
+            "LOKET_DRAFT_TTL_HOURS must be a whole number between 1 and 8760, got 'three'",
+        ),
+        (
+            "LOKET_SESSION_IDLE_MINUTES",
+            "0",
+            "LOKET_SESSION_IDLE_MINUTES must be a whole number between 1 and 10080, got '0'",
+        ),
+        (
+            "LOKET_SESSION_ABSOLUTE_HOURS",
+            "1000",
+            "LOKET_SESSION_ABSOLUTE_HOURS must be a whole number between 1 and 720, got '1000'",
+        ),
+        (
+            "LOKET_BODY_LIMIT_BYTES",
+            "lots",
+            "LOKET_BODY_LIMIT_BYTES must be a size between 1KiB and 1024MiB, in bytes or with a KiB "
+            "or MiB suffix (e.g. 10485760 or 10MiB), got 'lots'",
+        ),
+        ("LOKET_BODY_LIMIT_BYTES", "10", "got '10'"),
+        ("LOKET_BODY_LIMIT_BYTES", "2048MiB", "got '2048MiB'"),
+        (
+            "LOKET_CUTI_BERSAMA",
+            "2025-12-26,26/12/2025",
+            "LOKET_CUTI_BERSAMA must be dates written YYYY-MM-DD and separated by commas "
+            "(e.g. 2025-12-26,2026-03-20), got '26/12/2025'",
+        ),
+        ("LOKET_CUTI_BERSAMA", "2025-13-01", "got '2025-13-01'"),
+        ("LOKET_CUTI_BERSAMA", "2025-2-1", "got '2025-2-1'"),
+        (
+            "LOKET_LOG_LEVEL",
+            "LOUD",
+            "LOKET_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'",
+        ),
+        (
+            "LOKET_DEV",
+            "maybe",
+            "LOKET_DEV must be 1 or 0 (true/false and yes/no also work), got 'maybe'",
+        ),
+        (
+            "LOKET_HOST",
+            "local host",
+            "LOKET_HOST must be a host name or IP address such as 127.0.0.1 or 0.0.0.0, "
+            "got 'local host'",
+        ),
+        (
+            "LOKET_BASE_URL",
+            "layanan.example.go.id",
+            "LOKET_BASE_URL must be an http:// or https:// address without query or fragment, "
+            "e.g. https://layanan.example.go.id, got 'layanan.example.go.id'",
+        ),
+        ("LOKET_BASE_URL", "https://x.example/?a=1", "got 'https://x.example/?a=1'"),
+        (
+            "LOKET_DATABASE_URL",
+            "not a url",
+            "LOKET_DATABASE_URL is not a database URL: use sqlite:////absolute/path/loket.db or "
+            "postgresql://user:password@host:5432/name",
+        ),
+        (
+            "LOKET_DATABASE_URL",
+            "mysql://root@db/loket",
+            "LOKET_DATABASE_URL must be a sqlite or postgresql URL (PostgreSQL through psycopg 3), "
+            "got 'mysql://root@db/loket'",
+        ),
+        ("LOKET_DATABASE_URL", "postgresql+psycopg2://db/loket", "got 'postgresql+psycopg2://"),
+        ("LOKET_DATABASE_URL", "sqlite://", "LOKET_DATABASE_URL must name a SQLite file, got"),
+        ("LOKET_DATABASE_URL", "sqlite:///:memory:", "must name a SQLite file"),
+        (
+            "LOKET_SECRET_KEY",
+            "short",
+            "LOKET_SECRET_KEY must be at least 32 characters long, got 5: generate one with "
+            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`',
+        ),
+    ],
+)
 def test_bad_values_are_refused_with_a_clear_message(
-        tmp_path: Path, variable: str, raw: str, message: str) -> None:
+    tmp_path: Path, variable: str, raw: str, message: str
+) -> None:
     with pytest.raises(SettingsError) as caught:
         settings(tmp_path, **{variable: raw})
     assert message in str(caught.value)
@@ -150,9 +201,13 @@ def test_a_bad_database_url_does_not_show_its_password(tmp_path: Path) -> None:
 
 
 def test_idle_timeout_cannot_exceed_absolute_timeout(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match=re.escape(
+    with pytest.raises(
+        SettingsError,
+        match=re.escape(
             "LOKET_SESSION_IDLE_MINUTES (600) must not be longer than "
-            "LOKET_SESSION_ABSOLUTE_HOURS (8 hours = 480 minutes)")):
+            "LOKET_SESSION_ABSOLUTE_HOURS (8 hours = 480 minutes)"
+        ),
+    ):
         settings(tmp_path, LOKET_SESSION_IDLE_MINUTES="600", LOKET_SESSION_ABSOLUTE_HOURS="8")
 
 
@@ -172,7 +227,8 @@ def test_secret_key_is_required(tmp_path: Path) -> None:
 
 
 def test_dev_mode_generates_a_random_key_and_warns(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     environ = {"LOKET_DATA_DIR": str(tmp_path), "LOKET_DEV": "1"}
     with caplog.at_level(logging.WARNING, logger="runtime.settings"):
         first = Settings.from_env(environ)
@@ -217,7 +273,8 @@ def test_settings_built_in_code_default_to_sqlite_in_the_data_dir(tmp_path: Path
 
 def test_database_url_alone_needs_no_secret(tmp_path: Path) -> None:
     assert database_url_from_env({"LOKET_DATA_DIR": str(tmp_path)}) == (
-        f"sqlite:///{tmp_path.resolve()}/loket.db")
+        f"sqlite:///{tmp_path.resolve()}/loket.db"
+    )
     assert database_url_from_env({"LOKET_DATABASE_URL": "postgres://db/x"}) == "postgres://db/x"
 
 

@@ -91,7 +91,7 @@ def test_check_character_catches_every_single_character_typo() -> None:
             if original == "-" or position < 4:
                 continue
             for typo in ALPHABET.replace(original, ""):
-                mistyped = reference[:position] + typo + reference[position + 1:]
+                mistyped = reference[:position] + typo + reference[position + 1 :]
                 assert not is_valid_reference(mistyped), (reference, mistyped)
 
 
@@ -101,7 +101,7 @@ def test_check_character_catches_most_swaps_of_neighbours() -> None:
         code = new_reference().replace("-", "")[3:]
         for i in range(len(code) - 1):
             if code[i] != code[i + 1]:
-                swapped = code[:i] + code[i + 1] + code[i] + code[i + 2:]
+                swapped = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
                 total += 1
                 caught += not is_valid_reference(swapped)
     assert caught / total > 0.9
@@ -110,15 +110,30 @@ def test_check_character_catches_most_swaps_of_neighbours() -> None:
 def test_typed_references_are_normalised() -> None:
     reference = new_reference()
     code = reference.replace("-", "")
-    for typed in (reference.lower(), code, code.lower(), code[3:], f"  {code[:3]} {code[3:8]} "
-                  f"{code[8:]} ", f"{reference[:-1]}-{reference[-1]}"):
+    for typed in (
+        reference.lower(),
+        code,
+        code.lower(),
+        code[3:],
+        f"  {code[:3]} {code[3:8]} {code[8:]} ",
+        f"{reference[:-1]}-{reference[-1]}",
+    ):
         assert normalise_reference(typed) == reference, typed
 
 
-@pytest.mark.parametrize("typed", [
-    "", "LKT", "LKT-0000-0000", "LKT-ABCDE-FGHJ", "LKT-ABCDE-FGHJKM", "LKT-OOOOO-OOOOO",
-    "XYZ-23456-789AB", "x" * 1000,
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "LKT",
+        "LKT-0000-0000",
+        "LKT-ABCDE-FGHJ",
+        "LKT-ABCDE-FGHJKM",
+        "LKT-OOOOO-OOOOO",
+        "XYZ-23456-789AB",
+        "x" * 1000,
+    ],
+)
 def test_malformed_references_are_refused(typed: str) -> None:
     assert normalise_reference(typed) is None
     assert not is_valid_reference(typed)
@@ -147,8 +162,12 @@ def test_hash_secret_and_compare() -> None:
 def publish(engine: Engine, sha: str = "a" * 64, **changes: Any) -> int:
     """Publish DEFINITION (with changes) and return the new version's id."""
     with session_scope(engine) as session:
-        version = publish_version(session, definition={**DEFINITION, **changes}, sha256=sha,
-                                  agency_name="Dinas Kependudukan dan Pencatatan Sipil")
+        version = publish_version(
+            session,
+            definition={**DEFINITION, **changes},
+            sha256=sha,
+            agency_name="Dinas Kependudukan dan Pencatatan Sipil",
+        )
         assert version.id is not None
         return version.id
 
@@ -226,8 +245,14 @@ def test_expired_drafts_are_not_returned(engine: Engine) -> None:
         with pytest.raises(DraftNotFound):
             save_draft_answers(session, draft_id=draft_id, answers={}, now=later)
         with pytest.raises(DraftNotFound):
-            submit_draft(session, draft_id=draft_id, answers={}, initial_state="diajukan",
-                         due_at=None, now=later)
+            submit_draft(
+                session,
+                draft_id=draft_id,
+                answers={},
+                initial_state="diajukan",
+                due_at=None,
+                now=later,
+            )
 
 
 def test_saving_extends_the_draft(engine: Engine) -> None:
@@ -245,8 +270,13 @@ def test_saving_extends_the_draft(engine: Engine) -> None:
 def submit(engine: Engine, draft_id: str) -> tuple[Submission, str | None]:
     """Submit a draft in its own transaction."""
     with session_scope(engine) as session:
-        return submit_draft(session, draft_id=draft_id, answers={"nama": "Ani"},
-                            initial_state="diajukan", due_at=dt.datetime.now(dt.UTC) + DAY)
+        return submit_draft(
+            session,
+            draft_id=draft_id,
+            answers={"nama": "Ani"},
+            initial_state="diajukan",
+            due_at=dt.datetime.now(dt.UTC) + DAY,
+        )
 
 
 def count(engine: Engine, model: type[Any]) -> int:
@@ -272,7 +302,8 @@ def test_submit_files_a_case_with_its_first_event(engine: Engine) -> None:
         assert draft is not None and draft.submission_id == case.id
         events = list_events(session, case.id)
         assert [(e.action, e.actor_kind, e.from_state, e.to_state) for e in events] == [
-            ("submit", "applicant", None, "diajukan")]
+            ("submit", "applicant", None, "diajukan")
+        ]
 
 
 def test_submitting_twice_gives_one_case_and_one_event(engine: Engine) -> None:
@@ -289,11 +320,27 @@ def test_submitting_twice_in_one_session_gives_one_case(engine: Engine) -> None:
     draft_id = new_draft(engine)
     with session_scope(engine) as session:
         assert get_draft(session, draft_id) is not None  # loaded before, so possibly stale
-        first, _ = submit_draft(session, draft_id=draft_id, answers={}, initial_state="a",
-                                due_at=None)
-        again, secret = submit_draft(session, draft_id=draft_id, answers={}, initial_state="a",
-                                     due_at=None)
+        first, _ = submit_draft(
+            session, draft_id=draft_id, answers={}, initial_state="a", due_at=None
+        )
+        again, secret = submit_draft(
+            session, draft_id=draft_id, answers={}, initial_state="a", due_at=None
+        )
     assert again.id == first.id and secret is None
+    assert count(engine, Submission) == 1
+
+
+def test_a_session_that_loaded_the_draft_earlier_sees_the_other_submit(engine: Engine) -> None:
+    draft_id = new_draft(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        loaded = get_draft(session, draft_id)
+        assert loaded is not None and loaded.submission_id is None
+        first, _ = submit(engine, draft_id)  # another request files it meanwhile
+        again, secret = submit_draft(
+            session, draft_id=draft_id, answers={}, initial_state="a", due_at=None
+        )
+        session.commit()
+    assert (again.id, secret) == (first.id, None)
     assert count(engine, Submission) == 1
 
 
@@ -312,8 +359,16 @@ def test_an_unknown_draft_cannot_be_submitted(engine: Engine) -> None:
 def test_the_draft_files_move_to_the_case(engine: Engine) -> None:
     draft_id = new_draft(engine)
     with session_scope(engine) as session:
-        session.add(Attachment(draft_id=draft_id, field_key="ktp", original_name="ktp.jpg",
-                               content_type="image/jpeg", size=10, sha256="d" * 64))
+        session.add(
+            Attachment(
+                draft_id=draft_id,
+                field_key="ktp",
+                original_name="ktp.jpg",
+                content_type="image/jpeg",
+                size=10,
+                sha256="d" * 64,
+            )
+        )
     submission, _ = submit(engine, draft_id)
     with Session(engine) as session:
         attachment = session.exec(select(Attachment)).one()
@@ -384,8 +439,14 @@ def one_event(engine: Engine) -> tuple[str, int]:
     """File a case; return its id and the id of its first event."""
     submission, _ = submit(engine, new_draft(engine))
     with session_scope(engine) as session:
-        event = add_event(session, submission_id=submission.id, action="comment",
-                          actor_kind="system", comment="catatan", details={"k": [1, 2]})
+        event = add_event(
+            session,
+            submission_id=submission.id,
+            action="comment",
+            actor_kind="system",
+            comment="catatan",
+            details={"k": [1, 2]},
+        )
         assert event.id is not None
         return submission.id, event.id
 
@@ -397,9 +458,11 @@ def test_events_can_be_added(engine: Engine) -> None:
         assert [event.action for event in events] == ["submit", "comment"]
         assert events[1].details == {"k": [1, 2]}
         assert events[0].details is None
-        raw = session.connection().execute(
-            text("SELECT details FROM case_events WHERE id = :id"), {"id": events[0].id}
-        ).scalar()
+        raw = (
+            session.connection()
+            .execute(text("SELECT details FROM case_events WHERE id = :id"), {"id": events[0].id})
+            .scalar()
+        )
         assert raw is None, "a missing details value is SQL NULL, not JSON null"
 
 
@@ -435,12 +498,16 @@ def test_events_cannot_be_deleted_through_the_orm(engine: Engine) -> None:
     assert count(engine, CaseEvent) == 2
 
 
-@pytest.mark.parametrize("statement", [
-    update(CaseEvent).where(col(CaseEvent.id) > 0).values(comment="changed"),
-    delete(CaseEvent),
-    text("UPDATE case_events SET comment = 'changed'"),
-    text("DELETE FROM case_events"),
-], ids=["orm-update", "orm-delete", "sql-update", "sql-delete"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(CaseEvent).where(col(CaseEvent.id) > 0).values(comment="changed"),
+        delete(CaseEvent),
+        text("UPDATE case_events SET comment = 'changed'"),
+        text("DELETE FROM case_events"),
+    ],
+    ids=["orm-update", "orm-delete", "sql-update", "sql-delete"],
+)
 def test_the_database_refuses_to_change_events(engine: Engine, statement: Any) -> None:
     one_event(engine)
     with Session(engine) as session, pytest.raises(IntegrityError, match="append-only"):
