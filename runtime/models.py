@@ -252,6 +252,7 @@ def _refuse_update(mapper: Mapper[Any], connection: Any, target: CaseEvent) -> N
     raise AppendOnlyError(f"case event {target.id} is part of the audit trail: it cannot change")
 
 
+@sa_event.listens_for(CaseEvent, "before_delete")
 def _refuse_delete(mapper: Mapper[Any], connection: Any, target: CaseEvent) -> None:
     raise AppendOnlyError(f"case event {target.id} is part of the audit trail: it cannot go")
 

@@ -1,0 +1,212 @@
+"""The workflow engine: which actions an actor may take on a case, and what applying one does.
+
+Plain Python over a definition and a snapshot of the case; no HTTP, no database. The caller
+stores the result (state change and audit event in one transaction, with a row-version check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from builder import conditions
+from builder.model import sources
+from builder.texts import Message, localise, msg
+
+APPLICANT = "applicant"
+WITHDRAW = "tarik_kembali"
+WITHDRAWN_STATE = "ditarik"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the applicant (through the private link) or a staff user with roles in the agency."""
+
+    kind: Literal["applicant", "user"]
+    user_id: int | None = None
+    roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def applicant(cls) -> Actor:
+        """The citizen who filed the case."""
+        return cls("applicant")
+
+    @classmethod
+    def user(cls, user_id: int, roles: Sequence[str]) -> Actor:
+        """A staff user with their roles in the case's agency."""
+        return cls("user", user_id, frozenset(roles))
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """What the engine needs to know about a case."""
+
+    state: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    filed_by_user_id: int | None = None
+    last_decided_by: int | None = None  # the staff user who took the previous decision
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action available to an actor."""
+
+    name: str
+    label: Message
+    to: str
+    comment: str  # none | optional | required
+    role: str  # the role the actor uses for it ("applicant" for the citizen)
+    comment_to_applicant: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of applying an action: the new state and the audit event to record."""
+
+    from_state: str
+    to_state: str
+    final: str | None
+    event: dict[str, Any]
+
+
+class ActionRefused(Exception):
+    """An action that may not be applied; `code` is stable, `message` bilingual."""
+
+    def __init__(self, code: str, message: Message) -> None:
+        super().__init__(message["en"])
+        self.code = code
+        self.message = message
+
+
+def _states(definition: Mapping[str, Any]) -> Mapping[str, Any]:
+    states: Mapping[str, Any] = definition["workflow"]["states"]
+    return states
+
+
+def final_outcome(definition: Mapping[str, Any], state: str) -> str | None:
+    """approved / rejected / withdrawn for a final state, else None."""
+    if state == WITHDRAWN_STATE and state not in _states(definition):
+        return "withdrawn"
+    info = _states(definition).get(state, {})
+    outcome = info.get("final")
+    return str(outcome) if outcome else None
+
+
+def _withdraw_target(definition: Mapping[str, Any]) -> str:
+    for name, info in _states(definition).items():
+        if info.get("final") == "withdrawn":
+            return str(name)
+    return WITHDRAWN_STATE
+
+
+def _label(transition: Mapping[str, Any]) -> Message:
+    label = transition.get("label")
+    if label:
+        return {"id": localise(label, "id"), "en": localise(label, "en")}
+    name = str(transition["action"]).replace("_", " ").capitalize()
+    return {"id": name, "en": name}
+
+
+def available_actions(
+    definition: Mapping[str, Any], case: CaseSnapshot, actor: Actor
+) -> list[Action]:
+    """The actions `actor` may take on `case` now (empty once the case is final)."""
+    if final_outcome(definition, case.state):
+        return []
+    actions: list[Action] = []
+    for transition in definition["workflow"]["transitions"]:
+        if case.state not in sources(transition):
+            continue
+        role = _role_for(transition, case, actor)
+        if role is None:
+            continue
+        if not conditions.evaluate(transition.get("guard"), case.answers):
+            continue
+        actions.append(
+            Action(
+                str(transition["action"]),
+                _label(transition),
+                str(transition["to"]),
+                str(transition.get("comment", "none")),
+                role,
+                bool(transition.get("comment_to_applicant", False)),
+            )
+        )
+    if actor.kind == "applicant":
+        actions.append(
+            Action(
+                WITHDRAW,
+                msg("Tarik kembali permohonan", "Withdraw the application"),
+                _withdraw_target(definition),
+                "optional",
+                APPLICANT,
+                True,
+            )
+        )
+    return actions
+
+
+def _role_for(transition: Mapping[str, Any], case: CaseSnapshot, actor: Actor) -> str | None:
+    roles = transition.get("roles", [])
+    if actor.kind == "applicant":
+        return APPLICANT if APPLICANT in roles else None
+    if actor.user_id is not None and actor.user_id == case.filed_by_user_id:
+        return None  # never decide on a case you filed yourself
+    if (
+        transition.get("distinct_actor")
+        and actor.user_id is not None
+        and actor.user_id == case.last_decided_by
+    ):
+        return None  # separation of duties: not two consecutive decisions by the same person
+    return next((role for role in roles if role != APPLICANT and role in actor.roles), None)
+
+
+def apply(
+    definition: Mapping[str, Any],
+    case: CaseSnapshot,
+    actor: Actor,
+    action: str,
+    comment: str | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Apply `action`; raise ActionRefused when the actor may not, or a required comment is missing."""
+    chosen = next((a for a in available_actions(definition, case, actor) if a.name == action), None)
+    if chosen is None:
+        if final_outcome(definition, case.state):
+            raise ActionRefused(
+                "case-closed", msg("Permohonan ini sudah selesai.", "This case is closed.")
+            )
+        raise ActionRefused(
+            "action-not-allowed",
+            msg(
+                "Aksi ini tidak tersedia bagi Anda pada status ini.",
+                "This action is not available to you in this state.",
+            ),
+        )
+    text = (comment or "").strip()
+    if chosen.comment == "required" and not text:
+        raise ActionRefused(
+            "comment-required",
+            msg(
+                "Tuliskan alasan atau catatan untuk aksi ini.",
+                "Write a reason or note for this action.",
+            ),
+        )
+    if chosen.comment == "none":
+        text = ""
+    moment = now or dt.datetime.now(dt.UTC)
+    event = {
+        "action": chosen.name,
+        "actor_kind": actor.kind,
+        "actor_user_id": actor.user_id,
+        "actor_role": chosen.role,
+        "from_state": case.state,
+        "to_state": chosen.to,
+        "comment": text or None,
+        "comment_public": bool(text) and (chosen.comment_to_applicant or actor.kind == "applicant"),
+        "at": moment,
+    }
+    return Outcome(case.state, chosen.to, final_outcome(definition, chosen.to), event)
