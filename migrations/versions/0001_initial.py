@@ -166,7 +166,7 @@ def upgrade() -> None:
         "ix_submissions_agency_inbox", "submissions", ["agency_id", "state", "due_at", "id"]
     )
     op.create_index(
-        "ix_submissions_service_inbox", "submissions", ["service_id", "state", "id"]
+        "ix_submissions_service_inbox", "submissions", ["service_id", "state", "due_at", "id"]
     )
 
     op.create_table(
