@@ -12,7 +12,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from runtime.db import make_engine
+from runtime.db import create_sqlite_folder, make_engine
 from runtime.models import metadata
 from runtime.settings import database_url_from_env
 
@@ -55,6 +55,7 @@ def run_online() -> None:
         return
     engine = make_engine(_url())
     try:
+        create_sqlite_folder(engine)
         with engine.begin() as new_connection:
             _run(new_connection)
     finally:

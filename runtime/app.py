@@ -7,14 +7,16 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from runtime import db
-from runtime.routes import public
+from runtime.routes import api, public
+from runtime.routes import auth as auth_routes
 from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from runtime.settings import Settings
+from runtime.staff import Forbidden, LoginRequired
 from runtime.web import error_page, make_environment
 from runtime.workdays import Calendar
 
@@ -41,6 +43,8 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(public.router)
+    app.include_router(api.router)
+    app.include_router(auth_routes.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)
     app.add_middleware(SecurityHeaders)
@@ -63,6 +67,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return error_page(request, 413, "bad_request", "too_large")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "login_required"}, status_code=401)
+        return auth_routes.login_redirect(request.url.path)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_page(request, 403, "forbidden", "forbidden_text")
 
     @app.exception_handler(UnicodeDecodeError)
     async def bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:

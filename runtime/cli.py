@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from builder.cli import app, definition_files
 from builder.validate import validate
 from runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from runtime.models import User
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 EXAMPLES = SCHEMAS / "examples"
@@ -148,8 +153,121 @@ def demo_command(
     migrate_command()
     for line in publish_paths([EXAMPLES]):
         typer.echo(f"diterbitkan / published: {line}")
+    from sqlmodel import Session
+
+    from runtime import db, seed
+
+    with Session(db.make_engine(_settings())) as session:
+        accounts = seed.demo_accounts(session)
+    typer.secho(
+        "Akun demo / demo accounts (hanya untuk percobaan / for trying out only):", bold=True
+    )
+    for username, password, name in accounts:
+        typer.echo(f"  {username:32} {password:36} {name}")
     if not no_serve:
         serve_command(host="127.0.0.1", port=port, workers=1)
+
+
+user_app = typer.Typer(
+    help="Staff accounts: add, disable, grant and revoke roles.", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+
+
+def _user_session() -> Session:
+    from sqlmodel import Session
+
+    from runtime import db
+
+    return Session(db.make_engine(_settings()))
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name, e.g. petugas.disdukcapil.")],
+    name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
+    global_role: Annotated[
+        list[str] | None, typer.Option("--global-role", help="reviewer or admin.")
+    ] = None,
+) -> None:
+    """Add a staff account; the password is asked twice (or read from LOKET_NEW_PASSWORD)."""
+    from runtime import auth
+
+    password = os.environ.get("LOKET_NEW_PASSWORD") or typer.prompt(
+        "Kata sandi / password", hide_input=True, confirmation_prompt=True
+    )
+    with _user_session() as session:
+        try:
+            auth.create_user(
+                session,
+                username=username,
+                display_name=name or username,
+                password=password,
+                global_roles=tuple(global_role or ()),
+            )
+        except auth.AuthError as exc:
+            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from exc
+        session.commit()
+    typer.echo(f"ditambahkan / added: {username}")
+
+
+def _existing(session: Session, username: str) -> User:
+    from runtime import auth
+
+    user = auth.find_user(session, username)
+    if user is None:
+        typer.secho(f"Pengguna tidak ada / no such user: {username}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    return user
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account and end its sessions."""
+    from runtime import auth
+
+    with _user_session() as session:
+        auth.disable(session, user=_existing(session, username))
+        session.commit()
+    typer.echo(f"dinonaktifkan / disabled: {username}")
+
+
+@user_app.command("grant")
+def user_grant(
+    username: Annotated[str, typer.Argument()],
+    agency: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Argument()],
+) -> None:
+    """Give USERNAME the ROLE in AGENCY (role names come from the service definitions)."""
+    from runtime import auth
+    from runtime.models import Agency
+
+    with _user_session() as session:
+        user = _existing(session, username)
+        if session.get(Agency, agency) is None:
+            typer.secho(
+                f"Instansi tidak dikenal / unknown agency: {agency}", fg=typer.colors.RED, err=True
+            )
+            raise typer.Exit(1)
+        auth.grant(session, user=user, agency_id=agency, role=role)
+        session.commit()
+    typer.echo(f"{username}: {role} @ {agency}")
+
+
+@user_app.command("revoke")
+def user_revoke(
+    username: Annotated[str, typer.Argument()],
+    agency: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Argument()],
+) -> None:
+    """Take ROLE in AGENCY away from USERNAME."""
+    from runtime import auth
+
+    with _user_session() as session:
+        auth.revoke(session, user=_existing(session, username), agency_id=agency, role=role)
+        session.commit()
+    typer.echo(f"{username}: -{role} @ {agency}")
 
 
 def main() -> None:

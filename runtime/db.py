@@ -130,8 +130,9 @@ def check_migrated(engine: Engine) -> None:
         current = current_revisions(engine)
     except OperationalError as error:
         raise NotMigratedError(
-            f"cannot open the database {shown}: {error.orig}. Check LOKET_DATABASE_URL, "
-            "then run `loket migrate`"
+            f"cannot open the database {shown} ({error.orig}): check LOKET_DATABASE_URL and that "
+            "the database server is running, or run `loket migrate` to create a new SQLite "
+            "database"
         ) from error
     expected = head_revisions()
     if current == expected:
@@ -170,12 +171,14 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
+def create_sqlite_folder(engine: Engine) -> None:
+    """Create the folder of a SQLite database file if it is missing (no-op for PostgreSQL)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def _upgrade(engine: Engine, revision: str) -> None:
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (
-        None,
-        "",
-        ":memory:",
-    ):
-        Path(engine.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    create_sqlite_folder(engine)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from builder import conditions
@@ -174,6 +174,35 @@ class FieldView:
 
 def _anchor(pointer: str) -> str:
     return "f-" + pointer.strip("/").replace("/", "-")
+
+
+def field_pointer(compiled: CompiledService, pointer: str) -> str:
+    """The pointer of the field an error is about: `/key` or `/group/index/child`.
+
+    Schema errors can point deeper than a field (`/hobi/1` for one bad choice of a
+    multichoice); the page only has ids for fields, so the error is moved up to its field.
+    """
+    parts = pointer.strip("/").split("/") if pointer.strip("/") else []
+    if not parts:
+        return pointer
+    plan = compiled.fields.get(parts[0])
+    if plan is not None and plan.type == "group" and len(parts) >= 3 and parts[1].isdigit():
+        if any(child.key == parts[2] for child in plan.children):
+            return f"/{parts[0]}/{parts[1]}/{parts[2]}"
+    return f"/{parts[0]}"
+
+
+def located(compiled: CompiledService, errors: Sequence[AnswerError]) -> list[AnswerError]:
+    """Errors moved to the field they are about, one per field, in the given order."""
+    seen: set[str] = set()
+    result = []
+    for error in errors:
+        pointer = field_pointer(compiled, error.pointer)
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        result.append(replace(error, pointer=pointer))
+    return result
 
 
 def field_views(

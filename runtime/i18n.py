@@ -143,3 +143,13 @@ def request_language(query: str | None, cookie: str | None, accept: str | None) 
         if candidate in LANGUAGES:
             return str(candidate)
     return pick_language(accept)
+
+
+def _merge_office_texts() -> None:
+    from runtime.i18n_office import OFFICE_UI
+
+    for key, pair in OFFICE_UI.items():
+        UI.setdefault(key, pair)
+
+
+_merge_office_texts()

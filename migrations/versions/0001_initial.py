@@ -11,6 +11,7 @@ and DELETE (and TRUNCATE on PostgreSQL), whatever code path tries it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ SHA256 = 64
 APPEND_ONLY_MESSAGE = "case_events is append-only: its rows cannot be changed or deleted"
 
 
-def _at(name: str, nullable: bool = False) -> sa.Column[sa.DateTime]:
+def _at(name: str, nullable: bool = False) -> sa.Column[dt.datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

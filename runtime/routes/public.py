@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
 from builder import conditions
 from builder.answers import AnswerError
-from builder.compiler import CompiledService, PagePlan
+from builder.compiler import CompiledService, FieldPlan, PagePlan
 from builder.texts import localise
 from runtime import catalog, store
 from runtime.deps import SessionDep
-from runtime.forms import FieldView, field_views, merge, parse_page
+from runtime.forms import FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import hash_secret, secrets_equal
@@ -43,20 +43,28 @@ def _not_found(request: Request) -> Response:
     return error_page(request, 404, "not_found", "not_found_text")
 
 
-async def _form(request: Request) -> FormData | Response:
-    """The posted form after a CSRF check, or an error response."""
+async def _posted_form(request: Request) -> AsyncIterator[FormData | Response]:
+    """The posted form after a CSRF check, or an error response; uploads are closed afterwards."""
     try:
         form = await request.form(max_files=50, max_fields=2000)
     except UnicodeDecodeError:
-        return error_page(request, 400, "bad_request", "bad_request")
-    token = form.get(CSRF_FIELD)
-    if not csrf_valid(
-        request.app.state.settings.secret_key,
-        request.cookies.get(CSRF_COOKIE),
-        token if isinstance(token, str) else None,
-    ):
-        return error_page(request, 403, "bad_request", "csrf_failed")
-    return form
+        yield error_page(request, 400, "bad_request", "bad_request")
+        return
+    try:
+        token = form.get(CSRF_FIELD)
+        if not csrf_valid(
+            request.app.state.settings.secret_key,
+            request.cookies.get(CSRF_COOKIE),
+            token if isinstance(token, str) else None,
+        ):
+            yield error_page(request, 403, "bad_request", "csrf_failed")
+        else:
+            yield form
+    finally:
+        await form.close()
+
+
+PostedForm = Annotated[FormData | Response, Depends(_posted_form)]
 
 
 def _listing(form: FormData) -> dict[str, list[str]]:
@@ -112,9 +120,10 @@ def start_page(request: Request, session: SessionDep, agency: str, slug: str) ->
 
 
 @router.post("/layanan/{agency}/{slug}/mulai")
-async def start(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
+async def start(
+    request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
+) -> Response:
     """Start (or resume) a draft and go to the first page."""
-    form = await _form(request)
     if isinstance(form, Response):
         return form
     live = catalog.live_service(session, agency, slug)
@@ -181,11 +190,34 @@ def _load(request: Request, session: Session, agency: str, slug: str) -> _Contex
     return _Context(draft, compiled, str(agency))
 
 
+def _declaration_page(page: PagePlan) -> bool:
+    """A page of declarations and their notices: it is shown on the check-your-answers page."""
+    return all(f.type in {"declaration", "notice"} for f in page.fields) and any(
+        f.type == "declaration" for f in page.fields
+    )
+
+
 def _form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[PagePlan]:
     """Visible pages that have something to fill in here (declarations are asked at the end)."""
     return [
-        p for p in compiled.visible_pages(answers) if any(f.type != "declaration" for f in p.fields)
+        p
+        for p in compiled.visible_pages(answers)
+        if not _declaration_page(p) and any(f.type != "declaration" for f in p.fields)
     ]
+
+
+def _shown_names(views: list[FieldView]) -> set[str]:
+    """Input names of the questions on a rendered page, group items included."""
+    names = set()
+    for view in views:
+        names.add(view.name)
+        for item in view.items:
+            names.update(child.name for child in item)
+    return names
+
+
+def _input_name(pointer: str) -> str:
+    return pointer.strip("/").replace("/", ".")
 
 
 def _page_context(
@@ -226,7 +258,7 @@ def _page_context(
         "validate_url": f"{base}/isi/{page.id}/validasi",
         "reveal_url": f"{base}/isi/{page.id}/tampil",
         "controlling": controlling,
-        "shown": " ".join(v.plan.key for v in views),
+        "shown": " ".join(sorted(_shown_names(views))),
         "new_fields": new_fields,
         "return_to": "periksa" if return_to == "periksa" else "",
     }
@@ -245,6 +277,12 @@ def form_page(
     page = ctx.compiled.page(page_id)
     if page is None:
         return _not_found(request)
+    shown = _form_pages(ctx.compiled, ctx.draft.answers)
+    if page.id not in {p.id for p in shown}:
+        # a page hidden by the answers so far (or only declarations): go to the next one
+        later = [p for p in shown if p.index > page.index]
+        target = f"isi/{later[0].id}" if later else "periksa"
+        return RedirectResponse(f"{_base(agency, slug)}/{target}", status_code=303)
     return render(
         request, "page.html", _page_context(request, ctx, page, ctx.draft.answers, [], agency, slug)
     )
@@ -317,10 +355,9 @@ def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}")
 async def save_page(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
 ) -> Response:
     """Save one page: re-show it with errors (422), or go to the next page."""
-    form = await _form(request)
     if isinstance(form, Response):
         return form
     ctx = _load(request, session, agency, slug)
@@ -344,14 +381,21 @@ async def save_page(
     if extra is not None:
         context = _page_context(request, ctx, page, answers, [], agency, slug, extra_items=extra)
         return render(request, "page.html", context)
+    # Without JavaScript, an answer can reveal questions on the same page: the page is then
+    # shown again (200, with a notice) and the new questions are not yet held against them.
     shown = set((fields.get("_shown") or [""])[0].split())
-    visible_now = {v.plan.key for v in field_views(ctx.compiled, page, answers, [], "id")}
+    visible_now = _shown_names(field_views(ctx.compiled, page, answers, [], "id"))
     appeared = bool(visible_now - shown) and "_shown" in fields
-    errors = [
-        e
-        for e in ctx.compiled.page_errors(page.id, answers)
-        if ctx.compiled.fields[e.key].type != "declaration" and (not appeared or e.key in shown)
-    ]
+    errors = located(
+        ctx.compiled,
+        [
+            e
+            for e in ctx.compiled.page_errors(page.id, answers)
+            if ctx.compiled.fields[e.key].type != "declaration"
+        ],
+    )
+    if appeared:
+        errors = [e for e in errors if _input_name(e.pointer) in shown]
     errors = upload_errors + [e for e in errors if e.key not in {u.key for u in upload_errors}]
     if errors or appeared:
         context = _page_context(
@@ -369,10 +413,15 @@ async def save_page(
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")
 async def validate_field(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str, field: str = ""
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+    field: str = "",
 ) -> Response:
     """htmx: check one field when it changes and return it re-rendered (nothing is saved)."""
-    form = await _form(request)
     if isinstance(form, Response):
         return form
     ctx = _load(request, session, agency, slug)
@@ -383,7 +432,11 @@ async def validate_field(
         return _not_found(request)
     answers = merge(ctx.draft.answers, parse_page(page, _listing(form)))
     pointer = "/" + field.replace(".", "/")
-    errors = [e for e in ctx.compiled.page_errors(page.id, answers) if e.pointer == pointer]
+    errors = [
+        e
+        for e in located(ctx.compiled, ctx.compiled.page_errors(page.id, answers))
+        if e.pointer == pointer
+    ]
     views = field_views(ctx.compiled, page, answers, errors, language(request))
     target = next((v for v in views if v.name == field), None)
     if target is None:
@@ -398,10 +451,9 @@ async def validate_field(
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/tampil")
 async def reveal(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
 ) -> Response:
     """htmx: the page's fields again, showing or hiding conditional ones (nothing is saved)."""
-    form = await _form(request)
     if isinstance(form, Response):
         return form
     ctx = _load(request, session, agency, slug)
@@ -421,6 +473,15 @@ async def reveal(
 # -- check answers and submit --------------------------------------------------------------------
 
 
+def _display(plan: FieldPlan, value: Any, lang: str) -> str:
+    """An answer as the applicant checks it: their own NIK in full (elsewhere it is masked)."""
+    if value is None:
+        return ""
+    if plan.type == "nik" and isinstance(value, str):
+        return value
+    return plan.kind.display(plan.spec, value, lang)
+
+
 def _sections(
     ctx: _Context, answers: Mapping[str, Any], lang: str, base: str
 ) -> list[dict[str, Any]]:
@@ -438,13 +499,13 @@ def _sections(
                 lines = []
                 for index, item in enumerate(value or []):
                     parts = [
-                        c.kind.display(c.spec, item.get(c.key), lang)
+                        _display(c, item.get(c.key), lang)
                         for c in plan.children
                         if c.has_value and item.get(c.key) is not None
                     ]
                     lines.append(f"{index + 1}. " + ", ".join(p for p in parts if p))
             else:
-                shown = plan.kind.display(plan.spec, value, lang) if value is not None else ""
+                shown = _display(plan, value, lang)
                 lines = [shown] if shown else []
             rows.append(
                 {
@@ -464,8 +525,10 @@ def _declarations(
     pruned = ctx.compiled.prune(answers)
     views = []
     for page in ctx.compiled.visible_pages(answers):
+        with_notices = _declaration_page(page)
         for plan in page.fields:
-            if plan.type == "declaration" and conditions.evaluate(plan.condition, pruned):
+            shown = plan.type == "declaration" or (with_notices and plan.type == "notice")
+            if shown and conditions.evaluate(plan.condition, pruned):
                 views.append(
                     FieldView(
                         plan,
@@ -535,9 +598,10 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
 
 
 @router.post("/layanan/{agency}/{slug}/kirim")
-async def submit(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
+async def submit(
+    request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
+) -> Response:
     """File the application once: commit, then show the receipt."""
-    form = await _form(request)
     if isinstance(form, Response):
         return form
     ctx = _load(request, session, agency, slug)
@@ -555,7 +619,7 @@ async def submit(request: Request, session: SessionDep, agency: str, slug: str) 
             if value is not None:
                 answers[plan.key] = value
     pruned, errors = ctx.compiled.check(answers)
-    errors = [e for e in errors if e.key in ctx.compiled.fields]
+    errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
     if errors:
         incomplete = _first_error_page(ctx, answers, errors)
         if incomplete:

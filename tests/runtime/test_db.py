@@ -131,7 +131,7 @@ def test_postgresql_engine_uses_psycopg_and_pre_ping() -> None:
     engine = make_engine("postgresql://postgres@127.0.0.1:1/none")  # never connects
     try:
         assert engine.dialect.driver == "psycopg"
-        assert engine.pool._pre_ping is True  # type: ignore[attr-defined]
+        assert engine.pool._pre_ping is True
     finally:
         engine.dispose()
 

@@ -1,0 +1,112 @@
+"""The benchmark's baseline: a hand-written FastAPI + SQLModel endpoint for the same 30-field form.
+
+It does what a small purpose-built app would do and nothing more: parse the JSON body, validate
+it with one cached ``jsonschema.Draft202012Validator``, insert one row into SQLite (WAL,
+synchronous=FULL, foreign keys, busy timeout, like Loket) and reply 201 after the commit.
+
+Configured by environment variables (the bench sets them):
+``BASELINE_DB`` (SQLite file) and ``BASELINE_SCHEMA`` (JSON Schema file of the form).
+Run: ``uvicorn bench.baseline_app:app`` (the app is built on first access).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, HTTPException
+from jsonschema import Draft202012Validator
+from sqlalchemy import JSON, Engine, create_engine, event
+from sqlmodel import Field, Session, SQLModel
+
+PRAGMAS = (
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+class BaselineSubmission(SQLModel, table=True):
+    """One filed form."""
+
+    __tablename__ = "baseline_submissions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=32)
+    answers: dict[str, Any] = Field(sa_type=JSON)
+    created_at: dt.datetime
+
+
+def _pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+@cache
+def engine() -> Engine:
+    """The SQLite engine (tables created on first use)."""
+    made = create_engine(f"sqlite:///{os.environ['BASELINE_DB']}")
+    event.listen(made, "connect", _pragmas)
+    SQLModel.metadata.create_all(made)
+    return made
+
+
+@cache
+def validator() -> Draft202012Validator:
+    """The form's validator, built once."""
+    schema = json.loads(Path(os.environ["BASELINE_SCHEMA"]).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def get_session() -> Iterator[Session]:
+    """A session per request."""
+    with Session(engine()) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def create_baseline_app() -> FastAPI:
+    """The baseline application."""
+    application = FastAPI(title="baseline")
+
+    @application.post("/submissions", status_code=201)
+    def submit(answers: Annotated[dict[str, Any], Body()], session: SessionDep) -> dict[str, str]:
+        """Validate the answers and store them as one row."""
+        errors = [
+            {"pointer": "/" + "/".join(str(p) for p in e.absolute_path), "message": e.message}
+            for e in validator().iter_errors(answers)
+        ]
+        if errors:
+            raise HTTPException(status_code=422, detail=errors)
+        row = BaselineSubmission(
+            reference=secrets.token_urlsafe(12),
+            answers=answers,
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
+        session.add(row)
+        session.commit()
+        return {"reference": row.reference}
+
+    engine()
+    validator()
+    return application
+
+
+def __getattr__(name: str) -> Any:
+    # Built on first access (by uvicorn), not at import time.
+    if name == "app":
+        application = create_baseline_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

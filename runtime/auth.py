@@ -1,0 +1,310 @@
+"""Staff accounts: argon2id passwords, server-side sessions, login throttling, the current user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from runtime.models import LoginAttempt, Membership, User, WebSession, utcnow
+from runtime.settings import Settings
+
+SESSION_COOKIE = "loket_session"
+MIN_PASSWORD_LENGTH = 12
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+GLOBAL_ROLES = ("reviewer", "admin")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+class AuthError(Exception):
+    """A login or account operation that cannot be done; `code` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """The signed-in staff user with their roles."""
+
+    id: int
+    username: str
+    display_name: str
+    global_roles: frozenset[str]
+    roles_by_agency: dict[str, frozenset[str]]
+    session_id: str
+
+    def roles_in(self, agency_id: str) -> frozenset[str]:
+        """The user's roles in one agency."""
+        return self.roles_by_agency.get(agency_id, frozenset())
+
+    @property
+    def agencies(self) -> list[str]:
+        """Agencies where the user holds a role."""
+        return sorted(self.roles_by_agency)
+
+    def has_global(self, role: str) -> bool:
+        """Whether the user holds a global role (reviewer, admin)."""
+        return role in self.global_roles
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is not acceptable (in Bahasa Indonesia and English), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return (
+            f"Kata sandi paling sedikit {MIN_PASSWORD_LENGTH} karakter. / "
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    lowered = password.lower()
+    if lowered in _common_passwords() or len(set(lowered)) <= 3:
+        return (
+            "Kata sandi ini terlalu umum; pilih kalimat yang hanya Anda ketahui. / "
+            "This password is too common; choose a phrase only you know."
+        )
+    if username and username.lower() in lowered:
+        return "Kata sandi tidak boleh memuat nama pengguna. / A password must not contain the username."
+    return None
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password."""
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches the stored hash."""
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash to verify against when the account does not exist, so both failures take as long.
+@cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    global_roles: tuple[str, ...] = (),
+) -> User:
+    """Add a staff account; refuses weak passwords and unknown global roles."""
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise AuthError(
+            "bad-username",
+            "Nama pengguna: 3–64 huruf kecil, angka, titik, garis bawah atau "
+            "tanda hubung. / Username: 3–64 lower-case letters, digits, . _ -",
+        )
+    problem = password_problem(password, username)
+    if problem:
+        raise AuthError("weak-password", problem)
+    unknown = [r for r in global_roles if r not in GLOBAL_ROLES]
+    if unknown:
+        raise AuthError(
+            "bad-role", f"Peran global tidak dikenal / unknown global role: {', '.join(unknown)}"
+        )
+    if session.exec(select(User).where(User.username == username)).first():
+        raise AuthError(
+            "duplicate-user", f"Pengguna '{username}' sudah ada. / User '{username}' exists."
+        )
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=hash_password(password),
+        global_roles=list(global_roles),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """A user by username."""
+    return session.exec(select(User).where(User.username == username.strip().lower())).first()
+
+
+def grant(session: Session, *, user: User, agency_id: str, role: str) -> Membership:
+    """Give a user a role in an agency (idempotent)."""
+    assert user.id is not None
+    existing = session.exec(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.agency_id == agency_id,
+            Membership.role == role,
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    membership = Membership(user_id=user.id, agency_id=agency_id, role=role)
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def revoke(session: Session, *, user: User, agency_id: str, role: str) -> None:
+    """Take a role away."""
+    session.exec(
+        delete(Membership).where(
+            col(Membership.user_id) == user.id,
+            col(Membership.agency_id) == agency_id,
+            col(Membership.role) == role,
+        )
+    )
+
+
+def disable(session: Session, *, user: User, now: dt.datetime | None = None) -> None:
+    """Disable an account and end all its sessions."""
+    user.is_active = False
+    user.disabled_at = now or utcnow()
+    session.exec(delete(WebSession).where(col(WebSession.user_id) == user.id))
+    session.flush()
+
+
+def _session_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _failures(session: Session, column: str, value: str, since: dt.datetime) -> int:
+    field = LoginAttempt.username if column == "username" else LoginAttempt.address
+    count = session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(field == value, col(LoginAttempt.ok).is_(False), col(LoginAttempt.at) >= since)
+    ).one()
+    return int(count)
+
+
+def login(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    settings: Settings,
+    old_token: str | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Check credentials (throttled per account and per address) and open a session; return its token."""
+    now = now or utcnow()
+    name = username.strip().lower()[:64]
+    since = now - THROTTLE_WINDOW
+    if (
+        _failures(session, "username", name, since) >= MAX_FAILURES_PER_ACCOUNT
+        or _failures(session, "address", address, since) >= MAX_FAILURES_PER_ADDRESS
+    ):
+        session.add(LoginAttempt(username=name, address=address, at=now, ok=False))
+        session.commit()
+        raise AuthError(
+            "throttled",
+            "Terlalu banyak percobaan. Coba lagi dalam 15 menit. / "
+            "Too many attempts. Try again in 15 minutes.",
+        )
+    user = find_user(session, name)
+    ok = verify_password(user.password_hash if user else _dummy_hash(), password)
+    ok = ok and user is not None and user.is_active
+    session.add(LoginAttempt(username=name, address=address, at=now, ok=ok))
+    if not ok or user is None or user.id is None:
+        session.commit()
+        raise AuthError(
+            "bad-credentials", "Nama pengguna atau kata sandi salah. / Wrong username or password."
+        )
+    if old_token:
+        session.exec(delete(WebSession).where(col(WebSession.id) == _session_id(old_token)))
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token = secrets.token_urlsafe(32)  # 256 bits
+    session.add(
+        WebSession(
+            id=_session_id(token),
+            user_id=user.id,
+            csrf_secret=secrets.token_urlsafe(24),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + dt.timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    session.commit()
+    return token
+
+
+def logout(session: Session, token: str | None) -> None:
+    """End a session."""
+    if token:
+        session.exec(delete(WebSession).where(col(WebSession.id) == _session_id(token)))
+        session.commit()
+
+
+def current_user(
+    session: Session, token: str | None, settings: Settings, now: dt.datetime | None = None
+) -> StaffUser | None:
+    """The user of a session token, or None when absent, expired, idle too long or disabled."""
+    if not token or len(token) > 100:
+        return None
+    now = now or utcnow()
+    web_session = session.get(WebSession, _session_id(token))
+    if web_session is None:
+        return None
+    idle_limit = web_session.last_seen_at + dt.timedelta(minutes=settings.session_idle_minutes)
+    user = session.get(User, web_session.user_id)
+    if now >= web_session.expires_at or now >= idle_limit or user is None or not user.is_active:
+        session.delete(web_session)
+        session.commit()
+        return None
+    if now - web_session.last_seen_at > dt.timedelta(minutes=1):
+        web_session.last_seen_at = now
+        session.commit()
+    assert user.id is not None
+    roles: dict[str, set[str]] = {}
+    for membership in session.exec(select(Membership).where(Membership.user_id == user.id)).all():
+        roles.setdefault(membership.agency_id, set()).add(membership.role)
+    return StaffUser(
+        user.id,
+        user.username,
+        user.display_name,
+        frozenset(user.global_roles),
+        {agency: frozenset(found) for agency, found in roles.items()},
+        web_session.id,
+    )
+
+
+def request_user(request: Request, session: Session) -> StaffUser | None:
+    """The signed-in user of a request, if any."""
+    return current_user(session, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
+
+
+def client_address(request: Request) -> str:
+    """The client's address for throttling (the proxy's X-Forwarded-For is honoured by uvicorn)."""
+    return (request.client.host if request.client else "unknown")[:64]

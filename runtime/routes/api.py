@@ -1,0 +1,769 @@
+"""The JSON API beside the citizen pages (``/api/v1``), documented at ``/api/openapi.json``.
+
+Thin routes over :mod:`runtime.catalog`, :mod:`runtime.store` and the compiled service: list the
+published services, read a service's standard and its submission JSON Schema, file a submission,
+read a case's status with its secret.
+
+CSRF: the API reads no cookies and sets none; a caller proves nothing by its origin, only by
+what it sends (the status secret travels in the ``X-Status-Secret`` header, never in a cookie).
+A cross-site page therefore gains nothing by making a visitor's browser call it. On top of
+that, ``POST`` requires ``Content-Type: application/json`` (415 otherwise): a browser can only
+send that content type cross-site after a CORS preflight, which this app never approves, so
+a plain HTML form on another site cannot file a case either.
+
+Submissions: the body is one JSON object of answers keyed by field key, with values as the
+service's schema (``GET .../schema``) describes them. Unknown keys are refused; answers to
+hidden fields are dropped; the rest is validated exactly like the pages do. File fields cannot
+be sent through the API in this version: a service with a required file field can only be
+filed through its pages (``accepts_api_submissions`` is false in its description).
+
+Retries: an ``Idempotency-Key`` header (8-64 characters ``A-Z a-z 0-9 - _``) makes a retry
+return the case the first attempt filed. The key is never stored: the draft behind the case
+gets the id ``HMAC(secret key, agency/service/key)``, so a retry finds it by primary key, and
+two concurrent attempts collide on that primary key. The status secret of such a case is
+derived the same way, so a retry can return it again: treat the key like a password.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from builder.answers import AnswerError, make_error
+from builder.compiler import CompiledService
+from builder.texts import LANGUAGES, localise
+from runtime import catalog, store
+from runtime.catalog import LiveService
+from runtime.deps import SessionDep
+from runtime.i18n import t
+from runtime.models import (
+    Agency,
+    CaseEvent,
+    FormDraft,
+    Service,
+    ServiceVersion,
+    Submission,
+    utcnow,
+)
+from runtime.references import hash_secret
+from runtime.settings import Settings
+from runtime.web import language
+
+PREFIX = "/api/v1"
+router = APIRouter(prefix=PREFIX, tags=["api v1"])
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_DEPTH = 8
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MAX_SECRET_LENGTH = 128
+JSON_TYPE = "application/json"
+
+# SQLite has one writer at a time and makes a blocked writer sleep and poll; taking this lock
+# first lets API submissions queue in order instead. PostgreSQL does not need it.
+_SQLITE_WRITES = threading.Lock()
+
+
+# -- response models ---------------------------------------------------------------------------
+
+
+class Text(BaseModel):
+    """A text in Bahasa Indonesia and, where the definition has it, in English."""
+
+    id: str = Field(description="Bahasa Indonesia.")
+    en: str | None = Field(default=None, description="English, when the definition has it.")
+
+
+class ErrorMessage(BaseModel):
+    """A message of Loket's own, always in both languages."""
+
+    id: str
+    en: str
+
+
+class AnswerProblem(BaseModel):
+    """One problem with the answers, located by a JSON pointer into the submitted object."""
+
+    pointer: str = Field(description="JSON pointer to the answer, e.g. /anggota/0/nama.")
+    key: str = Field(description="The top-level field key the problem belongs to.")
+    rule: str = Field(description="The rule broken: required, max_length, unknown, ...")
+    message: ErrorMessage = Field(description="How to fix it, in both languages.")
+
+
+class ApiError(BaseModel):
+    """An error: a stable code, a message in the request's language and, for answers, details."""
+
+    error: str = Field(description="Stable machine-readable code, e.g. service_not_found.")
+    message: str = Field(description="What went wrong (?lang= or Accept-Language decides).")
+    errors: list[AnswerProblem] = Field(
+        default_factory=list, description="Problems with individual answers."
+    )
+
+
+class ServiceLinks(BaseModel):
+    """Where to go next, as paths from the server root."""
+
+    detail: str
+    json_schema: str
+    submissions: str
+    page: str = Field(description="The citizen-facing start page.")
+
+
+class ServiceSummary(BaseModel):
+    """A published service in the list."""
+
+    agency: str = Field(description="Agency id (slug), e.g. disdukcapil.")
+    agency_name: str
+    id: str = Field(description="Service id (slug) within the agency.")
+    version: int = Field(description="Number of the live version.")
+    title: Text
+    summary: Text | None = None
+    links: ServiceLinks
+
+
+class ServiceList(BaseModel):
+    """The published services, ordered by agency and service."""
+
+    services: list[ServiceSummary]
+
+
+class ServiceDetail(ServiceSummary):
+    """A service with its service standard and privacy notice."""
+
+    status: Literal["published", "retired"] = Field(
+        description="A retired service takes no new submissions (POST answers 410)."
+    )
+    sha256: str = Field(description="Content hash of the live version's definition.")
+    standard: dict[str, Any] = Field(
+        description="Requirements, procedure, duration in working days, cost, ... as defined."
+    )
+    privacy: dict[str, Any] = Field(
+        description="Purpose, legal basis, retention in days and recipients of personal data."
+    )
+    accepts_api_submissions: bool = Field(
+        description="False when the form has a required file field (files need the pages)."
+    )
+    file_fields: list[str] = Field(description="Keys of file fields (not accepted by the API).")
+
+
+class SubmissionCreated(BaseModel):
+    """A filed case: keep the secret, it is shown only here."""
+
+    reference: str = Field(description="Case reference, e.g. LKT-7K3M9-QXP4C.")
+    status_url: str = Field(description="GET it with the X-Status-Secret header.")
+    status_page_url: str = Field(
+        description="The citizen's private status page (holds the secret)."
+    )
+    secret: str = Field(description="The status secret; only its hash is stored.")
+
+
+class TimelineEntry(BaseModel):
+    """One step in a case's public history."""
+
+    at: dt.datetime
+    label: Text
+    comment: str | None = Field(default=None, description="A comment meant for the applicant.")
+
+
+class CaseStatus(BaseModel):
+    """What the applicant may see of a case."""
+
+    reference: str
+    agency: str
+    service: str
+    service_title: Text
+    version: int | None
+    state_label: Text = Field(description="The citizen-facing name of the current state.")
+    final_outcome: str | None = Field(
+        description="approved, rejected, withdrawn, ... once final; null while in progress."
+    )
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None = Field(description="When the current step is due (working days).")
+    timeline: list[TimelineEntry]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "service_not_found": ("Layanan tidak ditemukan.", "No such service."),
+    "service_retired": (
+        "Layanan ini sudah tidak menerima permohonan baru.",
+        "This service no longer accepts new applications.",
+    ),
+    "case_not_found": (
+        "Permohonan tidak ditemukan. Periksa nomor dan kode rahasia Anda.",
+        "Application not found. Check its reference and secret.",
+    ),
+    "unsupported_media_type": (
+        "Kirim jawaban sebagai JSON dengan Content-Type: application/json.",
+        "Send the answers as JSON with Content-Type: application/json.",
+    ),
+    "too_large": (
+        f"Kiriman terlalu besar (paling banyak {MAX_BODY_BYTES // 1024} KiB).",
+        f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KiB).",
+    ),
+    "invalid_encoding": ("Kiriman harus berupa teks UTF-8.", "The body must be UTF-8 text."),
+    "invalid_json": ("Kiriman bukan JSON yang sah.", "The body is not valid JSON."),
+    "too_deep": (
+        f"JSON terlalu bertingkat (paling banyak {MAX_DEPTH} tingkat).",
+        f"The JSON is nested too deeply (at most {MAX_DEPTH} levels).",
+    ),
+    "not_an_object": (
+        'Kirim satu objek JSON berisi jawaban, misalnya {"nama": "Budi"}.',
+        'Send one JSON object of answers, e.g. {"nama": "Budi"}.',
+    ),
+    "invalid_idempotency_key": (
+        "Idempotency-Key harus 8-64 karakter A-Z, a-z, 0-9, - atau _.",
+        "Idempotency-Key must be 8-64 characters A-Z, a-z, 0-9, - or _.",
+    ),
+    "idempotency_key_reused": (
+        "Idempotency-Key ini sudah dipakai untuk jawaban yang berbeda.",
+        "This Idempotency-Key was already used with different answers.",
+    ),
+    "unknown_fields": (
+        "Ada isian yang tidak dikenal di layanan ini.",
+        "Some answers are not fields of this service.",
+    ),
+    "files_not_supported": (
+        "Berkas tidak dapat dikirim melalui API; gunakan halaman layanan.",
+        "Files cannot be sent through the API; use the service's pages.",
+    ),
+    "invalid_answers": (
+        "Ada jawaban yang perlu diperbaiki.",
+        "Some answers need to be corrected.",
+    ),
+}
+
+
+def _error(
+    request: Request, status: int, code: str, errors: list[AnswerError] | None = None
+) -> JSONResponse:
+    """A JSON error in the shape of :class:`ApiError`."""
+    pair = _MESSAGES[code]
+    text = pair[1] if language(request) == "en" else pair[0]
+    body = {"error": code, "message": text, "errors": [e.to_dict() for e in errors or []]}
+    return JSONResponse(body, status_code=status)
+
+
+def _text(value: Any) -> Text | None:
+    """A definition text as both languages (English only when the definition has one)."""
+    if value is None or value == "":
+        return None
+    english = value.get("en") if isinstance(value, Mapping) else None
+    return Text(id=localise(value, "id"), en=english if isinstance(english, str) else None)
+
+
+def _links(agency: str, slug: str) -> ServiceLinks:
+    base = f"{PREFIX}/services/{agency}/{slug}"
+    return ServiceLinks(
+        detail=base,
+        json_schema=f"{base}/schema",
+        submissions=f"{base}/submissions",
+        page=f"/layanan/{agency}/{slug}",
+    )
+
+
+def _summary(agency: Agency, slug: str, version: ServiceVersion) -> dict[str, Any]:
+    definition = version.definition
+    return {
+        "agency": agency.id,
+        "agency_name": agency.name,
+        "id": slug,
+        "version": version.number,
+        "title": _text(definition.get("title")) or Text(id=slug),
+        "summary": _text(definition.get("summary")),
+        "links": _links(agency.id, slug),
+    }
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ApiError, "description": "No such service."}
+}
+
+
+# -- services ----------------------------------------------------------------------------------
+
+
+@router.get("/services", summary="List published services")
+def list_services(session: SessionDep) -> ServiceList:
+    """Every published service with its live version, ordered by agency and service id."""
+    rows = session.exec(
+        select(Service, Agency, ServiceVersion)
+        .join(Agency, col(Agency.id) == col(Service.agency_id))
+        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
+        .where(Service.status == "published")
+        .order_by(col(Agency.id), col(Service.slug))
+    ).all()
+    return ServiceList(
+        services=[
+            ServiceSummary(**_summary(agency, service.slug, version))
+            for service, agency, version in rows
+        ]
+    )
+
+
+def _service(request: Request, session: Session, agency: str, slug: str) -> LiveService | Response:
+    live = catalog.live_service(session, agency, slug)
+    if live is None:
+        return _error(request, 404, "service_not_found")
+    return live
+
+
+@router.get(
+    "/services/{agency}/{service}",
+    summary="A service's standard and privacy notice",
+    response_model=ServiceDetail,
+    responses=_ERRORS,
+)
+def service_detail(
+    request: Request, session: SessionDep, agency: str, service: str
+) -> ServiceDetail | Response:
+    """The live version's service standard (requirements, duration, cost) and privacy notice."""
+    live = _service(request, session, agency, service)
+    if isinstance(live, Response):
+        return live
+    definition = live.version.definition
+    files = [p for p in live.compiled.fields.values() if p.type == "file"]
+    return ServiceDetail(
+        **_summary(Agency(id=live.agency_id, name=live.agency_name), live.slug, live.version),
+        status="retired" if live.retired else "published",
+        sha256=live.version.sha256,
+        standard=dict(definition.get("standard") or {}),
+        privacy=dict(definition.get("privacy") or {}),
+        accepts_api_submissions=not any(p.required for p in files),
+        file_fields=[p.key for p in files],
+    )
+
+
+@router.get(
+    "/services/{agency}/{service}/schema",
+    summary="The submission JSON Schema",
+    responses={
+        200: {"description": "A JSON Schema 2020-12 document.", "content": {JSON_TYPE: {}}},
+        **_ERRORS,
+    },
+    response_model=None,
+)
+def service_schema(request: Request, session: SessionDep, agency: str, service: str) -> Response:
+    """The JSON Schema (2020-12) that a submission to the live version must satisfy.
+
+    It uses the formats ``loket-date`` (YYYY-MM-DD), ``loket-email``, ``loket-phone`` (+62...)
+    and ``loket-nik``, and keywords ``x-loket-date-{gt,gte,lt,lte}`` for dates relative to today.
+    """
+    live = _service(request, session, agency, service)
+    if isinstance(live, Response):
+        return live
+    return JSONResponse(live.compiled.schema)
+
+
+# -- submissions -------------------------------------------------------------------------------
+
+_SUBMISSION_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "One JSON object of answers keyed by field key (see the service's schema). "
+            f"At most {MAX_BODY_BYTES // 1024} KiB and {MAX_DEPTH} levels deep. File fields "
+            "are not accepted in this version."
+        ),
+        "content": {
+            JSON_TYPE: {
+                "schema": {"type": "object", "additionalProperties": True},
+                "example": {"nama": "Budi Santoso", "setuju": True},
+            }
+        },
+    }
+}
+
+
+class _BadBody(Exception):
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+async def _read_answers(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object; raise _BadBody with the status to answer."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _BadBody(413, "too_large")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _BadBody(413, "too_large")
+        chunks.append(chunk)
+    try:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _BadBody(400, "invalid_encoding") from None
+    if ("[" in text or "{" in text) and _nesting(text) > MAX_DEPTH:
+        raise _BadBody(400, "too_deep")
+    try:
+        value = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):
+        raise _BadBody(400, "invalid_json") from None
+    if not isinstance(value, dict):
+        raise _BadBody(422, "not_an_object")
+    return value
+
+
+def _unknown(compiled: CompiledService, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """Answers (also inside repeatable groups) that are not fields of the service."""
+    found = [
+        make_error(pointer=f"/{key}", key=key, rule="unknown", spec={"label": key})
+        for key in compiled.unknown_keys(answers)
+    ]
+    for plan in compiled.fields.values():
+        items = answers.get(plan.key)
+        if plan.type != "group" or not isinstance(items, list):
+            continue
+        known = {c.key for c in plan.children if c.has_value}
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping):
+                found.extend(
+                    make_error(
+                        pointer=f"/{plan.key}/{index}/{key}",
+                        key=plan.key,
+                        rule="unknown",
+                        spec={"label": key},
+                    )
+                    for key in item
+                    if key not in known
+                )
+    return found
+
+
+def _file_answers(compiled: CompiledService, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """A problem for every file field that was given a value."""
+    pair = _MESSAGES["files_not_supported"]
+    return [
+        AnswerError(f"/{p.key}", p.key, "file_not_supported", {"id": pair[0], "en": pair[1]})
+        for p in compiled.fields.values()
+        if p.type == "file" and answers.get(p.key) is not None
+    ]
+
+
+def _keyed(secret_key: str, purpose: str, *parts: str) -> str:
+    """A URL-safe HMAC-SHA256 of `parts` (43 characters)."""
+    message = "\x00".join((purpose, *parts)).encode("utf-8")
+    mac = hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def _created(request: Request, case: Submission, secret: str, replayed: bool) -> JSONResponse:
+    status_url = f"{PREFIX}/status/{case.reference}"
+    body = SubmissionCreated(
+        reference=case.reference,
+        status_url=status_url,
+        status_page_url=f"/status/{case.reference}/{secret}",
+        secret=secret,
+    )
+    headers = {"Location": status_url}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body.model_dump(), status_code=201, headers=headers)
+
+
+class _Outcome:
+    """What the synchronous part of a submission decided."""
+
+    def __init__(
+        self,
+        *,
+        case: Submission | None = None,
+        secret: str = "",
+        replayed: bool = False,
+        status: int = 0,
+        code: str = "",
+        errors: list[AnswerError] | None = None,
+    ) -> None:
+        self.case = case
+        self.secret = secret
+        self.replayed = replayed
+        self.status = status
+        self.code = code
+        self.errors = errors or []
+
+
+def _replay(
+    session: Session, secret_key: str, draft_id: str, answers: Mapping[str, Any]
+) -> _Outcome | None:
+    """The case an earlier attempt with the same Idempotency-Key filed, if any."""
+    draft = session.get(FormDraft, draft_id, populate_existing=True)
+    if draft is None or draft.submission_id is None:
+        return None
+    case = session.get(Submission, draft.submission_id)
+    found = catalog.compiled_version(session, draft.service_version_id)
+    if case is None or found is None:
+        return None
+    if found[1].prune(answers) != case.answers:
+        return _Outcome(status=422, code="idempotency_key_reused")
+    secret = _keyed(secret_key, "loket-api-status-secret", draft_id)
+    return _Outcome(case=case, secret=secret, replayed=True)
+
+
+def _file_case(
+    request: Request,
+    session: Session,
+    agency: str,
+    slug: str,
+    answers: dict[str, Any],
+    key: str | None,
+) -> _Outcome:
+    """Validate and file the answers (runs in a worker thread: it does blocking database work)."""
+    settings = request.app.state.settings
+    live = catalog.live_service(session, agency, slug)
+    if live is None or live.version.id is None:
+        return _Outcome(status=404, code="service_not_found")
+    draft_id = None
+    if key is not None:
+        draft_id = "api-" + _keyed(settings.secret_key, "loket-api-idempotency", agency, slug, key)
+        earlier = _replay(session, settings.secret_key, draft_id, answers)
+        if earlier is not None:
+            return earlier
+    if live.retired:
+        return _Outcome(status=410, code="service_retired")
+    compiled = live.compiled
+    unknown = _unknown(compiled, answers)
+    if unknown:
+        return _Outcome(status=422, code="unknown_fields", errors=unknown)
+    files = _file_answers(compiled, answers)
+    if files:
+        return _Outcome(status=422, code="files_not_supported", errors=files)
+    pruned, errors = compiled.check(answers)
+    if errors:
+        return _Outcome(status=422, code="invalid_answers", errors=errors)
+    definition = compiled.definition
+    initial = str(definition["workflow"]["initial"])
+    sla = definition["workflow"]["states"][initial].get("sla_days")
+    now = utcnow()
+    due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
+    with _write_lock(session):
+        try:
+            case, secret = _insert(session, settings, live, draft_id, pruned, initial, due, now)
+        except IntegrityError:
+            # Another attempt with the same Idempotency-Key committed first: answer with its case.
+            session.rollback()
+            assert draft_id is not None
+            earlier = _replay(session, settings.secret_key, draft_id, answers)
+            if earlier is None:
+                raise
+            return earlier
+    return _Outcome(case=case, secret=secret)
+
+
+@contextmanager
+def _write_lock(session: Session) -> Iterator[None]:
+    """Serialise API writes to SQLite within this process (no lock on PostgreSQL)."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITES:
+        yield
+
+
+def _insert(
+    session: Session,
+    settings: Settings,
+    live: LiveService,
+    draft_id: str | None,
+    pruned: dict[str, Any],
+    initial: str,
+    due: dt.datetime | None,
+    now: dt.datetime,
+) -> tuple[Submission, str]:
+    """Create the draft, file it and commit; return the case and its status secret."""
+    assert live.version.id is not None
+    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
+    if draft_id is None:
+        draft = store.create_draft(
+            session, service_version_id=live.version.id, ttl=ttl, answers=pruned, now=now
+        )
+    else:
+        # The only way to choose a draft's id: store.create_draft always draws a random one.
+        draft = FormDraft(
+            id=draft_id,
+            service_version_id=live.version.id,
+            answers=dict(pruned),
+            created_at=now,
+            updated_at=now,
+            expires_at=now + ttl,
+        )
+        session.add(draft)
+        session.flush()
+    case, secret = store.submit_draft(
+        session, draft_id=draft.id, answers=pruned, initial_state=initial, due_at=due, now=now
+    )
+    if secret is None:  # pragma: no cover - a new draft cannot have been filed already
+        raise store.StoreError(f"draft {draft.id} was filed twice")
+    if draft_id is not None:
+        secret = _keyed(settings.secret_key, "loket-api-status-secret", draft_id)
+        case.secret_hash = hash_secret(secret)
+        session.flush()
+    session.commit()
+    return case, secret
+
+
+@router.post(
+    "/services/{agency}/{service}/submissions",
+    summary="File a submission",
+    status_code=201,
+    response_model=SubmissionCreated,
+    openapi_extra=_SUBMISSION_BODY,
+    responses={
+        400: {"model": ApiError, "description": "Malformed JSON, bad UTF-8, too deep, bad key."},
+        404: {"model": ApiError, "description": "No such service."},
+        410: {"model": ApiError, "description": "The service is retired."},
+        413: {"model": ApiError, "description": "The body is too large."},
+        415: {"model": ApiError, "description": "Content-Type is not application/json."},
+        422: {
+            "model": ApiError,
+            "description": (
+                "Not an object, unknown fields, a file answer, invalid answers, or an "
+                "Idempotency-Key reused with different answers; see `errors`."
+            ),
+        },
+    },
+)
+async def create_submission(
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    service: str,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="8-64 characters A-Z a-z 0-9 - _; a retry with it returns the same case.",
+        ),
+    ] = None,
+) -> Response:
+    """Validate the answers like the pages do and file the case; the reply comes after the commit.
+
+    Answers to hidden fields are dropped before validation and are not stored. Keep the
+    returned secret: it is needed to read the status and is shown only in this reply (or in
+    the reply to a retry with the same Idempotency-Key).
+    """
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != JSON_TYPE:
+        return _error(request, 415, "unsupported_media_type")
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        return _error(request, 400, "invalid_idempotency_key")
+    try:
+        answers = await _read_answers(request)
+    except _BadBody as bad:
+        return _error(request, bad.status, bad.code)
+    outcome = await run_in_threadpool(
+        _file_case, request, session, agency, service, answers, idempotency_key
+    )
+    if outcome.case is None:
+        return _error(request, outcome.status, outcome.code, outcome.errors)
+    return _created(request, outcome.case, outcome.secret, outcome.replayed)
+
+
+# -- status ------------------------------------------------------------------------------------
+
+
+def _state_text(definition: Mapping[str, Any], state: str | None) -> Text:
+    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
+    return _text(info.get("public_label") or info.get("label")) or Text(id=state or "")
+
+
+def _timeline(events: list[CaseEvent], definition: Mapping[str, Any]) -> Iterator[TimelineEntry]:
+    for event in events:
+        if event.action == "submit":
+            label = Text(**{lang: t("status_submitted", lang) for lang in LANGUAGES})
+        else:
+            label = _state_text(definition, event.to_state)
+        public = event.comment if event.comment_public and event.comment else None
+        yield TimelineEntry(at=event.at, label=label, comment=public)
+
+
+@router.get(
+    "/status/{reference}",
+    summary="A case's status",
+    response_model=CaseStatus,
+    responses={404: {"model": ApiError, "description": "Wrong reference or secret."}},
+)
+def case_status(
+    request: Request,
+    session: SessionDep,
+    reference: str,
+    x_status_secret: Annotated[
+        str | None,
+        Header(alias="X-Status-Secret", description="The secret returned when the case was filed."),
+    ] = None,
+) -> CaseStatus | Response:
+    """The citizen-facing state, final outcome and public timeline of a case.
+
+    A wrong reference and a wrong (or missing) secret get the same 404.
+    """
+    secret = (x_status_secret or "")[:MAX_SECRET_LENGTH]
+    case = store.find_submission(session, reference[:MAX_SECRET_LENGTH], secret)
+    if case is None:
+        return _error(request, 404, "case_not_found")
+    found = catalog.compiled_version(session, case.service_version_id)
+    version = found[0] if found else None
+    definition: Mapping[str, Any] = version.definition if version else {}
+    return CaseStatus(
+        reference=case.reference,
+        agency=case.agency_id,
+        service=str(definition.get("id", "")),
+        service_title=_text(definition.get("title")) or Text(id=""),
+        version=version.number if version else None,
+        state_label=_state_text(definition, case.state),
+        final_outcome=case.final_outcome,
+        submitted_at=case.created_at,
+        due_at=None if case.final_outcome else case.due_at,
+        timeline=list(_timeline(store.list_events(session, case.id), definition)),
+    )

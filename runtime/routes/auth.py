@@ -1,0 +1,84 @@
+"""Staff login and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from runtime import auth
+from runtime.deps import SessionDep
+from runtime.routes.public import PostedForm
+from runtime.web import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/kantor"
+
+
+@router.get("/masuk")
+def login_page(request: Request, next: str = "/kantor") -> Response:
+    """The staff login form."""
+    return render(request, "office/login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/masuk")
+async def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Response:
+    """Sign in: a new session id every time (rotation), throttled per account and address."""
+    if isinstance(form, Response):
+        return form
+    username = str(form.get("username") or "")
+    password = str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or ""))
+    try:
+        token = auth.login(
+            session,
+            username=username,
+            password=password,
+            address=auth.client_address(request),
+            settings=request.app.state.settings,
+            old_token=request.cookies.get(auth.SESSION_COOKIE),
+        )
+    except auth.AuthError as exc:
+        status = 429 if exc.code == "throttled" else 401
+        return render(
+            request,
+            "office/login.html",
+            {"next": target, "error": str(exc), "username": username[:64]},
+            status,
+        )
+    response = RedirectResponse(target, status_code=303)
+    settings = request.app.state.settings
+    secure = bool(settings.base_url and settings.base_url.startswith("https"))
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=settings.session_absolute_hours * 3600,
+    )
+    return response
+
+
+@router.post("/keluar")
+async def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
+    """Sign out and forget the session on the server."""
+    if isinstance(form, Response):
+        return form
+    auth.logout(session, request.cookies.get(auth.SESSION_COOKIE))
+    response = RedirectResponse("/masuk", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+def login_redirect(path: str) -> RedirectResponse:
+    """Where an anonymous visitor of a staff page is sent."""
+    return RedirectResponse(f"/masuk?next={quote(path)}", status_code=303)

@@ -1,0 +1,110 @@
+"""Accessibility in a real browser: axe-core scans, and a 320 px wide screen without sideways scroll."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+import sktm_journey as sktm
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+NARROW = 320
+
+
+def _axe(page: Any, axe_source: str) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the current page (WCAG 2.x A/AA rules)."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                            "wcag22aa", "best-practice"]},
+            resultTypes: ["violations"],
+        })"""
+    )
+    return [v for v in result["violations"] if v.get("impact") in BLOCKING]
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['impact']}: {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:160]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def _assert_accessible(page: Any, axe_source: str, where: str) -> None:
+    violations = _axe(page, axe_source)
+    if violations:
+        print(f"axe-core violations on {where} ({page.url}):\n{_describe(violations)}")
+    assert not violations, f"{where}:\n{_describe(violations)}"
+
+
+@pytest.fixture
+def axe_page(open_session: Callable[..., Any], axe_source: str) -> Any:
+    """A JavaScript page that may inject axe-core (the app's CSP rightly forbids inline scripts)."""
+    return open_session(js=True, bypass_csp=True).page
+
+
+def _error_page(page: Any) -> None:
+    sktm.open_service(page)
+    sktm.fill_applicant(page, nik="18710117", kelurahan="")
+    sktm.save_and_continue(page)
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def test_axe_catalogue(axe_page: Any, axe_source: str) -> None:
+    axe_page.goto("/")
+    expect(axe_page.get_by_role("heading", level=1)).to_have_text("Daftar layanan")
+    _assert_accessible(axe_page, axe_source, "the catalogue")
+
+
+def test_axe_form_page_with_errors(axe_page: Any, axe_source: str) -> None:
+    _error_page(axe_page)
+    _assert_accessible(axe_page, axe_source, "a form page with errors")
+
+
+def test_axe_receipt_and_status(axe_page: Any, axe_source: str) -> None:
+    sktm.complete(axe_page, js=True)
+    _assert_accessible(axe_page, axe_source, "the receipt")
+    with axe_page.expect_navigation():
+        axe_page.locator("main a[href^='/status/']").click()
+    expect(axe_page.locator(".tag")).to_be_visible()
+    _assert_accessible(axe_page, axe_source, "the status page")
+
+
+def _scroll_width(page: Any) -> int:
+    width: int = page.evaluate("() => document.documentElement.scrollWidth")
+    return width
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_form_page_fits_320px(open_session: Callable[..., Any], js: bool) -> None:
+    page = open_session(js=js, width=NARROW).page
+    sktm.open_service(page)
+    assert _scroll_width(page) <= NARROW, "the first form page scrolls sideways at 320 px"
+    sktm.save_and_continue(page)
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert _scroll_width(page) <= NARROW, "a form page with errors scrolls sideways at 320 px"
+
+
+def test_repeatable_group_page_fits_320px(open_session: Callable[..., Any]) -> None:
+    page = open_session(js=False, width=NARROW).page
+    sktm.open_service(page)
+    sktm.fill_applicant(page)
+    sktm.save_and_continue(page)
+    sktm.choose_purpose(page, js=False)
+    sktm.fill_economy(page, js=False)
+    sktm.on_page(page, "keluarga")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tambah Anggota keluarga").click()
+    expect(page.get_by_role("group", name="Anggota keluarga 2", exact=True)).to_be_visible()
+    assert _scroll_width(page) <= NARROW, "the household page scrolls sideways at 320 px"
