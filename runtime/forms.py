@@ -186,9 +186,9 @@ def field_pointer(compiled: CompiledService, pointer: str) -> str:
     if not parts:
         return pointer
     plan = compiled.fields.get(parts[0])
-    if plan is not None and plan.type == "group" and len(parts) >= 3 and parts[1].isdigit():
-        if any(child.key == parts[2] for child in plan.children):
-            return f"/{parts[0]}/{parts[1]}/{parts[2]}"
+    in_item = plan is not None and plan.type == "group" and len(parts) >= 3 and parts[1].isdigit()
+    if in_item and plan is not None and any(c.key == parts[2] for c in plan.children):
+        return f"/{parts[0]}/{parts[1]}/{parts[2]}"
     return f"/{parts[0]}"
 
 

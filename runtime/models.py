@@ -243,6 +243,24 @@ class CaseEvent(Table, table=True):
     details: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
 
 
+class ServiceEvent(Table, table=True):
+    """The life of a service: draft saved, sent for review, changes requested (with comments on
+    the items they concern), published, retired, and state mappings chosen at publication."""
+
+    __tablename__ = "service_events"
+    __table_args__ = (Index("ix_service_events_service_id_id", "service_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="services.id")
+    version_id: int | None = Field(default=None, foreign_key="service_versions.id")
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_user_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=64)
+    pointer: str | None = Field(default=None, max_length=500)
+    comment: str | None = None
+    details: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove an audit event."""
 
@@ -328,4 +346,5 @@ TABLES = (
     Membership,
     WebSession,
     LoginAttempt,
+    ServiceEvent,
 )

@@ -197,6 +197,14 @@ def _declaration_page(page: PagePlan) -> bool:
     )
 
 
+def _htmx_redirect(request: Request, response: Response) -> Response:
+    """A redirect htmx follows as a full page load (it would swap the target otherwise)."""
+    location = response.headers.get("location")
+    if location and is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": location})
+    return response
+
+
 def _form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[PagePlan]:
     """Visible pages that have something to fill in here (declarations are asked at the end)."""
     return [
@@ -426,7 +434,7 @@ async def validate_field(
         return form
     ctx = _load(request, session, agency, slug)
     if isinstance(ctx, Response):
-        return ctx
+        return _htmx_redirect(request, ctx)
     page = ctx.compiled.page(page_id)
     if page is None:
         return _not_found(request)
@@ -443,9 +451,11 @@ async def validate_field(
         for view in views:
             for item in view.items:
                 target = next((c for c in item if c.name == field), target)
+    context = _page_context(request, ctx, page, answers, errors, agency, slug)
+    if not is_htmx(request):
+        return render(request, "page.html", context, 422 if errors else 200)
     if target is None:
         return Response(status_code=204)
-    context = _page_context(request, ctx, page, answers, errors, agency, slug)
     return render(request, "_partials/field.html", {**context, "f": target})
 
 
@@ -458,16 +468,13 @@ async def reveal(
         return form
     ctx = _load(request, session, agency, slug)
     if isinstance(ctx, Response):
-        return ctx
+        return _htmx_redirect(request, ctx)
     page = ctx.compiled.page(page_id)
     if page is None:
         return _not_found(request)
     answers = merge(ctx.draft.answers, parse_page(page, _listing(form)))
-    return render(
-        request,
-        "_partials/fields.html",
-        _page_context(request, ctx, page, answers, [], agency, slug),
-    )
+    context = _page_context(request, ctx, page, answers, [], agency, slug)
+    return render(request, "_partials/fields.html" if is_htmx(request) else "page.html", context)
 
 
 # -- check answers and submit --------------------------------------------------------------------

@@ -32,9 +32,9 @@ from runtime.assets import HTMX_URL, HTMX_VERSION
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 NPM_CACHE = ROOT / ".cache" / "npm"
-HTMX_FILE = NPM_CACHE / f"htmx.org-{HTMX_VERSION}" / "package" / "dist" / "htmx.min.js"
+HTMX_FOLDER = NPM_CACHE / f"htmx.org-{HTMX_VERSION}"  # the same place tests/setup_browser.sh uses
 AXE_SPEC = "axe-core@4"
-AXE_FILE = NPM_CACHE / "axe-core-4" / "package" / "axe.min.js"
+AXE_FOLDER = NPM_CACHE / "axe-core-4"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,14 +51,14 @@ SERVER_START_SECONDS = 30
 # -- npm packages kept in .cache/npm (never in the project) ------------------------------------
 
 
-def npm_file(spec: str, target: Path) -> tuple[Path | None, str]:
-    """`target` from the npm package `spec`, packed into .cache/npm/ when missing; or a reason."""
+def npm_file(spec: str, folder: Path, member: str) -> tuple[Path | None, str]:
+    """`folder/package/<member>` of the npm package `spec`, packed there when missing.
+
+    Returns the file, or None and the reason it could not be fetched.
+    """
+    target = folder / "package" / member
     if target.is_file():
         return target, ""
-    folder = target
-    while folder.name != "package":
-        folder = folder.parent
-    folder = folder.parent
     folder.mkdir(parents=True, exist_ok=True)
     try:
         done = subprocess.run(
@@ -77,14 +77,14 @@ def npm_file(spec: str, target: Path) -> tuple[Path | None, str]:
     with tarfile.open(archives[-1]) as archive:
         archive.extractall(folder, filter="data")
     if not target.is_file():
-        return None, f"the npm package {spec} has no {target.relative_to(folder)}"
+        return None, f"the npm package {spec} has no {member}"
     return target, ""
 
 
 @pytest.fixture(scope="session")
 def htmx_bytes() -> bytes:
     """The pinned htmx.min.js from the npm package htmx.org (the file the SRI hash is for)."""
-    path, reason = npm_file(f"htmx.org@{HTMX_VERSION}", HTMX_FILE)
+    path, reason = npm_file(f"htmx.org@{HTMX_VERSION}", HTMX_FOLDER, "dist/htmx.min.js")
     if path is None:
         pytest.skip(f"JavaScript browser tests need htmx.org@{HTMX_VERSION} from npm: {reason}")
     return path.read_bytes()
@@ -93,7 +93,7 @@ def htmx_bytes() -> bytes:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe-core's axe.min.js from the npm package axe-core@4."""
-    path, reason = npm_file(AXE_SPEC, AXE_FILE)
+    path, reason = npm_file(AXE_SPEC, AXE_FOLDER, "axe.min.js")
     if path is None:
         pytest.skip(f"accessibility tests need {AXE_SPEC} from npm: {reason}")
     return path.read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sktm_journey as sktm
 from playwright.sync_api import expect
 
-import sktm_journey as sktm
 from runtime.assets import HTMX_SRI, HTMX_URL
 
 pytestmark = pytest.mark.browser
@@ -110,4 +110,4 @@ def test_typing_during_a_reveal_is_kept(open_session: Callable[..., Any]) -> Non
     held[0].continue_()
     page.wait_for_function("() => window.__loketRevealed === true")
     expect(page.get_by_label("Nama sekolah atau perguruan tinggi")).to_be_visible()
-    expect(addressed).to_have_value("Kepala SMA Negeri 2 Bandar Lampung")
+    expect(addressed).to_have_value("Kepala SMA Negeri 2 Bandar Lampung", timeout=2000)

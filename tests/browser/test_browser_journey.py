@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
-
 import sktm_journey as sktm
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

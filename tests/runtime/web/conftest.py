@@ -450,3 +450,22 @@ def loket(make_loket: Callable[..., Loket]) -> Loket:
 def client(loket: Loket) -> TestClient:
     """A visitor of the app (cookies kept, redirects not followed)."""
     return loket.client
+
+
+STATUS_LINK = re.compile(r"^/status/(LKT-[A-Z0-9]{5}-[A-Z0-9]{5})/([A-Za-z0-9_-]{16,})$")
+
+
+def status_link(receipt: Response) -> str:
+    """The private status link on a receipt page."""
+    links = [attr(a, "href") for a in parse(receipt).css("main a")]
+    found = [link for link in links if STATUS_LINK.match(link)]
+    assert len(found) == 1, links
+    return found[0]
+
+
+def file_a_case(loket: Loket, service: str, client: TestClient | None = None) -> tuple[Citizen, str]:
+    """Fill and send a service's form as a new visitor; returns the citizen and status link."""
+    citizen = loket.citizen(service, client or loket.new_client())
+    sent = citizen.submit(citizen.fill_all())
+    assert sent.status_code == 303
+    return citizen, status_link(citizen.follow(sent))
