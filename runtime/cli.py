@@ -57,15 +57,12 @@ def migrate_command() -> None:
     )
 
 
-def publish_paths(paths: list[Path]) -> list[str]:
-    """Validate and publish definitions; return what was published. Refuses any with errors."""
+def publish_paths(paths: list[Path], state_mapping: dict[str, str] | None = None) -> list[str]:
+    """Validate and publish definitions with the web review's checks; return what was published."""
     from sqlmodel import Session
 
-    from builder.bundle import make_bundle, normalise, write_bundle
-    from builder.canonical import digest
     from builder.loader import load_path
-    from builder.problems import has_errors
-    from runtime import db, store
+    from runtime import db, lifecycle
 
     settings = _settings()
     engine = db.make_engine(settings)
@@ -75,21 +72,28 @@ def publish_paths(paths: list[Path]) -> list[str]:
         for path in definition_files(paths):
             loaded = load_path(path)
             problems = validate(loaded)
-            if loaded.definition is None or has_errors(problems):
+            if loaded.definition is None or any(p.severity == "error" for p in problems):
                 for item in problems:
                     typer.echo(
                         f"{path}:{item.pointer or '/'}: [{item.code}] {item.text()}", err=True
                     )
                 raise typer.Exit(1)
-            normal = normalise(loaded.definition)
-            version = store.publish_version(
-                session,
-                definition=normal,
-                sha256=digest(normal),
-                agency_name=agency_names().get(normal["agency"]),
+            try:
+                version = lifecycle.publish_definition(
+                    session,
+                    definition=loaded.definition,
+                    data_dir=settings.data_dir,
+                    agency_name=agency_names().get(str(loaded.definition.get("agency"))),
+                    state_mapping=state_mapping,
+                )
+            except lifecycle.LifecycleError as exc:
+                typer.secho(
+                    f"{path}: [{exc.code}] {exc} {exc.details or ''}", fg=typer.colors.RED, err=True
+                )
+                raise typer.Exit(1) from exc
+            published.append(
+                f"{loaded.definition['agency']}/{loaded.definition['id']} v{version.number}"
             )
-            write_bundle(make_bundle(normal, version.number), settings.data_dir / "bundles")
-            published.append(f"{normal['agency']}/{normal['id']} v{version.number}")
         session.commit()
     return published
 
@@ -97,9 +101,17 @@ def publish_paths(paths: list[Path]) -> list[str]:
 @app.command("publish")
 def publish_command(
     paths: Annotated[list[Path], typer.Argument(help="Definition files or folders.")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="OLD=NEW: move open cases from a removed state to a state of the new version.",
+        ),
+    ] = None,
 ) -> None:
-    """Publish definitions (checked like `loket validate`) as the versions new applicants get."""
-    for line in publish_paths(paths):
+    """Publish definitions (checked like the web review) as the versions new applicants get."""
+    pairs = dict(item.split("=", 1) for item in mapping or [] if "=" in item)
+    for line in publish_paths(paths, pairs):
         typer.echo(f"diterbitkan / published: {line}")
 
 

@@ -40,11 +40,13 @@ def _group_items(plan: FieldPlan, form: FormData, parsed: ParsedPage) -> list[di
         match = _ITEM.match(name)
         if match and match.group(1) == plan.key:
             indices.add(int(match.group(2)))
+    maximum = plan.spec.get("max_items")
+    cap = min(MAX_GROUP_ITEMS, maximum) if isinstance(maximum, int) else MAX_GROUP_ITEMS
     count_raw = _raw(form, f"{plan.key}._count")
-    if count_raw and count_raw[0].isdigit():
-        indices.update(range(min(int(count_raw[0]), MAX_GROUP_ITEMS)))
+    if count_raw and count_raw[0].isdigit() and len(count_raw[0]) <= 4:
+        indices.update(range(min(int(count_raw[0]), cap)))
     items = []
-    for position, index in enumerate(sorted(indices)[:MAX_GROUP_ITEMS]):
+    for position, index in enumerate(sorted(indices)[:cap]):
         item: dict[str, Any] = {}
         for child in plan.children:
             if not child.has_value:

@@ -24,6 +24,8 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
                 (service.agency_id, role),
                 label if isinstance(label, str) else label.get("id", role),
             )
+    for agency in sorted({agency for agency, _ in roles}):
+        roles.setdefault((agency, "designer"), "Perancang layanan")
     for (agency, role), label in sorted(roles.items()):
         username = f"{role}.{agency}".replace("_", "-")[:64]
         wanted.append(

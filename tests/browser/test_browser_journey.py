@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,3 +108,97 @@ def test_citizen_applies_for_sktm(open_session: Callable[..., Any], js: bool) ->
     else:
         assert not visitor.network.cdn_hits
     assert not visitor.network.blocked, visitor.network.blocked
+
+
+def _submissions(data_dir: Path) -> int:
+    with closing(sqlite3.connect(f"file:{data_dir / 'loket.db'}?mode=ro", uri=True)) as db:
+        count: int = db.execute("SELECT count(*) FROM submissions").fetchone()[0]
+        return count
+
+
+def test_change_link_then_double_submit_files_once(
+    open_session: Callable[..., Any], live_server: Any
+) -> None:
+    visitor = open_session(js=False)
+    page = visitor.page
+    sktm.open_service(page)
+    sktm.fill_applicant(page)
+    sktm.save_and_continue(page)
+    sktm.choose_purpose(page, js=False)
+    sktm.fill_economy(page, js=False)
+    sktm.fill_household(page, js=False)
+    sktm.upload_documents(page)
+    sktm.to_check_page(page)
+
+    # "Ubah" goes to the answer's page and back to check-your-answers.
+    page.get_by_role("link", name="Ubah Kelurahan").click()
+    sktm.on_page(page, "pemohon")
+    expect(page.get_by_label("Kelurahan")).to_have_value("Kupang Kota")
+    page.get_by_label("Kelurahan").fill("Sumur Batu")
+    sktm.save_and_continue(page)
+    sktm.to_check_page(page)
+    expect(page.locator("dl.answers").filter(has_text="Sumur Batu")).to_have_count(1)
+
+    # The same check page open in a second tab (or kept from before): submitted from both,
+    # with a double click in the first, the application is filed once.
+    other = visitor.context.new_page()
+    other.goto(page.url)
+    other.get_by_label(re.compile("^Saya menyatakan bahwa data keluarga")).check()
+    before = _submissions(live_server.data_dir)
+    page.get_by_label(re.compile("^Saya menyatakan bahwa data keluarga")).check()
+    page.get_by_role("button", name="Kirim permohonan").dblclick()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Permohonan terkirim")
+    reference = page.locator(".ref").inner_text().strip()
+    with other.expect_navigation():
+        other.get_by_role("button", name="Kirim permohonan").click()
+    expect(other.locator(".ref")).to_have_text(reference)
+    page.go_back()
+    page.reload()
+    expect(page.locator(".ref")).to_have_text(reference)
+    assert _submissions(live_server.data_dir) - before == 1
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_rejected_files_are_explained_and_good_ones_kept(
+    open_session: Callable[..., Any], js: bool
+) -> None:
+    page = open_session(js=js).page
+    sktm.open_service(page)
+    sktm.fill_applicant(page)
+    sktm.save_and_continue(page)
+    sktm.choose_purpose(page, js=js)
+    sktm.fill_economy(page, js=js)
+    sktm.fill_household(page, js=js)
+    sktm.on_page(page, "dokumen")
+
+    # A text file named .pdf, and a real PDF over the 2 MB limit, beside two good ones.
+    page.get_by_label("KTP-el pemohon").set_input_files(
+        {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf at all\n"}
+    )
+    big = sktm.small_pdf("kk") + b"%" + b"0" * (2 * 1024 * 1024 + 10) + b"\n"
+    page.get_by_label("Kartu Keluarga", exact=True).set_input_files(
+        {"name": "kk.pdf", "mimeType": "application/pdf", "buffer": big}
+    )
+    page.get_by_label("Surat pengantar RT diketahui Lurah").set_input_files(
+        sktm.pdf_file("pengantar.pdf")
+    )
+    page.get_by_label(
+        "Surat keterangan aktif atau bukti pendaftaran sekolah/kuliah"
+    ).set_input_files(sktm.pdf_file("sekolah.pdf"))
+    with page.expect_response(re.compile(r"/isi/dokumen$")) as posted:
+        page.get_by_role("button", name="Simpan dan lanjutkan").click()
+    assert posted.value.status == 422
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(page.locator("#f-berkas_ktp-error")).to_contain_text("Jenis berkas tidak diterima")
+    expect(page.locator("#f-berkas_kk-error")).to_contain_text("lebih besar dari 2 MB")
+    expect(page.locator("#f-berkas_pengantar-current")).to_contain_text("pengantar.pdf")
+    expect(page.locator("#f-berkas_sekolah-current")).to_contain_text("sekolah.pdf")
+
+    page.get_by_label("KTP-el pemohon").set_input_files(sktm.pdf_file("ktp.pdf"))
+    page.get_by_label("Kartu Keluarga", exact=True).set_input_files(sktm.pdf_file("kk.pdf"))
+    sktm.save_and_continue(page)
+    sktm.to_check_page(page)
+    answers = page.locator("dl.answers")
+    for name in ("ktp.pdf", "kk.pdf", "pengantar.pdf", "sekolah.pdf"):
+        expect(answers.filter(has_text=name)).to_have_count(1)

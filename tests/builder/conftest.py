@@ -183,7 +183,12 @@ VALID: dict[str, Any] = {
             "ditolak": {"label": "Ditolak", "final": "rejected"},
         },
         "transitions": [
-            {"action": "verifikasi", "from": "diajukan", "to": "diverifikasi", "roles": ["petugas"]},
+            {
+                "action": "verifikasi",
+                "from": "diajukan",
+                "to": "diverifikasi",
+                "roles": ["petugas"],
+            },
             {
                 "action": "minta_perbaikan",
                 "from": ["diajukan", "diverifikasi"],

@@ -65,7 +65,9 @@ def test_manifest_hash_matches_the_definition_file(
         assert hashlib.sha256((target / name).read_bytes()).hexdigest() == sha, name
 
 
-def test_definition_file_is_the_normal_form(valid_definition: dict[str, Any], tmp_path: Path) -> None:
+def test_definition_file_is_the_normal_form(
+    valid_definition: dict[str, Any], tmp_path: Path
+) -> None:
     target = build(valid_definition, tmp_path)
     written = json.loads((target / "definition.json").read_text(encoding="utf-8"))
     assert written == normalise(valid_definition)

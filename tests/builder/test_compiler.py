@@ -189,7 +189,9 @@ def test_length_message_names_the_limit(service: CompiledService) -> None:
         pytest.param(True, [("/jumlah_anak", "invalid")], id="boolean"),
     ],
 )
-def test_number_rules(service: CompiledService, value: Any, expected: list[tuple[str, str]]) -> None:
+def test_number_rules(
+    service: CompiledService, value: Any, expected: list[tuple[str, str]]
+) -> None:
     assert errors(service, answers(jumlah_anak=value)) == expected
 
 
@@ -381,7 +383,12 @@ def test_multichoice_parse_drops_duplicates_and_blanks(service: CompiledService)
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(True, []), (False, []), ("ya", [("/punya_tanggungan", "invalid")]), (1, [("/punya_tanggungan", "invalid")])],
+    [
+        (True, []),
+        (False, []),
+        ("ya", [("/punya_tanggungan", "invalid")]),
+        (1, [("/punya_tanggungan", "invalid")]),
+    ],
 )
 def test_yesno(service: CompiledService, value: Any, expected: list[tuple[str, str]]) -> None:
     assert errors(service, answers(punya_tanggungan=value)) == expected
@@ -389,7 +396,12 @@ def test_yesno(service: CompiledService, value: Any, expected: list[tuple[str, s
 
 @pytest.mark.parametrize(
     ("raw", "parsed"),
-    [(["ya"], (True, None)), (["Tidak"], (False, None)), ([""], (None, None)), (["mungkin"], ("mungkin", "invalid"))],
+    [
+        (["ya"], (True, None)),
+        (["Tidak"], (False, None)),
+        ([""], (None, None)),
+        (["mungkin"], ("mungkin", "invalid")),
+    ],
 )
 def test_yesno_parse(raw: list[str], parsed: tuple[Any, Any]) -> None:
     assert REGISTRY["yesno"].parse({}, raw) == parsed
@@ -407,12 +419,16 @@ def test_yesno_parse(raw: list[str], parsed: tuple[Any, Any]) -> None:
         pytest.param({**FILE, "size": 2 * 1024 * 1024 + 1}, [("/ktp/size", "max")], id="too-big"),
         pytest.param({**FILE, "size": 0}, [("/ktp/size", "min")], id="empty-file"),
         pytest.param(
-            {**FILE, "content_type": "image/png"}, [("/ktp/content_type", "invalid")], id="not-accepted"
+            {**FILE, "content_type": "image/png"},
+            [("/ktp/content_type", "invalid")],
+            id="not-accepted",
         ),
         pytest.param({**FILE, "id": "pendek"}, [("/ktp/id", "pattern")], id="bad-id"),
         pytest.param({**FILE, "path": "/etc/passwd"}, [("/ktp/path", "unknown")], id="extra-key"),
         pytest.param(
-            {k: v for k, v in FILE.items() if k != "name"}, [("/ktp/name", "required")], id="no-name"
+            {k: v for k, v in FILE.items() if k != "name"},
+            [("/ktp/name", "required")],
+            id="no-name",
         ),
         pytest.param("ktp.jpg", [("/ktp", "invalid")], id="a-string"),
     ],
@@ -441,7 +457,12 @@ def test_file_parse_holds_no_form_value(service: CompiledService) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(True, []), (False, [("/setuju", "required")]), ("true", [("/setuju", "required")]), (ABSENT, [("/setuju", "required")])],
+    [
+        (True, []),
+        (False, [("/setuju", "required")]),
+        ("true", [("/setuju", "required")]),
+        (ABSENT, [("/setuju", "required")]),
+    ],
 )
 def test_declaration_must_be_true(
     service: CompiledService, value: Any, expected: list[tuple[str, str]]
@@ -484,17 +505,25 @@ PERSON = {"nama_tanggungan": "Siti"}
         pytest.param([PERSON], [], id="one-item"),
         pytest.param([PERSON] * 5, [], id="max-items"),
         pytest.param([PERSON] * 6, [("/tanggungan", "max_items")], id="too-many"),
-        pytest.param([{"hubungan": "anak"}], [("/tanggungan/0/nama_tanggungan", "required")], id="required-child"),
+        pytest.param(
+            [{"hubungan": "anak"}],
+            [("/tanggungan/0/nama_tanggungan", "required")],
+            id="required-child",
+        ),
         pytest.param(
             [PERSON, {**PERSON, "hubungan": "lainnya"}],
             [("/tanggungan/1/hubungan_lain", "required")],
             id="sibling-conditioned-child-required",
         ),
         pytest.param(
-            [{**PERSON, "hubungan": "lainnya", "hubungan_lain": "Keponakan"}], [], id="sibling-shown"
+            [{**PERSON, "hubungan": "lainnya", "hubungan_lain": "Keponakan"}],
+            [],
+            id="sibling-shown",
         ),
         pytest.param(
-            [{**PERSON, "hubungan": "x"}], [("/tanggungan/0/hubungan", "invalid")], id="child-invalid"
+            [{**PERSON, "hubungan": "x"}],
+            [("/tanggungan/0/hubungan", "invalid")],
+            id="child-invalid",
         ),
     ],
 )
@@ -530,7 +559,11 @@ def test_group_child_messages_use_the_child_label(service: CompiledService) -> N
 def test_group_prune_drops_hidden_children_and_empty_items(service: CompiledService) -> None:
     given = answers(
         punya_tanggungan=True,
-        tanggungan=[{**PERSON, "hubungan": "anak", "hubungan_lain": "x"}, {}, {"nama_tanggungan": ""}],
+        tanggungan=[
+            {**PERSON, "hubungan": "anak", "hubungan_lain": "x"},
+            {},
+            {"nama_tanggungan": ""},
+        ],
     )
     pruned, found = service.check(given)
     assert pruned["tanggungan"] == [{**PERSON, "hubungan": "anak"}]
@@ -623,7 +656,9 @@ def test_chained_visibility_is_pruned_to_a_fixpoint() -> None:
     assert errors(service, answers(alasan="lainnya")) == [("/alasan_lain", "required")]
     assert errors(service, answers(alasan="lainnya", alasan_lain="x")) == [("/detail", "required")]
     assert service.is_visible(service.fields["detail"], answers(alasan="lainnya", alasan_lain="x"))
-    assert not service.is_visible(service.fields["detail"], answers(alasan="kerja", alasan_lain="x"))
+    assert not service.is_visible(
+        service.fields["detail"], answers(alasan="kerja", alasan_lain="x")
+    )
 
 
 def test_page_errors_only_concern_that_page(service: CompiledService) -> None:
@@ -651,7 +686,8 @@ leaves = st.one_of(
         st.sampled_from(OPTIONS),
     ),
     st.builds(
-        lambda v: {"field": "ch", "in": v}, st.lists(st.sampled_from(OPTIONS), min_size=1, max_size=3)
+        lambda v: {"field": "ch", "in": v},
+        st.lists(st.sampled_from(OPTIONS), min_size=1, max_size=3),
     ),
     st.builds(lambda v: {"field": "yn", "equals": v}, st.booleans()),
     st.builds(lambda v: {"field": "mc", "contains": v}, st.sampled_from(OPTIONS)),
@@ -659,9 +695,11 @@ leaves = st.one_of(
 )
 condition_trees = st.recursive(
     leaves,
-    lambda inner: st.builds(lambda c: {"not": c}, inner)
-    | st.builds(lambda c: {"all": c}, st.lists(inner, min_size=1, max_size=3))
-    | st.builds(lambda c: {"any": c}, st.lists(inner, min_size=1, max_size=3)),
+    lambda inner: (
+        st.builds(lambda c: {"not": c}, inner)
+        | st.builds(lambda c: {"all": c}, st.lists(inner, min_size=1, max_size=3))
+        | st.builds(lambda c: {"any": c}, st.lists(inner, min_size=1, max_size=3))
+    ),
     max_leaves=8,
 )
 # Answers as prune leaves them: no empty values, but not necessarily of the right type.
@@ -702,7 +740,9 @@ def test_evaluate_and_to_schema_agree(condition: dict[str, Any], given: dict[str
         ({"field": "d", "lt": "today-17y"}, {"d": values.today().isoformat()}, False),
     ],
 )
-def test_condition_examples(condition: dict[str, Any], given: dict[str, Any], expected: bool) -> None:
+def test_condition_examples(
+    condition: dict[str, Any], given: dict[str, Any], expected: bool
+) -> None:
     assert conditions.evaluate(condition, given) is expected
     validator = compiler._validator_class()(
         conditions.to_schema(condition), format_checker=compiler.format_checker()

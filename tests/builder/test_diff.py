@@ -35,7 +35,14 @@ def steps(*changes: Change) -> Change:
 CASES = [
     pytest.param(
         lambda d: mutate(d, P0 + "/-", {"key": "pekerjaan", "type": "text", "label": "Pekerjaan"}),
-        [("added", "field", P0 + "/7", "Field 'Pekerjaan' (text) ditambahkan di halaman 'pemohon'.")],
+        [
+            (
+                "added",
+                "field",
+                P0 + "/7",
+                "Field 'Pekerjaan' (text) ditambahkan di halaman 'pemohon'.",
+            )
+        ],
         id="field-added",
     ),
     pytest.param(
@@ -95,12 +102,26 @@ CASES = [
     ),
     pytest.param(
         lambda d: delete(d, P1 + "/0/options/0"),
-        [("removed", "field", P1 + "/0", "Pilihan 'Pekerjaan' (kerja) dihapus dari field 'Alasan'.")],
+        [
+            (
+                "removed",
+                "field",
+                P1 + "/0",
+                "Pilihan 'Pekerjaan' (kerja) dihapus dari field 'Alasan'.",
+            )
+        ],
         id="option-removed",
     ),
     pytest.param(
         lambda d: mutate(d, P0 + "/1/max_length", 80),
-        [("changed", "field", P0 + "/1/max_length", "Field 'Nama lengkap': panjang maksimal 100 → 80.")],
+        [
+            (
+                "changed",
+                "field",
+                P0 + "/1/max_length",
+                "Field 'Nama lengkap': panjang maksimal 100 → 80.",
+            )
+        ],
         id="field-property-changed",
     ),
     pytest.param(
@@ -183,12 +204,26 @@ CASES = [
     ),
     pytest.param(
         lambda d: mutate(d, S + "/diverifikasi/sla_days", 1),
-        [("changed", "state", S + "/diverifikasi/sla_days", "Status 'diverifikasi': SLA (hari kerja): 2 → 1")],
+        [
+            (
+                "changed",
+                "state",
+                S + "/diverifikasi/sla_days",
+                "Status 'diverifikasi': SLA (hari kerja): 2 → 1",
+            )
+        ],
         id="state-sla-changed",
     ),
     pytest.param(
         lambda d: mutate(
-            d, T + "/-", {"action": "tolak_langsung", "from": "perlu_perbaikan", "to": "ditolak", "roles": ["petugas"]}
+            d,
+            T + "/-",
+            {
+                "action": "tolak_langsung",
+                "from": "perlu_perbaikan",
+                "to": "ditolak",
+                "roles": ["petugas"],
+            },
         ),
         [
             (
@@ -319,7 +354,13 @@ def test_diff_order_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
     outputs = set()
     for seed in range(6):
         result = subprocess.run(
-            [sys.executable, "-c", _DIFF_SCRIPT, str(tmp_path / "old.json"), str(tmp_path / "new.json")],
+            [
+                sys.executable,
+                "-c",
+                _DIFF_SCRIPT,
+                str(tmp_path / "old.json"),
+                str(tmp_path / "new.json"),
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -60,7 +60,9 @@ STRUCTURAL = [
     case("missing-key-field-label", drop(P0 + "/1/label"), (P0 + "/1/label", "missing-key")),
     case("missing-key-field-type", drop(P0 + "/1/type"), (P0 + "/1/type", "missing-key")),
     case("missing-key-file-accept", drop(P2 + "/1/accept"), (P2 + "/1/accept", "missing-key")),
-    case("missing-key-state-label", drop(S + "/ditolak/label"), (S + "/ditolak/label", "missing-key")),
+    case(
+        "missing-key-state-label", drop(S + "/ditolak/label"), (S + "/ditolak/label", "missing-key")
+    ),
     case("missing-key-transition-to", drop(T + "/0/to"), (T + "/0/to", "missing-key")),
     # unknown-key: the pointer names the unknown key itself
     case("unknown-key-top", put("/titel", "Surat"), ("/titel", "unknown-key")),
@@ -99,7 +101,9 @@ STRUCTURAL = [
     case("wrong-type-roles", put("/roles", ["petugas"]), ("/roles", "wrong-type")),
     # bad-value
     case("bad-value-comment", put(T + "/1/comment", "wajib"), (T + "/1/comment", "bad-value")),
-    case("bad-value-final", put(S + "/ditolak/final", "denied"), (S + "/ditolak/final", "bad-value")),
+    case(
+        "bad-value-final", put(S + "/ditolak/final", "denied"), (S + "/ditolak/final", "bad-value")
+    ),
     case("bad-value-display", put(P1 + "/0/display", "dropdown"), (P1 + "/0/display", "bad-value")),
     # unknown-field-type
     case(
@@ -122,8 +126,14 @@ STRUCTURAL = [
     case("bad-identifier-id", put("/id", "Surat_Uji"), ("/id", "bad-identifier")),
     case("bad-identifier-agency", put("/agency", "dinas uji"), ("/agency", "bad-identifier")),
     case("bad-identifier-field-key", put(P0 + "/1/key", "Nama"), (P0 + "/1/key", "bad-identifier")),
-    case("bad-identifier-page-id", put("/form/pages/2/id", "2dok"), ("/form/pages/2/id", "bad-identifier")),
-    case("bad-identifier-role-name", put("/roles/Lurah", "Lurah"), ("/roles/Lurah", "bad-identifier")),
+    case(
+        "bad-identifier-page-id",
+        put("/form/pages/2/id", "2dok"),
+        ("/form/pages/2/id", "bad-identifier"),
+    ),
+    case(
+        "bad-identifier-role-name", put("/roles/Lurah", "Lurah"), ("/roles/Lurah", "bad-identifier")
+    ),
     case(
         "bad-identifier-state-name",
         put(S + "/Arsip", {"label": "Arsip", "final": "withdrawn"}),
@@ -132,10 +142,16 @@ STRUCTURAL = [
     # bad-text
     case("bad-text-number", put("/title", 5), ("/title", "bad-text")),
     case("bad-text-list", put("/summary", ["Layanan"]), ("/summary", "bad-text")),
-    case("bad-text-option-label", put(P1 + "/0/options/0/label", True), (P1 + "/0/options/0/label", "bad-text")),
+    case(
+        "bad-text-option-label",
+        put(P1 + "/0/options/0/label", True),
+        (P1 + "/0/options/0/label", "bad-text"),
+    ),
     # bad-date-bound
     case("bad-date-bound-word", put(P0 + "/2/max", "kemarin"), (P0 + "/2/max", "bad-date-bound")),
-    case("bad-date-bound-format", put(P0 + "/2/min", "01-01-1900"), (P0 + "/2/min", "bad-date-bound")),
+    case(
+        "bad-date-bound-format", put(P0 + "/2/min", "01-01-1900"), (P0 + "/2/min", "bad-date-bound")
+    ),
     # too-small
     case(
         "too-small-duration",
@@ -175,14 +191,22 @@ STRUCTURAL = [
     case("bad-state-list-empty", put(T + "/0/from", []), (T + "/0/from", "bad-state-list")),
     # too-few-items
     case("too-few-items-pages", put("/form/pages", []), ("/form/pages", "too-few-items")),
-    case("too-few-items-fields", put("/form/pages/2/fields", []), ("/form/pages/2/fields", "too-few-items")),
+    case(
+        "too-few-items-fields",
+        put("/form/pages/2/fields", []),
+        ("/form/pages/2/fields", "too-few-items"),
+    ),
     case("too-few-items-states", put(S, {"diajukan": {"label": "Diajukan"}}), (S, "too-few-items")),
     case("too-few-items-roles", put(T + "/0/roles", []), (T + "/0/roles", "too-few-items")),
     case("too-few-items-transitions", put(T, []), (T, "too-few-items")),
 ]
 
 FORM = [
-    case("duplicate-page-id", put("/form/pages/1/id", "pemohon"), ("/form/pages/1/id", "duplicate-page-id")),
+    case(
+        "duplicate-page-id",
+        put("/form/pages/1/id", "pemohon"),
+        ("/form/pages/1/id", "duplicate-page-id"),
+    ),
     case(
         "duplicate-field-key-across-pages",
         put(P1 + "/3/key", "nama"),
@@ -204,7 +228,11 @@ FORM = [
         put(P1 + "/2/options/2/value", "a"),
         (P1 + "/2/options/2/value", "duplicate-option"),
     ),
-    case("min-greater-than-max-number", put(P0 + "/4/min", 30), (P0 + "/4/min", "min-greater-than-max")),
+    case(
+        "min-greater-than-max-number",
+        put(P0 + "/4/min", 30),
+        (P0 + "/4/min", "min-greater-than-max"),
+    ),
     case(
         "min-greater-than-max-text-length",
         put(P0 + "/1/min_length", 200),
@@ -252,16 +280,26 @@ FORM = [
     ),
     case(
         "unsupported-in-group",
-        put(GROUP + "/-", {"key": "foto", "type": "file", "label": "Foto", "accept": ["image/png"]}),
+        put(
+            GROUP + "/-", {"key": "foto", "type": "file", "label": "Foto", "accept": ["image/png"]}
+        ),
         (GROUP + "/3/type", "unsupported-in-group"),
     ),
-    case("missing-indonesian-title", put("/title", {"en": "Test letter"}), ("/title", "missing-indonesian")),
+    case(
+        "missing-indonesian-title",
+        put("/title", {"en": "Test letter"}),
+        ("/title", "missing-indonesian"),
+    ),
     case(
         "missing-indonesian-field-label",
         put(P0 + "/1/label", {"en": "Full name"}),
         (P0 + "/1/label", "missing-indonesian"),
     ),
-    case("missing-indonesian-role", put("/roles/kepala", {"en": "Head"}), ("/roles/kepala", "missing-indonesian")),
+    case(
+        "missing-indonesian-role",
+        put("/roles/kepala", {"en": "Head"}),
+        ("/roles/kepala", "missing-indonesian"),
+    ),
     case(
         "missing-indonesian-requirement",
         put("/standard/requirements/1", {"en": "Family card"}),
@@ -359,14 +397,21 @@ CONDITIONS = [
         "condition-bad-value-inside-any",
         put(
             P1 + "/1/visible_if",
-            {"any": [{"field": "alasan", "equals": "kerja"}, {"field": "jumlah_anak", "lt": "tiga"}]},
+            {
+                "any": [
+                    {"field": "alasan", "equals": "kerja"},
+                    {"field": "jumlah_anak", "lt": "tiga"},
+                ]
+            },
         ),
         (P1 + "/1/visible_if/any/1/lt", "condition-bad-value"),
     ),
 ]
 
 WORKFLOW = [
-    case("reserved-role", put("/roles/applicant", "Pemohon"), ("/roles/applicant", "reserved-role")),
+    case(
+        "reserved-role", put("/roles/applicant", "Pemohon"), ("/roles/applicant", "reserved-role")
+    ),
     case(
         "unknown-initial-state",
         put("/workflow/initial", "baru"),
@@ -410,7 +455,10 @@ WORKFLOW = [
         "dead-end-state",
         steps(
             put(S + "/ditunda", {"label": "Ditunda"}),
-            put(T + "/-", {"action": "tunda", "from": "diajukan", "to": "ditunda", "roles": ["petugas"]}),
+            put(
+                T + "/-",
+                {"action": "tunda", "from": "diajukan", "to": "ditunda", "roles": ["petugas"]},
+            ),
         ),
         (S + "/ditunda", "dead-end-state"),
     ),
@@ -432,9 +480,18 @@ WORKFLOW = [
         steps(
             put(S + "/antri", {"label": "Antri"}),
             put(S + "/tunggu", {"label": "Tunggu"}),
-            put(T + "/-", {"action": "antrikan", "from": "diajukan", "to": "antri", "roles": ["petugas"]}),
-            put(T + "/-", {"action": "tunggu", "from": "antri", "to": "tunggu", "roles": ["petugas"]}),
-            put(T + "/-", {"action": "antrikan", "from": "tunggu", "to": "antri", "roles": ["petugas"]}),
+            put(
+                T + "/-",
+                {"action": "antrikan", "from": "diajukan", "to": "antri", "roles": ["petugas"]},
+            ),
+            put(
+                T + "/-",
+                {"action": "tunggu", "from": "antri", "to": "tunggu", "roles": ["petugas"]},
+            ),
+            put(
+                T + "/-",
+                {"action": "antrikan", "from": "tunggu", "to": "antri", "roles": ["petugas"]},
+            ),
         ),
         (S + "/antri", "final-unreachable"),
         (S + "/tunggu", "final-unreachable"),
@@ -451,7 +508,10 @@ WORKFLOW = [
     ),
     case(
         "duplicate-action",
-        put(T + "/-", {"action": "verifikasi", "from": "diajukan", "to": "ditolak", "roles": ["petugas"]}),
+        put(
+            T + "/-",
+            {"action": "verifikasi", "from": "diajukan", "to": "ditolak", "roles": ["petugas"]},
+        ),
         (T + "/5/action", "duplicate-action"),
     ),
     case(
@@ -502,7 +562,10 @@ WARNINGS = [
     ),
     case(
         "self-transition",
-        put(T + "/-", {"action": "catat", "from": "diajukan", "to": "diajukan", "roles": ["petugas"]}),
+        put(
+            T + "/-",
+            {"action": "catat", "from": "diajukan", "to": "diajukan", "roles": ["petugas"]},
+        ),
         (T + "/5/to", "self-transition"),
     ),
 ]

@@ -210,8 +210,9 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
     max_leaves=25,
 )
 # objects that look a little like a definition, so that validation gets past the first check
@@ -221,8 +222,10 @@ DEFINITION_KEYS = st.sampled_from(
 )  # fmt: skip
 definition_like = st.recursive(
     json_scalars | st.sampled_from(["loket/service@1", "text", "group", "lainnya", "applicant"]),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(DEFINITION_KEYS | st.text(max_size=6), children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(DEFINITION_KEYS | st.text(max_size=6), children, max_size=6)
+    ),
     max_leaves=30,
 )
 

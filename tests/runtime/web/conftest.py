@@ -310,7 +310,10 @@ class Citizen:
         form = the_form(doc)
         current = form_values(form)
         names = {attr(n, "name") for n in form.css("input, select, textarea")} - {""}
-        filled = {name for name, value in current if value.strip()}
+        wrong = {
+            attr(n, "name") for wrap in form.css(".field.err") for n in wrap.css("[name]")
+        }  # answers the server refused are typed again
+        filled = {name for name, value in current if value.strip() and name not in wrong}
         data: dict[str, list[str]] = {}
         for name, value in current:
             data.setdefault(name, []).append(value)
@@ -326,6 +329,7 @@ class Citizen:
             plan = self.plan_for(name)
             if not fill or plan is None or name in filled or plan.type in {"file", "group"}:
                 continue
+            data.pop(name, None)
             if plan.type == "declaration":
                 data[name] = ["ya"]
                 self._record(name, True)
