@@ -4,8 +4,10 @@ It does what a small purpose-built app would do and nothing more: parse the JSON
 it with one cached ``jsonschema.Draft202012Validator``, insert one row into SQLite (WAL,
 synchronous=FULL, foreign keys, busy timeout, like Loket) and reply 201 after the commit.
 
-Configured by environment variables (the bench sets them):
-``BASELINE_DB`` (SQLite file) and ``BASELINE_SCHEMA`` (JSON Schema file of the form).
+Configured by environment variables (the bench sets them): ``BASELINE_DB`` (SQLite file),
+``BASELINE_SCHEMA`` (JSON Schema file of the form) and ``BASELINE_WRITE_LOCK`` (``1``: take a
+process-wide lock around the insert and commit, as Loket's API does for SQLite; unset: the plain
+version, where concurrent request threads wait in SQLite's busy handler).
 Run: ``uvicorn bench.baseline_app:app`` (the app is built on first access).
 """
 
@@ -15,7 +17,9 @@ import datetime as dt
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,6 +71,9 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+_LOCK = threading.Lock()
+
+
 def get_session() -> Iterator[Session]:
     """A session per request."""
     with Session(engine()) as session:
@@ -79,6 +86,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def create_baseline_app() -> FastAPI:
     """The baseline application."""
     application = FastAPI(title="baseline")
+    lock = _LOCK if os.environ.get("BASELINE_WRITE_LOCK") == "1" else nullcontext()
 
     @application.post("/submissions", status_code=201)
     def submit(answers: Annotated[dict[str, Any], Body()], session: SessionDep) -> dict[str, str]:
@@ -92,10 +100,11 @@ def create_baseline_app() -> FastAPI:
         row = BaselineSubmission(
             reference=secrets.token_urlsafe(12),
             answers=answers,
-            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            created_at=dt.datetime.now(dt.UTC),
         )
-        session.add(row)
-        session.commit()
+        with lock:
+            session.add(row)
+            session.commit()
         return {"reference": row.reference}
 
     engine()

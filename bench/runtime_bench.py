@@ -38,7 +38,6 @@ import re
 import secrets
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,6 +66,7 @@ RESULTS = ROOT / "bench" / "results" / "runtime-latest.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 THROUGHPUT_TARGET = 0.8
 PAGE_P95_TARGET_MS = 50.0
+SETUP_CONCURRENCY = 5
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -130,7 +130,13 @@ def fields() -> list[dict[str, Any]]:
         },
         {"key": "telepon", "type": "phone", "label": "Nomor HP", "required": True},
         {"key": "email", "type": "email", "label": "Email"},
-        {"key": "alamat", "type": "textarea", "label": "Alamat", "required": True, "max_length": 300},
+        {
+            "key": "alamat",
+            "type": "textarea",
+            "label": "Alamat",
+            "required": True,
+            "max_length": 300,
+        },
         _text("rt", "RT", required=True, max_length=3, pattern="[0-9]{3}", **digits),
         _text("rw", "RW", required=True, max_length=3, pattern="[0-9]{3}", **digits),
         _text("kelurahan", "Kelurahan", required=True),
@@ -275,12 +281,19 @@ def baseline_schema(specs: list[dict[str, Any]]) -> dict[str, Any]:
             schema = dict(date)
         elif kind == "number":
             schema = {"type": "integer" if spec.get("integer") else "number"}
-            schema.update({k: spec[s] for s, k in (("min", "minimum"), ("max", "maximum")) if s in spec})
+            schema.update(
+                {k: spec[s] for s, k in (("min", "minimum"), ("max", "maximum")) if s in spec}
+            )
         elif kind == "choice":
             schema = {"type": "string", "enum": [o["value"] for o in spec["options"]]}
         elif kind == "multichoice":
             values = [o["value"] for o in spec["options"]]
-            schema = {"type": "array", "items": {"enum": values}, "uniqueItems": True, "minItems": 1}
+            schema = {
+                "type": "array",
+                "items": {"enum": values},
+                "uniqueItems": True,
+                "minItems": 1,
+            }
         elif kind == "yesno":
             schema = {"type": "boolean"}
         elif kind == "declaration":
@@ -323,6 +336,14 @@ class Server:
         """Base URL on loopback."""
         return f"http://{HOST}:{self.port}"
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> Server:
     """Start `uvicorn target` with one worker on a free loopback port."""
@@ -342,6 +363,8 @@ def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> 
         "--log-level",
         "warning",
         "--no-access-log",
+        "--timeout-keep-alive",
+        "75",
     ]
     with log.open("wb") as handle:
         process = subprocess.Popen(
@@ -399,6 +422,8 @@ class Load:
     errors: int
     latencies_ms: list[float] = field(repr=False)
     rate: float | None = None
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    server_cpu_s: float = 0.0
 
     @property
     def ok(self) -> int:
@@ -429,6 +454,7 @@ class Load:
             p95_ms=round(self.percentile(95), 2),
             p99_ms=round(self.percentile(99), 2),
             max_ms=round(max(self.latencies_ms, default=float("nan")), 2),
+            server_cpu_ms_per_request=round(1000 * self.server_cpu_s / max(1, self.ok), 2),
         )
         return data
 
@@ -448,6 +474,7 @@ async def closed_loop(
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     errors = 0
+    kinds: Counter[str] = Counter()
     issued = 0
     start = time.perf_counter()
     deadline = start + time_limit
@@ -459,26 +486,39 @@ async def closed_loop(
             began = time.perf_counter()
             try:
                 response = await send(client)
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors += 1
+                kinds[type(exc).__name__] += 1
                 continue
             latencies.append((time.perf_counter() - began) * 1000)
             statuses[str(response.status_code)] += 1
 
     await asyncio.gather(*(worker(c) for c in clients))
     seconds = time.perf_counter() - start
-    return Load(name, issued, len(clients), seconds, dict(statuses), errors, latencies)
+    return Load(
+        name, issued, len(clients), seconds, dict(statuses), errors, latencies, None, dict(kinds)
+    )
 
 
 async def paced(
-    name: str, clients: list[httpx.AsyncClient], send: Send, rate: float, total: int
+    name: str,
+    clients: list[httpx.AsyncClient],
+    send: Send,
+    rate: float,
+    total: int,
+    time_limit: float,
 ) -> Load:
-    """Open loop: requests due at `rate` per second spread over the clients (wrk2-style timing)."""
+    """Open loop: requests due at `rate` per second spread over the clients (wrk2-style timing).
+
+    Latency counts from the moment a request was due, so time spent waiting behind a slow
+    response is included (no coordinated omission). No request is scheduled past `time_limit`.
+    """
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     errors = 0
-    per_client = max(1, total // len(clients))
+    kinds: Counter[str] = Counter()
     interval = len(clients) / rate
+    per_client = max(1, min(total // len(clients), int(time_limit / interval)))
     start = time.perf_counter() + 0.2
 
     async def worker(index: int, client: httpx.AsyncClient) -> None:
@@ -491,8 +531,9 @@ async def paced(
                 await asyncio.sleep(delay)
             try:
                 response = await send(client)
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors += 1
+                kinds[type(exc).__name__] += 1
                 continue
             latencies.append((time.perf_counter() - due) * 1000)
             statuses[str(response.status_code)] += 1
@@ -500,7 +541,9 @@ async def paced(
     await asyncio.gather(*(worker(i, c) for i, c in enumerate(clients)))
     seconds = time.perf_counter() - start
     requests = per_client * len(clients)
-    return Load(name, requests, len(clients), seconds, dict(statuses), errors, latencies, rate)
+    return Load(
+        name, requests, len(clients), seconds, dict(statuses), errors, latencies, rate, dict(kinds)
+    )
 
 
 def shared_clients(base_url: str, concurrency: int) -> tuple[httpx.AsyncClient, list[Any]]:
@@ -514,30 +557,73 @@ def shared_clients(base_url: str, concurrency: int) -> tuple[httpx.AsyncClient, 
 # -- phases -----------------------------------------------------------------------------------
 
 
+def merge(total: Load | None, part: Load) -> Load:
+    """Add one round's figures to the running total of a target."""
+    if total is None:
+        return part
+    statuses = Counter(total.statuses)
+    statuses.update(part.statuses)
+    kinds = Counter(total.error_kinds)
+    kinds.update(part.error_kinds)
+    return Load(
+        total.name,
+        total.requests + part.requests,
+        total.concurrency,
+        total.seconds + part.seconds,
+        dict(statuses),
+        total.errors + part.errors,
+        total.latencies_ms + part.latencies_ms,
+        None,
+        dict(kinds),
+        total.server_cpu_s + part.server_cpu_s,
+    )
+
+
 async def submissions(
-    loket: Server, baseline: Server, total: int, concurrency: int, time_limit: float, warmup: int
-) -> dict[str, Load]:
-    """(a) The same 30-field submission through Loket's API and through the baseline."""
+    targets: dict[str, tuple[Server, str]],
+    total: int,
+    rounds: int,
+    concurrency: int,
+    time_limit: float,
+    warmup: int,
+) -> tuple[dict[str, Load], dict[str, int]]:
+    """(a) The same 30-field submission to every target, in alternating rounds.
+
+    Returns the measured loads and, per target, every 2xx reply (preflight and warm-up too).
+    """
     body = json.dumps(ANSWERS).encode()
     headers = {"Content-Type": "application/json"}
-    targets = {
-        "loket": (loket.url, f"/api/v1/services/{AGENCY}/{SLUG}/submissions"),
-        "baseline": (baseline.url, "/submissions"),
-    }
-    results: dict[str, Load] = {}
-    for name, (base, path) in targets.items():
-        client, workers = shared_clients(base, concurrency)
-        async with client:
+    pools = {name: shared_clients(srv.url, concurrency) for name, (srv, _) in targets.items()}
+    senders: dict[str, Send] = {}
+    acknowledged: dict[str, int] = {}
+    results: dict[str, Load | None] = dict.fromkeys(targets)
+    try:
+        for name, (_, path) in targets.items():
 
             async def send(c: httpx.AsyncClient, path: str = path) -> httpx.Response:
                 return await c.post(path, content=body, headers=headers)
 
+            senders[name] = send
+            client, workers = pools[name]
+            first = await send(client)
+            if first.status_code != 201:
+                raise RuntimeError(f"{name}: {first.status_code} {first.text[:500]}")
             warm = await closed_loop(f"{name}-warmup", workers, send, warmup, time_limit)
-            measured = await closed_loop(name, workers, send, total, time_limit)
-            measured.statuses = dict(measured.statuses)
-            results[f"{name}-warmup"] = warm
-            results[name] = measured
-    return results
+            acknowledged[name] = 1 + warm.ok
+        names = list(targets)
+        for index in range(rounds):
+            for name in names if index % 2 == 0 else names[::-1]:
+                used = targets[name][0].cpu_seconds()
+                part = await closed_loop(
+                    name, pools[name][1], senders[name], total // rounds, time_limit
+                )
+                part.server_cpu_s = targets[name][0].cpu_seconds() - used
+                acknowledged[name] += part.ok
+                results[name] = merge(results[name], part)
+    finally:
+        for client, _ in pools.values():
+            await client.aclose()
+    return {name: load for name, load in results.items() if load is not None}, acknowledged
 
 
 _CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -567,7 +653,15 @@ async def visitor(base_url: str) -> tuple[httpx.AsyncClient, str]:
 
 async def pages(loket: Server, connections: int, total: int, time_limit: float) -> dict[str, Load]:
     """(b) GET the form page through `connections` visitors: closed loop, then paced."""
-    visitors = await asyncio.gather(*(visitor(loket.url) for _ in range(connections)))
+    # Visitors start a few at a time: Loket's POST pages do their database work on the event
+    # loop, and a burst of 100 of them exhausts the connection pool (see bench/README.md).
+    gate = asyncio.Semaphore(SETUP_CONCURRENCY)
+
+    async def start_one() -> tuple[httpx.AsyncClient, str]:
+        async with gate:
+            return await visitor(loket.url)
+
+    visitors = await asyncio.gather(*(start_one() for _ in range(connections)))
     clients = [c for c, _ in visitors]
     path = visitors[0][1]
 
@@ -576,9 +670,13 @@ async def pages(loket: Server, connections: int, total: int, time_limit: float) 
 
     try:
         await closed_loop("page-warmup", clients, send, connections * 2, time_limit)
+        used = loket.cpu_seconds()
         saturated = await closed_loop("page-closed", clients, send, total, time_limit)
+        saturated.server_cpu_s = loket.cpu_seconds() - used
         rate = max(10.0, round(saturated.throughput * 0.5, -1))
-        paced_load = await paced("page-paced", clients, send, rate, total)
+        used = loket.cpu_seconds()
+        paced_load = await paced("page-paced", clients, send, rate, total, time_limit)
+        paced_load.server_cpu_s = loket.cpu_seconds() - used
         size = len((await clients[0].get(path)).content)
     finally:
         for client in clients:
@@ -596,7 +694,7 @@ async def pages(loket: Server, connections: int, total: int, time_limit: float) 
 def count_rows(path: Path, table: str) -> int:
     """Rows in a SQLite table (read-only)."""
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-        (count,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        (count,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(count)
 
 
@@ -665,14 +763,17 @@ def machine() -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """A Markdown table of load summaries."""
-    head = "| run | requests | conc. | 2xx | errors | req/s | p50 ms | p95 ms | p99 ms |"
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    head = (
+        "| run | requests | conc. | 2xx | failed | req/s | p50 ms | p95 ms | p99 ms "
+        "| server CPU ms/req |"
+    )
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         name = r["name"] + (f" @ {r['rate']:.0f} req/s" if r.get("rate") else "")
         lines.append(
             f"| {name} | {r['requests']} | {r['concurrency']} | {r['ok']} | "
             f"{r['errors'] + r['non_2xx']} | {r['throughput_rps']} | {r['p50_ms']} | "
-            f"{r['p95_ms']} | {r['p99_ms']} |"
+            f"{r['p95_ms']} | {r['p99_ms']} | {r['server_cpu_ms_per_request']} |"
         )
     return "\n".join(lines)
 
@@ -682,35 +783,41 @@ def write_doc(report: dict[str, Any]) -> None:
     m = report["machine"]
     subs = report["submissions"]
     verdict = report["verdict"]
+    rows = report["rows"]
+    load = report["load_average"]
+    counted = ", ".join(f"{name} {r['rows']} rows / {r['2xx']} replies" for name, r in rows.items())
     section = f"""## Runtime
 
-Measured on {report["date"]} by `bench/runtime_bench.py` (`{report["command"]}`) on {m["cpu"]},
-{m["cores"]} cores, Python {m["python"]}, SQLite {m["sqlite"]}. Server, baseline and load
-generator share the machine; everything runs over loopback (127.0.0.1), one uvicorn worker each,
-access log off, SQLite in a temporary folder. Loket's effective pragmas:
-`{json.dumps(report["loket_pragmas"])}`.
+Measured on {report["date"]} with `{report["command"]}` on {m["cpu"]}, {m["cores"]} cores,
+Python {m["python"]}, SQLite {m["sqlite"]}. Servers and load generator share the machine (load
+average {load["before"][0]:.1f} before, {load["after"][0]:.1f} after: other jobs were running,
+so absolute figures are noisy; the targets/baseline comparison is what one run can show).
+Everything runs over loopback (127.0.0.1), one uvicorn worker per server, access log off,
+SQLite in a temporary folder. Loket's effective pragmas: `{json.dumps(report["loket_pragmas"])}`.
 
 ### Submissions of a 30-field single-page service (same run)
 
-Loket: `POST /api/v1/services/{AGENCY}/{SLUG}/submissions` (parse, unknown-key check, prune,
-validate with the compiled validator incl. NIK/phone/date checks, create and file a draft, audit
-event, commit, reply). Baseline (`bench/baseline_app.py`): FastAPI + SQLModel, cached
-`Draft202012Validator`, one `INSERT`, commit, reply.
+{report["settings"]["requests"]} submissions per server at concurrency
+{report["settings"]["concurrency"]}, in {report["settings"]["rounds"]} alternating rounds after
+{report["settings"]["warmup"]} warm-up requests. Loket: `POST /api/v1/services/{AGENCY}/{SLUG}/
+submissions` (parse, unknown-key check, prune, validate with the compiled validator including
+NIK/phone/date checks, create and file a draft with its audit event, commit, reply). Baseline
+(`bench/baseline_app.py`): FastAPI + SQLModel, cached `Draft202012Validator`, one `INSERT`,
+commit, reply; "baseline-locked" is the same with a process-wide lock around the write, which
+Loket's API also takes on SQLite.
 
-{table([subs["loket"], subs["baseline"]])}
+{table([subs["loket"], subs["baseline"], subs["baseline-locked"]])}
 
-Rows in the databases against 2xx replies (warm-up included): Loket
-{report["rows"]["loket"]["rows"]} rows / {report["rows"]["loket"]["2xx"]} replies, baseline
-{report["rows"]["baseline"]["rows"]} rows / {report["rows"]["baseline"]["2xx"]} replies.
-Throughput ratio Loket / baseline: **{verdict["throughput_ratio"]}** (target ≥ {THROUGHPUT_TARGET}).
+Rows in the databases against 2xx replies (preflight and warm-up included): {counted}.
+Throughput Loket / baseline: **{verdict["throughput_ratio"]}** (target ≥ {THROUGHPUT_TARGET});
+Loket / baseline-locked: {verdict["throughput_ratio_vs_locked_baseline"]}.
 
 ### GET of the form page, 100 concurrent connections
 
-100 visitors, each with its own cookies and connection, started the form once (start page,
-CSRF token, `POST /mulai`) and then GET the form page. "closed" sends back to back, so the
-latency is mostly the queue of a saturated single worker (Little's law: 100 / throughput);
-"paced" sends at half the closed-loop throughput and measures from the moment each request was
-due.
+100 visitors, each with its own cookies and connection, start the form once (start page, CSRF
+token, `POST /mulai`) and then GET the form page. "closed" sends back to back, so its latency is
+mostly the queue of a saturated single worker (Little's law: 100 / throughput); "paced" sends
+at about half the closed-loop throughput and measures from the moment each request was due.
 
 {table([report["pages"]["page-closed"], report["pages"]["page-paced"]])}
 
@@ -729,68 +836,84 @@ paced {verdict["page_p95_paced_ms"]} ms.
 # -- main -------------------------------------------------------------------------------------
 
 
-async def measure(args: argparse.Namespace, loket: Server, baseline: Server) -> dict[str, Any]:
+async def measure(args: argparse.Namespace, servers: dict[str, Server]) -> dict[str, Any]:
     """Run both phases."""
-    subs = await submissions(
-        loket, baseline, args.requests, args.concurrency, args.time_limit, args.warmup
+    paths = {
+        "loket": f"/api/v1/services/{AGENCY}/{SLUG}/submissions",
+        "baseline": "/submissions",
+        "baseline-locked": "/submissions",
+    }
+    targets = {name: (server, paths[name]) for name, server in servers.items()}
+    subs, acknowledged = await submissions(
+        targets, args.requests, args.rounds, args.concurrency, args.time_limit, args.warmup
     )
-    page_loads = await pages(loket, args.connections, args.page_requests, args.time_limit)
-    return {"submissions": subs, "pages": page_loads}
+    page_loads = await pages(
+        servers["loket"], args.connections, args.page_requests, args.time_limit
+    )
+    return {"submissions": subs, "acknowledged": acknowledged, "pages": page_loads}
+
+
+def start_all(work: Path, secret_key: str) -> tuple[dict[str, Server], dict[str, Path]]:
+    """Prepare the databases and start Loket and the two baselines."""
+    env = prepare_loket(work / "loket", secret_key)
+    schema_file = work / "baseline.schema.json"
+    schema_file.write_text(json.dumps(baseline_schema(fields())), encoding="utf-8")
+    databases = {"loket": work / "loket" / "loket.db"}
+    servers = {"loket": start_server("loket", "runtime.asgi:app", env, work)}
+    for name, lock in (("baseline", "0"), ("baseline-locked", "1")):
+        databases[name] = work / name / "baseline.db"
+        databases[name].parent.mkdir()
+        baseline_env = {
+            "BASELINE_DB": str(databases[name]),
+            "BASELINE_SCHEMA": str(schema_file),
+            "BASELINE_WRITE_LOCK": lock,
+        }
+        servers[name] = start_server(name, "bench.baseline_app:app", baseline_env, work)
+    return servers, databases
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="submissions per server")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per server")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=200, help="submissions before measuring")
     parser.add_argument("--connections", type=int, default=100, help="page visitors")
-    parser.add_argument("--page-requests", type=int, default=3000)
-    parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per phase")
+    parser.add_argument("--page-requests", type=int, default=2000)
+    parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per load phase")
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--no-write", action="store_true", help="do not write results/docs")
     args = parser.parse_args(argv)
     if args.quick:
-        args.requests, args.warmup, args.page_requests = 200, 20, 300
-    secret_key = secrets.token_urlsafe(32)
+        args.requests, args.rounds, args.warmup, args.page_requests = 200, 2, 20, 300
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="loket-bench-") as tmp:
-        work = Path(tmp)
-        env = prepare_loket(work / "loket", secret_key)
-        schema_file = work / "baseline.schema.json"
-        schema_file.write_text(json.dumps(baseline_schema(fields())), encoding="utf-8")
-        baseline_db = work / "baseline" / "baseline.db"
-        baseline_db.parent.mkdir()
-        loket = start_server("loket", "runtime.asgi:app", env, work)
-        baseline = start_server(
-            "baseline",
-            "bench.baseline_app:app",
-            {"BASELINE_DB": str(baseline_db), "BASELINE_SCHEMA": str(schema_file)},
-            work,
-        )
-        with running([loket, baseline]):
-            wait_ready(loket, "/api/v1/services")
-            wait_ready(baseline, "/openapi.json")
-            measured = asyncio.run(measure(args, loket, baseline))
-        loket_db = work / "loket" / "loket.db"
-        subs = measured["submissions"]
+        servers, databases = start_all(Path(tmp), secrets.token_urlsafe(32))
+        with running(list(servers.values())):
+            wait_ready(servers["loket"], "/api/v1/services")
+            for name in ("baseline", "baseline-locked"):
+                wait_ready(servers[name], "/openapi.json")
+            measured = asyncio.run(measure(args, servers))
+        tables = {"loket": "submissions"}
         rows = {
-            "loket": {
-                "rows": count_rows(loket_db, "submissions"),
-                "2xx": subs["loket"].ok + subs["loket-warmup"].ok,
-            },
-            "baseline": {
-                "rows": count_rows(baseline_db, "baseline_submissions"),
-                "2xx": subs["baseline"].ok + subs["baseline-warmup"].ok,
-            },
+            name: {
+                "rows": count_rows(path, tables.get(name, "baseline_submissions")),
+                "2xx": measured["acknowledged"][name],
+            }
+            for name, path in databases.items()
         }
-        pragmas = effective_pragmas(f"sqlite:///{loket_db}")
+        pragmas = effective_pragmas(f"sqlite:///{databases['loket']}")
+    subs: dict[str, Load] = measured["submissions"]
     summaries = {name: load.summary() for name, load in subs.items()}
     page_summaries = {name: load.summary() for name, load in measured["pages"].items()}
     ratio = subs["loket"].throughput / subs["baseline"].throughput
+    ratio_locked = subs["loket"].throughput / subs["baseline-locked"].throughput
     report: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "command": " ".join(["bench/runtime_bench.py", *(argv or sys.argv[1:])]).strip(),
         "machine": machine(),
+        "load_average": {"before": load_before, "after": os.getloadavg()},
         "loket_pragmas": pragmas,
         "settings": vars(args),
         "submissions": summaries,
@@ -798,6 +921,7 @@ def main(argv: list[str] | None = None) -> int:
         "pages": page_summaries,
         "verdict": {
             "throughput_ratio": round(ratio, 2),
+            "throughput_ratio_vs_locked_baseline": round(ratio_locked, 2),
             "throughput_target": THROUGHPUT_TARGET,
             "throughput_ok": ratio >= THROUGHPUT_TARGET,
             "zero_lost_rows": all(r["rows"] == r["2xx"] for r in rows.values()),
@@ -810,21 +934,32 @@ def main(argv: list[str] | None = None) -> int:
             "page_p95_target_ms": PAGE_P95_TARGET_MS,
         },
     }
-    m = report["machine"]
-    print(f"\nLoket runtime bench {report['date']} on {m['cpu']}, {m['cores']} cores, "
-          f"Python {m['python']}, SQLite {m['sqlite']}")
-    print(f"Loket pragmas: {pragmas}\n")
-    print(table([summaries["loket"], summaries["baseline"]]))
-    print(f"\nrows vs 2xx: {rows}")
-    print(f"throughput ratio loket/baseline: {ratio:.2f} (target >= {THROUGHPUT_TARGET})\n")
-    print(table([page_summaries["page-closed"], page_summaries["page-paced"]]))
-    print(f"\nverdict: {json.dumps(report['verdict'])}")
+    print_report(report)
     if not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         write_doc(report)
         print(f"wrote {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)}")
     return 0
+
+
+def print_report(report: dict[str, Any]) -> None:
+    """The figures on stdout."""
+    m = report["machine"]
+    subs = report["submissions"]
+    pages = report["pages"]
+    print(
+        f"\nLoket runtime bench {report['date']} on {m['cpu']}, {m['cores']} cores, "
+        f"Python {m['python']}, SQLite {m['sqlite']}; load average {report['load_average']}"
+    )
+    print(f"Loket pragmas: {report['loket_pragmas']}\n")
+    print(table([subs["loket"], subs["baseline"], subs["baseline-locked"]]))
+    print(f"\nrows vs 2xx: {report['rows']}\n")
+    print(table([pages["page-closed"], pages["page-paced"]]))
+    for name, load in {**subs, **pages}.items():
+        if load["errors"] or load["non_2xx"]:
+            print(f"{name}: statuses {load['statuses']}, exceptions {load['error_kinds']}")
+    print(f"\nverdict: {json.dumps(report['verdict'])}")
 
 
 if __name__ == "__main__":

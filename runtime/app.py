@@ -12,8 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from runtime import db
-from runtime.routes import api, public
+from runtime.routes import admin, api, public, reports
 from runtime.routes import auth as auth_routes
+from runtime.routes import office as office_routes
+from runtime.routes import review as review_routes
+from runtime.routes import studio as studio_routes
 from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from runtime.settings import Settings
 from runtime.staff import Forbidden, LoginRequired
@@ -45,6 +48,11 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.include_router(public.router)
     app.include_router(api.router)
     app.include_router(auth_routes.router)
+    app.include_router(office_routes.router)
+    app.include_router(review_routes.router)
+    app.include_router(studio_routes.router)
+    app.include_router(admin.router)
+    app.include_router(reports.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)
     app.add_middleware(SecurityHeaders)

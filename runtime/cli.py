@@ -285,3 +285,7 @@ def user_revoke(
 def main() -> None:
     """Entry point of the `loket` command."""
     app(prog_name="loket")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -376,7 +376,11 @@ def publish(
     if live is not None:
         removed = removed_states(live.definition, version.definition)
         waiting = live_cases_in(session, service.id, removed)
-        new_states = set(version.definition["workflow"]["states"])
+        new_states = {
+            name
+            for name, info in version.definition["workflow"]["states"].items()
+            if not info.get("final")
+        }  # a mapped case continues, so never into a final state
         unmapped = {s: n for s, n in waiting.items() if mapping.get(s) not in new_states}
         if unmapped:
             raise LifecycleError(
@@ -454,6 +458,13 @@ def retire(
 ) -> None:
     """Stop new applications; open cases continue."""
     _require_reviewer(user)
+    if service.status == "retired":
+        return
+    if service.current_version_id is None:
+        raise LifecycleError(
+            "never-published",
+            "Layanan ini belum pernah terbit. / This service was never published.",
+        )
     service.status = "retired"
     service.updated_at = now or utcnow()
     _event(session, service=service, version=None, user=user, action="retired", now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -76,6 +77,17 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def switch_language_url(request: Request, target: str, self_url: str | None = None) -> str:
+    """The address of this page in another language (a GET address, even after a POST)."""
+    if request.method == "GET" and self_url is None:
+        path = request.url.path
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    else:
+        path, _, query = (self_url or "/").partition("?")
+        params = [(k, v) for k, v in parse_qsl(query) if k != "lang"]
+    return f"{path}?{urlencode([*params, ('lang', target)])}"
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -100,6 +112,9 @@ def render(
         "errors": [],
         **context,
     }
+    values["switch_url"] = switch_language_url(
+        request, "id" if lang == "en" else "en", context.get("self_url")
+    )
     html = env.get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code)
     secure = bool(settings.base_url and settings.base_url.startswith("https"))
@@ -124,6 +139,7 @@ def error_page(request: Request, status_code: int, heading_key: str, message_key
     return render(
         request,
         "error.html",
-        {"heading": t(heading_key, lang), "message": t(message_key, lang)},
+        # the language link leads to the catalogue: an error page never echoes the address
+        {"heading": t(heading_key, lang), "message": t(message_key, lang), "self_url": "/"},
         status_code,
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData, UploadFile
 
 from builder import conditions
@@ -147,18 +147,32 @@ async def start(
             ttl=dt.timedelta(hours=settings.draft_ttl_hours),
         )
         session.commit()
-    first = live.compiled.visible_pages(draft.answers)
+    first = _form_pages(live.compiled, draft.answers)
     target = (
         f"{_base(agency, slug)}/isi/{first[0].id}" if first else f"{_base(agency, slug)}/periksa"
     )
-    response = RedirectResponse(target, status_code=303)
+    return _with_draft_cookie(
+        RedirectResponse(target, status_code=303), request, agency, slug, draft.id
+    )
+
+
+def _secure(request: Request) -> bool:
+    base_url = request.app.state.settings.base_url
+    return bool(base_url and base_url.startswith("https"))
+
+
+def _with_draft_cookie(
+    response: Response, request: Request, agency: str, slug: str, draft_id: str
+) -> Response:
+    """Set (or renew, as the draft's life is extended on every save) the visitor's draft cookie."""
     response.set_cookie(
-        cookie,
-        draft.id,
+        _draft_cookie(agency, slug),
+        draft_id,
         httponly=True,
         samesite="lax",
+        secure=_secure(request),
         path=_base(agency, slug),
-        max_age=settings.draft_ttl_hours * 3600,
+        max_age=request.app.state.settings.draft_ttl_hours * 3600,
     )
     return response
 
@@ -239,6 +253,7 @@ def _page_context(
     *,
     new_fields: bool = False,
     extra_items: Mapping[str, int] | None = None,
+    return_to: str = "",
 ) -> dict[str, Any]:
     lang = language(request)
     pages = _form_pages(ctx.compiled, answers)
@@ -253,7 +268,7 @@ def _page_context(
     for plan in page.fields:
         for child in plan.children:
             controlling |= conditions.referenced_fields(child.condition)
-    return_to = request.query_params.get("kembali") or ""
+    return_to = return_to or request.query_params.get("kembali") or ""
     return {
         "d": ctx.compiled.definition,
         "page": page,
@@ -269,6 +284,8 @@ def _page_context(
         "shown": " ".join(sorted(_shown_names(views))),
         "new_fields": new_fields,
         "return_to": "periksa" if return_to == "periksa" else "",
+        "self_url": f"{base}/isi/{page.id}"
+        + ("?kembali=periksa" if return_to == "periksa" else ""),
     }
 
 
@@ -347,6 +364,43 @@ async def _apply_uploads(
     return lang_errors
 
 
+def _file_ids(answers: Mapping[str, Any]) -> set[str]:
+    """Ids of the stored files the answers refer to."""
+    return {
+        str(value["id"])
+        for value in answers.values()
+        if isinstance(value, Mapping) and isinstance(value.get("id"), str)
+    }
+
+
+def _discard_attachments(session: Session, draft_id: str, keep: set[str]) -> list[str]:
+    """Delete a draft's files that are no longer answers (replaced, or hidden at submit).
+
+    Returns their storage names, to remove from disk once the transaction has committed.
+    """
+    rows = session.exec(
+        select(Attachment.id, Attachment.storage_name).where(
+            Attachment.draft_id == draft_id, col(Attachment.submission_id).is_(None)
+        )
+    ).all()
+    gone = [(row_id, name) for row_id, name in rows if row_id not in keep]
+    if gone:
+        session.exec(
+            delete(Attachment)
+            .where(
+                col(Attachment.id).in_([row_id for row_id, _ in gone]),
+                col(Attachment.submission_id).is_(None),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return [name for _, name in gone]
+
+
+def _remove_files(data_dir: Path, storage_names: list[str]) -> None:
+    for name in storage_names:
+        attachment_path(data_dir, name).unlink(missing_ok=True)
+
+
 def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None:
     """Apply an add/remove button of a repeatable group; returns extra empty items to show."""
     parts = action.split(":")
@@ -378,16 +432,48 @@ async def save_page(
     if page is None:
         return _not_found(request)
     fields = _listing(form)
+    return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
     answers = merge(ctx.draft.answers, parse_page(page, fields))
     upload_errors = await _apply_uploads(request, session, ctx, page, form, answers)
     settings = request.app.state.settings
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     action = (fields.get("_action") or ["next"])[0]
     extra = _group_action(action, answers) if action != "next" else None
-    store.save_draft_answers(session, draft_id=ctx.draft.id, answers=answers, ttl=ttl)
+    replaced = _discard_attachments(session, ctx.draft.id, _file_ids(answers))
+    try:
+        store.save_draft_answers(session, draft_id=ctx.draft.id, answers=answers, ttl=ttl)
+    except store.DraftAlreadySubmitted:
+        session.rollback()
+        return RedirectResponse(f"{base}/terkirim", status_code=303)
+    except store.DraftNotFound:
+        session.rollback()
+        return RedirectResponse(base, status_code=303)
     session.commit()
+    _remove_files(settings.data_dir, replaced)
+    response = _after_save(
+        request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to
+    )
+    return _with_draft_cookie(response, request, agency, slug, ctx.draft.id)
+
+
+def _after_save(
+    request: Request,
+    ctx: _Context,
+    page: PagePlan,
+    fields: dict[str, list[str]],
+    answers: dict[str, Any],
+    upload_errors: list[AnswerError],
+    extra: dict[str, int] | None,
+    agency: str,
+    slug: str,
+    return_to: str,
+) -> Response:
+    """The page again (group button, new questions, errors), or on to the next page."""
+    base = _base(agency, slug)
     if extra is not None:
-        context = _page_context(request, ctx, page, answers, [], agency, slug, extra_items=extra)
+        context = _page_context(
+            request, ctx, page, answers, [], agency, slug, extra_items=extra, return_to=return_to
+        )
         return render(request, "page.html", context)
     # Without JavaScript, an answer can reveal questions on the same page: the page is then
     # shown again (200, with a notice) and the new questions are not yet held against them.
@@ -407,16 +493,22 @@ async def save_page(
     errors = upload_errors + [e for e in errors if e.key not in {u.key for u in upload_errors}]
     if errors or appeared:
         context = _page_context(
-            request, ctx, page, answers, errors, agency, slug, new_fields=appeared
+            request,
+            ctx,
+            page,
+            answers,
+            errors,
+            agency,
+            slug,
+            new_fields=appeared,
+            return_to=return_to,
         )
         return render(request, "page.html", context, 422 if errors else 200)
-    if (fields.get("_return") or [""])[0] == "periksa":
+    if return_to:
         return RedirectResponse(f"{base}/periksa", status_code=303)
-    pages = [p.id for p in _form_pages(ctx.compiled, answers)]
-    position = pages.index(page.id) if page.id in pages else -1
-    if 0 <= position < len(pages) - 1:
-        return RedirectResponse(f"{base}/isi/{pages[position + 1]}", status_code=303)
-    return RedirectResponse(f"{base}/periksa", status_code=303)
+    later = [p for p in _form_pages(ctx.compiled, answers) if p.index > page.index]
+    target = f"isi/{later[0].id}" if later else "periksa"
+    return RedirectResponse(f"{base}/{target}", status_code=303)
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")
@@ -572,6 +664,7 @@ def _check_page(
             "declarations": _declarations(ctx, answers, errors, lang),
             "action": f"{base}/kirim",
             "back_url": back,
+            "self_url": f"{base}/periksa",
         },
         status_code,
     )
@@ -637,10 +730,22 @@ async def submit(
     sla = definition["workflow"]["states"][initial].get("sla_days")
     now = _now()
     due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
-    case, secret = store.submit_draft(
-        session, draft_id=ctx.draft.id, answers=pruned, initial_state=initial, due_at=due, now=now
-    )
+    hidden_files = _discard_attachments(session, ctx.draft.id, _file_ids(pruned))
+    try:
+        case, secret = store.submit_draft(
+            session,
+            draft_id=ctx.draft.id,
+            answers=pruned,
+            initial_state=initial,
+            due_at=due,
+            now=now,
+        )
+    except store.StoreError:
+        session.rollback()  # the draft expired meanwhile: start again
+        return RedirectResponse(base, status_code=303)
     session.commit()
+    if secret is not None:
+        _remove_files(request.app.state.settings.data_dir, hidden_files)
     response = RedirectResponse(f"{base}/terkirim", status_code=303)
     if secret is not None:
         settings = request.app.state.settings
@@ -649,6 +754,7 @@ async def submit(
             sign(settings.secret_key, f"{case.id}:{secret}"),
             httponly=True,
             samesite="lax",
+            secure=_secure(request),
             path="/",
             max_age=86400,
         )

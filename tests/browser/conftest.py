@@ -62,7 +62,7 @@ def npm_file(spec: str, folder: Path, member: str) -> tuple[Path | None, str]:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         done = subprocess.run(
-            ["npm", "pack", "--silent", spec],
+            ["npm", "pack", "--loglevel=error", spec],
             cwd=folder,
             capture_output=True,
             text=True,

@@ -89,7 +89,9 @@ def test_form_page_fits_320px(open_session: Callable[..., Any], js: bool) -> Non
     assert _scroll_width(page) <= NARROW, "a form page with errors scrolls sideways at 320 px"
 
 
-def test_repeatable_group_page_fits_320px(open_session: Callable[..., Any]) -> None:
+def test_repeatable_group_page_fits_320px_and_items_come_and_go(
+    open_session: Callable[..., Any],
+) -> None:
     page = open_session(js=False, width=NARROW).page
     sktm.open_service(page)
     sktm.fill_applicant(page)
@@ -101,3 +103,8 @@ def test_repeatable_group_page_fits_320px(open_session: Callable[..., Any]) -> N
         page.get_by_role("button", name="Tambah Anggota keluarga").click()
     expect(page.get_by_role("group", name="Anggota keluarga 2", exact=True)).to_be_visible()
     assert _scroll_width(page) <= NARROW, "the household page scrolls sideways at 320 px"
+    # The remove buttons work without JavaScript too.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hapus Anggota keluarga 2").click()
+    expect(page.get_by_role("group", name="Anggota keluarga 2", exact=True)).to_have_count(0)
+    expect(page.get_by_role("group", name="Anggota keluarga 1", exact=True)).to_be_visible()

@@ -260,15 +260,6 @@ def mutate(defn: Any, pointer: str, value: Any) -> Any:
     return defn
 
 
-def insert(defn: Any, pointer: str, value: Any) -> Any:
-    """Insert a value into a list at a JSON pointer (before the item there) and return it."""
-    parent, last = _parent(defn, pointer)
-    if not isinstance(parent, list):
-        raise TypeError(f"{pointer} is not a list position")
-    parent.insert(len(parent) if last == "-" else int(last), copy.deepcopy(value))
-    return defn
-
-
 def delete(defn: Any, pointer: str) -> Any:
     """Remove the value at a JSON pointer and return the definition."""
     parent, last = _parent(defn, pointer)
@@ -277,14 +268,6 @@ def delete(defn: Any, pointer: str) -> Any:
     else:
         del parent[last]
     return defn
-
-
-def get(defn: Any, pointer: str) -> Any:
-    """The value at a JSON pointer."""
-    target = defn
-    for part in split(pointer):
-        target = target[int(part)] if isinstance(target, list) else target[part]
-    return target
 
 
 # Test modules import these helpers with `from builder_testing import ...`. Every test folder

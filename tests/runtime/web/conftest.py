@@ -39,6 +39,9 @@ from runtime.settings import Settings
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "schemas" / "examples").glob("*.json"))
 ALL_FIELDS = ROOT / "tests" / "fixtures" / "all_fields.json"
+AGENCY_NAMES: dict[str, str] = json.loads(
+    (ROOT / "schemas" / "agencies.json").read_text(encoding="utf-8")
+)
 SECRET_KEY = "test-secret-key-for-the-citizen-pages-0123456789"
 
 NIK = "1871015708900001"  # Bandar Lampung, a woman born on 17-08-1990
@@ -54,7 +57,9 @@ def _png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png()
@@ -156,7 +161,9 @@ def valid_value(plan: FieldPlan) -> tuple[Any, Any]:
     if kind in {"text", "textarea"}:
         candidates = _LONG_TEXTS if kind == "textarea" else _TEXTS
         maximum = 2000 if kind == "textarea" else 200
-        text = next(t for t in (*candidates, spec.get("placeholder", "")) if _fits(t, spec, maximum))
+        text = next(
+            t for t in (*candidates, spec.get("placeholder", "")) if _fits(t, spec, maximum)
+        )
         return text, text
     if kind == "number":
         low, high = spec.get("min", 0), spec.get("max", 10**6)
@@ -282,9 +289,7 @@ class Citizen:
         """Open the start page, press the start button and open the first page."""
         page = self.get(self.base)
         assert page.status_code == 200, page.text
-        response = self.client.post(
-            f"{self.base}/mulai", data={"csrf_token": csrf_of(parse(page))}
-        )
+        response = self.client.post(f"{self.base}/mulai", data={"csrf_token": csrf_of(parse(page))})
         assert response.status_code == 303, response.text
         return self.follow(response)
 
@@ -361,9 +366,7 @@ class Citizen:
         target = attr(form, "action") or str(page.url.path)
         if not multipart:
             multipart = {"_empty": ("", b"", "application/octet-stream")}
-        return self.client.post(
-            target, data=data, files=multipart, headers=dict(headers or {})
-        )
+        return self.client.post(target, data=data, files=multipart, headers=dict(headers or {}))
 
     def fill_page(self, page: Response, overrides: Mapping[str, Any] | None = None) -> Response:
         """Fill one page until the server moves on (a redirect), following revealed questions."""
@@ -410,6 +413,28 @@ def strip_file_ids(answers: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run only this folder's storage tests (marked `postgres`) on PostgreSQL too.
+
+    The other page tests do not depend on the database, and a PostgreSQL schema per test
+    would double the folder's run time.
+    """
+    here = Path(__file__).resolve().parent
+    dropped = []
+    for item in items:
+        if here not in Path(str(item.path)).resolve().parents:
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("database") != "postgresql":
+            continue
+        marks = getattr(getattr(item, "function", None), "pytestmark", [])
+        if not any(mark.name == "postgres" for mark in marks):
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 @pytest.fixture
 def make_loket(engine: Engine, tmp_path: Path) -> Iterator[Callable[..., Loket]]:
     """Build an app on the test database with the given definitions published."""
@@ -420,7 +445,12 @@ def make_loket(engine: Engine, tmp_path: Path) -> Iterator[Callable[..., Loket]]
             definitions = [load_definition(p) for p in [*EXAMPLES, ALL_FIELDS]]
         with Session(engine) as session:
             for definition in definitions:
-                store.publish_version(session, definition=definition, sha256=digest(definition))
+                store.publish_version(
+                    session,
+                    definition=definition,
+                    sha256=digest(definition),
+                    agency_name=AGENCY_NAMES.get(definition["agency"]),
+                )
             session.commit()
         settings = Settings(
             data_dir=tmp_path / f"data{len(made)}",
@@ -467,7 +497,9 @@ def status_link(receipt: Response) -> str:
     return found[0]
 
 
-def file_a_case(loket: Loket, service: str, client: TestClient | None = None) -> tuple[Citizen, str]:
+def file_a_case(
+    loket: Loket, service: str, client: TestClient | None = None
+) -> tuple[Citizen, str]:
     """Fill and send a service's form as a new visitor; returns the citizen and status link."""
     citizen = loket.citizen(service, client or loket.new_client())
     sent = citizen.submit(citizen.fill_all())

@@ -10,11 +10,14 @@ from sqlmodel import select
 
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import ALPHABET, is_valid_reference
-from tests.runtime.web.conftest import (
+
+from .conftest import (
     ALL_FIELDS,
     EXAMPLES,
+    PDF,
     Loket,
     attr,
+    csrf_of,
     ids,
     load_definition,
     parse,
@@ -30,6 +33,7 @@ def _key(path: Path) -> str:
     return f"{definition['agency']}/{definition['id']}"
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.stem)
 def test_full_flow(loket: Loket, path: Path) -> None:
     citizen = loket.citizen(_key(path))
@@ -39,9 +43,7 @@ def test_full_flow(loket: Loket, path: Path) -> None:
 
     # every answer is listed, with a change link that leads to the field
     expected = citizen.expected_answers()
-    rows = {
-        row.css_first("dt").text(deep=True).strip(): row for row in doc.css("dl.answers > div")
-    }
+    rows = {row.css_first("dt").text(deep=True).strip(): row for row in doc.css("dl.answers > div")}
     for key, value in expected.items():
         plan = compiled.fields[key]
         if plan.type == "declaration":
@@ -144,6 +146,7 @@ def test_conditional_pages_are_skipped(loket: Loket) -> None:
     assert declaration.headers["location"] == f"{hidden.base}/periksa"
 
 
+@pytest.mark.postgres
 def test_hidden_field_values_are_not_stored(loket: Loket) -> None:
     citizen = loket.citizen("contoh/semua-jenis-field")
     first = citizen.start()
@@ -171,6 +174,7 @@ def test_hidden_field_values_are_not_stored(loket: Loket) -> None:
     assert case.answers["hobi"] == ["membaca"]
 
 
+@pytest.mark.postgres
 def test_submitting_twice_files_one_case(loket: Loket) -> None:
     citizen = loket.citizen("diskominfo/pengaduan-masyarakat")
     check = citizen.fill_all()
@@ -218,3 +222,74 @@ def test_a_second_visitor_does_not_see_the_first_ones_answers(loket: Loket) -> N
     assert page.headers["location"] == other.base
     fresh = other.start()
     assert attr(parse(fresh).css_first("input[name=nama]"), "value") == ""
+
+
+def test_change_link_returns_to_the_check_page_even_after_an_error(loket: Loket) -> None:
+    citizen = loket.citizen("disdukcapil/surat-keterangan-domisili")
+    check = citizen.fill_all()
+    link = next(
+        attr(a, "href") for a in parse(check).css("dl.answers a") if "#f-telepon" in attr(a, "href")
+    )
+    page = citizen.get(link.split("#")[0])
+    assert parse(page).css_first("input[name=_return]") is not None
+    refused = citizen.post_form(page, {"telepon": "123"}, fill=False)
+    assert refused.status_code == 422
+    back = citizen.post_form(refused, {"telepon": "0813 1111 2222"}, fill=False)
+    assert back.status_code == 303
+    assert back.headers["location"] == f"{citizen.base}/periksa"
+    rows = {
+        row.css_first("dt").text().strip(): row.css_first("dd").text().strip()
+        for row in parse(citizen.follow(back)).css("dl.answers > div")
+    }
+    assert rows["Nomor HP/WhatsApp"] == "+6281311112222"
+
+
+@pytest.mark.postgres
+def test_replaced_and_hidden_files_are_not_kept(loket: Loket) -> None:
+    citizen = loket.citizen("disdukcapil/surat-keterangan-domisili")
+    page = citizen.start()
+    page = citizen.follow(citizen.fill_page(page))
+    # a tenure that asks for the owner's statement
+    page = citizen.follow(citizen.fill_page(page, {"status_tempat_tinggal": "kos"}))
+    assert page.url.path.endswith("/isi/dokumen")
+    check = citizen.follow(citizen.fill_page(page))
+    with loket.session() as session:
+        first = {a.field_key: a for a in session.exec(select(Attachment)).all()}
+    assert set(first) == {"berkas_ktp", "berkas_kk", "berkas_pengantar_rt", "berkas_pemilik"}
+    # replace the KTP scan
+    page = citizen.get(f"{citizen.base}/isi/dokumen?kembali=periksa")
+    again = citizen.post_form(
+        page, fill=False, files={"berkas_ktp": ("ktp-baru.pdf", PDF + b"%baru", "application/pdf")}
+    )
+    assert again.status_code == 303
+    # own home after all: the owner's statement is no longer asked
+    page = citizen.get(f"{citizen.base}/isi/domisili?kembali=periksa")
+    moved = citizen.post_form(page, {"status_tempat_tinggal": "milik_sendiri"}, fill=False)
+    assert moved.status_code == 303
+    check = citizen.follow(moved)
+    assert citizen.submit(check).status_code == 303
+    (case,) = loket.submissions()
+    assert "berkas_pemilik" not in case.answers
+    assert case.answers["berkas_ktp"]["name"] == "ktp-baru.pdf"
+    with loket.session() as session:
+        kept = session.exec(select(Attachment)).all()
+    assert {a.field_key for a in kept} == {"berkas_ktp", "berkas_kk", "berkas_pengantar_rt"}
+    assert all(a.submission_id == case.id for a in kept)
+    folder = loket.settings.data_dir / "attachments"
+    on_disk = {p.name for p in folder.rglob("*") if p.is_file()}
+    assert on_disk == {a.storage_name for a in kept}
+    assert first["berkas_ktp"].storage_name not in on_disk
+
+
+def test_the_draft_cookie_is_private_and_renewed(loket: Loket) -> None:
+    citizen = loket.citizen("disdukcapil/surat-keterangan-domisili")
+    page = citizen.get(citizen.base)
+    started = citizen.client.post(
+        f"{citizen.base}/mulai", data={"csrf_token": csrf_of(parse(page))}
+    )
+    cookie = started.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert f"path={citizen.base}" in cookie
+    saved = citizen.fill_page(citizen.follow(started))
+    assert "loket_draft_" in saved.headers["set-cookie"]

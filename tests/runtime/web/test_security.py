@@ -14,7 +14,8 @@ from sqlmodel import select
 from builder.bundle import json_copy
 from runtime import assets
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
-from tests.runtime.web.conftest import (
+
+from .conftest import (
     ALL_FIELDS,
     NIK,
     Loket,
@@ -23,10 +24,11 @@ from tests.runtime.web.conftest import (
     file_a_case,
     load_definition,
     parse,
+    status_link,
 )
 
 DOMISILI = "disdukcapil/surat-keterangan-domisili"
-PAYLOAD = "<script>alert(1)</script> {{7*7}} \" hx-get=\"/x <img src=x onerror=alert(1)>"
+PAYLOAD = '<script>alert(1)</script> {{7*7}} " hx-get="/x <img src=x onerror=alert(1)>'
 TEXT_KEYS = {
     "label",
     "help",
@@ -142,7 +144,7 @@ def test_security_headers_on_every_kind_of_page(loket: Loket) -> None:
     _check_headers(sent, personal=True)
     receipt = citizen.follow(sent)
     _check_headers(receipt, personal=True)
-    status = citizen.get(_status(receipt))
+    status = citizen.get(status_link(receipt))
     _check_headers(status, personal=True)
     # no inline styles or scripts anywhere: the CSP would block them
     for response in (first, invalid, check, receipt, status):
@@ -150,12 +152,6 @@ def test_security_headers_on_every_kind_of_page(loket: Loket) -> None:
         assert doc.css("[style]") == []
         assert all(attr(s, "src") for s in doc.css("script"))
         assert not any(name.startswith("on") for n in doc.css("*") for name in n.attributes)
-
-
-def _status(receipt: Response) -> str:
-    from tests.runtime.web.conftest import status_link
-
-    return status_link(receipt)
 
 
 def test_the_stylesheet_is_cacheable_and_small(loket: Loket) -> None:
@@ -187,9 +183,7 @@ def test_htmx_gets_partials_and_browsers_get_pages(loket: Loket) -> None:
     assert doc.css_first("#f-nik-error") is not None
     assert "hx-request" in partial.headers["vary"].lower()
 
-    fine = citizen.client.post(
-        f"{url}/validasi?field=nik", data={**data, "nik": NIK}, headers=htmx
-    )
+    fine = citizen.client.post(f"{url}/validasi?field=nik", data={**data, "nik": NIK}, headers=htmx)
     assert parse(fine).css_first("#f-nik-error") is None
 
     revealed = citizen.client.post(f"{url}/tampil", data=data, headers=htmx)
@@ -238,7 +232,7 @@ def _poison(value: Any, key: str = "") -> Any:
     if key in TEXT_KEYS and isinstance(value, str):
         return PAYLOAD
     if key in TEXT_KEYS and isinstance(value, dict) and set(value) <= {"id", "en"}:
-        return {lang: PAYLOAD for lang in value}
+        return dict.fromkeys(value, PAYLOAD)
     if key in {"requirements", "procedure", "legal_basis"} and isinstance(value, list):
         return [PAYLOAD for _ in value]
     if isinstance(value, dict):
@@ -256,7 +250,7 @@ def _assert_inert(doc: LexborHTMLParser) -> None:
         assert "hx-get" not in names
         assert "onerror" not in names
         assert not any(name.startswith("on") for name in names)
-        assert "/x" != attr(node, "hx-post")
+        assert attr(node, "hx-post") != "/x"
     assert doc.css("img") == []
     text = doc.body.text(deep=True) if doc.body else ""
     assert "{{7*7}}" in text
@@ -294,7 +288,7 @@ def test_definition_texts_render_inert(make_loket: Callable[..., Loket]) -> None
         page = citizen.follow(citizen.fill_page(page))
     _assert_inert(parse(page))
     sent = citizen.submit(page)
-    status = citizen.get(_status(citizen.follow(sent)))
+    status = citizen.get(status_link(citizen.follow(sent)))
     doc = parse(status)
     assert [attr(s, "src") for s in doc.css("script")] == [assets.HTMX_URL]
     assert doc.css(".tag")[0].text() == PAYLOAD
@@ -303,9 +297,7 @@ def test_definition_texts_render_inert(make_loket: Callable[..., Loket]) -> None
 # -- no NIK in URLs or logs ----------------------------------------------------------------------
 
 
-def test_the_nik_is_never_in_a_url_or_a_log(
-    loket: Loket, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_the_nik_is_never_in_a_url_or_a_log(loket: Loket, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     seen: list[str] = []
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from httpx2 import Response
 from sqlmodel import select
 
 from runtime.models import Attachment, Submission
-from tests.runtime.web.conftest import (
+
+from .conftest import (
     PDF,
     PNG,
+    Citizen,
     Loket,
     attr,
     error_texts,
@@ -84,6 +88,7 @@ def test_files_download_only_with_the_status_link(loket: Loket) -> None:
         assert loket.new_client().get(f"/static/{attachment.storage_name}").status_code == 404
 
 
+@pytest.mark.postgres
 def test_an_attachment_of_another_case_is_not_found(loket: Loket) -> None:
     _, first = file_a_case(loket, DOMISILI)
     _, second = file_a_case(loket, DOMISILI)
@@ -93,7 +98,7 @@ def test_an_attachment_of_another_case_is_not_found(loket: Loket) -> None:
     assert loket.new_client().get(f"{first}/berkas/no-such-file").status_code == 404
 
 
-def _bukti_page(loket: Loket):  # type: ignore[no-untyped-def]
+def _bukti_page(loket: Loket) -> tuple[Citizen, Response]:
     citizen = loket.citizen(PENGADUAN)
     page = citizen.start()
     while not page.url.path.endswith("/isi/bukti"):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from httpx2 import Response
 from selectolax.lexbor import LexborHTMLParser
 from sqlmodel import select
 
 from builder.answers import _DEFAULTS
 from runtime.models import FormDraft
-from tests.runtime.web.conftest import (
+
+from .conftest import (
     NIK,
     Citizen,
     Loket,
     attr,
+    csrf_of,
     error_texts,
     ids,
     parse,
@@ -108,10 +111,8 @@ def test_nik_digits_and_length_in_english(loket: Loket) -> None:
     assert _assert_error_beside(doc, "f-nik") == "A NIK has 16 digits."
 
 
-def _token(response: object) -> str:
-    from tests.runtime.web.conftest import csrf_of
-
-    return csrf_of(parse(response))  # type: ignore[arg-type]
+def _token(response: Response) -> str:
+    return csrf_of(parse(response))
 
 
 def test_phone_is_normalised_and_nik_spaces_removed(loket: Loket) -> None:
@@ -131,7 +132,7 @@ def test_phone_is_normalised_and_nik_spaces_removed(loket: Loket) -> None:
         assert _draft_answers(loket)["telepon"] == "+6281234567890"
 
 
-def _domisili_page(loket: Loket) -> tuple[Citizen, object]:
+def _domisili_page(loket: Loket) -> tuple[Citizen, Response]:
     citizen = loket.citizen(DOMISILI)
     second = citizen.follow(citizen.fill_page(citizen.start()))
     assert second.url.path.endswith("/isi/domisili")
@@ -140,11 +141,11 @@ def _domisili_page(loket: Loket) -> tuple[Citizen, object]:
 
 def test_conditional_required_field_only_when_visible(loket: Loket) -> None:
     citizen, page = _domisili_page(loket)
-    doc = parse(page)  # type: ignore[arg-type]
+    doc = parse(page)
     assert doc.css_first("input[name=status_lainnya]") is None
     # hidden: not required (and a value sent for it anyway is not kept)
     moved = citizen.post_form(
-        page,  # type: ignore[arg-type]
+        page,
         {"status_tempat_tinggal": "milik_sendiri", "status_lainnya": ""},
     )
     assert moved.status_code == 303, error_texts(parse(moved))
@@ -171,7 +172,7 @@ def test_conditional_required_field_only_when_visible(loket: Loket) -> None:
 def test_a_value_sent_for_a_hidden_field_is_dropped(loket: Loket) -> None:
     citizen, page = _domisili_page(loket)
     moved = citizen.post_form(
-        page,  # type: ignore[arg-type]
+        page,
         {"status_tempat_tinggal": "milik_sendiri", "status_lainnya": "Sengaja dikirim"},
     )
     assert moved.status_code == 303
@@ -182,7 +183,7 @@ def test_a_value_sent_for_a_hidden_field_is_dropped(loket: Loket) -> None:
     assert "nama_pemilik" not in case.answers
 
 
-def _keluarga(loket: Loket) -> tuple[Citizen, object]:
+def _keluarga(loket: Loket) -> tuple[Citizen, Response]:
     citizen = loket.citizen(SKTM)
     page = citizen.start()
     while not page.url.path.endswith("/isi/keluarga"):
@@ -192,13 +193,13 @@ def _keluarga(loket: Loket) -> tuple[Citizen, object]:
 
 def test_repeatable_group_add_and_remove_without_javascript(loket: Loket) -> None:
     citizen, page = _keluarga(loket)
-    doc = parse(page)  # type: ignore[arg-type]
+    doc = parse(page)
     assert len(doc.css("fieldset.item")) == 1
     add = doc.css_first("button[name=_action][value='add:anggota_keluarga']")
     assert add is not None
     assert doc.css_first("button[name=_action][value^='remove:']") is None  # at the minimum
     first_name = {"anggota_keluarga.0.nama_anggota": "Siti Aminah"}
-    added = citizen.post_form(page, first_name, action="add:anggota_keluarga")  # type: ignore[arg-type]
+    added = citizen.post_form(page, first_name, action="add:anggota_keluarga")
     assert added.status_code == 200
     doc = parse(added)
     assert len(doc.css("fieldset.item")) == 2
@@ -243,7 +244,7 @@ def test_group_add_stops_at_max_items(loket: Loket) -> None:
 def test_group_item_errors_point_at_the_item_field(loket: Loket) -> None:
     citizen, page = _keluarga(loket)
     response = citizen.post_form(
-        page,  # type: ignore[arg-type]
+        page,
         {"anggota_keluarga.0.nama_anggota": "", "anggota_keluarga.0.nik_anggota": "99"},
     )
     assert response.status_code == 422
@@ -258,7 +259,7 @@ def test_group_item_errors_point_at_the_item_field(loket: Loket) -> None:
 def test_revealed_question_inside_a_group_item(loket: Loket) -> None:
     citizen, page = _keluarga(loket)
     response = citizen.post_form(
-        page,  # type: ignore[arg-type]
+        page,
         {"anggota_keluarga.0.hubungan": "lainnya"},
     )
     assert response.status_code == 200, error_texts(parse(response))
@@ -291,3 +292,11 @@ def test_unknown_and_wrongly_typed_inputs(loket: Loket) -> None:
     assert attr(doc.css_first("input[name=umur]"), "value") == "tiga puluh"
     answers = _draft_answers(loket)
     assert "bukan_field" not in answers
+
+
+def test_enter_in_a_text_box_continues_rather_than_adding_an_item(loket: Loket) -> None:
+    _, page = _keluarga(loket)
+    form = parse(page).css_first("main form")
+    buttons = form.css("button[type=submit], input[type=submit]")
+    assert attr(buttons[0], "value") == "next"
+    assert any(attr(b, "value").startswith("add:") for b in buttons)

@@ -1,0 +1,243 @@
+"""Working a case: who may open it, applying a workflow action exactly once, and audit records.
+
+Plain functions on a Session. A transition is stored with a conditional UPDATE on the case's
+row version, in the same transaction as its audit event: when two officers act at once, the
+second UPDATE matches no row (PostgreSQL re-checks the condition after the first commits; SQLite
+serialises writers) and nothing of the second attempt is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from builder.compiler import CompiledService
+from runtime import catalog, store
+from runtime.auth import StaffUser
+from runtime.models import CaseEvent, ServiceVersion, Submission, utcnow
+from runtime.workdays import Calendar
+from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
+
+VIEW_NIK = "view_nik"
+DOWNLOAD = "download_attachment"
+ACCESS_ACTIONS = frozenset({VIEW_NIK, DOWNLOAD})  # recorded, but they are not decisions
+
+
+class CaseNotFound(LookupError):
+    """No such case, or one the user may not know about (another agency)."""
+
+
+class CaseForbidden(Exception):
+    """The case is in one of the user's agencies, but none of their roles works on it."""
+
+
+class AlreadyProcessed(Exception):
+    """This case was already processed: its row version moved on since the form was shown."""
+
+    def __init__(self, current_state: str, row_version: int) -> None:
+        super().__init__(f"this case was already processed (now in state {current_state!r})")
+        self.current_state = current_state
+        self.row_version = row_version
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """A case with the definition version it was filed under."""
+
+    case: Submission
+    version: ServiceVersion
+    compiled: CompiledService
+
+    @property
+    def definition(self) -> Mapping[str, Any]:
+        """The frozen definition the case follows."""
+        return self.version.definition
+
+
+def definition_roles(definition: Mapping[str, Any]) -> frozenset[str]:
+    """Staff roles a definition knows: its declared roles and those named by transitions."""
+    roles = set(definition.get("roles") or {})
+    for transition in definition.get("workflow", {}).get("transitions", []):
+        roles.update(str(r) for r in transition.get("roles", []) if r != APPLICANT)
+    return frozenset(roles)
+
+
+def open_case(session: Session, *, case_id: str, user: StaffUser) -> OpenedCase:
+    """The case if `user` may work on it; CaseNotFound (other agency) or CaseForbidden (no role)."""
+    case = session.get(Submission, case_id, populate_existing=True) if len(case_id) <= 64 else None
+    if case is None or not user.roles_in(case.agency_id):
+        raise CaseNotFound(case_id)
+    found = catalog.compiled_version(session, case.service_version_id)
+    if found is None:
+        raise CaseNotFound(case_id)
+    version, compiled = found
+    if not user.roles_in(case.agency_id) & definition_roles(version.definition):
+        raise CaseForbidden(case_id)
+    return OpenedCase(case, version, compiled)
+
+
+def last_decided_by(session: Session, case_id: str) -> int | None:
+    """The staff user of the latest state change, if a user made it (separation of duties)."""
+    event = session.exec(
+        select(CaseEvent)
+        .where(
+            CaseEvent.submission_id == case_id,
+            col(CaseEvent.to_state).is_not(None),
+            col(CaseEvent.action).not_in(ACCESS_ACTIONS),
+        )
+        .order_by(col(CaseEvent.id).desc())
+        .limit(1)
+    ).first()
+    return event.actor_user_id if event is not None and event.actor_kind == "user" else None
+
+
+def snapshot(session: Session, case: Submission) -> CaseSnapshot:
+    """What the workflow engine needs to know about a stored case."""
+    return CaseSnapshot(
+        state=case.state,
+        answers=case.answers,
+        filed_by_user_id=case.filed_by_user_id,
+        last_decided_by=last_decided_by(session, case.id),
+    )
+
+
+def clock(
+    definition: Mapping[str, Any], state: str, now: dt.datetime, calendar: Calendar
+) -> tuple[dt.datetime | None, bool]:
+    """(due_at, sla_paused) on entering `state`: paused while the applicant edits, none if final."""
+    info = definition.get("workflow", {}).get("states", {}).get(state, {})
+    if info.get("final"):
+        return None, False
+    if info.get("applicant_edits"):
+        return None, True
+    days = info.get("sla_days")
+    return (calendar.due_at(now, int(days)) if days else None), False
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A stored transition: the case as it is now and its audit event."""
+
+    case: Submission
+    event: CaseEvent
+
+
+def apply_transition(
+    session: Session,
+    *,
+    case_id: str,
+    actor: Actor,
+    action: str,
+    comment: str | None,
+    expected_row_version: int,
+    calendar: Calendar,
+    answers: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Applied:
+    """Apply a workflow action once and commit it with its audit event, or write nothing.
+
+    Raises AlreadyProcessed when the case moved on since `expected_row_version`, ActionRefused
+    when the actor may not take the action, CaseNotFound for an unknown case. `answers`
+    replaces the case's answers in the same transaction (the applicant's corrections).
+    """
+    now = now or utcnow()
+    case = session.get(Submission, case_id, populate_existing=True)
+    found = catalog.compiled_version(session, case.service_version_id) if case else None
+    if case is None or found is None:
+        raise CaseNotFound(case_id)
+    if case.row_version != expected_row_version:
+        raise AlreadyProcessed(case.state, case.row_version)
+    definition = found[0].definition
+    outcome = apply(definition, snapshot(session, case), actor, action, comment, now=now)
+    due_at, paused = clock(definition, outcome.to_state, now, calendar)
+    values: dict[str, Any] = {
+        "row_version": expected_row_version + 1,
+        "state": outcome.to_state,
+        "state_entered_at": now,
+        "due_at": due_at,
+        "sla_paused": paused,
+        "final_outcome": outcome.final,
+        "updated_at": now,
+    }
+    if answers is not None:
+        values["answers"] = dict(answers)
+    try:
+        changed = session.exec(
+            update(Submission)
+            .where(
+                col(Submission.id) == case_id,
+                col(Submission.row_version) == expected_row_version,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            session.rollback()
+            current = session.get(Submission, case_id, populate_existing=True)
+            assert current is not None
+            raise AlreadyProcessed(current.state, current.row_version)
+        event = outcome.event
+        stored = store.add_event(
+            session,
+            submission_id=case_id,
+            action=event["action"],
+            actor_kind=event["actor_kind"],
+            actor_user_id=event["actor_user_id"],
+            actor_role=event["actor_role"],
+            from_state=event["from_state"],
+            to_state=event["to_state"],
+            comment=event["comment"],
+            comment_public=event["comment_public"],
+            at=now,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    updated = session.get(Submission, case_id, populate_existing=True)
+    assert updated is not None
+    return Applied(updated, stored)
+
+
+def _record_access(
+    session: Session, *, case_id: str, user_id: int, action: str, details: dict[str, Any]
+) -> CaseEvent:
+    try:
+        event = store.add_event(
+            session,
+            submission_id=case_id,
+            action=action,
+            actor_kind="user",
+            actor_user_id=user_id,
+            details=details,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return event
+
+
+def record_nik_view(session: Session, *, case_id: str, user_id: int, field: str) -> CaseEvent:
+    """Record (and commit) that a user saw a full NIK of a case."""
+    return _record_access(
+        session, case_id=case_id, user_id=user_id, action=VIEW_NIK, details={"field": field}
+    )
+
+
+def record_download(
+    session: Session, *, case_id: str, user_id: int, attachment_id: str
+) -> CaseEvent:
+    """Record (and commit) that a user downloaded one of a case's files."""
+    return _record_access(
+        session,
+        case_id=case_id,
+        user_id=user_id,
+        action=DOWNLOAD,
+        details={"attachment_id": attachment_id},
+    )

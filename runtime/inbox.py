@@ -1,0 +1,353 @@
+"""The officer's inbox: cases waiting for one of the user's roles, in due-date order, page by page.
+
+Which states a user can act in depends on each case's definition version, so "lanes" are worked
+out from the definitions first: an agency (or one service) and a state, plus the version ids
+when only some versions let the user act there. Each lane is read in order straight from the
+index (agency_id, state, due_at, id) — or (service_id, state, due_at, id) — with a LIMIT, in two
+parts (cases with a due date, then those without, so NULLs come last on SQLite and PostgreSQL
+alike); the parts are merged and cut to the page. Keyset pagination: the opaque cursor holds the
+(due_at, id) of the last row shown, so a later page costs what the first does (no OFFSET).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, tuple_, union_all
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement, Executable
+from sqlmodel import Session, col, select
+
+from builder.model import sources
+from runtime.auth import StaffUser
+from runtime.cases import definition_roles
+from runtime.models import Service, ServiceVersion, Submission, utcnow
+from runtime.references import normalise_reference
+from runtime.workflow import APPLICANT
+
+AnySelect = Select[*tuple[Any, ...]]
+CASE_VERSION_STATES = ("published", "superseded")  # versions that can have cases
+MAX_LIMIT = 200
+_COLUMNS = (
+    col(Submission.id),
+    col(Submission.reference),
+    col(Submission.agency_id),
+    col(Submission.service_id),
+    col(Submission.service_version_id),
+    col(Submission.state),
+    col(Submission.due_at),
+    col(Submission.created_at),
+)
+
+
+class InvalidCursor(ValueError):
+    """An `after` cursor that was not made by this module."""
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Cases of one agency (or one service) in one state, optionally only some versions."""
+
+    agency_id: str
+    state: str
+    service_id: int | None = None
+    version_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One case of the inbox."""
+
+    id: str
+    reference: str
+    agency_id: str
+    service_id: int
+    service_version_id: int
+    state: str
+    due_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """A page of the inbox and the cursor of the next page (None on the last page)."""
+
+    rows: list[InboxRow]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    """A service in which the user can act, with its latest definition (for the filter form)."""
+
+    service_id: int
+    agency_id: str
+    definition: Mapping[str, Any]
+    states: tuple[str, ...]
+
+
+def acting_states(definition: Mapping[str, Any], roles: frozenset[str]) -> set[str]:
+    """States of a definition in which one of `roles` has a transition (final states excluded)."""
+    workflow = definition.get("workflow", {})
+    states = workflow.get("states", {})
+    found: set[str] = set()
+    for transition in workflow.get("transitions", []):
+        if roles & {str(r) for r in transition.get("roles", []) if r != APPLICANT}:
+            found.update(s for s in sources(transition) if not states.get(s, {}).get("final"))
+    return found
+
+
+def _versions(session: Session, user: StaffUser) -> list[tuple[str, int, int, Mapping[str, Any]]]:
+    """(agency, service, version, definition) of every version in the user's agencies."""
+    if not user.agencies:
+        return []
+    rows = session.exec(
+        select(Service.agency_id, Service.id, ServiceVersion.id, ServiceVersion.definition)
+        .join(ServiceVersion, col(ServiceVersion.service_id) == col(Service.id))
+        .where(
+            col(Service.agency_id).in_(user.agencies),
+            col(ServiceVersion.state).in_(CASE_VERSION_STATES),
+        )
+        .order_by(col(Service.id), col(ServiceVersion.number))
+    ).all()
+    return [(a, int(s), int(v), d) for a, s, v, d in rows if s is not None and v is not None]
+
+
+def lanes(
+    session: Session, user: StaffUser, *, service_id: int | None = None, state: str | None = None
+) -> list[Lane]:
+    """The lanes of a user's inbox (empty when the user can act nowhere)."""
+    allowed: dict[tuple[str, int | None, str], set[int]] = {}
+    known: dict[tuple[str, int | None, str], set[int]] = {}
+    for agency, service, version, definition in _versions(session, user):
+        if service_id is not None and service != service_id:
+            continue
+        scope = service if service_id is not None else None
+        for name in definition.get("workflow", {}).get("states", {}):
+            known.setdefault((agency, scope, name), set()).add(version)
+        for name in acting_states(definition, user.roles_in(agency)):
+            if state is None or name == state:
+                allowed.setdefault((agency, scope, name), set()).add(version)
+    result = []
+    for key, ids in sorted(allowed.items(), key=lambda item: str(item[0])):
+        agency, scope, name = key
+        result.append(Lane(agency, name, scope, None if ids == known[key] else frozenset(ids)))
+    return result
+
+
+def service_choices(session: Session, user: StaffUser) -> list[ServiceChoice]:
+    """Services where the user can act, with the states they can act in (for the filter form)."""
+    found: dict[int, ServiceChoice] = {}
+    for agency, service, _, definition in _versions(session, user):
+        states = acting_states(definition, user.roles_in(agency))
+        earlier = found.get(service)
+        if states or earlier:
+            merged = set(states) | set(earlier.states if earlier else ())
+            found[service] = ServiceChoice(service, agency, definition, tuple(sorted(merged)))
+    return list(found.values())
+
+
+# -- cursors ---------------------------------------------------------------------------------
+
+
+def encode_cursor(due_at: dt.datetime | None, case_id: str) -> str:
+    """An opaque cursor for the position after (due_at, id)."""
+    raw = json.dumps([due_at.isoformat() if due_at else None, case_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime | None, str]:
+    """(due_at, id) from a cursor; InvalidCursor if it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        due, case_id = json.loads(raw)
+        moment = dt.datetime.fromisoformat(due) if due is not None else None
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise InvalidCursor(cursor) from error
+    if not isinstance(case_id, str) or len(case_id) > 64 or (moment and moment.tzinfo is None):
+        raise InvalidCursor(cursor)
+    return moment, case_id
+
+
+# -- the query -------------------------------------------------------------------------------
+
+
+def _arm(
+    lane: Lane,
+    *,
+    dated: bool,
+    after: tuple[dt.datetime | None, str] | None,
+    overdue_before: dt.datetime | None,
+    limit: int,
+) -> AnySelect | None:
+    """One lane's cases with (dated) or without a due date, in index order, or None if empty."""
+    due, case_id = col(Submission.due_at), col(Submission.id)
+    if lane.service_id is not None:
+        stmt = core_select(*_COLUMNS).where(col(Submission.service_id) == lane.service_id)
+    else:
+        stmt = core_select(*_COLUMNS).where(col(Submission.agency_id) == lane.agency_id)
+    stmt = stmt.where(col(Submission.state) == lane.state)
+    if lane.version_ids is not None:
+        stmt = stmt.where(col(Submission.service_version_id).in_(sorted(lane.version_ids)))
+    if dated:
+        if after is not None and after[0] is None:
+            return None  # the cursor is already past every dated case
+        stmt = stmt.where(due.is_not(None))
+        if after is not None:
+            stmt = stmt.where(tuple_(due, case_id) > after)
+        if overdue_before is not None:
+            stmt = stmt.where(due < overdue_before)
+        return stmt.order_by(due, case_id).limit(limit)
+    if overdue_before is not None:
+        return None
+    stmt = stmt.where(due.is_(None))
+    if after is not None and after[0] is None:
+        stmt = stmt.where(case_id > after[1])
+    # due_at is NULL throughout, but naming it keeps the index order usable on PostgreSQL
+    return stmt.order_by(due, case_id).limit(limit)
+
+
+def inbox_statement(
+    session: Session,
+    user: StaffUser,
+    *,
+    service_id: int | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    after: str | None = None,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> AnySelect | None:
+    """The inbox query (limit + 1 rows, to know whether a next page exists), or None if empty."""
+    position = decode_cursor(after) if after else None
+    overdue_before = (now or utcnow()) if overdue else None
+    arms = [
+        arm
+        for lane in lanes(session, user, service_id=service_id, state=state)
+        for dated in (True, False)
+        if (
+            arm := _arm(
+                lane, dated=dated, after=position, overdue_before=overdue_before, limit=limit + 1
+            )
+        )
+        is not None
+    ]
+    if not arms:
+        return None
+    merged = union_all(*(core_select(*arm.subquery().c) for arm in arms)).subquery("inbox")
+    return (
+        core_select(*merged.c).order_by(merged.c.due_at.nulls_last(), merged.c.id).limit(limit + 1)
+    )
+
+
+def _row(values: Any) -> InboxRow:
+    return InboxRow(*values)
+
+
+def inbox(
+    session: Session,
+    user: StaffUser,
+    *,
+    service_id: int | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    reference: str | None = None,
+    after: str | None = None,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> InboxPage:
+    """Cases in the user's agencies where one of their roles can act, by due date then id.
+
+    A `reference` search finds that one case in any state, if the user may open it (the other
+    filters still apply). `after` is the `next_cursor` of the previous page.
+    """
+    limit = max(1, min(limit, MAX_LIMIT))
+    if reference is not None and reference.strip():
+        return InboxPage(
+            _by_reference(session, user, reference, service_id, state, overdue, now), None
+        )
+    stmt = inbox_statement(
+        session,
+        user,
+        service_id=service_id,
+        state=state,
+        overdue=overdue,
+        after=after,
+        limit=limit,
+        now=now,
+    )
+    if stmt is None:
+        return InboxPage([], None)
+    rows = [_row(values) for values in session.connection().execute(stmt).all()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = encode_cursor(rows[-1].due_at, rows[-1].id) if more and rows else None
+    return InboxPage(rows, cursor)
+
+
+def _by_reference(
+    session: Session,
+    user: StaffUser,
+    reference: str,
+    service_id: int | None,
+    state: str | None,
+    overdue: bool,
+    now: dt.datetime | None,
+) -> list[InboxRow]:
+    canonical = normalise_reference(reference)
+    if canonical is None or not user.agencies:
+        return []
+    values = (
+        session.connection()
+        .execute(
+            core_select(*_COLUMNS).where(
+                col(Submission.reference) == canonical, col(Submission.agency_id).in_(user.agencies)
+            )
+        )
+        .first()
+    )
+    if values is None:
+        return []
+    row = _row(values)
+    version = session.get(ServiceVersion, row.service_version_id)
+    if version is None or not definition_roles(version.definition) & user.roles_in(row.agency_id):
+        return []
+    late = row.due_at is not None and row.due_at < (now or utcnow())
+    if (service_id is not None and row.service_id != service_id) or (state and row.state != state):
+        return []
+    return [row] if late or not overdue else []
+
+
+# -- query plans (for the benchmark and docs/) -------------------------------------------------
+
+
+class _Explain(Executable, ClauseElement):
+    """EXPLAIN of a statement, compiled by the same dialect (bound values processed as usual)."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: AnySelect) -> None:
+        self.statement = statement
+
+
+@compiles(_Explain)
+def _compile_explain(element: _Explain, compiler: SQLCompiler, **kw: Any) -> str:
+    prefix = "EXPLAIN QUERY PLAN " if compiler.dialect.name == "sqlite" else "EXPLAIN "
+    return prefix + compiler.process(element.statement, **kw)
+
+
+def explain_inbox(session: Session, user: StaffUser, **filters: Any) -> list[str]:
+    """The database's query plan of an inbox page (the filters of `inbox`, without reference)."""
+    stmt = inbox_statement(session, user, **filters)
+    if stmt is None:
+        return []
+    rows = session.connection().execute(_Explain(stmt)).all()
+    return [" | ".join(str(value) for value in row) for row in rows]

@@ -1,0 +1,315 @@
+"""Per-service figures for an agency's officers, and exports of a service's cases (CSV, XLSX).
+
+Plain functions on a Session; the routes in ``runtime.routes.reports`` only check access and
+send the result.
+
+An export is a spreadsheet, and spreadsheets execute formulas: any text cell that starts with
+``= + - @`` (or a tab or carriage return) is neutralised with a leading apostrophe, so that a
+citizen's answer such as ``=HYPERLINK(...)`` stays text. NIKs are masked in exports (region code
+and last four digits); the full number is only shown on the case page, where viewing it is
+recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from builder.compiler import CompiledService, FieldPlan, compiled
+from builder.fields import mask_nik
+from builder.texts import localise
+from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcnow
+from runtime.workdays import WIB
+from runtime.workflow import final_outcome
+
+DECIDED = ("approved", "rejected")  # a withdrawal by the citizen is not a decision
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FIXED_COLUMNS = ("reference", "state", "created", "due")
+
+Cell = str | int | float | dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StateCount:
+    """How many cases of a service are in one state."""
+
+    state: str
+    label: str
+    count: int
+    final: bool
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """The figures of one service."""
+
+    service_id: int
+    slug: str
+    title: str
+    states: tuple[StateCount, ...]
+    total: int
+    overdue: int
+    decided: int
+    median_decision: dt.timedelta | None
+
+
+def agency_services(session: Session, agency_id: str) -> list[tuple[Service, ServiceVersion]]:
+    """The agency's services that have a live (or retired) version, by slug."""
+    rows = session.exec(
+        select(Service, ServiceVersion)
+        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
+        .where(Service.agency_id == agency_id)
+        .order_by(col(Service.slug))
+    ).all()
+    return [(service, version) for service, version in rows]
+
+
+def state_counts(session: Session, service_id: int) -> dict[str, int]:
+    """Cases per state of a service."""
+    rows = session.exec(
+        select(Submission.state, func.count())
+        .where(Submission.service_id == service_id)
+        .group_by(col(Submission.state))
+    ).all()
+    return {str(state): int(count) for state, count in rows}
+
+
+def overdue_count(session: Session, service_id: int, *, now: dt.datetime | None = None) -> int:
+    """Open cases whose deadline has passed (cases waiting for the applicant do not count)."""
+    count = session.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.service_id == service_id,
+            col(Submission.final_outcome).is_(None),
+            col(Submission.sla_paused).is_(False),
+            col(Submission.due_at) < (now or utcnow()),
+        )
+    ).one()
+    return int(count)
+
+
+def decision_times(session: Session, service_id: int) -> list[dt.timedelta]:
+    """For each approved or rejected case: from filing to the event that entered its final state."""
+    rows = session.exec(
+        select(Submission.created_at, func.min(CaseEvent.at))
+        .join(CaseEvent, col(CaseEvent.submission_id) == col(Submission.id))
+        .where(
+            Submission.service_id == service_id,
+            col(Submission.final_outcome).in_(DECIDED),
+            col(CaseEvent.to_state) == col(Submission.state),
+        )
+        .group_by(col(Submission.id), col(Submission.created_at))
+    ).all()
+    return [decided - created for created, decided in rows if decided is not None]
+
+
+def median_time(times: Sequence[dt.timedelta]) -> dt.timedelta | None:
+    """The median of durations, or None without any."""
+    if not times:
+        return None
+    return dt.timedelta(seconds=statistics.median(t.total_seconds() for t in times))
+
+
+def service_report(
+    session: Session,
+    service: Service,
+    version: ServiceVersion,
+    *,
+    lang: str = "id",
+    now: dt.datetime | None = None,
+) -> ServiceReport:
+    """Counts per state (in the order of the live definition), overdue count, median decision time."""
+    assert service.id is not None
+    states = version.definition.get("workflow", {}).get("states", {})
+    counts = state_counts(session, service.id)
+    rows = [
+        StateCount(
+            name,
+            localise(info.get("label"), lang) or name,
+            counts.get(name, 0),
+            bool(info.get("final")),
+        )
+        for name, info in states.items()
+    ]
+    rows += [
+        StateCount(name, name, n, bool(final_outcome(version.definition, name)))
+        for name, n in sorted(counts.items())
+        if name not in states
+    ]
+    times = decision_times(session, service.id)
+    return ServiceReport(
+        service.id,
+        service.slug,
+        localise(version.definition.get("title"), lang) or service.slug,
+        tuple(rows),
+        sum(counts.values()),
+        overdue_count(session, service.id, now=now),
+        len(times),
+        median_time(times),
+    )
+
+
+def agency_report(
+    session: Session, agency_id: str, *, lang: str = "id", now: dt.datetime | None = None
+) -> list[ServiceReport]:
+    """The report of every service of an agency."""
+    return [
+        service_report(session, service, version, lang=lang, now=now)
+        for service, version in agency_services(session, agency_id)
+    ]
+
+
+def format_duration(value: dt.timedelta | None, lang: str = "id") -> str:
+    """A duration as days and hours, e.g. ``2 hari 5 jam``."""
+    if value is None:
+        return "–"
+    hours = round(value.total_seconds() / 3600)
+    days, hours = divmod(hours, 24)
+    day_word, hour_word = ("hari", "jam") if lang == "id" else ("days", "hours")
+    return f"{days} {day_word} {hours} {hour_word}" if days else f"{hours} {hour_word}"
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (leading apostrophe when needed)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _value(plan: FieldPlan | None, value: Any) -> Cell:
+    """One answer as a cell: NIK masked, files by name, lists joined with '; '."""
+    if value is None:
+        return None
+    kind = plan.type if plan is not None else ""
+    if kind == "nik" and isinstance(value, str):
+        return mask_nik(value)
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Mapping):
+        return str(value.get("name", ""))
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    index: int | None = None  # 1-based item of a repeatable group
+    child: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.key if self.child is None else f"{self.key}[{self.index}].{self.child}"
+
+
+def _field_order(plans: Iterable[CompiledService]) -> dict[str, FieldPlan]:
+    """Top-level answer fields of the given versions, newest version's order first."""
+    fields: dict[str, FieldPlan] = {}
+    for plan in plans:
+        for key, field in plan.fields.items():
+            if field.has_value:
+                fields.setdefault(key, field)
+    return fields
+
+
+def export_table(session: Session, service_id: int) -> tuple[list[str], list[list[Cell]]]:
+    """The header and one row per case (oldest first): reference, state, created, due, answers.
+
+    Repeatable groups become ``key[1].child``, ``key[2].child``... as many items as the case
+    with the most; times are in WIB. Cells are not yet neutralised (the writers do it).
+    """
+    cases = session.exec(
+        select(Submission)
+        .where(Submission.service_id == service_id)
+        .order_by(col(Submission.created_at), col(Submission.id))
+    ).all()
+    version_ids = sorted({case.service_version_id for case in cases}, reverse=True)
+    versions = {
+        v.id: compiled(v.definition, key=v.sha256)
+        for v in session.exec(select(ServiceVersion).where(col(ServiceVersion.id).in_(version_ids)))
+    }
+    fields = _field_order(versions[v] for v in version_ids if v in versions)
+    columns: list[_Column] = []
+    for key, field in fields.items():
+        if field.type != "group":
+            columns.append(_Column(key))
+            continue
+        most = max((len(c.answers.get(key) or []) for c in cases), default=0)
+        children = [child.key for child in field.children if child.has_value]
+        columns += [_Column(key, i, child) for i in range(1, most + 1) for child in children]
+    rows = []
+    for case in cases:
+        plans = versions.get(case.service_version_id)
+        own = plans.fields if plans is not None else fields
+        row: list[Cell] = [
+            case.reference,
+            case.state,
+            case.created_at.astimezone(WIB).replace(tzinfo=None),
+            case.due_at.astimezone(WIB).replace(tzinfo=None) if case.due_at else None,
+        ]
+        for column in columns:
+            plan = own.get(column.key) or fields.get(column.key)
+            value = case.answers.get(column.key)
+            if column.child is not None and column.index is not None:
+                items = value if isinstance(value, list) else []
+                item = items[column.index - 1] if column.index <= len(items) else {}
+                value = item.get(column.child) if isinstance(item, Mapping) else None
+                plan = (
+                    next((c for c in plan.children if c.key == column.child), None)
+                    if plan
+                    else None
+                )
+            row.append(_value(plan, value))
+        rows.append(row)
+    return [*FIXED_COLUMNS, *(c.name for c in columns)], rows
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.strftime("%Y-%m-%d %H:%M:%S")
+    return str(cell)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets); every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([neutralise(name) for name in header])
+    for row in rows:
+        writer.writerow([neutralise(_text(cell)) for cell in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_cell(cell: Cell) -> Cell:
+    if isinstance(cell, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", cell))
+    return cell  # numbers and dates are typed cells: never a formula
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An XLSX workbook with one sheet; text cells neutralised, numbers and times typed."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="Kasus")
+    sheet.append([_xlsx_cell(name) for name in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

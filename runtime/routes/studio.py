@@ -1,0 +1,687 @@
+"""The studio: designers build a service's draft by forms (or JSON) and send it for review.
+
+Every edit form posts one `builder.edit` operation with the draft's `row_version`; a stale
+version is refused (409) and nothing is overwritten. Plain forms and full page loads work
+without JavaScript; htmx (hx-boost on the page) only swaps the editor in place. Only users
+with the `designer` role in the service's agency get in: 404 for strangers to the agency,
+403 for its other staff.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData, UploadFile
+
+from builder import edit
+from builder.compiler import compile_definition
+from builder.loader import Loaded, from_value, loads
+from builder.problems import Problem, has_errors
+from builder.texts import localise
+from builder.validate import validate
+from runtime import lifecycle
+from runtime import studio_views as sv
+from runtime.deps import SessionDep
+from runtime.i18n import t
+from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
+from runtime.routes.public import PostedForm
+from runtime.staff import Forbidden, UserDep
+from runtime.web import is_htmx, language, render
+
+router = APIRouter()
+EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
+SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+EDITABLE = ("draft", "changes_requested")
+
+
+def _base(service: Service) -> str:
+    return f"/studio/{service.agency_id}/{service.slug}"
+
+
+def _designer_agencies(user: Any) -> list[str]:
+    return [a for a in user.agencies if lifecycle.can_design(user, a)]
+
+
+def _service(session: Session, user: Any, agency: str, slug: str) -> Service:
+    """The service, if the user designs for its agency (404 for strangers, 403 for other staff)."""
+    service = session.exec(
+        select(Service).where(Service.agency_id == agency, Service.slug == slug)
+    ).first()
+    if service is None or not user.roles_in(agency):
+        raise HTTPException(404)
+    if not lifecycle.can_design(user, agency):
+        raise Forbidden()
+    return service
+
+
+def _examples() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(EXAMPLES.glob("*.json"))} if EXAMPLES.is_dir() else {}
+
+
+def _status_code(request: Request, code: int) -> int:
+    """htmx swaps only successful responses: it gets 200 with the same page."""
+    return 200 if is_htmx(request) else code
+
+
+def _row_version(form: FormData) -> int:
+    raw = str(form.get("row_version") or "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+
+
+# -- the list and creating a service ---------------------------------------------------------------
+
+
+@router.get("/studio")
+def studio_home(request: Request, session: SessionDep, user: UserDep) -> Response:
+    """The services of the user's agencies with their status."""
+    agencies = _designer_agencies(user)
+    if not agencies:
+        raise Forbidden()
+    lang = language(request)
+    groups = []
+    for agency_id in agencies:
+        agency = session.get(Agency, agency_id)
+        rows = []
+        for service in session.exec(
+            select(Service).where(Service.agency_id == agency_id).order_by(col(Service.slug))
+        ).all():
+            assert service.id is not None
+            shown = lifecycle.open_draft(session, service.id) or (
+                session.get(ServiceVersion, service.current_version_id)
+                if service.current_version_id
+                else None
+            )
+            title = localise(shown.definition.get("title"), lang) if shown else ""
+            rows.append(
+                {
+                    "title": title or service.slug,
+                    "slug": service.slug,
+                    "url": _base(service),
+                    "status": lifecycle.status(session, service),
+                }
+            )
+        groups.append({"id": agency_id, "name": agency.name if agency else agency_id, "rows": rows})
+    return render(request, "studio/list.html", {"groups": groups})
+
+
+def _new_page(
+    request: Request,
+    user: Any,
+    *,
+    problems: list[Problem] | None = None,
+    error: str = "",
+    values: Mapping[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "studio/new.html",
+        {
+            "agencies": _designer_agencies(user),
+            "examples": list(_examples()),
+            "problems": problems or [],
+            "error": error,
+            "v": dict(values or {}),
+        },
+        status_code,
+    )
+
+
+@router.get("/studio/baru")
+def new_service_page(request: Request, user: UserDep) -> Response:
+    """Start a service: blank, from an example, or from a definition file."""
+    if not _designer_agencies(user):
+        raise Forbidden()
+    return _new_page(request, user)
+
+
+async def _source(form: FormData, examples: Mapping[str, Path]) -> Loaded | None:
+    source = str(form.get("source") or "blank")
+    if source == "example":
+        path = examples.get(str(form.get("example") or ""))
+        return loads(path.read_bytes(), path.name) if path else None
+    if source == "import":
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return None
+        return loads(await upload.read(1_000_001), upload.filename or "upload.json")
+    return from_value({})
+
+
+@router.post("/studio/baru")
+async def create_service(
+    request: Request, session: SessionDep, user: UserDep, form: PostedForm
+) -> Response:
+    """Create the service's first draft; a file that is not a definition saves nothing (422)."""
+    if isinstance(form, Response):
+        return form
+    lang = language(request)
+    values = {k: str(form.get(k) or "") for k in ("agency", "service_id", "title", "source")}
+    values["example"] = str(form.get("example") or "")
+    agency = values["agency"]
+    if agency not in _designer_agencies(user):
+        raise Forbidden()
+    loaded = await _source(form, _examples())
+    if loaded is None or loaded.definition is None:
+        problems = loaded.problems if loaded else []
+        error = "" if problems else t("studio_choose_source", lang)
+        return _new_page(
+            request, user, problems=problems, error=error, values=values, status_code=422
+        )
+    body = loaded.definition
+    slug = values["service_id"].strip() or str(body.get("id") or "")
+    if not (2 <= len(slug) <= 63 and SLUG.match(slug)):
+        error = t("studio_bad_slug", lang)
+        return _new_page(request, user, error=error, values=values, status_code=422)
+    if values["source"] not in {"example", "import"}:
+        body = edit.blank(slug, agency, values["title"])
+    body["id"] = slug
+    try:
+        service, _ = lifecycle.create_service(session, user=user, agency_id=agency, definition=body)
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        return _new_page(request, user, error=str(exc), values=values, status_code=422)
+    session.commit()
+    return RedirectResponse(_base(service), status_code=303)
+
+
+# -- the editor ------------------------------------------------------------------------------------
+
+
+def _draft(session: Session, user: Any, service: Service) -> ServiceVersion:
+    """The open draft (or version in review), started from the live version when there is none."""
+    assert service.id is not None
+    version = lifecycle.open_draft(session, service.id)
+    if version is None:
+        version = lifecycle.start_draft(session, user=user, service=service)
+        session.commit()
+    return version
+
+
+def _requests(session: Session, version: ServiceVersion) -> list[ServiceEvent]:
+    return list(
+        session.exec(
+            select(ServiceEvent)
+            .where(
+                ServiceEvent.version_id == version.id, ServiceEvent.action == "changes_requested"
+            )
+            .order_by(col(ServiceEvent.at), col(ServiceEvent.id))
+        ).all()
+    )
+
+
+def _preview(definition: Mapping[str, Any], problems: list[Problem], chosen: str, lang: str) -> Any:
+    if has_errors(problems):
+        return None
+    compiled = compile_definition(definition)
+    index = int(chosen) if chosen.isdigit() and int(chosen) < len(compiled.pages) else 0
+    page = compiled.pages[index]
+    return {
+        "index": index,
+        "page": page,
+        "pages": [(p.index, p.title(lang)) for p in compiled.pages],
+        "fields": sv.preview_fields(compiled, page, lang),
+    }
+
+
+def _editor(
+    request: Request,
+    session: Session,
+    service: Service,
+    version: ServiceVersion,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    condition: Mapping[str, str] | None = None,
+    refused: list[Problem] | None = None,
+    open_at: str | None = None,
+) -> Response:
+    """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
+    lang = language(request)
+    definition = version.definition
+    problems = validate(definition)
+    pointers = sv.item_pointers(definition)
+    placed, loose = sv.place(problems, pointers)
+    comments, loose_comments = sv.place(_requests(session, version), pointers)
+    pages = (
+        definition.get("form", {}).get("pages") if isinstance(definition.get("form"), dict) else []
+    )
+    pages = [p for p in pages or [] if isinstance(p, dict)]
+
+    def widget(
+        owner: str, holder: Mapping[str, Any], key: str = "visible_if"
+    ) -> sv.ConditionWidget:
+        chosen = condition if condition and condition.get("at") == owner else None
+        return sv.condition_widget(
+            definition,
+            owner,
+            holder.get(key),
+            lang,
+            chosen=chosen.get("cf") if chosen else None,
+            operator=chosen.get("co") if chosen else None,
+        )
+
+    context = {
+        "service": service,
+        "version": version,
+        "d": definition,
+        "base": _base(service),
+        "readonly": version.state not in EDITABLE,
+        "status": lifecycle.status(session, service),
+        "problems": problems,
+        "placed": placed,
+        "loose": loose,
+        "comments": comments,
+        "loose_comments": loose_comments,
+        "error": error,
+        "refused": refused,
+        "open": request.query_params.get("open", "") if open_at is None else open_at,
+        "text_inputs": sv.inputs(definition, sv.TEXT_NAMES, lang),
+        "standard_inputs": sv.inputs(definition.get("standard") or {}, sv.STANDARD_NAMES, lang),
+        "privacy_inputs": sv.inputs(definition.get("privacy") or {}, sv.PRIVACY_NAMES, lang),
+        "pages": [
+            {
+                "index": index,
+                "pointer": f"/form/pages/{index}",
+                "spec": page,
+                "inputs": sv.inputs(page, sv.PAGE_NAMES, lang),
+                "fields": sv.field_items(page, f"/form/pages/{index}"),
+            }
+            for index, page in enumerate(pages)
+        ],
+        "sv": sv,
+        "widget": widget,
+        "field_inputs": lambda spec: sv.field_inputs(spec, lang),
+        "types": sv.type_choices(lang),
+        "type_titles": dict(sv.type_choices(lang)),
+        "group_types": sv.type_choices(lang, in_group=True),
+        "anchor": sv.anchor,
+        "preview": _preview(definition, problems, request.query_params.get("page", ""), lang),
+        "diagram": sv.workflow_diagram(definition, lang),
+        "arrows": sv.transition_rows(definition, lang),
+        "has_live": service.current_version_id is not None,
+    }
+    return render(request, "studio/editor.html", context, _status_code(request, status_code))
+
+
+@router.get("/studio/{agency}/{slug}")
+def editor(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
+) -> Response:
+    """The editor of the service's open draft."""
+    service = _service(session, user, agency, slug)
+    return _editor(request, session, service, _draft(session, user, service))
+
+
+@router.get("/studio/{agency}/{slug}/kondisi")
+def condition_part(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    at: str = "",
+    cf: str = "",
+    co: str = "",
+) -> Response:
+    """htmx: the condition drop-downs again after the designer chose a field or an operator."""
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    try:
+        holder = edit.condition_holder(dict(version.definition), at)
+    except edit.EditError as exc:
+        raise HTTPException(404) from exc
+    widget = sv.condition_widget(
+        version.definition, at, holder[0].get(holder[1]), language(request), chosen=cf, operator=co
+    )
+    return render(
+        request,
+        "studio/_condition.html",
+        {"w": widget, "base": _base(service), "version": version, "anchor": sv.anchor},
+    )
+
+
+# -- applying one edit -----------------------------------------------------------------------------
+
+
+class _Pending(Exception):
+    """The condition form needs another choice (field changed, operator missing): not saved."""
+
+
+def _index(form: FormData) -> int:
+    raw = str(form.get("at") or "")
+    if not raw.isdigit():
+        raise edit.EditError("Posisi tidak sah.", "Invalid position.")
+    return int(raw)
+
+
+def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    at, cf, co = (str(form.get(k) or "") for k in ("at", "cf", "co"))
+    if form.get("clear") or not cf:
+        return edit.clear_condition(definition, at)
+    if cf != str(form.get("cf_shown") or "") or co not in sv.OPERATOR_LABELS:
+        raise _Pending()
+    values = [str(v) for v in form.getlist("cv")]
+    operator, raw = sv.condition_request(co, "\n".join(values) if co == "in" else "".join(values))
+    return edit.set_condition(definition, at, cf, operator, raw)
+
+
+def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
+    spec = edit.field_at(definition, str(form.get("at") or ""))
+    names = edit.field_properties(str(spec.get("type")))
+    return sv.form_values(names, form.getlist)
+
+
+STATE_NAMES = (
+    "label.id",
+    "label.en",
+    "public_label.id",
+    "public_label.en",
+    "sla_days",
+    "final",
+    "applicant_edits",
+    "initial",
+)
+TRANSITION_NAMES = (
+    "action",
+    "label.id",
+    "label.en",
+    "from",
+    "to",
+    "roles",
+    "comment",
+    "comment_to_applicant",
+    "distinct_actor",
+)
+
+Operation = Callable[[dict[str, Any], FormData], dict[str, Any]]
+
+
+def _s(form: FormData, key: str) -> str:
+    return str(form.get(key) or "")
+
+
+OPERATIONS: dict[str, Operation] = {
+    "texts": lambda d, f: edit.set_texts(d, sv.form_values(sv.TEXT_NAMES, f.getlist)),
+    "standard": lambda d, f: edit.set_standard(d, sv.form_values(sv.STANDARD_NAMES, f.getlist)),
+    "privacy": lambda d, f: edit.set_privacy(d, sv.form_values(sv.PRIVACY_NAMES, f.getlist)),
+    "page_add": lambda d, f: edit.add_page(d, _s(f, "title")),
+    "page": lambda d, f: edit.set_page(d, _index(f), sv.form_values(sv.PAGE_NAMES, f.getlist)),
+    "page_up": lambda d, f: edit.move_page(d, _index(f), "up"),
+    "page_down": lambda d, f: edit.move_page(d, _index(f), "down"),
+    "page_remove": lambda d, f: edit.remove_page(d, _index(f)),
+    "field_add": lambda d, f: edit.add_field(d, _s(f, "at"), _s(f, "type"), _s(f, "label")),
+    "field": lambda d, f: edit.update_field(d, _s(f, "at"), _field_values(d, f)),
+    "field_type": lambda d, f: edit.set_field_type(d, _s(f, "at"), _s(f, "type")),
+    "field_up": lambda d, f: edit.move_field(d, _s(f, "at"), "up"),
+    "field_down": lambda d, f: edit.move_field(d, _s(f, "at"), "down"),
+    "field_remove": lambda d, f: edit.remove_field(d, _s(f, "at")),
+    "condition": _condition,
+    "role_add": lambda d, f: edit.add_role(d, _s(f, "name"), _s(f, "label")),
+    "role": lambda d, f: edit.set_role(
+        d, _s(f, "at"), {"label.id": _s(f, "label.id"), "label.en": _s(f, "label.en")}
+    ),
+    "role_remove": lambda d, f: edit.remove_role(d, _s(f, "at")),
+    "state_add": lambda d, f: edit.add_state(d, _s(f, "name"), _s(f, "label")),
+    "state": lambda d, f: edit.set_state(d, _s(f, "at"), sv.form_values(STATE_NAMES, f.getlist)),
+    "state_remove": lambda d, f: edit.remove_state(d, _s(f, "at")),
+    "transition_add": lambda d, f: edit.add_transition(
+        d, sv.form_values(TRANSITION_NAMES, f.getlist)
+    ),
+    "transition": lambda d, f: edit.set_transition(
+        d, _index(f), sv.form_values(TRANSITION_NAMES, f.getlist)
+    ),
+    "transition_remove": lambda d, f: edit.remove_transition(d, _index(f)),
+}
+
+
+def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
+    """The item to open and scroll to after an edit."""
+    at = _s(form, "at")
+    pages = after.get("form", {}).get("pages", [])
+    if op == "field_add":
+        holder = edit.field_at(dict(after), at) if at.count("/") == 5 else _page(after, at)
+        return f"{at}/fields/{len(holder.get('fields', [])) - 1}"
+    if op == "page_add":
+        return f"/form/pages/{len(pages) - 1}"
+    step = {"up": -1, "down": 1}.get(op.rsplit("_", 1)[-1], 0)
+    if op in {"page", "page_up", "page_down"}:
+        index = int(at) + step
+        return f"/form/pages/{min(max(index, 0), len(pages) - 1)}"
+    if op in {"field_up", "field_down"}:
+        container, _, position = at.rpartition("/")
+        return f"{container}/{max(int(position) + step, 0)}"
+    if op in {"page_remove", "field_remove"}:
+        return at.rsplit("/fields/", 1)[0] if op == "field_remove" else "/form/pages/0"
+    fixed = {"texts": "/title", "standard": "/standard", "privacy": "/privacy"}
+    if op in fixed:
+        return fixed[op]
+    if op.startswith("role"):
+        return "/roles"
+    return "/workflow" if op.startswith(("state", "transition")) else at
+
+
+def _page(definition: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
+    page: Mapping[str, Any] = definition["form"]["pages"][int(pointer.rsplit("/", 1)[1])]
+    return page
+
+
+def _conflict(request: Request, service: Service, text: str = "") -> Response:
+    return render(
+        request,
+        "studio/conflict.html",
+        {"base": _base(service), "text": text},
+        _status_code(request, 409),
+    )
+
+
+def _frozen(
+    request: Request, session: Session, service: Service, version: ServiceVersion
+) -> Response:
+    return _editor(
+        request,
+        session,
+        service,
+        version,
+        status_code=409,
+        error=t("studio_frozen", language(request)),
+    )
+
+
+@router.post("/studio/{agency}/{slug}/ubah")
+async def apply_edit(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Apply one edit to the draft and save it, unless someone saved in between (409)."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE:
+        return _frozen(request, session, service, version)
+    expected = _row_version(form)
+    if expected != version.row_version:
+        return _conflict(request, service)
+    op = _s(form, "op")
+    operation = OPERATIONS.get(op)
+    if operation is None:
+        raise HTTPException(400)
+    try:
+        changed = operation(dict(version.definition), form)
+        focus = _focus(op, form, changed)
+    except _Pending:
+        pending = {k: _s(form, k) for k in ("at", "cf", "co")}
+        return _editor(request, session, service, version, condition=pending, open_at=pending["at"])
+    except edit.EditError as exc:
+        message = exc.text(language(request))
+        at = _s(form, "at")
+        return _editor(
+            request, session, service, version, status_code=422, error=message, open_at=at
+        )
+    try:
+        lifecycle.save_draft(
+            session, user=user, version=version, definition=changed, expected_row_version=expected
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        if exc.code == "edit-conflict":
+            return _conflict(request, service)
+        return _frozen(request, session, service, version)
+    session.commit()
+    target = f"{_base(service)}?open={quote(focus)}#{sv.anchor(focus)}"
+    return RedirectResponse(target, status_code=303)
+
+
+# -- JSON, export, submit --------------------------------------------------------------------------
+
+
+def _json_page(
+    request: Request,
+    service: Service,
+    version: ServiceVersion,
+    text: str,
+    problems: list[Problem],
+    *,
+    can_force: bool = False,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "studio/json.html",
+        {
+            "service": service,
+            "version": version,
+            "base": _base(service),
+            "text": text,
+            "problems": problems,
+            "can_force": can_force,
+            "saved": saved,
+            "readonly": version.state not in EDITABLE,
+        },
+        _status_code(request, status_code),
+    )
+
+
+@router.get("/studio/{agency}/{slug}/json")
+def json_tab(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
+) -> Response:
+    """The whole draft as JSON text, with its problems."""
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    text = json.dumps(version.definition, ensure_ascii=False, indent=2)
+    saved = request.query_params.get("disimpan") == "1"
+    return _json_page(request, service, version, text, validate(version.definition), saved=saved)
+
+
+@router.post("/studio/{agency}/{slug}/json")
+async def save_json(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Save JSON text over the draft only when it parses and has no errors (or "save anyway")."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    text = _s(form, "definition")
+    if version.state not in EDITABLE:
+        return _frozen(request, session, service, version)
+    expected = _row_version(form)
+    if expected != version.row_version:
+        return _conflict(request, service, text)
+    loaded = loads(text)
+    if loaded.definition is None:
+        return _json_page(request, service, version, text, loaded.problems, status_code=422)
+    problems = validate(loaded)
+    if has_errors(problems) and _s(form, "anyway") != "1":
+        return _json_page(
+            request, service, version, text, problems, can_force=True, status_code=422
+        )
+    try:
+        lifecycle.save_draft(
+            session,
+            user=user,
+            version=version,
+            definition=loaded.definition,
+            expected_row_version=expected,
+        )
+    except lifecycle.LifecycleError:
+        session.rollback()
+        return _conflict(request, service, text)
+    session.commit()
+    return RedirectResponse(f"{_base(service)}/json?disimpan=1", status_code=303)
+
+
+@router.get("/studio/{agency}/{slug}/unduh")
+def export(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    versi: str = "draf",
+) -> Response:
+    """The draft (`versi=draf`) or the live version (`versi=terbit`) as a JSON file."""
+    service = _service(session, user, agency, slug)
+    assert service.id is not None
+    if versi == "terbit":
+        version = (
+            session.get(ServiceVersion, service.current_version_id)
+            if service.current_version_id
+            else None
+        )
+    else:
+        version = lifecycle.open_draft(session, service.id)
+    if version is None:
+        raise HTTPException(404)
+    name = (
+        f"{service.slug}.json"
+        if versi == "terbit"
+        else f"{service.slug}-draf-v{version.number}.json"
+    )
+    body = json.dumps(version.definition, ensure_ascii=False, indent=2) + "\n"
+    return Response(
+        body.encode("utf-8"),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/studio/{agency}/{slug}/ajukan")
+async def submit(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Send the draft for review; refused with the problems listed while it has errors."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE:
+        return _frozen(request, session, service, version)
+    if _row_version(form) != version.row_version:
+        return _conflict(request, service)
+    try:
+        lifecycle.submit_for_review(session, user=user, version=version)
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        session.refresh(version)
+        return _editor(
+            request,
+            session,
+            service,
+            version,
+            status_code=422,
+            error=t("studio_submit_refused", language(request)),
+            refused=exc.problems,
+        )
+    session.commit()
+    return RedirectResponse(_base(service), status_code=303)

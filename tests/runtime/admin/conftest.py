@@ -1,0 +1,131 @@
+"""Fixtures for the admin page: an app with two example services, an admin and two officers.
+
+The database comes from the `engine` fixture of tests/runtime/conftest.py (SQLite, and
+PostgreSQL too when LOKET_TEST_DATABASE_URL is set).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from selectolax.lexbor import LexborHTMLParser
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from builder.bundle import normalise
+from builder.canonical import digest
+from runtime import auth, store
+from runtime.app import create_app
+from runtime.models import User
+from runtime.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+SECRET_KEY = "test-secret-key-for-the-admin-page-0123456789abcdef"
+EXAMPLES = ("surat-keterangan-domisili", "surat-keterangan-tidak-mampu")  # disdukcapil, dinsos
+PASSWORDS = {
+    "admin": "Gerbang-Kota-Tapis-2026",
+    "petugas.dukcapil": "Meja-Layanan-Teluk-2026",
+    "petugas.dinsos": "Kursi-Biru-Way-Halim-2026",
+}
+
+
+def page(response: Response) -> LexborHTMLParser:
+    """The response body as a parsed HTML document."""
+    return LexborHTMLParser(response.text)
+
+
+def csrf(doc: LexborHTMLParser) -> str:
+    """The CSRF token of the first form on a page."""
+    node = doc.css_first("input[name=csrf_token]")
+    assert node is not None, "no csrf_token on the page"
+    return node.attributes.get("value") or ""
+
+
+@dataclass
+class Site:
+    """The app on a clean database, with a way to open signed-in clients."""
+
+    app: FastAPI
+    engine: Engine
+    clients: list[TestClient]
+
+    def session(self) -> Session:
+        """A new session on the app's database."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def client(self) -> TestClient:
+        """A new anonymous visitor (own cookies, redirects not followed)."""
+        client = TestClient(self.app, follow_redirects=False)
+        self.clients.append(client)
+        return client
+
+    def login(self, username: str, password: str | None = None) -> TestClient:
+        """A client signed in as `username`."""
+        client = self.client()
+        token = csrf(page(client.get("/masuk")))
+        response = client.post(
+            "/masuk",
+            data={
+                "username": username,
+                "password": password or PASSWORDS[username],
+                "csrf_token": token,
+                "next": "/kantor/laporan",
+            },
+        )
+        assert response.status_code == 303, response.text
+        return client
+
+    def user(self, username: str) -> User:
+        """A user as stored now."""
+        with self.session() as session:
+            found = auth.find_user(session, username)
+            assert found is not None
+            return found
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small parameters: the tests hash many passwords on a small machine."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", lambda: hasher)
+
+
+@pytest.fixture
+def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
+    """Two example services (disdukcapil, dinsos), an admin and one officer in each agency."""
+    with Session(engine) as session:
+        for name in EXAMPLES:
+            text = (ROOT / "schemas" / "examples" / f"{name}.json").read_text(encoding="utf-8")
+            definition = normalise(json.loads(text))
+            store.publish_version(session, definition=definition, sha256=digest(definition))
+        for username, password in PASSWORDS.items():
+            user = auth.create_user(
+                session,
+                username=username,
+                display_name=username.title(),
+                password=password,
+                global_roles=("admin",) if username == "admin" else (),
+            )
+            if username != "admin":
+                agency = "disdukcapil" if username.endswith("dukcapil") else "dinsos"
+                auth.grant(session, user=user, agency_id=agency, role="petugas")
+        session.commit()
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        secret_key=SECRET_KEY,
+        database_url=engine.url.render_as_string(hide_password=False),
+    )
+    app = create_app(settings)
+    found = Site(app, engine, [])
+    yield found
+    for client in found.clients:
+        client.close()
+    app.state.engine.dispose()
