@@ -786,29 +786,35 @@ def write_doc(report: dict[str, Any]) -> None:
     rows = report["rows"]
     load = report["load_average"]
     counted = ", ".join(f"{name} {r['rows']} rows / {r['2xx']} replies" for name, r in rows.items())
+    settings = report["settings"]
     section = f"""## Runtime
 
-Measured on {report["date"]} with `{report["command"]}` on {m["cpu"]}, {m["cores"]} cores,
-Python {m["python"]}, SQLite {m["sqlite"]}. Servers and load generator share the machine (load
-average {load["before"][0]:.1f} before, {load["after"][0]:.1f} after: other jobs were running,
-so absolute figures are noisy; the targets/baseline comparison is what one run can show).
-Everything runs over loopback (127.0.0.1), one uvicorn worker per server, access log off,
-SQLite in a temporary folder. Loket's effective pragmas: `{json.dumps(report["loket_pragmas"])}`.
+Measured on {report["date"]} with `{report["command"]}` on {m["cpu"]} ({m["cores"]} cores),
+Python {m["python"]}, SQLite {m["sqlite"]}. The servers and the load generator share the
+machine, which other jobs were also using (load average {load["before"][0]:.1f} before the run,
+{load["after"][0]:.1f} after), so absolute figures are noisy; the servers are compared within
+the same run, and the server CPU time per request is steadier than throughput. Everything runs
+over loopback (127.0.0.1), one uvicorn worker per server, access log off, SQLite in a temporary
+folder. Loket's effective pragmas: `{json.dumps(report["loket_pragmas"])}`.
 
 ### Submissions of a 30-field single-page service (same run)
 
-{report["settings"]["requests"]} submissions per server at concurrency
-{report["settings"]["concurrency"]}, in {report["settings"]["rounds"]} alternating rounds after
-{report["settings"]["warmup"]} warm-up requests. Loket: `POST /api/v1/services/{AGENCY}/{SLUG}/
-submissions` (parse, unknown-key check, prune, validate with the compiled validator including
-NIK/phone/date checks, create and file a draft with its audit event, commit, reply). Baseline
-(`bench/baseline_app.py`): FastAPI + SQLModel, cached `Draft202012Validator`, one `INSERT`,
-commit, reply; "baseline-locked" is the same with a process-wide lock around the write, which
-Loket's API also takes on SQLite.
+{settings["requests"]} submissions per server at concurrency {settings["concurrency"]}, in
+{settings["rounds"]} rounds alternating the order of the servers, after {settings["warmup"]}
+warm-up requests each.
+
+- loket: `POST /api/v1/services/{AGENCY}/{SLUG}/submissions`: parse, unknown-key check, prune,
+  validate with the compiled validator (NIK, phone and date checks included), create and file a
+  draft with its audit event, commit, reply 201 with the reference.
+- baseline (`bench/baseline_app.py`): FastAPI + SQLModel, cached `Draft202012Validator`, one
+  `INSERT`, commit, reply 201.
+- baseline-locked: the same with a process-wide lock around the write, as Loket's API takes for
+  SQLite.
 
 {table([subs["loket"], subs["baseline"], subs["baseline-locked"]])}
 
 Rows in the databases against 2xx replies (preflight and warm-up included): {counted}.
+
 Throughput Loket / baseline: **{verdict["throughput_ratio"]}** (target ≥ {THROUGHPUT_TARGET});
 Loket / baseline-locked: {verdict["throughput_ratio_vs_locked_baseline"]}.
 
@@ -821,8 +827,8 @@ at about half the closed-loop throughput and measures from the moment each reque
 
 {table([report["pages"]["page-closed"], report["pages"]["page-paced"]])}
 
-Target p95 < {PAGE_P95_TARGET_MS:.0f} ms: closed loop {verdict["page_p95_closed_ms"]} ms,
-paced {verdict["page_p95_paced_ms"]} ms.
+Target p95 < {PAGE_P95_TARGET_MS:.0f} ms: closed loop {verdict["page_p95_closed_ms"]} ms, paced
+{verdict["page_p95_paced_ms"]} ms.
 """
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     pattern = re.compile(r"^## Runtime\n.*?(?=^## (?!#)|\Z)", re.S | re.M)
@@ -884,7 +890,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per load phase")
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--no-write", action="store_true", help="do not write results/docs")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite the docs from the latest results"
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        write_doc(json.loads(RESULTS.read_text(encoding="utf-8")))
+        return 0
     if args.quick:
         args.requests, args.rounds, args.warmup, args.page_requests = 200, 2, 20, 300
     load_before = os.getloadavg()

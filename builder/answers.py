@@ -69,6 +69,10 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
         "Select one of the options for {label}.",
     ),
     "invalid_yesno": ("Pilih Ya atau Tidak untuk {label}.", "Select Yes or No for {label}."),
+    "file_too_big": (
+        "{label}: berkas paling besar {limit} MB; perkecil atau pindai ulang.",
+        "{label}: the file can be at most {limit} MB; make it smaller or scan again.",
+    ),
     "invalid_file": (
         "Berkas untuk {label} tidak dapat diterima.",
         "The file for {label} cannot be accepted.",

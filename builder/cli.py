@@ -138,6 +138,12 @@ def diff_command(
             for problem_item in item.problems:
                 _line(path, problem_item, lang)
             raise typer.Exit(2)
+    for path, item in zip((old, new), loaded, strict=True):
+        problems = validate(item)
+        if has_errors(problems):
+            for problem_item in problems:
+                _line(path, problem_item, lang)
+            raise typer.Exit(1)
     before, after = (item.definition for item in loaded)
     assert before is not None and after is not None
     changes = diff_definitions(before, after)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -90,7 +90,10 @@ def _date_keyword(op: str) -> Any:
             return
         day = values.parse_iso_date(instance)
         limit = values.resolve_date_bound(bound)
-        if day is None or limit is None:
+        if limit is None:
+            return
+        if day is None:  # not a real date: no comparison holds (the format check names it)
+            yield ValidationError(f"{instance} is not a date")
             return
         ok = {"gt": day > limit, "gte": day >= limit, "lt": day < limit, "lte": day <= limit}[op]
         if not ok:
@@ -165,6 +168,19 @@ def _object_schema(
     return result
 
 
+def _value_properties(plans: Iterable[FieldPlan]) -> dict[str, Any]:
+    """Value schemas of answer fields, groups with their items' values (no requiredness)."""
+    properties: dict[str, Any] = {}
+    for plan in plans:
+        if not plan.has_value:
+            continue
+        schema = plan.kind.value_schema(plan.spec)
+        if plan.type == "group":
+            schema["items"] = {"type": "object", "properties": _value_properties(plan.children)}
+        properties[plan.key] = schema
+    return properties
+
+
 def _plan_fields(
     specs: list[Mapping[str, Any]], page_id: str, pointer: str
 ) -> tuple[FieldPlan, ...]:
@@ -200,13 +216,27 @@ class CompiledService:
     schema: dict[str, Any]
     fields: dict[str, FieldPlan] = field(default_factory=dict)
     _validator: Any = None
+    _value_validator: Any = None
 
     @property
     def validator(self) -> Any:
-        """The compiled validator, built once."""
+        """The validator of the full submission schema (visibility included), built once."""
         if self._validator is None:
             self._validator = _validator_class()(self.schema, format_checker=format_checker())
         return self._validator
+
+    @property
+    def value_validator(self) -> Any:
+        """The validator of answer values only, built once.
+
+        Requiredness and visibility are decided in Python from the plan (the same rules the
+        full schema states with if/then/else), which spares jsonschema the conditional
+        branches: validating a pruned submission then costs one pass over its values.
+        """
+        if self._value_validator is None:
+            schema = {"type": "object", "properties": _value_properties(self.fields.values())}
+            self._value_validator = _validator_class()(schema, format_checker=format_checker())
+        return self._value_validator
 
     def page(self, page_id: str) -> PagePlan | None:
         """The page with id `page_id`."""
@@ -240,15 +270,26 @@ class CompiledService:
         for item in items:
             if not isinstance(item, Mapping):
                 continue
-            kept: dict[str, Any] = {}
-            for child in plan.children:
-                if child.has_value and conditions.evaluate(child.condition, item, today):
-                    value = item.get(child.key)
-                    if not conditions.is_empty(value):
-                        kept[child.key] = value
+            kept = self._prune_item(plan, item, today)
             if kept:
                 result.append(kept)
         return result
+
+    def _prune_item(
+        self, plan: FieldPlan, item: Mapping[str, Any], today: dt.date | None
+    ) -> dict[str, Any]:
+        basis: Mapping[str, Any] = item
+        for _ in range(len(plan.children) + 2):
+            kept: dict[str, Any] = {}
+            for child in plan.children:
+                if child.has_value and conditions.evaluate(child.condition, basis, today):
+                    value = item.get(child.key)
+                    if not conditions.is_empty(value):
+                        kept[child.key] = value
+            if kept == basis:
+                break
+            basis = kept
+        return dict(basis)
 
     def prune(self, answers: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
         """Only the answers of visible fields, in form order; empty answers dropped."""
@@ -288,11 +329,56 @@ class CompiledService:
     def validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
         """Errors of already pruned answers, one per place, in form order."""
         errors: dict[tuple[str, str], AnswerError] = {}
-        for error in self.validator.iter_errors(answers):
-            for item in self._translate(error, answers):
-                errors.setdefault((item.pointer, item.key), item)
+        for item in self._presence_errors(answers):
+            errors.setdefault((item.pointer, item.key), item)
+        if isinstance(answers, Mapping):
+            for error in self.value_validator.iter_errors(answers):
+                for item in self._translate(error, answers):
+                    errors.setdefault((item.pointer, item.key), item)
         order = {key: index for index, key in enumerate(self.fields)}
         return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
+
+    def _presence_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """Missing required answers of visible fields, and answers no visible field asks for."""
+        shown: set[str] = set()
+        for page in self.pages:
+            if not conditions.evaluate(page.condition, answers):
+                continue
+            for plan in page.fields:
+                if not plan.has_value or not conditions.evaluate(plan.condition, answers):
+                    continue
+                shown.add(plan.key)
+                value = answers.get(plan.key)
+                if value is None:
+                    if plan.required:
+                        yield self._error([plan.key], "required")
+                elif plan.type == "group" and isinstance(value, list):
+                    yield from self._item_presence_errors(plan, value)
+        for key in answers:
+            if key not in shown:
+                if key in self.fields:
+                    yield self._error([key], "unknown")
+                else:
+                    yield make_error(
+                        pointer=f"/{key}", key=key, rule="unknown", spec={"label": key}
+                    )
+
+    def _item_presence_errors(self, plan: FieldPlan, items: list[Any]) -> Iterator[AnswerError]:
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            shown = set()
+            for child in plan.children:
+                if not child.has_value or not conditions.evaluate(child.condition, item):
+                    continue
+                shown.add(child.key)
+                if item.get(child.key) is None and child.required:
+                    yield self._error([plan.key, index, child.key], "required")
+            for key in item:
+                if key not in shown:
+                    pointer = from_parts([plan.key, index, key])
+                    label = next((c.spec for c in plan.children if c.key == key), {"label": key})
+                    yield make_error(pointer=pointer, key=plan.key, rule="unknown", spec=label)
 
     def check(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[AnswerError]]:
         """Prune then validate: the answers that would be stored and their errors."""
@@ -370,9 +456,14 @@ class CompiledService:
         if found is None:
             return make_error(pointer=pointer, key=top, rule="unknown", spec={"label": top})
         kind, spec = found
+        if kind == "file":
+            pointer = from_parts(path[:1])  # a file answer is one thing to the citizen
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)
+        if kind == "file" and rule == "max":
+            limit = spec.get("max_mb", 2)
+            variant = "file_too_big"
         if kind == "group" and rule in {"min_items", "max_items"}:
             limit = spec.get(rule, limit)
         return make_error(

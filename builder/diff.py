@@ -165,7 +165,7 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
         )
     old_options = {o.get("value"): o for o in old.spec.get("options", [])}
     new_options = {o.get("value"): o for o in new.spec.get("options", [])}
-    for value in new_options.keys() - old_options.keys():
+    for value in [v for v in new_options if v not in old_options]:
         label = localise(new_options[value].get("label"), "id")
         changes.append(
             Change(
@@ -178,7 +178,7 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
                 ),
             )
         )
-    for value in old_options.keys() - new_options.keys():
+    for value in [v for v in old_options if v not in new_options]:
         label = localise(old_options[value].get("label"), "id")
         changes.append(
             Change(
@@ -192,7 +192,7 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
                 breaking=True,
             )
         )
-    for value in old_options.keys() & new_options.keys():
+    for value in [v for v in new_options if v in old_options]:
         if old_options[value].get("label") != new_options[value].get("label"):
             changes.append(
                 Change(
@@ -339,7 +339,7 @@ def _transition_key(transition: Mapping[str, Any]) -> tuple[str, tuple[str, ...]
 def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
     changes: list[Change] = []
     old_roles, new_roles = old.get("roles", {}), new.get("roles", {})
-    for role in new_roles.keys() - old_roles.keys():
+    for role in [r for r in new_roles if r not in old_roles]:
         changes.append(
             Change(
                 "added",
@@ -348,7 +348,7 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
                 msg(f"Peran '{role}' ditambahkan.", f"Role '{role}' added."),
             )
         )
-    for role in old_roles.keys() - new_roles.keys():
+    for role in [r for r in old_roles if r not in new_roles]:
         changes.append(
             Change(
                 "removed",

@@ -76,12 +76,15 @@ def lines(text: str) -> list[str]:
 
 
 def make_texts(id_lines: str, en_lines: str = "") -> list[str | dict[str, str]]:
-    """A list of texts from two text areas with one item per line, paired by position."""
-    english = lines(en_lines)
+    """A list of texts from two text areas with one item per line, paired line by line."""
+    ids, english = id_lines.splitlines(), en_lines.splitlines()
     result: list[str | dict[str, str]] = []
-    for index, item in enumerate(lines(id_lines)):
+    for index in range(max(len(ids), len(english))):
+        id_text = ids[index] if index < len(ids) else ""
         en_text = english[index] if index < len(english) else ""
-        result.append({"id": item, "en": en_text} if en_text else item)
+        text = make_text(id_text, en_text)
+        if text is not None:
+            result.append(text)
     return result
 
 
@@ -572,9 +575,8 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         else:
             _simple(field, key, values, str.strip)
     _simple(field, "max_mb", values, lambda v: _number(v, "max_mb"))
-    for key in ("pattern", "style"):
+    for key in ("pattern", "style", "display"):
         _simple(field, key, values, str.strip)
-    _simple(field, "display", values, lambda v: None if v.strip() in {"", "auto"} else v.strip())
     _simple(field, "options", values, parse_options)
     _simple(field, "accept", values, names)
     messages = dict(field.get("messages") or {})

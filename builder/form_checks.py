@@ -176,6 +176,45 @@ def check_conditions(definition: Definition) -> list[Problem]:
     return found
 
 
+def check_cycles(definition: Definition) -> list[Problem]:
+    """Visibility conditions that depend on each other in a loop."""
+    refs = {ref.key: ref for ref in iter_fields(definition)}
+    edges = {
+        key: sorted(conditions.referenced_fields(ref.spec.get("visible_if")) & refs.keys())
+        for key, ref in refs.items()
+    }
+    found: list[Problem] = []
+    reported: set[str] = set()
+    for start in refs:
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        on_path: set[str] = set()
+        while stack:
+            key, index = stack.pop()
+            if index == 0:
+                path.append(key)
+                on_path.add(key)
+            children = [c for c in edges.get(key, []) if c != key]
+            if index < len(children):
+                stack.append((key, index + 1))
+                child = children[index]
+                if child == start and start not in reported and len(path) > 1:
+                    reported.update(path)
+                    found.append(
+                        problem(
+                            "condition-cycle",
+                            join(refs[start].pointer, "visible_if"),
+                            value=start,
+                            cycle=" → ".join([*path, start]),
+                        )
+                    )
+                elif child not in on_path and child not in reported:
+                    stack.append((child, 0))
+            else:
+                on_path.discard(path.pop())
+    return found
+
+
 def check_texts(definition: Definition) -> list[Problem]:
     """Every person-facing text has a Bahasa Indonesia version."""
     return [

@@ -104,10 +104,34 @@ def loads(text: str | bytes, source: str = "<definition>") -> Loaded:
             source,
         )
     except ValueError as exc:
+        line, column = _constant_position(text)
         return Loaded(
-            None, [problem("json-syntax", "", reason=str(exc), line="?", column="?")], source
+            None, [problem("json-syntax", "", reason=str(exc), line=line, column=column)], source
         )
     return from_value(value, source)
+
+
+def _constant_position(text: str) -> tuple[int, int]:
+    """Line and column of the first NaN/Infinity outside a string."""
+    in_string = escaped = False
+    line, column = 1, 0
+    for index, char in enumerate(text):
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+            continue
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith(("NaN", "Infinity", "-Infinity"), index):
+            return line, column
+    return line, column
 
 
 def _reject_constant(name: str) -> Any:
@@ -120,7 +144,13 @@ def from_value(value: Any, source: str = "<definition>") -> Loaded:
         return Loaded(None, [problem("not-object", "", found=_kind(value))], source)
     if _value_depth(value, MAX_DEPTH) > MAX_DEPTH:
         return Loaded(None, [problem("too-deep", "", limit=MAX_DEPTH)], source)
-    return Loaded(dict(value), [], source)
+    try:
+        # Through JSON and back: keys become strings, only JSON values remain, and the caller's
+        # object is never shared with what the builder keeps.
+        plain = json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        return Loaded(None, [problem("invalid-structure", "", detail=str(exc)[:200])], source)
+    return Loaded(plain, [], source)
 
 
 def load_path(path: str | Path) -> Loaded:

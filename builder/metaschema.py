@@ -258,12 +258,17 @@ def _operators() -> list[str]:
     return [k for k in props if k != "field"]
 
 
+def _order(path: Iterable[Any]) -> list[tuple[int, int, str]]:
+    """A sort key giving document order: list indexes compare as numbers."""
+    return [(0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in path]
+
+
 def structural_problems(definition: Any) -> list[Problem]:
     """Check a loaded definition against the meta-schema."""
     found: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in sorted(
-        _validator().iter_errors(definition), key=lambda e: list(map(str, e.absolute_path))
+        _validator().iter_errors(definition), key=lambda e: _order(e.absolute_path)
     ):
         for item in _translate(error):
             marker = (item.pointer, item.code)

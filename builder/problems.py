@@ -265,6 +265,15 @@ CODES: dict[str, Code] = {
             "Refer only to fields on this page or an earlier one.",
         ),
     ),
+    "condition-cycle": _c(
+        E,
+        "Syarat tampil field '{value}' saling bergantung: {cycle}.",
+        "The visibility of field '{value}' depends on itself through: {cycle}.",
+        (
+            "Putus lingkarannya: sebuah field hanya boleh bergantung pada field yang diisi sebelumnya.",
+            "Break the loop: a field may only depend on fields answered before it.",
+        ),
+    ),
     "condition-outside-group": _c(
         E,
         "Field di dalam grup hanya boleh merujuk field lain di grup yang sama, bukan '{value}'.",

@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from builder.form_checks import check_conditions, check_fields, check_pages, check_texts
+from builder.form_checks import (
+    check_conditions,
+    check_cycles,
+    check_fields,
+    check_pages,
+    check_texts,
+)
 from builder.loader import Loaded, load
 from builder.metaschema import structural_problems
 from builder.problems import Problem, has_errors, sort_problems
@@ -29,6 +35,7 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_pages(definition))
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))
+    found.extend(check_cycles(definition))
     found.extend(check_workflow(definition))
     found.extend(check_standard(definition))
     return sort_problems(found)

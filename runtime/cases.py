@@ -144,6 +144,7 @@ def apply_transition(
     Raises AlreadyProcessed when the case moved on since `expected_row_version`, ActionRefused
     when the actor may not take the action, CaseNotFound for an unknown case. `answers`
     replaces the case's answers in the same transaction (the applicant's corrections).
+    The session is committed on success and rolled back on any failure.
     """
     now = now or utcnow()
     case = session.get(Submission, case_id, populate_existing=True)

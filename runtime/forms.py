@@ -106,6 +106,7 @@ class FieldView:
     lang: str
     items: list[list[FieldView]] = field(default_factory=list)
     item_names: list[str] = field(default_factory=list)
+    hidden: bool = False  # an empty slot where a conditional question can appear
 
     @property
     def type(self) -> str:
@@ -207,6 +208,10 @@ def located(compiled: CompiledService, errors: Sequence[AnswerError]) -> list[An
     return result
 
 
+def _slot(plan: FieldPlan, name: str, pointer: str, lang: str) -> FieldView:
+    return FieldView(plan, name, _anchor(pointer), None, None, lang, hidden=True)
+
+
 def field_views(
     compiled: CompiledService,
     page: PagePlan,
@@ -216,17 +221,24 @@ def field_views(
     *,
     visible_only: bool = True,
     extra_items: Mapping[str, int] | None = None,
+    slots: bool = False,
 ) -> list[FieldView]:
-    """The visible fields of a page, with values and errors, ready to render."""
+    """The visible fields of a page, with values and errors, ready to render.
+
+    With `slots`, a hidden conditional field is kept as an empty `hidden` view, so the page
+    has a place where htmx can put the question when an answer reveals it.
+    """
     by_pointer = {e.pointer: e.text(lang) for e in errors}
     pruned = compiled.prune(answers)
     views = []
     for plan in page.fields:
         if plan.type == "declaration":
             continue  # declarations are asked on the check-your-answers page
-        if visible_only and not conditions.evaluate(plan.condition, pruned):
-            continue
         pointer = f"/{plan.key}"
+        if visible_only and not conditions.evaluate(plan.condition, pruned):
+            if slots:
+                views.append(_slot(plan, plan.key, pointer, lang))
+            continue
         view = FieldView(
             plan, plan.key, _anchor(pointer), answers.get(plan.key), by_pointer.get(pointer), lang
         )
@@ -243,17 +255,20 @@ def field_views(
             for index, item in enumerate(items):
                 children = []
                 for child in plan.children:
+                    child_pointer = f"/{plan.key}/{index}/{child.key}"
+                    child_name = f"{plan.key}.{index}.{child.key}"
                     if (
                         visible_only
                         and child.condition
                         and not conditions.evaluate(child.condition, item)
                     ):
+                        if slots:
+                            children.append(_slot(child, child_name, child_pointer, lang))
                         continue
-                    child_pointer = f"/{plan.key}/{index}/{child.key}"
                     children.append(
                         FieldView(
                             child,
-                            f"{plan.key}.{index}.{child.key}",
+                            child_name,
                             _anchor(child_pointer),
                             item.get(child.key),
                             by_pointer.get(child_pointer),

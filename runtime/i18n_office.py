@@ -426,8 +426,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_answers": ("Jawaban pemohon", "The applicant's answers"),
     "office_attachments": ("Berkas", "Files"),
     "office_no_attachments": ("Tidak ada berkas.", "No files."),
-    "office_show_nik": ("Tampilkan NIK", "Show NIK"),
-    "office_nik_masked": ("NIK disamarkan", "NIK partly hidden"),
+    "office_show_nik": ("Tampilkan", "Show"),
     "office_nik_logged": (
         "NIK disamarkan. Setiap kali NIK lengkap ditampilkan atau berkas diunduh, hal itu dicatat.",
         "NIKs are partly hidden. Showing a full NIK or downloading a file is recorded.",

@@ -83,14 +83,21 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
 }
 CHOICES: dict[str, list[tuple[str, tuple[str, str]]]] = {
     "display": [
+        ("", ("Bawaan", "Default")),
         ("auto", ("Otomatis", "Automatic")),
         ("radio", ("Tombol bulat", "Radio buttons")),
         ("select", ("Daftar tarik-turun", "Drop-down list")),
     ],
-    "style": [("info", ("Informasi", "Information")), ("warning", ("Peringatan", "Warning"))],
+    "style": [
+        ("", ("Bawaan (informasi)", "Default (information)")),
+        ("info", ("Informasi", "Information")),
+        ("warning", ("Peringatan", "Warning")),
+    ],
 }
-_LONG = {"summary", "description", "help", "text", "purpose", "complaints", "contact.address"}
-_LISTS = {"requirements", "procedure", "legal_basis", "recipients"}
+_LONG = {"summary", "description", "help", "text", "purpose", "complaints", "address"}
+_LONG |= {"legal_basis"}
+LISTS = frozenset({"requirements", "procedure", "legal_basis", "recipients"})
+PRIVACY_LISTS = frozenset({"recipients"})
 _FLAGS = {"required", "sensitive", "integer"}
 _NUMBERS = {"duration_days", "retention_days", "min_length", "max_length", "rows", "min_items"}
 _NUMBERS |= {"max_items", "max_mb"}
@@ -136,7 +143,7 @@ def _lookup(obj: Any, path: str) -> Any:
 
 
 def _label(name: str, lang: str) -> str:
-    base, _, language = name.rpartition(".")
+    base, _, language = name.rpartition(".") if "." in name else (name, "", "")
     if language not in ("id", "en"):
         base, language = name, ""
     pick = 1 if lang == "en" else 0
@@ -150,20 +157,22 @@ def _label(name: str, lang: str) -> str:
     return text
 
 
-def make_input(obj: Mapping[str, Any], name: str, lang: str, *, kind_hint: str = "") -> Input:
-    """The input for one flat name of `builder.edit`, filled from `obj`."""
-    base, _, language = name.rpartition(".")
+def make_input(
+    obj: Mapping[str, Any], name: str, lang: str, *, lists: frozenset[str] = LISTS
+) -> Input:
+    """The input for one flat name of `builder.edit`, filled from `obj` (`lists`: text lists)."""
+    base, _, language = name.rpartition(".") if "." in name else (name, "", "")
     label = _label(name, lang)
     if language in ("id", "en"):
         value = _lookup(obj, base)
         last = base.rsplit(".", 1)[-1]
-        if isinstance(value, list) or last in _LISTS:
+        if last in lists:
             text = edit.texts_parts(value)[0 if language == "id" else 1]
             return Input(name, label, "textarea", text)
         text = edit.text_parts(value)[0 if language == "id" else 1]
         return Input(name, label, "textarea" if last in _LONG else "text", text)
     value = _lookup(obj, name)
-    if name in _FLAGS or kind_hint == "checkbox":
+    if name in _FLAGS:
         return Input(name, label, "checkbox", bool(value))
     if name == "options":
         return Input(name, label, "textarea", edit.options_text(value))
@@ -173,14 +182,16 @@ def make_input(obj: Mapping[str, Any], name: str, lang: str, *, kind_hint: str =
     if name in CHOICES:
         pick = 1 if lang == "en" else 0
         choices = tuple((v, texts[pick]) for v, texts in CHOICES[name])
-        return Input(name, label, "select", str(value or choices[0][0]), choices)
+        return Input(name, label, "select", str(value or ""), choices)
     kind = "number" if name in _NUMBERS else "text"
     return Input(name, label, kind, "" if value is None else str(value))
 
 
-def inputs(obj: Mapping[str, Any], names: Iterable[str], lang: str) -> list[Input]:
+def inputs(
+    obj: Mapping[str, Any], names: Iterable[str], lang: str, *, lists: frozenset[str] = LISTS
+) -> list[Input]:
     """The inputs for flat names, filled from `obj`."""
-    return [make_input(obj, name, lang) for name in names]
+    return [make_input(obj, name, lang, lists=lists) for name in names]
 
 
 def field_inputs(spec: Mapping[str, Any], lang: str) -> list[Input]:
@@ -576,6 +587,13 @@ def _arrow(a: Box, b: Box, label: str, count: int, bottom: int) -> tuple[Arrow, 
     lx, ly = (x1 + 2 * cx + x2) // 4, (y1 + 2 * cy + y2) // 4
     low = max(ly + 8, y1, y2, bottom)
     return Arrow(f"M{x1},{y1} Q{cx},{cy} {x2},{y2}", label, lx, ly + 4), low
+
+
+def as_list(value: Any) -> list[str]:
+    """A name or a list of names (a transition's `from` or `roles`) as a list of strings."""
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def transition_rows(definition: Mapping[str, Any], lang: str) -> list[dict[str, str]]:

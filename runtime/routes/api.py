@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -216,7 +216,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         f"Kiriman terlalu besar (paling banyak {MAX_BODY_BYTES // 1024} KiB).",
         f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KiB).",
     ),
-    "invalid_encoding": ("Kiriman harus berupa teks UTF-8.", "The body must be UTF-8 text."),
+    "invalid_encoding": (
+        "Kiriman harus berupa teks UTF-8 yang sah.",
+        "The body must be valid UTF-8 text.",
+    ),
     "invalid_json": ("Kiriman bukan JSON yang sah.", "The body is not valid JSON."),
     "too_deep": (
         f"JSON terlalu bertingkat (paling banyak {MAX_DEPTH} tingkat).",
@@ -251,12 +254,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 def _error(
     request: Request, status: int, code: str, errors: list[AnswerError] | None = None
-) -> JSONResponse:
+) -> Response:
     """A JSON error in the shape of :class:`ApiError`."""
     pair = _MESSAGES[code]
     text = pair[1] if language(request) == "en" else pair[0]
     body = {"error": code, "message": text, "errors": [e.to_dict() for e in errors or []]}
-    return JSONResponse(body, status_code=status)
+    return _json(body, status)
+
+
+def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """A JSON response written as ASCII, so that any text it echoes can be sent."""
+    content = json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return Response(content, status_code=status, headers=headers, media_type=JSON_TYPE)
 
 
 def _text(value: Any) -> Text | None:
@@ -367,7 +376,7 @@ def service_schema(request: Request, session: SessionDep, agency: str, service: 
     live = _service(request, session, agency, service)
     if isinstance(live, Response):
         return live
-    return JSONResponse(live.compiled.schema)
+    return _json(live.compiled.schema)
 
 
 # -- submissions -------------------------------------------------------------------------------
@@ -408,26 +417,34 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _nesting(text: str) -> int:
-    """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _encodable(value: Any) -> bool:
+    """Whether every text in a parsed JSON value can be written as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (a scalar is 0)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                break
+            stack.extend((child, level + 1) for child in _children(item))
     return deepest
+
+
+def _children(item: dict[str, Any] | list[Any]) -> Iterator[Any]:
+    return iter(item.values()) if isinstance(item, dict) else iter(item)
 
 
 async def _read_answers(request: Request) -> dict[str, Any]:
@@ -446,12 +463,16 @@ async def _read_answers(request: Request) -> dict[str, Any]:
         text = b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
         raise _BadBody(400, "invalid_encoding") from None
-    if ("[" in text or "{" in text) and _nesting(text) > MAX_DEPTH:
-        raise _BadBody(400, "too_deep")
     try:
         value = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
-    except (ValueError, RecursionError):
+    except RecursionError:  # the parser's own guard against very deep nesting
+        raise _BadBody(400, "too_deep") from None
+    except ValueError:
         raise _BadBody(400, "invalid_json") from None
+    if _depth(value) > MAX_DEPTH:
+        raise _BadBody(400, "too_deep")
+    if _SURROGATE_ESCAPE.search(text) and not _encodable(value):
+        raise _BadBody(400, "invalid_encoding")  # a lone surrogate cannot be stored as UTF-8
     if not isinstance(value, dict):
         raise _BadBody(422, "not_an_object")
     return value
@@ -500,7 +521,7 @@ def _keyed(secret_key: str, purpose: str, *parts: str) -> str:
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
 
 
-def _created(request: Request, case: Submission, secret: str, replayed: bool) -> JSONResponse:
+def _created(request: Request, case: Submission, secret: str, replayed: bool) -> Response:
     status_url = f"{PREFIX}/status/{case.reference}"
     body = SubmissionCreated(
         reference=case.reference,
@@ -511,7 +532,7 @@ def _created(request: Request, case: Submission, secret: str, replayed: bool) ->
     headers = {"Location": status_url}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body.model_dump(), status_code=201, headers=headers)
+    return _json(body.model_dump(), 201, headers)
 
 
 class _Outcome:

@@ -232,9 +232,11 @@ def _shown_names(views: list[FieldView]) -> set[str]:
     """Input names of the questions on a rendered page, group items included."""
     names = set()
     for view in views:
+        if view.hidden:
+            continue
         names.add(view.name)
         for item in view.items:
-            names.update(child.name for child in item)
+            names.update(child.name for child in item if not child.hidden)
     return names
 
 
@@ -261,7 +263,9 @@ def _page_context(
     step = ids.index(page.id) + 1 if page.id in ids else 1
     base = _base(agency, slug)
     back = f"{base}/isi/{ids[step - 2]}" if step > 1 else base
-    views = field_views(ctx.compiled, page, answers, errors, lang, extra_items=extra_items)
+    views = field_views(
+        ctx.compiled, page, answers, errors, lang, extra_items=extra_items, slots=True
+    )
     controlling = {
         leaf for plan in page.fields for leaf in conditions.referenced_fields(plan.condition)
     }
@@ -564,9 +568,27 @@ async def reveal(
     page = ctx.compiled.page(page_id)
     if page is None:
         return _not_found(request)
-    answers = merge(ctx.draft.answers, parse_page(page, _listing(form)))
+    fields = _listing(form)
+    answers = merge(ctx.draft.answers, parse_page(page, fields))
     context = _page_context(request, ctx, page, answers, [], agency, slug)
-    return render(request, "_partials/fields.html" if is_htmx(request) else "page.html", context)
+    if not is_htmx(request):
+        return render(request, "page.html", context)
+    # Only the questions that appear or disappear are sent (out of band, into their slots):
+    # whatever the citizen typed elsewhere while the request was on its way stays as it is.
+    before = set((fields.get("_shown") or [""])[0].split())
+    now = _shown_names(context["fields"])
+    changed = []
+    for view in context["fields"]:
+        if view.name in before ^ now:
+            changed.append(view)
+            continue
+        for item in view.items:
+            changed.extend(child for child in item if child.name in before ^ now)
+    return render(
+        request,
+        "_partials/reveal.html",
+        {**context, "changed": changed, "appeared": bool(now - before)},
+    )
 
 
 # -- check answers and submit --------------------------------------------------------------------

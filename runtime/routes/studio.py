@@ -286,7 +286,9 @@ def _editor(
         "open": request.query_params.get("open", "") if open_at is None else open_at,
         "text_inputs": sv.inputs(definition, sv.TEXT_NAMES, lang),
         "standard_inputs": sv.inputs(definition.get("standard") or {}, sv.STANDARD_NAMES, lang),
-        "privacy_inputs": sv.inputs(definition.get("privacy") or {}, sv.PRIVACY_NAMES, lang),
+        "privacy_inputs": sv.inputs(
+            definition.get("privacy") or {}, sv.PRIVACY_NAMES, lang, lists=sv.PRIVACY_LISTS
+        ),
         "pages": [
             {
                 "index": index,

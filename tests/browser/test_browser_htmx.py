@@ -81,14 +81,6 @@ def test_blocked_cdn_leaves_the_form_working(open_session: Callable[..., Any]) -
     assert HTMX_URL in visitor.network.blocked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a conditional reveal (POST .../tampil) replaces the whole #fields block with the "
-        "answers as they were when the request left, so whatever the citizen typed into another "
-        "field while it was on its way (a weak connection) is silently wiped"
-    ),
-)
 def test_typing_during_a_reveal_is_kept(open_session: Callable[..., Any]) -> None:
     page = open_session(js=True).page
     sktm.open_service(page)

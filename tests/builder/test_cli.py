@@ -279,11 +279,6 @@ def test_diff_of_a_non_json_file(runner: CliRunner, ok_file: Path, broken_file: 
     assert "json-syntax" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `loket diff` crashes with AttributeError (a traceback) when a file is a JSON "
-    "object that is not a structurally valid definition",
-)
 def test_diff_of_a_malformed_definition_does_not_crash(
     runner: CliRunner, ok_file: Path, tmp_path: Path
 ) -> None:

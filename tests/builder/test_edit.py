@@ -278,7 +278,7 @@ def test_update_choice_number_file_and_group(d: dict[str, Any]) -> None:
     result = edit.update_field(
         d,
         "/form/pages/1/fields/0",
-        {"options": "kerja|Pekerjaan|Work\nsekolah|Sekolah\nLain lain", "display": "auto"},
+        {"options": "kerja|Pekerjaan|Work\nsekolah|Sekolah\nLain lain", "display": ""},
     )
     assert _page(result, 1)["fields"][0]["options"] == [
         {"value": "kerja", "label": {"id": "Pekerjaan", "en": "Work"}},

@@ -715,22 +715,12 @@ def test_semantic_checks_wait_for_a_sound_structure(valid_definition: dict[str, 
     assert problems_of(valid_definition) == [("/standard/duration_days", "wrong-type")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: conditions that depend on each other (a cycle) pass validation; prune then "
-    "oscillates and the submission gets errors the citizen cannot fix",
-)
 def test_cyclic_visibility_conditions_are_an_error(valid_definition: dict[str, Any]) -> None:
     mutate(valid_definition, P0 + "/5/visible_if", {"field": "email", "filled": False})
     mutate(valid_definition, P0 + "/6/visible_if", {"field": "telepon", "filled": False})
     assert not is_valid(valid_definition)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: structural problems are sorted by pointer parts as strings, so fields/10 "
-    "comes before fields/2 (problems.sort_problems promises document order)",
-)
 def test_structural_problems_are_in_document_order(valid_definition: dict[str, Any]) -> None:
     for index in range(10):
         mutate(valid_definition, P0 + "/-", {**TEXT_FIELD, "key": f"isian_{index}"})

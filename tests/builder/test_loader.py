@@ -50,10 +50,6 @@ def test_nan_is_not_json() -> None:
     assert "NaN" in found.text("en")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: NaN/Infinity are rejected with line and column '?' instead of their position",
-)
 def test_nan_is_reported_with_its_position() -> None:
     found = only_problem(loads('{\n  "a": NaN\n}'))
     assert "(line 2, column 8)" in found.text("en")

@@ -192,6 +192,8 @@ def post_raw(api: Api, body: bytes, content_type: str | None = "application/json
         (b'{"nama": "\xff\xfe"}', 400, "invalid_encoding"),
         (b"\xef\xbb\xbf{}", 400, "invalid_json"),
         (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), 400, "too_deep"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "too_deep"),
+        (b'{"a":' * 40_000 + b"1" + b"}" * 40_000, 400, "too_deep"),
         (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, 413, "too_large"),
         (b"[]", 422, "not_an_object"),
         (b'"nama"', 422, "not_an_object"),
@@ -205,6 +207,30 @@ def test_bad_bodies_get_json_errors(api: Api, body: bytes, status: int, code: st
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["error"] == code
     assert counts(api) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("escaped", "status"),
+    [(r"a\u0000b", 201), (r"emoji \ud83d\ude00", 201), (r"\ud800x", 400), (r"x\uDFFF", 400)],
+)
+def test_unicode_escapes_are_kept_unless_they_cannot_be_utf8(
+    api: Api, escaped: str, status: int
+) -> None:
+    body = '{"nama": "' + escaped + '", "status_kawin": "belum_kawin", "setuju": true}'
+    response = post_raw(api, body.encode())
+    assert response.status_code == status, response.text
+    if status == 201:
+        stored_name = stored(api, response.json()["reference"]).answers["nama"]
+        assert stored_name == json.loads(body)["nama"]
+    else:
+        assert response.json()["error"] == "invalid_encoding"
+
+
+def test_unknown_keys_are_echoed_safely(api: Api) -> None:
+    response = post_raw(api, '{"<b>\u00e9\u4e2d</b>": 1}'.encode())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["key"] == "<b>\u00e9\u4e2d</b>"
+    assert response.headers["content-type"] == "application/json"
 
 
 def test_deep_nesting_within_a_group_is_too_deep(api: Api) -> None:

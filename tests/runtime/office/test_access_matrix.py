@@ -37,9 +37,7 @@ def _act(client: TestClient, token: str, filed: Filed, attachment: str) -> Respo
 
 def _act_htmx(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:
     data = {"csrf_token": token, "action": "tolak", "comment": "Tidak sah", "row_version": "1"}
-    return client.post(
-        f"/kantor/kasus/{filed.id}/aksi", data=data, headers={"HX-Request": "true"}
-    )
+    return client.post(f"/kantor/kasus/{filed.id}/aksi", data=data, headers={"HX-Request": "true"})
 
 
 def _nik(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:

@@ -172,9 +172,7 @@ class Designer:
                 return form
         raise AssertionError(f"no form for {op} in {scope}")
 
-    def submit(
-        self, form: Any, overrides: dict[str, Any] | None = None, **kwargs: Any
-    ) -> Response:
+    def submit(self, form: Any, overrides: dict[str, Any] | None = None, **kwargs: Any) -> Response:
         """Send a form (node or CSS selector) of the last page as a browser would."""
         doc = self.doc
         if isinstance(form, str):
@@ -219,9 +217,7 @@ _FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture
-def studio(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Studio]:
+def studio(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     """The app with the staff accounts and the Domisili service published."""
     monkeypatch.setattr(auth, "_hasher", lambda: _FAST_HASHER)  # argon2 at full cost is slow
     with Session(engine) as session:
@@ -256,4 +252,3 @@ def studio(
 def designer(studio: Studio) -> Designer:
     """The Disdukcapil designer, signed in."""
     return studio.login("perancang")
-

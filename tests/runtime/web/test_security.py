@@ -186,12 +186,40 @@ def test_htmx_gets_partials_and_browsers_get_pages(loket: Loket) -> None:
     fine = citizen.client.post(f"{url}/validasi?field=nik", data={**data, "nik": NIK}, headers=htmx)
     assert parse(fine).css_first("#f-nik-error") is None
 
-    revealed = citizen.client.post(f"{url}/tampil", data=data, headers=htmx)
+    # a reveal sends only the questions that appear or disappear, into their slots
+    form_doc = parse(first)
+    slot = form_doc.css_first("#wrap-f-warna_lain")
+    assert slot is not None
+    assert "hidden" in slot.attributes
+    assert slot.css_first("input") is None
+    shown = attr(form_doc.css_first("#shown-fields"), "value")
+    assert "warna_lain" not in shown.split()
+    revealed = citizen.client.post(f"{url}/tampil", data={**data, "_shown": shown}, headers=htmx)
     assert revealed.status_code == 200
     assert "<html" not in revealed.text.lower()
     doc = parse(revealed)
-    assert doc.css_first("input[name=warna_lain]") is not None
-    assert doc.css_first("input[name=_shown]") is not None
+    wrap = doc.css_first("#wrap-f-warna_lain")
+    assert attr(wrap, "hx-swap-oob") == "true"
+    assert wrap.css_first("input[name=warna_lain]") is not None
+    assert doc.css_first("#wrap-f-nama") is None  # what the citizen is typing is left alone
+    assert doc.css_first("input[name=nik]") is None
+    new_shown = doc.css_first("#shown-fields")
+    assert attr(new_shown, "hx-swap-oob") == "true"
+    assert "warna_lain" in attr(new_shown, "value").split()
+    assert doc.body is not None
+    assert doc.body.text(deep=True).strip().startswith("Ada pertanyaan tambahan")
+    hidden_again = citizen.client.post(
+        f"{url}/tampil",
+        data={**data, "warna": "merah", "_shown": attr(new_shown, "value")},
+        headers=htmx,
+    )
+    doc = parse(hidden_again)
+    slot = doc.css_first("#wrap-f-warna_lain")
+    assert "hidden" in slot.attributes
+    assert attr(slot, "hx-swap-oob") == "true"
+    reveal_target = attr(form_doc.css_first("input[name=warna]"), "hx-target")
+    assert form_doc.css_first(reveal_target) is not None
+    assert attr(form_doc.css_first(reveal_target), "role") == "status"
 
     # the same addresses without htmx answer with a whole page
     full = citizen.client.post(f"{url}/validasi?field=nik", data=data)
@@ -207,7 +235,6 @@ def test_htmx_gets_partials_and_browsers_get_pages(loket: Loket) -> None:
     # validation and revealing save nothing
     assert "nik" not in _answers(loket)[0]
     # the form page tells htmx where to send these
-    form_doc = parse(first)
     nik = form_doc.css_first("#f-nik")
     assert attr(nik, "hx-post") == f"{url}/validasi?field=nik"
     assert attr(form_doc.css_first("input[name=warna]"), "hx-post") == f"{url}/tampil"

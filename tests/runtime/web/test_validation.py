@@ -154,7 +154,7 @@ def test_conditional_required_field_only_when_visible(loket: Loket) -> None:
     revealed = citizen.post_form(back, {"status_tempat_tinggal": "lainnya"}, fill=False)
     assert revealed.status_code == 200
     doc = parse(revealed)
-    notice = doc.css_first("p.notice[role=status]")
+    notice = doc.css_first("[role=status] p.notice")
     assert notice is not None
     assert doc.css_first("#error-summary") is None
     field = doc.css_first("input[name=status_lainnya]")
@@ -264,7 +264,7 @@ def test_revealed_question_inside_a_group_item(loket: Loket) -> None:
     )
     assert response.status_code == 200, error_texts(parse(response))
     doc = parse(response)
-    assert doc.css_first("p.notice[role=status]") is not None
+    assert doc.css_first("[role=status] p.notice") is not None
     assert doc.css_first("#error-summary") is None
     assert doc.css_first("input[name='anggota_keluarga.0.hubungan_lain']") is not None
 

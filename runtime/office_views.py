@@ -1,0 +1,242 @@
+"""What the back-office pages show: inbox rows, answers by page, the timeline, case actions.
+
+Plain functions from stored data to template values (no HTTP). Times are stored in UTC and
+shown in WIB; a NIK is masked (builder.fields.mask_nik, through the field type's display)
+unless the officer asked to see it, which the routes record first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from builder import conditions
+from builder.compiler import FieldPlan
+from builder.texts import localise
+from runtime import cases, inbox, store
+from runtime.auth import StaffUser
+from runtime.i18n import t
+from runtime.models import Attachment, CaseEvent, ServiceVersion, User, utcnow
+from runtime.workdays import WIB
+from runtime.workflow import Actor, available_actions
+
+
+def when(moment: dt.datetime | None) -> str:
+    """A stored UTC time as officers read it, in WIB."""
+    return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB") if moment else ""
+
+
+def state_label(
+    definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
+) -> str:
+    """A state's label (officers') or public label (what the applicant sees) in `lang`."""
+    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
+    text = info.get("public_label") if public else None
+    return localise(text or info.get("label"), lang) or (state or "")
+
+
+def inbox_rows(
+    session: Session, rows: list[inbox.InboxRow], lang: str, now: dt.datetime
+) -> list[dict[str, Any]]:
+    """Inbox rows as shown: service title, citizen-facing state label, due date in WIB."""
+    definitions: dict[int, Mapping[str, Any]] = {}
+    shown = []
+    for row in rows:
+        if row.service_version_id not in definitions:
+            version = session.get(ServiceVersion, row.service_version_id)
+            definitions[row.service_version_id] = version.definition if version else {}
+        definition = definitions[row.service_version_id]
+        shown.append(
+            {
+                "id": row.id,
+                "reference": row.reference,
+                "service": localise(definition.get("title"), lang),
+                "state": state_label(definition, row.state, lang, public=True),
+                "due": when(row.due_at),
+                "overdue": row.due_at is not None and row.due_at < now,
+            }
+        )
+    return shown
+
+
+def filter_choices(
+    session: Session, user: StaffUser, lang: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The services and states of the inbox filter form: where the user can act."""
+    choices = inbox.service_choices(session, user)
+    states: dict[str, str] = {}
+    for choice in choices:
+        for name in choice.states:
+            states.setdefault(name, state_label(choice.definition, name, lang, public=False))
+    services = [
+        {"id": c.service_id, "title": localise(c.definition.get("title"), lang)} for c in choices
+    ]
+    return services, sorted(states.items(), key=lambda item: item[1])
+
+
+def _line(
+    plan: FieldPlan, value: Any, name: str, label: str, lang: str, base: str, revealed: set[str]
+) -> dict[str, Any]:
+    """One shown answer: NIKs masked unless revealed, files linked to their download."""
+    line: dict[str, Any] = {"text": plan.kind.display(plan.spec, value, lang), "label": label}
+    if plan.type == "nik" and isinstance(value, str):
+        shown = name in revealed
+        line.update(nik=True, name=name, revealed=shown, anchor="nik-" + name.replace(".", "-"))
+        line["text"] = value if shown else line["text"]
+    elif plan.type == "file" and isinstance(value, Mapping) and value.get("id"):
+        line["href"] = f"{base}/berkas/{value['id']}"
+    return line
+
+
+def sections(
+    opened: cases.OpenedCase, lang: str, revealed: set[str], base: str
+) -> list[dict[str, Any]]:
+    """The answers laid out by the pages of the case's own definition version."""
+    answers = opened.case.answers
+    sections = []
+    for page in opened.compiled.visible_pages(answers):
+        rows = []
+        for plan in page.fields:
+            value = answers.get(plan.key)
+            if not plan.has_value or value is None or plan.type == "declaration":
+                continue
+            if not conditions.evaluate(plan.condition, answers):
+                continue
+            label = plan.label(lang)
+            lines = []
+            if plan.type == "group" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    for child in plan.children:
+                        if child.has_value and isinstance(item, Mapping) and child.key in item:
+                            text = f"{index + 1}. {child.label(lang)}"
+                            name = f"{plan.key}.{index}.{child.key}"
+                            line = _line(child, item[child.key], name, text, lang, base, revealed)
+                            line["prefix"] = text
+                            lines.append(line)
+            else:
+                lines.append(_line(plan, value, plan.key, label, lang, base, revealed))
+            rows.append({"label": label, "lines": lines})
+        if rows:
+            sections.append({"title": page.title(lang), "rows": rows})
+    return sections
+
+
+def timeline(
+    session: Session, events: list[CaseEvent], definition: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    """The audit trail as officers read it (times in WIB)."""
+    ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
+    names = {u.id: u.display_name for u in users}
+    roles = definition.get("roles", {})
+    labels = {
+        str(move["action"]): localise(move.get("label"), lang) or str(move["action"])
+        for move in definition.get("workflow", {}).get("transitions", [])
+    }
+    fixed = {
+        "submit": "status_submitted",
+        cases.VIEW_NIK: "office_ev_view_nik",
+        cases.DOWNLOAD: "office_ev_download",
+    }
+    rows = []
+    for event in events:
+        key = fixed.get(event.action)
+        label = t(key, lang) if key else labels.get(event.action, event.action)
+        if event.actor_kind == "user":
+            who = names.get(event.actor_user_id, "?")
+            if event.actor_role:
+                who += f" ({localise(roles.get(event.actor_role), lang) or event.actor_role})"
+        else:
+            who = t(
+                "office_applicant" if event.actor_kind == "applicant" else "office_system", lang
+            )
+        change = ""
+        if event.to_state and event.from_state:
+            before = state_label(definition, event.from_state, lang, public=False)
+            change = f"{before} → {state_label(definition, event.to_state, lang, public=False)}"
+        rows.append(
+            {
+                "action": event.action,
+                "label": label,
+                "when": when(event.at),
+                "who": who,
+                "change": change,
+                "comment": event.comment or "",
+                "public": event.comment_public,
+            }
+        )
+    return rows
+
+
+def case_context(
+    session: Session,
+    user: StaffUser,
+    opened: cases.OpenedCase,
+    lang: str,
+    *,
+    revealed: set[str] | None = None,
+    error: tuple[str, str] | None = None,
+    typed: str = "",
+    notice: str = "",
+) -> dict[str, Any]:
+    """Everything the case page and its panel show (`error`: action name and message)."""
+    case, definition = opened.case, opened.definition
+    base = f"/kantor/kasus/{case.id}"
+    actor = Actor.user(user.id, sorted(user.roles_in(case.agency_id)))
+    actions = []
+    for action in available_actions(definition, cases.snapshot(session, case), actor):
+        failed = error is not None and error[0] == action.name
+        target = definition.get("workflow", {}).get("states", {}).get(action.to, {})
+        actions.append(
+            {
+                "name": action.name,
+                "label": localise(action.label, lang),
+                "comment": action.comment,
+                "to_applicant": action.comment_to_applicant,
+                "warn": target.get("final") == "rejected",
+                "error": error[1] if failed and error else "",
+                "typed": typed if failed else "",
+            }
+        )
+    if error is not None and not any(a["error"] for a in actions):
+        notice = notice or error[1]
+    attachments = session.exec(
+        select(Attachment)
+        .where(Attachment.submission_id == case.id)
+        .order_by(col(Attachment.created_at), col(Attachment.id))
+    ).all()
+    outcome = case.final_outcome
+    return {
+        "user": user,
+        "case": case,
+        "base": base,
+        "service_title": localise(definition.get("title"), lang),
+        "version_number": opened.version.number,
+        "state_label": state_label(definition, case.state, lang, public=False),
+        "public_label": state_label(definition, case.state, lang, public=True),
+        "tag": "ok" if outcome == "approved" else "bad" if outcome else "wait",
+        "due": when(case.due_at),
+        "overdue": case.due_at is not None and case.due_at < utcnow(),
+        "filed": when(case.created_at),
+        "actions": actions,
+        "notice": notice,
+        "timeline": timeline(session, store.list_events(session, case.id), definition, lang),
+        "sections": sections(opened, lang, revealed or set(), base),
+        "attachments": [
+            {"name": a.original_name, "size_kb": max(1, round(a.size / 1024)), "id": a.id}
+            for a in attachments
+        ],
+    }
+
+
+def nik_line(opened: cases.OpenedCase, lang: str, name: str) -> dict[str, Any] | None:
+    """The shown answer of one NIK of the case (by input name), revealed; None if no such NIK."""
+    for section in sections(opened, lang, {name}, f"/kantor/kasus/{opened.case.id}"):
+        for row in section["rows"]:
+            for line in row["lines"]:
+                if line.get("nik") and line["name"] == name:
+                    return dict(line)
+    return None
