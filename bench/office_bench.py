@@ -130,8 +130,8 @@ def database(kind: str, pg_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
             connection.exec_driver_sql(f'CREATE SCHEMA "{PG_SCHEMA}"')
-        url = database_url(pg_url).update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"})
-        rendered = url.render_as_string(hide_password=False)
+        options = {"options": f"-csearch_path={PG_SCHEMA}"}
+        rendered = database_url(pg_url).update_query_dict(options).render_as_string(False)
         migrate(rendered)
         yield rendered
     finally:
@@ -169,6 +169,7 @@ def measure_reads(engine: Engine, seeded: Seeded, runs: int) -> dict[str, Any]:
             u.agencies[0]: inbox.inbox(session, u).next_cursor for u in users
         }  # for "next page"
         statements = {u.agencies[0]: inbox.inbox_statement(session, u) for u in users}
+    assert all(s is not None for s in statements.values()), "an officer without an inbox"
     ids = [case.id for rows in known.values() for case in rows]
 
     def run(action: Callable[[Session, int], Any]) -> Callable[[int], Any]:
@@ -197,7 +198,8 @@ def measure_reads(engine: Engine, seeded: Seeded, runs: int) -> dict[str, Any]:
         ),
         "inbox_first_page": timed(runs, run(lambda s, i: inbox.inbox(s, user(i)))),
         "inbox_statement_only": timed(
-            runs, run(lambda s, i: s.execute(statements[user(i).agencies[0]]).all())
+            runs,
+            run(lambda s, i: s.execute(statements[user(i).agencies[0]]).all()),  # type: ignore[arg-type]
         ),
         "inbox_next_page": timed(
             runs, run(lambda s, i: inbox.inbox(s, user(i), after=cursors[user(i).agencies[0]]))
@@ -362,7 +364,7 @@ def query_plans(engine: Engine, seeded: Seeded) -> dict[str, Any]:
     with Session(engine) as session:
         reference = _sample(session, agency_id(0), None, 1)[0].reference
         statement = inbox.inbox_statement(session, user)
-        plans = {
+        plans: dict[str, Any] = {
             "inbox_first_page": inbox.explain_inbox(session, user),
             "reference_search": _explain(session, _reference_statement(user, reference), False),
         }

@@ -46,7 +46,7 @@ from builder.canonical import digest  # noqa: E402
 from builder.problems import has_errors  # noqa: E402
 from builder.validate import validate  # noqa: E402
 from runtime import auth, store  # noqa: E402
-from runtime.models import CaseEvent, Membership, Submission, User  # noqa: E402
+from runtime.models import Membership, User, metadata  # noqa: E402
 from runtime.references import ALPHABET, PREFIX, _check_char  # noqa: E402
 from runtime.workdays import WIB, Calendar  # noqa: E402
 
@@ -266,7 +266,9 @@ class _Generator:
             entered = created + dt.timedelta(seconds=3600 + int(rng.random() * 9 * 86400))
             paused = state == "perlu_perbaikan"
         case_id = self._token()
-        events = [(case_id, created, "applicant", "submit", None, "diajukan")]
+        events: list[tuple[Any, ...]] = [
+            (case_id, created, "applicant", "submit", None, "diajukan")
+        ]
         if state != "diajukan":
             action = {"diverifikasi": "verifikasi", "perlu_perbaikan": "minta_perbaikan",
                       "selesai": "setujui", "ditolak": "tolak"}[state]  # fmt: skip
@@ -369,11 +371,8 @@ def seed(engine: Engine, *, cases: int = 1_000_000, random_seed: int = 2026) -> 
     gen = _Generator(services, random_seed, dt.datetime.now(dt.UTC))
     load = _load_sqlite if engine.dialect.name == "sqlite" else _load_postgres
     # The secondary indexes are built once after the load (same definitions, from the models).
-    indexes = [
-        index
-        for table in (Submission.__table__, CaseEvent.__table__)
-        for index in table.indexes  # type: ignore[attr-defined]
-    ]
+    tables = (metadata.tables["submissions"], metadata.tables["case_events"])
+    indexes = [index for table in tables for index in table.indexes]
     with engine.begin() as connection:
         for index in indexes:
             index.drop(connection)

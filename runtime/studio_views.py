@@ -225,21 +225,24 @@ def anchor(pointer: str) -> str:
 def item_pointers(definition: Mapping[str, Any]) -> list[str]:
     """Pointers of every item the editor shows with its own problem list."""
     found = ["/title", "/summary", "/standard", "/privacy", "/roles", "/workflow"]
-    pages = definition.get("form", {}).get("pages", [])
-    for index in range(len(pages) if isinstance(pages, list) else 0):
-        found.append(join("/form/pages", index))
+    form = definition.get("form")
+    pages = form.get("pages") if isinstance(form, Mapping) else None
+    for index, page in enumerate(pages if isinstance(pages, list) else []):
+        if isinstance(page, Mapping):
+            found.append(join("/form/pages", index))
     found.extend(ref.pointer for ref in _safe_fields(definition))
     roles = definition.get("roles")
     found.extend(join("/roles", r) for r in (roles if isinstance(roles, Mapping) else {}))
     workflow = definition.get("workflow")
     workflow = workflow if isinstance(workflow, Mapping) else {}
     states = workflow.get("states")
-    found.extend(
-        join("/workflow/states", s) for s in (states if isinstance(states, Mapping) else {})
-    )
+    for name, state in (states if isinstance(states, Mapping) else {}).items():
+        if isinstance(state, Mapping):
+            found.append(join("/workflow/states", name))
     transitions = workflow.get("transitions")
-    count = len(transitions) if isinstance(transitions, list) else 0
-    found.extend(join("/workflow/transitions", i) for i in range(count))
+    for index, move in enumerate(transitions if isinstance(transitions, list) else []):
+        if isinstance(move, Mapping):
+            found.append(join("/workflow/transitions", index))
     return found
 
 
@@ -400,7 +403,10 @@ def condition_widget(
             current_op = "filled" if value else "empty"
     compound = "" if leaf or not condition else _describe(condition)
     key = current_field if chosen is None else chosen
-    target = next((r for r in refs if r.key == key), None)
+    every = [r for r in _safe_fields(definition) if r.key == key and r.pointer != owner]
+    target = next((r for r in refs if r.key == key), every[0] if every else None)
+    if target is not None and target not in refs:
+        refs.append(target)  # a condition the validator objects to is still shown as it is
     pick = 1 if lang == "en" else 0
     ops = operators_for(target.type) if target else []
     op = operator if operator is not None else current_op

@@ -10,7 +10,7 @@ import pytest
 
 from builder.bundle import make_bundle
 from builder.fields import REGISTRY
-from builder.problems import CODES
+from builder.problems import CODES, catalogue_markdown
 from builder.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]

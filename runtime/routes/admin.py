@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
@@ -29,6 +30,8 @@ router = APIRouter()
 PAGE = "/admin/pengguna"
 DESIGNER = "designer"
 DONE = ("added", "disabled", "granted", "revoked")  # ?selesai= notices after a redirect
+_NAME_MISSING = "Isi nama tampilan. / Enter a display name."
+_TAKEN = "Pengguna '{0}' sudah ada. / User '{0}' exists."
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,9 @@ async def add_user(
         auth.create_user(
             session, username=username, display_name=name, password=password, global_roles=chosen
         )
+    except IntegrityError:  # the same username added at the same moment by someone else
+        session.rollback()
+        errors.append(FormProblem("new-username", _TAKEN.format(username.lower())))
     except auth.AuthError as exc:
         errors.append(FormProblem(_ANCHORS.get(exc.code, "new-username"), str(exc)))
         problem = auth.password_problem(password, username.lower())
@@ -165,18 +171,15 @@ async def add_user(
             errors.append(FormProblem("new-password", problem))
         elif exc.code == "weak-password" and auth.find_user(session, username):
             errors.append(FormProblem("new-username", _TAKEN.format(username.lower())))
-    if errors:
-        session.rollback()
-        values = {"display_name": name, "username": username, "global_roles": chosen}
-        return _page(
-            request, session, admin, errors=errors, form="add", values=values, status_code=422
-        )
-    session.commit()
-    return _done("added")
-
-
-_NAME_MISSING = "Isi nama tampilan. / Enter a display name."
-_TAKEN = "Pengguna '{0}' sudah ada. / User '{0}' exists."
+    if not errors:
+        try:
+            session.commit()
+            return _done("added")
+        except IntegrityError:
+            errors.append(FormProblem("new-username", _TAKEN.format(username.lower())))
+    session.rollback()
+    values = {"display_name": name, "username": username, "global_roles": chosen}
+    return _page(request, session, admin, errors=errors, form="add", values=values, status_code=422)
 
 
 @router.post(PAGE + "/{user_id}/nonaktifkan")

@@ -29,6 +29,7 @@ from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle
 from runtime import studio_views as sv
+from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
@@ -46,11 +47,11 @@ def _base(service: Service) -> str:
     return f"/studio/{service.agency_id}/{service.slug}"
 
 
-def _designer_agencies(user: Any) -> list[str]:
+def _designer_agencies(user: StaffUser) -> list[str]:
     return [a for a in user.agencies if lifecycle.can_design(user, a)]
 
 
-def _service(session: Session, user: Any, agency: str, slug: str) -> Service:
+def _service(session: Session, user: StaffUser, agency: str, slug: str) -> Service:
     """The service, if the user designs for its agency (404 for strangers, 403 for other staff)."""
     service = session.exec(
         select(Service).where(Service.agency_id == agency, Service.slug == slug)
@@ -114,7 +115,7 @@ def studio_home(request: Request, session: SessionDep, user: UserDep) -> Respons
 
 def _new_page(
     request: Request,
-    user: Any,
+    user: StaffUser,
     *,
     problems: list[Problem] | None = None,
     error: str = "",
@@ -196,7 +197,7 @@ async def create_service(
 # -- the editor ------------------------------------------------------------------------------------
 
 
-def _draft(session: Session, user: Any, service: Service) -> ServiceVersion:
+def _draft(session: Session, user: StaffUser, service: Service) -> ServiceVersion:
     """The open draft (or version in review), started from the live version when there is none."""
     assert service.id is not None
     version = lifecycle.open_draft(session, service.id)
@@ -251,10 +252,9 @@ def _editor(
     pointers = sv.item_pointers(definition)
     placed, loose = sv.place(problems, pointers)
     comments, loose_comments = sv.place(_requests(session, version), pointers)
-    pages = (
-        definition.get("form", {}).get("pages") if isinstance(definition.get("form"), dict) else []
-    )
-    pages = [p for p in pages or [] if isinstance(p, dict)]
+    form = definition.get("form")
+    pages = form.get("pages") if isinstance(form, dict) else None
+    pages = pages if isinstance(pages, list) else []
 
     def widget(
         owner: str, holder: Mapping[str, Any], key: str = "visible_if"
@@ -298,6 +298,7 @@ def _editor(
                 "fields": sv.field_items(page, f"/form/pages/{index}"),
             }
             for index, page in enumerate(pages)
+            if isinstance(page, dict)
         ],
         "sv": sv,
         "widget": widget,
@@ -367,9 +368,10 @@ def _index(form: FormData) -> int:
 
 def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
     at, cf, co = (str(form.get(k) or "") for k in ("at", "cf", "co"))
-    if form.get("clear") or not cf:
+    shown = str(form.get("cf_shown") or "")
+    if form.get("clear") or (not cf and shown):
         return edit.clear_condition(definition, at)
-    if cf != str(form.get("cf_shown") or "") or co not in sv.OPERATOR_LABELS:
+    if not cf or cf != shown or co not in sv.OPERATOR_LABELS:
         raise _Pending()
     values = [str(v) for v in form.getlist("cv")]
     operator, raw = sv.condition_request(co, "\n".join(values) if co == "in" else "".join(values))

@@ -476,3 +476,13 @@ def test_edits_followed_by_validation_point_at_the_item(d: dict[str, Any]) -> No
     result = edit.update_field(d, "/form/pages/1/fields/1", {"min": "10", "max": "5"})
     codes = {(p.pointer, p.code) for p in validate(result)}
     assert ("/form/pages/1/fields/1/min", "min-greater-than-max") in codes
+
+
+def test_a_from_list_stays_a_list(d: dict[str, Any]) -> None:
+    listed = copy.deepcopy(d)
+    listed["workflow"]["transitions"][0]["from"] = ["diajukan"]
+    same = edit.set_transition(listed, 0, {"from": "diajukan"})
+    assert same["workflow"]["transitions"][0]["from"] == ["diajukan"]
+    assert edit.set_transition(d, 0, {"from": "diajukan"})["workflow"]["transitions"][0][
+        "from"
+    ] == ("diajukan")

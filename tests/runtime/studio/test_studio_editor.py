@@ -307,3 +307,27 @@ def test_export_the_draft_and_the_live_version(designer: Designer, studio: Studi
     assert json.loads(draft.content)["title"]["id"] == "Domisili (draf)"
     live = designer.client.get(f"{EDITOR}/unduh", params={"versi": "terbit"})
     assert json.loads(live.content)["title"]["id"] == "Surat Keterangan Domisili"
+
+
+def test_a_combined_condition_is_shown_and_only_cleared_on_request(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.get(f"{EDITOR}/json")
+    definition = json.loads(designer.doc.css_first("textarea#definition").text(deep=True))
+    combined = {
+        "all": [
+            {"field": "status_perkawinan", "equals": "kawin"},
+            {"not": {"field": "jumlah_pengikut", "lt": 1}},
+        ]
+    }
+    definition["form"]["pages"][1]["fields"][1]["visible_if"] = combined
+    assert designer.submit("main form", {"definition": json.dumps(definition)}).status_code == 303
+    designer.open(open="/form/pages/1/fields/1")
+    cond = "#cs-form-pages-1-fields-1"
+    assert "status_perkawinan" in _texts(designer.doc.css_first(f"{cond} .hint code"))
+    response = designer.submit(f"{cond} form")  # "Next" without choosing a field
+    assert response.status_code == 200
+    field = studio.draft().definition["form"]["pages"][1]["fields"][1]
+    assert field["visible_if"] == combined
+    designer.submit_ok(f"{cond} form", {"clear": "1"})
+    assert "visible_if" not in studio.draft().definition["form"]["pages"][1]["fields"][1]
