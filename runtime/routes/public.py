@@ -22,7 +22,15 @@ from runtime.forms import FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import hash_secret, secrets_equal
-from runtime.security import CSRF_COOKIE, CSRF_FIELD, csrf_valid, sign, unsign
+from runtime.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    BodyTooLarge,
+    Message,
+    csrf_valid,
+    sign,
+    unsign,
+)
 from runtime.uploads import UploadRejected, attachment_path, store_upload
 from runtime.web import error_page, is_htmx, language, render
 from runtime.workdays import WIB
@@ -419,9 +427,54 @@ def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None
     return None
 
 
+FORM_MARGIN_BYTES = 512 * 1024  # the text answers of one page, with room to spare
+
+
+def _page_body_limit(
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+) -> None:
+    """Cap this page's request body, while it streams in, at what its file fields allow.
+
+    The global body limit stays the outer bound; a page without uploads takes only text. This
+    runs before the form is parsed (it is declared before PostedForm), so an oversized upload
+    is cut off as it arrives instead of being spooled to disk first.
+    """
+    ctx = _load(request, session, agency, slug)
+    page = ctx.compiled.page(page_id) if isinstance(ctx, _Context) else None
+    files = (
+        [float(f.spec.get("max_mb", 2)) for f in page.fields if f.type == "file"] if page else []
+    )
+    limit = min(
+        request.app.state.settings.body_limit_bytes,
+        int(sum(files) * 1024 * 1024) + FORM_MARGIN_BYTES,
+    )
+    receive = request._receive
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(f"page body over {limit} bytes")
+        return message
+
+    request._receive = limited
+
+
+PageBodyLimit = Annotated[None, Depends(_page_body_limit)]
+
+
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}")
 async def save_page(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    _limit: PageBodyLimit,
+    form: PostedForm,
 ) -> Response:
     """Save one page: re-show it with errors (422), or go to the next page."""
     if isinstance(form, Response):

@@ -160,3 +160,21 @@ def test_a_file_over_the_limit_is_refused_beside_the_field(loket: Loket) -> None
     assert doc.css_first("#f-berkas_kk-current") is not None
     again = citizen.post_form(response, files={"berkas_ktp": ("ktp.pdf", PDF, "application/pdf")})
     assert again.status_code == 303
+
+
+def test_a_page_body_far_over_its_files_limits_is_cut_off_while_streaming(loket: Loket) -> None:
+    """A body larger than the page's files allow (plus room for text) is refused as it arrives."""
+    citizen = loket.citizen(DOMISILI)
+    page = citizen.start()
+    while not page.url.path.endswith("/isi/dokumen"):
+        page = citizen.follow(citizen.fill_page(page))
+    compiled = citizen.compiled
+    allowed = sum(
+        float(f.spec.get("max_mb", 2)) for f in compiled.page("dokumen").fields if f.type == "file"
+    )
+    huge = PDF + b"0" * int((allowed + 1) * 1024 * 1024)
+    response = citizen.post_form(page, files={"berkas_ktp": ("ktp.pdf", huge, "application/pdf")})
+    assert response.status_code == 413
+    with loket.session() as session:
+        assert session.exec(select(Attachment)).all() == []
+    assert _stored_files(loket) == []
