@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from runtime import db
-from runtime.routes import admin, api, public, reports
+from runtime.routes import admin, api, applicant, public, reports
 from runtime.routes import auth as auth_routes
 from runtime.routes import office as office_routes
 from runtime.routes import review as review_routes
@@ -48,6 +48,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.include_router(public.router)
     app.include_router(api.router)
     app.include_router(auth_routes.router)
+    app.include_router(applicant.router)
     app.include_router(office_routes.router)
     app.include_router(review_routes.router)
     app.include_router(studio_routes.router)

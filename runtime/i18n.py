@@ -68,6 +68,19 @@ UI: dict[str, tuple[str, str]] = {
     "status_submitted": ("Diajukan", "Submitted"),
     "status_due": ("Batas waktu tahap ini", "Due for this step"),
     "status_attachments": ("Berkas Anda", "Your files"),
+    "correct_title": ("Permohonan perlu diperbaiki", "Your application needs corrections"),
+    "correct_intro": (
+        "Petugas meminta Anda memperbaiki permohonan; lihat catatannya di riwayat di bawah.",
+        "The officer asked you to correct your application; see the note in the history below.",
+    ),
+    "correct_button": ("Perbaiki jawaban", "Correct my answers"),
+    "withdraw_title": ("Tarik kembali permohonan", "Withdraw the application"),
+    "withdraw_reason": ("Alasan", "Reason"),
+    "withdraw_button": ("Tarik kembali permohonan ini", "Withdraw this application"),
+    "case_not_editable": (
+        "Permohonan ini tidak dapat diubah sekarang; buka lagi tautan status Anda.",
+        "This application cannot be changed now; open your status link again.",
+    ),
     "status_lookup": ("Cek status permohonan", "Check an application"),
     "status_lookup_intro": (
         "Buka tautan status pribadi yang Anda terima saat mengirim permohonan.",

@@ -373,8 +373,8 @@ def _candidates(definition: Mapping[str, Any], owner: str) -> list[Any]:
         return [r for r in refs if r.group is None and r.page_index < page]
     own = next((r for r in refs if r.pointer == owner), None)
     if len(parts) == 7:  # a field in a group looks at its siblings
-        return [r for r in refs if r.pointer.startswith(owner.rsplit("/", 1)[0] + "/")
-                and r.pointer != owner]  # fmt: skip
+        siblings = owner.rsplit("/", 1)[0] + "/"
+        return [r for r in refs if r.pointer.startswith(siblings) and r.pointer != owner]
     return [
         r
         for r in refs
@@ -517,8 +517,8 @@ def workflow_diagram(definition: Mapping[str, Any], lang: str) -> Diagram:
     workflow = definition.get("workflow")
     workflow = workflow if isinstance(workflow, Mapping) else {}
     states = workflow.get("states")
-    states = {k: v for k, v in states.items() if isinstance(v, Mapping)} if isinstance(
-        states, Mapping) else {}  # fmt: skip
+    states = states if isinstance(states, Mapping) else {}
+    states = {k: v for k, v in states.items() if isinstance(v, Mapping)}
     moves = [t for t in workflow.get("transitions") or [] if isinstance(t, Mapping)]
     column: dict[str, int] = {}
     initial = workflow.get("initial")
@@ -541,11 +541,11 @@ def workflow_diagram(definition: Mapping[str, Any], lang: str) -> Diagram:
         row = rows.get(col, 0)
         rows[col] = row + 1
         final = spec.get("final")
-        kind = (
-            f"final-{final}" if final in edit.FINAL_OUTCOMES
-            else "edit" if spec.get("applicant_edits")
-            else "initial" if name == initial else "plain"
-        )  # fmt: skip
+        kind = "initial" if name == initial else "plain"
+        if spec.get("applicant_edits"):
+            kind = "edit"
+        if final in edit.FINAL_OUTCOMES:
+            kind = f"final-{final}"
         x, y = MARGIN + col * (BOX_W + GAP_X), MARGIN + row * (BOX_H + GAP_Y)
         boxes[name] = Box(name, _short(localise(spec.get("label"), lang) or name), x, y, kind)
     arrows: list[Arrow] = []

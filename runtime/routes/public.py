@@ -43,8 +43,12 @@ def _base(agency: str, slug: str) -> str:
     return f"/layanan/{agency}/{slug}"
 
 
-def _draft_cookie(agency: str, slug: str) -> str:
+def draft_cookie_name(agency: str, slug: str) -> str:
+    """The cookie that holds a visitor's draft of one service (scoped to the service's path)."""
     return f"loket_draft_{agency}_{slug}".replace("-", "_")
+
+
+_draft_cookie = draft_cookie_name
 
 
 def _not_found(request: Request) -> Response:
@@ -800,6 +804,14 @@ async def submit(
         if incomplete:
             return RedirectResponse(f"{base}/isi/{incomplete}", status_code=303)
         return _check_page(request, ctx, answers, errors, agency, slug, 422)
+    if ctx.draft.editing_submission_id:
+        from runtime.routes.applicant import resubmit  # the applicant's corrections
+
+        hidden = _discard_attachments(session, ctx.draft.id, _file_ids(pruned))
+        response = resubmit(request, session, ctx.draft, pruned, _file_ids(pruned))
+        if response.status_code == 303:
+            _remove_files(request.app.state.settings.data_dir, hidden)
+        return response
     definition = ctx.compiled.definition
     initial = definition["workflow"]["initial"]
     sla = definition["workflow"]["states"][initial].get("sla_days")
@@ -933,10 +945,14 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
         "ok" if outcome == "approved" else "bad" if outcome in {"rejected", "withdrawn"} else "wait"
     )
     base = _status_url(case, secret)
+    from runtime.routes.applicant import applicant_options
+
     return render(
         request,
         "status.html",
         {
+            **applicant_options(session, case),
+            "action_base": base,
             "case": case,
             "title": localise(definition.get("title"), lang),
             "state_label": _state_label(definition, case.state, lang),
