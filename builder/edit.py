@@ -525,6 +525,8 @@ def options_text(options: Any) -> str:
     """Options as lines `value|label` (`value|label|English label` when translated)."""
     rows = []
     for option in options if isinstance(options, list) else []:
+        if not isinstance(option, Mapping):
+            continue
         id_text, en_text = text_parts(option.get("label"))
         rows.append(
             "|".join([str(option.get("value", "")), id_text, *([en_text] if en_text else [])])

@@ -420,6 +420,7 @@ def condition_widget(
             options = [
                 (str(o.get("value")), localise(o.get("label"), lang))
                 for o in target.spec.get("options") or []
+                if isinstance(o, Mapping)
             ]
     if key != current_field:
         value = None
@@ -519,18 +520,24 @@ def workflow_diagram(definition: Mapping[str, Any], lang: str) -> Diagram:
     states = workflow.get("states")
     states = states if isinstance(states, Mapping) else {}
     states = {k: v for k, v in states.items() if isinstance(v, Mapping)}
-    moves = [t for t in workflow.get("transitions") or [] if isinstance(t, Mapping)]
+    listed = workflow.get("transitions")
+    moves = [t for t in listed if isinstance(t, Mapping)] if isinstance(listed, list) else []
     column: dict[str, int] = {}
     initial = workflow.get("initial")
     queue: deque[str] = deque()
-    if initial in states:
+    if isinstance(initial, str) and initial in states:
         column[str(initial)] = 0
         queue.append(str(initial))
     while queue:
         here = queue.popleft()
         for move in moves:
             target = move.get("to")
-            if here in sources(move) and target in states and target not in column:
+            if (
+                isinstance(target, str)
+                and target in states
+                and target not in column
+                and (here in sources(move))
+            ):
                 column[str(target)] = column[here] + 1
                 queue.append(str(target))
     last = max(column.values(), default=-1)
@@ -614,7 +621,8 @@ def transition_rows(definition: Mapping[str, Any], lang: str) -> list[dict[str, 
         return label or str(state)
 
     rows = []
-    for move in workflow.get("transitions") or []:
+    listed = workflow.get("transitions")
+    for move in listed if isinstance(listed, list) else []:
         if not isinstance(move, Mapping):
             continue
         roles = move.get("roles")

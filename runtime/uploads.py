@@ -79,10 +79,14 @@ def clean_name(name: str) -> str:
     return (base.strip() or "berkas")[:120]
 
 
-async def store_upload(
+def store_upload(
     upload: UploadFile, *, data_dir: Path, max_bytes: int, accept: list[str]
 ) -> Stored:
-    """Copy an upload into the store, checking size while reading and type by content."""
+    """Copy an upload into the store, checking size while reading and type by content.
+
+    Synchronous on purpose: routes that store files run in the thread pool, never on the
+    event loop.
+    """
     storage_name = new_token()
     target = attachment_path(data_dir, storage_name)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +97,7 @@ async def store_upload(
     try:
         with temporary.open("wb") as out:
             while True:
-                chunk = await upload.read(CHUNK)
+                chunk = upload.file.read(CHUNK)
                 if not chunk:
                     break
                 if len(head) < 16:

@@ -29,7 +29,7 @@ def login_page(request: Request, next: str = "/kantor") -> Response:
 
 
 @router.post("/masuk")
-async def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Response:
+def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Response:
     """Sign in: a new session id every time (rotation), throttled per account and address."""
     if isinstance(form, Response):
         return form
@@ -69,7 +69,7 @@ async def login_submit(request: Request, session: SessionDep, form: PostedForm) 
 
 
 @router.post("/keluar")
-async def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
+def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
     """Sign out and forget the session on the server."""
     if isinstance(form, Response):
         return form

@@ -132,7 +132,7 @@ def start_page(request: Request, session: SessionDep, agency: str, slug: str) ->
 
 
 @router.post("/layanan/{agency}/{slug}/mulai")
-async def start(
+def start(
     request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Start (or resume) a draft and go to the first page."""
@@ -329,7 +329,7 @@ def form_page(
     )
 
 
-async def _apply_uploads(
+def _apply_uploads(
     request: Request,
     session: Session,
     ctx: _Context,
@@ -349,7 +349,7 @@ async def _apply_uploads(
         max_mb = float(plan.spec.get("max_mb", 2))
         accept = list(plan.spec.get("accept", []))
         try:
-            stored = await store_upload(
+            stored = store_upload(
                 upload,
                 data_dir=settings.data_dir,
                 max_bytes=int(max_mb * 1024 * 1024),
@@ -471,7 +471,7 @@ PageBodyLimit = Annotated[None, Depends(_page_body_limit)]
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}")
-async def save_page(
+def save_page(
     request: Request,
     session: SessionDep,
     agency: str,
@@ -495,7 +495,7 @@ async def save_page(
     fields = _listing(form)
     return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
     answers = merge(ctx.draft.answers, parse_page(page, fields))
-    upload_errors = await _apply_uploads(request, session, ctx, page, form, answers)
+    upload_errors = _apply_uploads(request, session, ctx, page, form, answers)
     settings = request.app.state.settings
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     action = (fields.get("_action") or ["next"])[0]
@@ -573,7 +573,7 @@ def _after_save(
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")
-async def validate_field(
+def validate_field(
     request: Request,
     session: SessionDep,
     agency: str,
@@ -613,7 +613,7 @@ async def validate_field(
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/tampil")
-async def reveal(
+def reveal(
     request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
 ) -> Response:
     """htmx: the page's fields again, showing or hiding conditional ones (nothing is saved)."""
@@ -777,7 +777,7 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
 
 
 @router.post("/layanan/{agency}/{slug}/kirim")
-async def submit(
+def submit(
     request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """File the application once: commit, then show the receipt."""

@@ -211,6 +211,23 @@ BROKEN = [
         "roles": {"petugas": 5},
         "workflow": {"initial": 1, "states": {"a": "x", "b": {}}, "transitions": [1, {"from": 3}]},
     },
+    {
+        "form": {
+            "pages": [
+                {
+                    "id": "p",
+                    "title": ["x"],
+                    "visible_if": "x",
+                    "fields": [
+                        {"key": "k", "type": "text", "label": "L", "visible_if": [1], "options": 5},
+                        {"key": "c", "type": "choice", "label": 1, "options": [1, {"value": 2}]},
+                    ],
+                }
+            ]
+        },
+        "roles": {"x": [1]},
+        "workflow": {"initial": [1], "states": {"a": {"label": "A"}}, "transitions": 5},
+    },
 ]
 
 
@@ -226,6 +243,8 @@ def test_the_editor_shows_a_broken_draft_saved_anyway(
     doc = parse(page)
     assert doc.css("#s-problems .problems li")  # the problems are listed, nothing crashes
     assert doc.css_first("#preview-unavailable") is not None
+    for link in doc.css(".sitem a, .spage p a"):  # every item's edit forms open too
+        assert designer.get(attr(link, "href")).status_code == 200
     assert designer.get(f"{EDITOR}/json").status_code == 200
 
 
