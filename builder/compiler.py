@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -23,6 +23,7 @@ from jsonschema.exceptions import ValidationError
 from builder import conditions, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
+from builder.fastcheck import Check, Unsupported, compile_check
 from builder.fields import REGISTRY, FieldType
 from builder.pointers import from_parts, join
 from builder.texts import localise
@@ -100,6 +101,43 @@ def _date_keyword(op: str) -> Any:
             yield ValidationError(f"{instance} is not {op} {limit.isoformat()}")
 
     return check
+
+
+def _date_check(op: str) -> Callable[[Any], Check]:
+    """The fast form of an x-loket-date-* keyword (same verdict as `_date_keyword`)."""
+
+    def factory(bound: Any) -> Check:
+        def check(instance: Any) -> bool:
+            if not isinstance(instance, str):
+                return True
+            limit = values.resolve_date_bound(bound)
+            if limit is None:
+                return True
+            day = values.parse_iso_date(instance)
+            if day is None:
+                return False
+            return {"gt": day > limit, "gte": day >= limit, "lt": day < limit, "lte": day <= limit}[
+                op
+            ]
+
+        return check
+
+    return factory
+
+
+def fast_check(schema: Mapping[str, Any]) -> Check | None:
+    """A compiled yes/no check for a submission schema, or None if it uses unknown keywords."""
+    formats: dict[str, Check] = {
+        "loket-date": lambda v: not isinstance(v, str) or values.parse_iso_date(v) is not None,
+        "loket-email": lambda v: not isinstance(v, str) or values.is_email(v),
+        "loket-phone": lambda v: not isinstance(v, str) or values.is_phone(v),
+        "loket-nik": lambda v: not isinstance(v, str) or values.check_nik(v) is None,
+    }
+    keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
+    try:
+        return compile_check(schema, formats=formats, keywords=keywords)
+    except Unsupported:
+        return None
 
 
 @cache
@@ -217,6 +255,7 @@ class CompiledService:
     fields: dict[str, FieldPlan] = field(default_factory=dict)
     _validator: Any = None
     _value_validator: Any = None
+    _value_check: Any = None
 
     @property
     def validator(self) -> Any:
@@ -331,12 +370,18 @@ class CompiledService:
         errors: dict[tuple[str, str], AnswerError] = {}
         for item in self._presence_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
-        if isinstance(answers, Mapping):
+        if isinstance(answers, Mapping) and not self._values_pass(answers):
             for error in self.value_validator.iter_errors(answers):
                 for item in self._translate(error, answers):
                     errors.setdefault((item.pointer, item.key), item)
         order = {key: index for index, key in enumerate(self.fields)}
         return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
+
+    def _values_pass(self, answers: Mapping[str, Any]) -> bool:
+        """The fast compiled check of the answer values (False means: ask jsonschema)."""
+        if self._value_check is None:
+            self._value_check = fast_check(self.value_validator.schema) or (lambda v: False)
+        return bool(self._value_check(answers))
 
     def _presence_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
         """Missing required answers of visible fields, and answers no visible field asks for."""

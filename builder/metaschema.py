@@ -13,6 +13,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from builder.fastcheck import Check, compile_check
 from builder.fields import REGISTRY
 from builder.pointers import from_parts, join
 from builder.problems import Problem, problem
@@ -359,8 +360,19 @@ def _field_errors(definition: Any) -> Iterable[ValidationError]:
                 yield error
 
 
+@cache
+def _fast_meta() -> Check:
+    return compile_check(meta_schema())
+
+
 def structural_problems(definition: Any) -> list[Problem]:
-    """Check a loaded definition against the meta-schema."""
+    """Check a loaded definition against the meta-schema.
+
+    A compiled yes/no check answers first; only a definition it rejects goes through
+    `jsonschema`, which names every problem.
+    """
+    if _fast_meta()(definition):
+        return []
     found: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     errors = [*_document_validator().iter_errors(definition), *_field_errors(definition)]
