@@ -285,6 +285,53 @@ def submit_draft(
     return submission, secret
 
 
+def file_case(
+    session: Session,
+    *,
+    service_version_id: int,
+    service_id: int,
+    agency_id: str,
+    answers: Mapping[str, Any],
+    initial_state: str,
+    due_at: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> tuple[Submission, str]:
+    """File a case directly, without a draft (the JSON API path): the case and its first event.
+
+    Returns the case and its status secret; the caller commits. Web forms go through
+    `submit_draft`, which also makes a repeated submit of the same draft file one case.
+    """
+    now = now or utcnow()
+    secret = new_token()
+    submission = Submission(
+        id=new_token(),
+        reference=_unused_reference(session),
+        secret_hash=hash_secret(secret),
+        service_version_id=service_version_id,
+        agency_id=agency_id,
+        service_id=service_id,
+        answers=dict(answers),
+        state=initial_state,
+        state_entered_at=now,
+        due_at=due_at,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(submission)
+    session.flush()  # the case row first: its event refers to it
+    session.add(
+        CaseEvent(
+            submission_id=submission.id,
+            at=now,
+            actor_kind="applicant",
+            action="submit",
+            to_state=initial_state,
+        )
+    )
+    session.flush()
+    return submission, secret
+
+
 def _unused_reference(session: Session) -> str:
     # 44 random bits make a clash very rare; it is still checked, and the unique constraint
     # on submissions.reference stays the final guard.

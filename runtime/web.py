@@ -27,6 +27,7 @@ def make_environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the code; no stat() per render
     )
     env.filters["loc"] = _localise_filter
     return env

@@ -646,10 +646,19 @@ def _insert(
     """Create the draft, file it and commit; return the case and its status secret."""
     assert live.version.id is not None
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
-    if draft_id is None:
-        draft = store.create_draft(
-            session, service_version_id=live.version.id, ttl=ttl, answers=pruned, now=now
+    if draft_id is None:  # no retry to recognise: file the case directly, without a draft
+        direct, direct_secret = store.file_case(
+            session,
+            service_version_id=live.version.id,
+            service_id=live.service_id,
+            agency_id=live.agency_id,
+            answers=pruned,
+            initial_state=initial,
+            due_at=due,
+            now=now,
         )
+        session.commit()
+        return direct, direct_secret
     else:
         # The only way to choose a draft's id: store.create_draft always draws a random one.
         draft = FormDraft(
