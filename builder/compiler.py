@@ -256,6 +256,7 @@ class CompiledService:
     _validator: Any = None
     _value_validator: Any = None
     _value_check: Any = None
+    _conditional: bool | None = None
 
     @property
     def validator(self) -> Any:
@@ -333,12 +334,21 @@ class CompiledService:
     def prune(self, answers: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
         """Only the answers of visible fields, in form order; empty answers dropped."""
         basis: Mapping[str, Any] = answers
+        if not self._has_conditions():
+            return self._prune_once(answers, basis, today)  # nothing can hide anything
         for _ in range(len(self.fields) + 2):
             kept = self._prune_once(answers, basis, today)
             if kept == basis:
                 return kept
             basis = kept
         return dict(basis)
+
+    def _has_conditions(self) -> bool:
+        if self._conditional is None:
+            self._conditional = any(page.condition for page in self.pages) or any(
+                plan.condition for plan in self.fields.values()
+            )
+        return bool(self._conditional)
 
     def visible_pages(
         self, answers: Mapping[str, Any], today: dt.date | None = None

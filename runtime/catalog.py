@@ -46,15 +46,20 @@ def _live(session: Session, service: Service, agency: Agency) -> LiveService | N
 
 
 def live_service(session: Session, agency_id: str, slug: str) -> LiveService | None:
-    """The live (or retired) service at /layanan/<agency>/<slug>, or None."""
+    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one query)."""
     row = session.exec(
-        select(Service, Agency)
+        select(Service, Agency, ServiceVersion)
         .join(Agency, col(Agency.id) == col(Service.agency_id))
+        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
         .where(Service.agency_id == agency_id, Service.slug == slug)
     ).first()
     if row is None:
         return None
-    return _live(session, row[0], row[1])
+    service, agency, version = row
+    assert service.id is not None
+    return LiveService(
+        agency.id, agency.name, service.slug, service.id, version, service.status == "retired"
+    )
 
 
 def compiled_version(
