@@ -58,6 +58,8 @@ def test_every_problem_code_is_documented() -> None:
         re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "problems.md").read_text(), re.M)
     )
     assert documented == set(CODES)
+    text = (ROOT / "docs" / "problems.md").read_text()
+    assert text == catalogue_markdown(), "regenerate: python -m builder.problems > docs/problems.md"
 
 
 def test_every_field_type_is_documented_and_has_a_template() -> None:

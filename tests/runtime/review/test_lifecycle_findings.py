@@ -6,8 +6,6 @@ is not affected; `loket publish` and other callers of lifecycle.publish are.
 
 from __future__ import annotations
 
-import pytest
-
 from runtime import lifecycle
 from runtime.models import ServiceVersion
 from tests.runtime.review.conftest import Loket, v2_definition
