@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,10 @@ class Loaded:
         return self.definition is not None
 
 
-def _depth(text: str) -> int:
-    """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
-    depth = deepest = 0
+def _outside_strings(text: str) -> Iterator[int]:
+    """Indexes of the characters of a JSON text that are not inside a string literal."""
     in_string = escaped = False
-    for char in text:
+    for index, char in enumerate(text):
         if in_string:
             if escaped:
                 escaped = False
@@ -42,7 +41,16 @@ def _depth(text: str) -> int:
                 in_string = False
         elif char == '"':
             in_string = True
-        elif char in "[{":
+        else:
+            yield index
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
+    depth = deepest = 0
+    for index in _outside_strings(text):
+        char = text[index]
+        if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
         elif char in "]}":
@@ -113,25 +121,11 @@ def loads(text: str | bytes, source: str = "<definition>") -> Loaded:
 
 def _constant_position(text: str) -> tuple[int, int]:
     """Line and column of the first NaN/Infinity outside a string."""
-    in_string = escaped = False
-    line, column = 1, 0
-    for index, char in enumerate(text):
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-            continue
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif text.startswith(("NaN", "Infinity", "-Infinity"), index):
-            return line, column
-    return line, column
+    for index in _outside_strings(text):
+        if text.startswith(("NaN", "Infinity", "-Infinity"), index):
+            line = text.count("\n", 0, index) + 1
+            return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    return 0, 0
 
 
 def _reject_constant(name: str) -> Any:

@@ -248,24 +248,17 @@ def submit_draft(
     service = session.get(Service, version.service_id) if version else None
     if version is None or service is None or version.id is None or service.id is None:
         raise StoreError(f"draft {draft_id} refers to a missing service version")
-    secret = new_token()
-    submission = Submission(
-        id=new_token(),
-        reference=_unused_reference(session),
-        secret_hash=hash_secret(secret),
+    submission, secret = file_case(
+        session,
         service_version_id=version.id,
-        agency_id=service.agency_id,
         service_id=service.id,
-        answers=dict(answers),
-        state=initial_state,
-        state_entered_at=now,
+        agency_id=service.agency_id,
+        answers=answers,
+        initial_state=initial_state,
         due_at=due_at,
-        created_at=now,
-        updated_at=now,
         filed_by_user_id=filed_by_user_id,
+        now=now,
     )
-    session.add(submission)
-    session.flush()
     draft.submission_id = submission.id
     session.exec(
         update(Attachment)
@@ -273,15 +266,7 @@ def submit_draft(
         .values(submission_id=submission.id)
         .execution_options(synchronize_session=False)
     )
-    add_event(
-        session,
-        submission_id=submission.id,
-        action="submit",
-        actor_kind="user" if filed_by_user_id is not None else "applicant",
-        actor_user_id=filed_by_user_id,
-        to_state=initial_state,
-        at=now,
-    )
+    session.flush()
     return submission, secret
 
 
@@ -294,12 +279,13 @@ def file_case(
     answers: Mapping[str, Any],
     initial_state: str,
     due_at: dt.datetime | None,
+    filed_by_user_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str]:
-    """File a case directly, without a draft (the JSON API path): the case and its first event.
+    """File a case and its first audit event; return the case and its status secret.
 
-    Returns the case and its status secret; the caller commits. Web forms go through
-    `submit_draft`, which also makes a repeated submit of the same draft file one case.
+    The JSON API calls it directly (no draft); web forms go through `submit_draft`, which also
+    makes a repeated submit of the same draft file one case. The caller commits.
     """
     now = now or utcnow()
     secret = new_token()
@@ -316,19 +302,19 @@ def file_case(
         due_at=due_at,
         created_at=now,
         updated_at=now,
+        filed_by_user_id=filed_by_user_id,
     )
     session.add(submission)
     session.flush()  # the case row first: its event refers to it
-    session.add(
-        CaseEvent(
-            submission_id=submission.id,
-            at=now,
-            actor_kind="applicant",
-            action="submit",
-            to_state=initial_state,
-        )
+    add_event(
+        session,
+        submission_id=submission.id,
+        action="submit",
+        actor_kind="user" if filed_by_user_id is not None else "applicant",
+        actor_user_id=filed_by_user_id,
+        to_state=initial_state,
+        at=now,
     )
-    session.flush()
     return submission, secret
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import update
 from sqlmodel import Session, col
+from starlette.datastructures import FormData
 
 from builder.model import sources
 from runtime import cases, catalog, store
@@ -52,16 +53,26 @@ def applicant_options(session: Session, case: Submission) -> dict[str, Any]:
     }
 
 
-@router.post("/status/{reference}/{secret}/perbaiki")
-def start_correction(
-    request: Request, session: SessionDep, reference: str, secret: str, form: PostedForm
-) -> Response:
-    """Open the case's answers as a draft the applicant corrects (pre-filled, validated again)."""
+def _case_of_link(
+    request: Request, session: Session, reference: str, secret: str, form: FormData | Response
+) -> Submission | Response:
+    """The case a private status link names, after the CSRF check; a not-found page otherwise."""
     if isinstance(form, Response):
         return form
     case = store.find_submission(session, reference, secret)
     if case is None:
         return error_page(request, 404, "not_found", "case_not_found")
+    return case
+
+
+@router.post("/status/{reference}/{secret}/perbaiki")
+def start_correction(
+    request: Request, session: SessionDep, reference: str, secret: str, form: PostedForm
+) -> Response:
+    """Open the case's answers as a draft the applicant corrects (pre-filled, validated again)."""
+    case = _case_of_link(request, session, reference, secret, form)
+    if isinstance(case, Response):
+        return case
     found = catalog.compiled_version(session, case.service_version_id)
     if found is None or resubmit_action(found[0].definition, case.state) is None:
         return error_page(request, 409, "bad_request", "case_not_editable")
@@ -159,11 +170,9 @@ def withdraw(
     request: Request, session: SessionDep, reference: str, secret: str, form: PostedForm
 ) -> Response:
     """Withdraw a case that is not final."""
-    if isinstance(form, Response):
-        return form
-    case = store.find_submission(session, reference, secret)
-    if case is None:
-        return error_page(request, 404, "not_found", "case_not_found")
+    case = _case_of_link(request, session, reference, secret, form)
+    if isinstance(case, Response) or isinstance(form, Response):
+        return case if isinstance(case, Response) else form
     raw_version = str(form.get("row_version") or "")
     comment = str(form.get("comment") or "")[:2000]
     try:
