@@ -171,8 +171,9 @@ def withdraw(
 ) -> Response:
     """Withdraw a case that is not final."""
     case = _case_of_link(request, session, reference, secret, form)
-    if isinstance(case, Response) or isinstance(form, Response):
-        return case if isinstance(case, Response) else form
+    if isinstance(case, Response):
+        return case
+    assert not isinstance(form, Response)  # _case_of_link returned it otherwise
     raw_version = str(form.get("row_version") or "")
     comment = str(form.get("comment") or "")[:2000]
     try:
