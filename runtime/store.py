@@ -280,18 +280,21 @@ def file_case(
     initial_state: str,
     due_at: dt.datetime | None,
     filed_by_user_id: int | None = None,
+    check_reference: bool = True,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str]:
     """File a case and its first audit event; return the case and its status secret.
 
     The JSON API calls it directly (no draft); web forms go through `submit_draft`, which also
-    makes a repeated submit of the same draft file one case. The caller commits.
+    makes a repeated submit of the same draft file one case. The caller commits. With
+    `check_reference=False` the reference is not looked up first: the unique index refuses the
+    (about one in 10^13) clash and the caller retries.
     """
     now = now or utcnow()
     secret = new_token()
     submission = Submission(
         id=new_token(),
-        reference=_unused_reference(session),
+        reference=_unused_reference(session) if check_reference else new_reference(),
         secret_hash=hash_secret(secret),
         service_version_id=service_version_id,
         agency_id=agency_id,

@@ -613,9 +613,12 @@ def _file_case(
         try:
             case, secret = _insert(session, settings, live, draft_id, pruned, initial, due, now)
         except IntegrityError:
-            # Another attempt with the same Idempotency-Key committed first: answer with its case.
             session.rollback()
-            assert draft_id is not None
+            if draft_id is None:
+                # A reference drawn twice (the unique index said so): draw again, once.
+                case, secret = _insert(session, settings, live, None, pruned, initial, due, now)
+                return _Outcome(case=case, secret=secret)
+            # Another attempt with the same Idempotency-Key committed first: answer with its case.
             earlier = _replay(session, settings.secret_key, draft_id, answers)
             if earlier is None:
                 raise
@@ -655,6 +658,7 @@ def _insert(
             answers=pruned,
             initial_state=initial,
             due_at=due,
+            check_reference=False,
             now=now,
         )
         session.commit()

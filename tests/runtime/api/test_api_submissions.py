@@ -359,3 +359,18 @@ def test_concurrent_attempt_with_the_same_key_gets_the_first_case(
     assert again.status_code == 201, again.text
     assert again.json() == first.json()
     assert counts(api) == (1, 1)
+
+
+def test_a_reference_drawn_twice_is_drawn_again(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API does not look a new reference up first; the unique index catches a clash."""
+    from runtime import references, store
+
+    first = references.new_reference()
+    draws = iter([first, first, references.new_reference()])
+    monkeypatch.setattr(store, "new_reference", lambda: next(draws))
+    one = api.submit(VALID)
+    two = api.submit(VALID)
+    assert one.status_code == two.status_code == 201, (one.text, two.text)
+    assert one.json()["reference"] == first
+    assert two.json()["reference"] != first
+    assert counts(api)[0] == 2
