@@ -143,9 +143,7 @@ _ANCHORS = {
 
 
 @router.post(PAGE)
-async def add_user(
-    request: Request, session: SessionDep, admin: AdminDep, form: PostedForm
-) -> Response:
+def add_user(request: Request, session: SessionDep, admin: AdminDep, form: PostedForm) -> Response:
     """Add an account (the password is checked like every password: length, common ones)."""
     if isinstance(form, Response):
         return form
@@ -183,7 +181,7 @@ async def add_user(
 
 
 @router.post(PAGE + "/{user_id}/nonaktifkan")
-async def disable_user(
+def disable_user(
     request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
 ) -> Response:
     """Disable an account: it can no longer sign in and its open sessions end now."""
@@ -204,7 +202,7 @@ async def disable_user(
 
 
 @router.post(PAGE + "/peran")
-async def grant_role(
+def grant_role(
     request: Request, session: SessionDep, admin: AdminDep, form: PostedForm
 ) -> Response:
     """Give a user a role in an agency (offered roles only)."""
@@ -233,7 +231,7 @@ async def grant_role(
 
 
 @router.post(PAGE + "/{user_id}/cabut")
-async def revoke_role(
+def revoke_role(
     request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
 ) -> Response:
     """Take a role in an agency away from a user."""

@@ -48,9 +48,6 @@ def draft_cookie_name(agency: str, slug: str) -> str:
     return f"loket_draft_{agency}_{slug}".replace("-", "_")
 
 
-_draft_cookie = draft_cookie_name
-
-
 def _not_found(request: Request) -> Response:
     return error_page(request, 404, "not_found", "not_found_text")
 
@@ -146,7 +143,7 @@ def start(
             request, "error.html", {"heading": t("retired", language(request)), "message": ""}, 410
         )
     settings = request.app.state.settings
-    cookie = _draft_cookie(agency, slug)
+    cookie = draft_cookie_name(agency, slug)
     draft = (
         store.get_draft(session, request.cookies.get(cookie, ""))
         if request.cookies.get(cookie)
@@ -178,7 +175,7 @@ def _with_draft_cookie(
 ) -> Response:
     """Set (or renew, as the draft's life is extended on every save) the visitor's draft cookie."""
     response.set_cookie(
-        _draft_cookie(agency, slug),
+        draft_cookie_name(agency, slug),
         draft_id,
         httponly=True,
         samesite="lax",
@@ -202,7 +199,7 @@ class _Context:
 
 
 def _load(request: Request, session: Session, agency: str, slug: str) -> _Context | Response:
-    draft_id = request.cookies.get(_draft_cookie(agency, slug))
+    draft_id = request.cookies.get(draft_cookie_name(agency, slug))
     draft = store.get_draft(session, draft_id) if draft_id else None
     if draft is None:
         return RedirectResponse(_base(agency, slug), status_code=303)
@@ -436,8 +433,9 @@ FORM_MARGIN_BYTES = 512 * 1024  # the text answers of one page, with room to spa
 
 def _page_body_limit(
     request: Request, session: SessionDep, agency: str, slug: str, page_id: str
-) -> None:
-    """Cap this page's request body, while it streams in, at what its file fields allow.
+) -> _Context | Response:
+    """Load the draft and cap this page's request body, while it streams in, at what its file
+    fields allow; the route gets the loaded draft (loaded once per request).
 
     The global body limit stays the outer bound; a page without uploads takes only text. This
     runs before the form is parsed (it is declared before PostedForm), so an oversized upload
@@ -465,9 +463,10 @@ def _page_body_limit(
         return message
 
     request._receive = limited
+    return ctx
 
 
-PageBodyLimit = Annotated[None, Depends(_page_body_limit)]
+PageBodyLimit = Annotated[_Context | Response, Depends(_page_body_limit)]
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}")
@@ -477,13 +476,12 @@ def save_page(
     agency: str,
     slug: str,
     page_id: str,
-    _limit: PageBodyLimit,
+    ctx: PageBodyLimit,
     form: PostedForm,
 ) -> Response:
     """Save one page: re-show it with errors (422), or go to the next page."""
     if isinstance(form, Response):
         return form
-    ctx = _load(request, session, agency, slug)
     if isinstance(ctx, Response):
         return ctx
     base = _base(agency, slug)

@@ -144,7 +144,7 @@ def new_service_page(request: Request, user: UserDep) -> Response:
     return _new_page(request, user)
 
 
-async def _source(form: FormData, examples: Mapping[str, Path]) -> Loaded | None:
+def _source(form: FormData, examples: Mapping[str, Path]) -> Loaded | None:
     source = str(form.get("source") or "blank")
     if source == "example":
         path = examples.get(str(form.get("example") or ""))
@@ -153,12 +153,12 @@ async def _source(form: FormData, examples: Mapping[str, Path]) -> Loaded | None
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             return None
-        return loads(await upload.read(1_000_001), upload.filename or "upload.json")
+        return loads(upload.file.read(1_000_001), upload.filename or "upload.json")
     return from_value({})
 
 
 @router.post("/studio/baru")
-async def create_service(
+def create_service(
     request: Request, session: SessionDep, user: UserDep, form: PostedForm
 ) -> Response:
     """Create the service's first draft; a file that is not a definition saves nothing (422)."""
@@ -170,7 +170,7 @@ async def create_service(
     agency = values["agency"]
     if agency not in _designer_agencies(user):
         raise Forbidden()
-    loaded = await _source(form, _examples())
+    loaded = _source(form, _examples())
     if loaded is None or loaded.definition is None:
         problems = loaded.problems if loaded else []
         error = "" if problems else t("studio_choose_source", lang)
@@ -501,7 +501,7 @@ def _frozen(
 
 
 @router.post("/studio/{agency}/{slug}/ubah")
-async def apply_edit(
+def apply_edit(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Apply one edit to the draft and save it, unless someone saved in between (409)."""
@@ -588,7 +588,7 @@ def json_tab(
 
 
 @router.post("/studio/{agency}/{slug}/json")
-async def save_json(
+def save_json(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Save JSON text over the draft only when it parses and has no errors (or "save anyway")."""
@@ -661,7 +661,7 @@ def export(
 
 
 @router.post("/studio/{agency}/{slug}/ajukan")
-async def submit(
+def submit(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Send the draft for review; refused with the problems listed while it has errors."""
