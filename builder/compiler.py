@@ -607,6 +607,15 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 256
 
 
+def cached(key: str) -> CompiledService | None:
+    """The compilation cached under a content hash, if there is one (nothing is compiled)."""
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
+
+
 def compiled(definition: Mapping[str, Any], *, key: str | None = None) -> CompiledService:
     """A cached compilation, keyed by the definition's content hash."""
     key = key or digest(definition)

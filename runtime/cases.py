@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from builder.compiler import CompiledService
 from runtime import catalog, store
 from runtime.auth import StaffUser
-from runtime.models import CaseEvent, ServiceVersion, Submission, utcnow
+from runtime.models import CaseEvent, Submission, utcnow
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
@@ -50,7 +50,7 @@ class OpenedCase:
     """A case with the definition version it was filed under."""
 
     case: Submission
-    version: ServiceVersion
+    version: catalog.PublishedVersion
     compiled: CompiledService
 
     @property

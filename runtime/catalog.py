@@ -1,15 +1,40 @@
-"""Published services as the public pages see them: live versions and their compiled forms."""
+"""Published services as the public pages see them: live versions and their compiled forms.
+
+A version's definition never changes once it has a content hash (``sha256``): the hash is the
+key of the compiled form, which holds the definition. So a look-up reads only the small columns
+(ids, number, hash) and takes the definition from the compiled-form cache; the definition column
+is read and parsed only the first time a process meets a hash. Every process (worker) asks the
+database which version is live on every request, so a publication is seen at once everywhere.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
-from builder.compiler import CompiledService, compiled
+from builder.compiler import CompiledService, cached, compiled
 from builder.texts import localise
 from runtime.models import Agency, Service, ServiceVersion
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A version as cases, drafts and the public pages read it (read-only, not an ORM row)."""
+
+    id: int
+    service_id: int
+    number: int
+    sha256: str
+    compiled: CompiledService
+
+    @property
+    def definition(self) -> Mapping[str, Any]:
+        """The frozen definition (shared between requests: never modify it)."""
+        return self.compiled.definition
 
 
 @dataclass(frozen=True)
@@ -20,80 +45,111 @@ class LiveService:
     agency_name: str
     slug: str
     service_id: int
-    version: ServiceVersion
+    version: PublishedVersion
     retired: bool
 
     @property
     def definition(self) -> dict[str, Any]:
-        """The frozen definition of the version."""
+        """A copy of the frozen definition of the version."""
         return dict(self.version.definition)
 
     @property
     def compiled(self) -> CompiledService:
         """The compiled form (cached by content hash)."""
-        return compiled(self.version.definition, key=self.version.sha256)
+        return self.version.compiled
 
 
-def _live(session: Session, service: Service, agency: Agency) -> LiveService | None:
-    if service.current_version_id is None or service.id is None:
-        return None
-    version = session.get(ServiceVersion, service.current_version_id)
-    if version is None:
-        return None
-    return LiveService(
-        agency.id, agency.name, service.slug, service.id, version, service.status == "retired"
+_VERSION_COLUMNS = (
+    col(ServiceVersion.id),
+    col(ServiceVersion.service_id),
+    col(ServiceVersion.number),
+    col(ServiceVersion.sha256),
+)
+
+
+def _version(
+    session: Session, version_id: int, service_id: int, number: int, sha256: str
+) -> PublishedVersion | None:
+    found = cached(sha256)
+    if found is None:
+        definition = session.execute(
+            select(col(ServiceVersion.definition)).where(col(ServiceVersion.id) == version_id)
+        ).scalar()
+        if definition is None:
+            return None
+        found = compiled(definition, key=sha256)
+    return PublishedVersion(version_id, service_id, number, sha256, found)
+
+
+def _live_rows() -> Any:
+    return (
+        select(
+            col(Service.id),
+            col(Service.slug),
+            col(Service.status),
+            col(Agency.id),
+            col(Agency.name),
+            *_VERSION_COLUMNS,
+        )
+        .join(Agency, col(Agency.id) == col(Service.agency_id))
+        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
     )
+
+
+def _from_row(session: Session, row: Any) -> LiveService | None:
+    service_id, slug, status, agency_id, agency_name, *version = row
+    found = _version(session, *version)
+    if found is None:
+        return None
+    return LiveService(agency_id, agency_name, slug, service_id, found, status == "retired")
 
 
 def live_service(session: Session, agency_id: str, slug: str) -> LiveService | None:
-    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one query)."""
-    row = session.exec(
-        select(Service, Agency, ServiceVersion)
-        .join(Agency, col(Agency.id) == col(Service.agency_id))
-        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
-        .where(Service.agency_id == agency_id, Service.slug == slug)
+    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query)."""
+    row = session.execute(
+        _live_rows().where(col(Service.agency_id) == agency_id, col(Service.slug) == slug)
     ).first()
-    if row is None:
-        return None
-    service, agency, version = row
-    assert service.id is not None
-    return LiveService(
-        agency.id, agency.name, service.slug, service.id, version, service.status == "retired"
-    )
+    return None if row is None else _from_row(session, row)
+
+
+def published_services(session: Session) -> list[LiveService]:
+    """Every published service with its live version, ordered by agency id and slug."""
+    rows = session.execute(
+        _live_rows()
+        .where(col(Service.status) == "published")
+        .order_by(col(Agency.id), col(Service.slug))
+    ).all()
+    return [live for live in (_from_row(session, row) for row in rows) if live is not None]
 
 
 def compiled_version(
     session: Session, version_id: int
-) -> tuple[ServiceVersion, CompiledService] | None:
+) -> tuple[PublishedVersion, CompiledService] | None:
     """A version by id with its compiled form (cases and drafts stay on their version)."""
-    version = session.get(ServiceVersion, version_id)
-    if version is None:
+    row = session.execute(
+        select(*_VERSION_COLUMNS).where(col(ServiceVersion.id) == version_id)
+    ).first()
+    if row is None:
         return None
-    return version, compiled(version.definition, key=version.sha256)
+    found = _version(session, *row)
+    return None if found is None else (found, found.compiled)
 
 
 def published(session: Session, query: str = "", lang: str = "id") -> list[dict[str, Any]]:
-    """Published services grouped by agency, filtered by a search text."""
-    rows = session.exec(
-        select(Service, Agency)
-        .join(Agency, col(Agency.id) == col(Service.agency_id))
-        .where(Service.status == "published")
-        .order_by(col(Agency.name), col(Service.slug))
-    ).all()
+    """Published services grouped by agency (by name), filtered by a search text."""
     needle = query.strip().lower()
     groups: dict[str, dict[str, Any]] = {}
-    for service, agency in rows:
-        live = _live(session, service, agency)
-        if live is None:
-            continue
+    services = sorted(published_services(session), key=lambda s: (s.agency_name, s.slug))
+    for live in services:
         definition = live.version.definition
         title = localise(definition.get("title"), lang)
         summary = localise(definition.get("summary"), lang)
-        haystack = " ".join([title, summary, agency.name, *definition.get("keywords", [])]).lower()
+        words = [title, summary, live.agency_name, *definition.get("keywords", [])]
+        haystack = " ".join(words).lower()
         if needle and not all(word in haystack for word in needle.split()):
             continue
-        group = groups.setdefault(agency.id, {"name": agency.name, "services": []})
+        group = groups.setdefault(live.agency_id, {"name": live.agency_name, "services": []})
         group["services"].append(
-            {"agency": agency.id, "slug": service.slug, "title": title, "summary": summary}
+            {"agency": live.agency_id, "slug": live.slug, "title": title, "summary": summary}
         )
     return list(groups.values())

@@ -11,9 +11,14 @@ from sqlmodel import Session
 from runtime.settings import Settings
 
 
+def open_session(request: Request) -> Session:
+    """A new session on the app's database (use it as a context manager)."""
+    return Session(request.app.state.engine, expire_on_commit=False)
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """A session per request; routes commit explicitly before they acknowledge anything."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    with open_session(request) as session:
         yield session
 
 

@@ -42,21 +42,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from builder.answers import AnswerError, make_error
 from builder.compiler import CompiledService
 from builder.texts import LANGUAGES, localise
 from runtime import catalog, store
 from runtime.catalog import LiveService
-from runtime.deps import SessionDep
+from runtime.deps import SessionDep, open_session
 from runtime.i18n import t
 from runtime.models import (
-    Agency,
     CaseEvent,
     FormDraft,
-    Service,
-    ServiceVersion,
     Submission,
     utcnow,
 )
@@ -286,16 +283,16 @@ def _links(agency: str, slug: str) -> ServiceLinks:
     )
 
 
-def _summary(agency: Agency, slug: str, version: ServiceVersion) -> dict[str, Any]:
-    definition = version.definition
+def _summary(live: LiveService) -> dict[str, Any]:
+    definition = live.version.definition
     return {
-        "agency": agency.id,
-        "agency_name": agency.name,
-        "id": slug,
-        "version": version.number,
-        "title": _text(definition.get("title")) or Text(id=slug),
+        "agency": live.agency_id,
+        "agency_name": live.agency_name,
+        "id": live.slug,
+        "version": live.version.number,
+        "title": _text(definition.get("title")) or Text(id=live.slug),
         "summary": _text(definition.get("summary")),
-        "links": _links(agency.id, slug),
+        "links": _links(live.agency_id, live.slug),
     }
 
 
@@ -310,18 +307,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/services", summary="List published services")
 def list_services(session: SessionDep) -> ServiceList:
     """Every published service with its live version, ordered by agency and service id."""
-    rows = session.exec(
-        select(Service, Agency, ServiceVersion)
-        .join(Agency, col(Agency.id) == col(Service.agency_id))
-        .join(ServiceVersion, col(ServiceVersion.id) == col(Service.current_version_id))
-        .where(Service.status == "published")
-        .order_by(col(Agency.id), col(Service.slug))
-    ).all()
     return ServiceList(
-        services=[
-            ServiceSummary(**_summary(agency, service.slug, version))
-            for service, agency, version in rows
-        ]
+        services=[ServiceSummary(**_summary(live)) for live in catalog.published_services(session)]
     )
 
 
@@ -348,7 +335,7 @@ def service_detail(
     definition = live.version.definition
     files = [p for p in live.compiled.fields.values() if p.type == "file"]
     return ServiceDetail(
-        **_summary(Agency(id=live.agency_id, name=live.agency_name), live.slug, live.version),
+        **_summary(live),
         status="retired" if live.retired else "published",
         sha256=live.version.sha256,
         standard=dict(definition.get("standard") or {}),
@@ -574,6 +561,18 @@ def _replay(
 
 
 def _file_case(
+    request: Request, agency: str, slug: str, answers: dict[str, Any], key: str | None
+) -> _Outcome:
+    """Validate and file the answers (runs in a worker thread: it does blocking database work).
+
+    The session is opened here, in the worker thread, rather than by a route dependency: an
+    `async` route's generator dependency would cost two more hand-offs to the thread pool.
+    """
+    with open_session(request) as session:
+        return _file_in(request, session, agency, slug, answers, key)
+
+
+def _file_in(
     request: Request,
     session: Session,
     agency: str,
@@ -581,7 +580,6 @@ def _file_case(
     answers: dict[str, Any],
     key: str | None,
 ) -> _Outcome:
-    """Validate and file the answers (runs in a worker thread: it does blocking database work)."""
     settings = request.app.state.settings
     live = catalog.live_service(session, agency, slug)
     if live is None or live.version.id is None:
@@ -711,7 +709,6 @@ def _insert(
 )
 async def create_submission(
     request: Request,
-    session: SessionDep,
     agency: str,
     service: str,
     idempotency_key: Annotated[
@@ -738,7 +735,7 @@ async def create_submission(
     except _BadBody as bad:
         return _error(request, bad.status, bad.code)
     outcome = await run_in_threadpool(
-        _file_case, request, session, agency, service, answers, idempotency_key
+        _file_case, request, agency, service, answers, idempotency_key
     )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)
