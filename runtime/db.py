@@ -86,12 +86,6 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def get_session(engine: Engine) -> Iterator[Session]:
-    """Yield a session for one request (a FastAPI dependency body); the caller commits."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
 # -- migrations ---------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from jinja2.runtime import Context
 
 from builder.texts import localise
 from runtime import assets
+from runtime.field_render import FieldRenderer
 from runtime.i18n import request_language, t
 from runtime.security import CSRF_COOKIE, csrf_token, new_csrf_cookie
 
@@ -37,18 +38,6 @@ def make_environment() -> Environment:
 def _localise_filter(context: Context, text: Any) -> str:
     """`{{ text|loc }}`: a definition text in the page's language."""
     return localise(text, context.get("lang", "id"))
-
-
-def file_types(spec: dict[str, Any]) -> str:
-    """Human names of accepted file types."""
-    names = {
-        "application/pdf": "PDF",
-        "image/jpeg": "JPG",
-        "image/png": "PNG",
-        "image/webp": "WEBP",
-        "image/heic": "HEIC",
-    }
-    return ", ".join(names.get(kind, kind) for kind in spec.get("accept", []))
 
 
 def language(request: Request) -> str:
@@ -109,10 +98,10 @@ def render(
         "htmx_url": assets.HTMX_URL,
         "htmx_sri": assets.HTMX_SRI,
         "use_htmx": True,
-        "file_types": file_types,
         "errors": [],
         **context,
     }
+    values["ui"] = FieldRenderer(env, values)
     values["switch_url"] = switch_language_url(
         request, "id" if lang == "en" else "en", context.get("self_url")
     )

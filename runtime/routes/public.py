@@ -284,6 +284,7 @@ def _page_context(
     return_to = return_to or request.query_params.get("kembali") or ""
     return {
         "d": ctx.compiled.definition,
+        "field_cache_key": ctx.compiled.digest,
         "page": page,
         "fields": views,
         "step": step,

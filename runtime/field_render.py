@@ -1,0 +1,117 @@
+"""Rendering form fields: the `ui` object the field macros get, and the cache of blank fields.
+
+Each field type has a template `fields/<type>.html` that defines one macro, `render(f, ui)`.
+The templates are imported without context, so each is built once per process, and a field
+costs a few macro calls instead of several template includes (each of which copies the whole
+page context).
+
+A blank field (no answer, no error) looks the same to every visitor of a page: its HTML depends
+only on the service version (by content hash), the field's input name and id, the language and
+the page's htmx addresses. Those are rendered once and kept in a bounded cache; a field with an
+answer or an error is rendered every time, so no personal data is ever cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Set
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from builder.texts import localise
+from runtime.forms import FieldView
+
+BLANK_CACHE_SIZE = 4096
+
+# Per environment: field type -> the `render` macro of its template.
+_MACROS: WeakKeyDictionary[Environment, dict[str, Any]] = WeakKeyDictionary()
+_BLANK: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+_BLANK_LOCK = threading.Lock()
+
+_FILE_TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+    "image/heic": "HEIC",
+}
+
+
+def file_types(spec: Mapping[str, Any]) -> str:
+    """Human names of accepted file types."""
+    return ", ".join(_FILE_TYPE_NAMES.get(kind, kind) for kind in spec.get("accept", []))
+
+
+class FieldRenderer:
+    """What the field macros need from a page, passed to them as `ui`."""
+
+    def __init__(self, env: Environment, values: Mapping[str, Any]) -> None:
+        self._env = env
+        self.lang: str = values["lang"]
+        self.t = values["t"]
+        self.use_htmx = bool(values.get("use_htmx"))
+        self.validate_url: str = values.get("validate_url") or ""
+        self.reveal_url: str = values.get("reveal_url") or ""
+        self.controlling: Set[str] = values.get("controlling") or frozenset()
+        self.file_types = file_types
+        # The content hash of the published version the fields belong to; None (a studio
+        # preview of a draft, say) turns the blank-field cache off.
+        self.version_key: str | None = values.get("field_cache_key")
+
+    def loc(self, text: Any) -> str:
+        """A definition text in the page's language."""
+        return localise(text, self.lang)
+
+    def macro(self, type_name: str) -> Any:
+        """The `render` macro of a field type's template."""
+        macros = _MACROS.setdefault(self._env, {})
+        found = macros.get(type_name)
+        if found is None:
+            template = self._env.get_template(f"fields/{type_name}.html")
+            found = template.module.render  # type: ignore[attr-defined]
+            macros[type_name] = found
+        return found
+
+    def field(self, f: FieldView, oob_id: Any = None) -> Markup:
+        """One field, wrapped (or its empty slot); blank fields come from the cache."""
+        key = self._blank_key(f, oob_id == f.id)
+        if key is not None:
+            with _BLANK_LOCK:
+                found = _BLANK.get(key)
+            if found is not None:
+                return found
+        wrapper = self._env.get_template("_partials/field_parts.html").module.field  # type: ignore[attr-defined]
+        html = wrapper(f, self, oob_id)  # a Markup: the environment autoescapes
+        assert isinstance(html, Markup)
+        if key is not None:
+            with _BLANK_LOCK:
+                _BLANK[key] = html
+                while len(_BLANK) > BLANK_CACHE_SIZE:
+                    _BLANK.popitem(last=False)
+        return html
+
+    def _blank_key(self, f: FieldView, out_of_band: bool) -> tuple[Any, ...] | None:
+        if self.version_key is None or f.value is not None or f.error or f.items:
+            return None
+        return (
+            self.version_key,
+            f.name,
+            f.id,
+            f.hidden,
+            self.lang,
+            self.use_htmx,
+            self.validate_url,
+            self.reveal_url,
+            f.plan.key in self.controlling,
+            out_of_band,
+        )
+
+
+def clear_blank_cache() -> None:
+    """Forget every cached blank field (for tests)."""
+    with _BLANK_LOCK:
+        _BLANK.clear()
