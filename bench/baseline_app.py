@@ -4,10 +4,15 @@ It does what a small purpose-built app would do and nothing more: parse the JSON
 it with one cached ``jsonschema.Draft202012Validator``, insert one row into SQLite (WAL,
 synchronous=FULL, foreign keys, busy timeout, like Loket) and reply 201 after the commit.
 
+It also serves ``GET /page``: a fixed HTML document (the bench gives it the bytes of Loket's
+form page) from a plain route, with no database, no template and no cookies: the floor of what
+one FastAPI worker on this machine can do for a page of that size.
+
 Configured by environment variables (the bench sets them): ``BASELINE_DB`` (SQLite file),
-``BASELINE_SCHEMA`` (JSON Schema file of the form) and ``BASELINE_WRITE_LOCK`` (``1``: take a
-process-wide lock around the insert and commit, as Loket's API does for SQLite; unset: the plain
-version, where concurrent request threads wait in SQLite's busy handler).
+``BASELINE_SCHEMA`` (JSON Schema file of the form), ``BASELINE_PAGE`` (HTML file for ``/page``,
+optional) and ``BASELINE_WRITE_LOCK`` (``1``: take a process-wide lock around the insert and
+commit, as Loket's API does for SQLite; unset: the plain version, where concurrent request
+threads wait in SQLite's busy handler).
 Run: ``uvicorn bench.baseline_app:app`` (the app is built on first access).
 """
 
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException
+from fastapi.responses import HTMLResponse
 from jsonschema import Draft202012Validator
 from sqlalchemy import JSON, Engine, create_engine, event
 from sqlmodel import Field, Session, SQLModel
@@ -106,6 +112,14 @@ def create_baseline_app() -> FastAPI:
             session.add(row)
             session.commit()
         return {"reference": row.reference}
+
+    page_file = os.environ.get("BASELINE_PAGE")
+    page = Path(page_file).read_bytes() if page_file else b"<!doctype html><title>-</title>"
+
+    @application.get("/page")
+    def static_page() -> HTMLResponse:
+        """The same bytes every time."""
+        return HTMLResponse(page)
 
     engine()
     validator()
