@@ -31,6 +31,22 @@ class BodyTooLarge(Exception):
     """The request body is larger than allowed."""
 
 
+_STATIC_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+# Pages and API replies may carry personal data: never cached, and they vary by these headers.
+_PAGE_HEADERS = (
+    *_STATIC_HEADERS,
+    (b"cache-control", b"no-store"),
+    (b"vary", b"HX-Request, Accept-Language, Cookie"),
+)
+
+
 class SecurityHeaders:
     """Adds security headers to every response; personal-data pages are never cached."""
 
@@ -42,22 +58,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        extra = _STATIC_HEADERS if path.startswith("/static/") else _PAGE_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                ]
-                if not path.startswith("/static/"):
-                    extra.append((b"cache-control", b"no-store"))
-                    extra.append((b"vary", b"HX-Request, Accept-Language, Cookie"))
                 headers.extend((k, v) for k, v in extra if k not in present)
                 message["headers"] = headers
             await send(message)
@@ -84,7 +90,7 @@ class BodyLimit:
                     await _plain(send, 400, b"Bad Content-Length")
                     return
                 if declared > self.limit:
-                    await _plain(send, 413, b"Request body too large / Kiriman terlalu besar")
+                    await _too_large(send, scope.get("path", ""))
                     return
         received = 0
 
@@ -100,13 +106,38 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-async def _plain(send: Send, status: int, body: bytes) -> None:
+_TOO_LARGE_JSON = (
+    b'{"error":"too_large","message":"Kiriman terlalu besar. / The request body is too large.",'
+    b'"errors":[]}'
+)
+_TOO_LARGE_HTML = (
+    b'<!doctype html><html lang="id"><head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+    b'<title>Kiriman terlalu besar</title><link rel="stylesheet" href="/static/loket.css"></head>'
+    b'<body><main id="main"><h1>Kiriman terlalu besar</h1>'
+    b"<p>Kecilkan berkas Anda (misalnya foto dengan resolusi lebih rendah), lalu kirim lagi.</p>"
+    b'<p lang="en">The request is too large. Make your file smaller and send it again.</p>'
+    b'<p><a href="/">Daftar layanan / Services</a></p></main></body></html>'
+)
+
+
+async def _too_large(send: Send, path: str) -> None:
+    """413 before the app sees the request: JSON for the API, a small page otherwise."""
+    if path.startswith("/api/"):
+        await _plain(send, 413, _TOO_LARGE_JSON, b"application/json")
+    else:
+        await _plain(send, 413, _TOO_LARGE_HTML, b"text/html; charset=utf-8")
+
+
+async def _plain(
+    send: Send, status: int, body: bytes, media: bytes = b"text/plain; charset=utf-8"
+) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", media),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

@@ -216,3 +216,23 @@ def test_the_declaration_is_required_to_send(loket: Loket) -> None:
     assert doc.css_first(target) is not None
     assert doc.css_first(f"{target}-error") is not None
     assert loket.count(Submission) == 0
+
+
+def test_an_oversized_body_gets_a_page_or_json_error_before_the_app_reads_it(
+    small: Loket,
+) -> None:
+    citizen, url, _ = _on_page(small)
+    before = _rows(small)
+    big = b"a" * (LIMIT + 1)
+    page = citizen.client.post(url, content=big, headers={"content-type": "text/plain"})
+    _is_error_page(page, 413)
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    api = small.client.post(
+        "/api/v1/services/dinsos/surat-keterangan-tidak-mampu/submissions",
+        content=big,
+        headers={"content-type": "application/json"},
+    )
+    assert api.status_code == 413
+    assert api.json()["error"] == "too_large"
+    assert _rows(small) == before
