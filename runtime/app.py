@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from runtime import db
-from runtime.routes import admin, api, applicant, public, reports
+from runtime.routes import admin, api, applicant, form_pages, public, reports, submit
 from runtime.routes import auth as auth_routes
 from runtime.routes import office as office_routes
 from runtime.routes import review as review_routes
@@ -46,6 +46,8 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(public.router)
+    app.include_router(form_pages.router)
+    app.include_router(submit.router)
     app.include_router(api.router)
     app.include_router(auth_routes.router)
     app.include_router(applicant.router)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse, Response
 
+from runtime.models import Attachment
 from runtime.references import new_token
 
 CHUNK = 64 * 1024
@@ -120,4 +122,15 @@ def store_upload(
             temporary.unlink()
     return Stored(
         new_token(), storage_name, clean_name(upload.filename or ""), kind, size, digest.hexdigest()
+    )
+
+
+def download_response(data_dir: Path, attachment: Attachment) -> Response:
+    """A stored file sent as a download, never rendered inline."""
+    path = attachment_path(data_dir, attachment.storage_name)
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        filename=attachment.original_name,
+        content_disposition_type="attachment",
     )

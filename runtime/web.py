@@ -1,21 +1,24 @@
-"""Rendering pages: the Jinja environment, the visitor's language and CSRF cookie, error pages."""
+"""Rendering pages: the Jinja environment, the visitor's language and CSRF cookie, error pages,
+and posted forms checked against that cookie."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from starlette.datastructures import FormData
 
 from builder.texts import localise
 from runtime import assets
 from runtime.field_render import FieldRenderer
 from runtime.i18n import request_language, t
-from runtime.security import CSRF_COOKIE, csrf_token, new_csrf_cookie
+from runtime.security import CSRF_COOKIE, CSRF_FIELD, csrf_token, csrf_valid, new_csrf_cookie
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_COOKIE = "loket_lang"
@@ -60,6 +63,30 @@ def csrf_cookie_value(request: Request) -> tuple[str, bool]:
     value = new_csrf_cookie()
     request.state.new_csrf = value
     return value, True
+
+
+async def posted_form(request: Request) -> AsyncIterator[FormData | Response]:
+    """The posted form after a CSRF check, or an error response; uploads are closed afterwards."""
+    try:
+        form = await request.form(max_files=50, max_fields=2000)
+    except UnicodeDecodeError:
+        yield error_page(request, 400, "bad_request", "bad_request")
+        return
+    try:
+        token = form.get(CSRF_FIELD)
+        if not csrf_valid(
+            request.app.state.settings.secret_key,
+            request.cookies.get(CSRF_COOKIE),
+            token if isinstance(token, str) else None,
+        ):
+            yield error_page(request, 403, "bad_request", "csrf_failed")
+        else:
+            yield form
+    finally:
+        await form.close()
+
+
+PostedForm = Annotated[FormData | Response, Depends(posted_form)]
 
 
 def is_htmx(request: Request) -> bool:

@@ -22,9 +22,8 @@ from builder.texts import localise
 from runtime import auth
 from runtime.deps import SessionDep
 from runtime.models import Agency, Membership, Service, ServiceVersion, User
-from runtime.routes.public import PostedForm
 from runtime.staff import AdminDep
-from runtime.web import error_page, language, render
+from runtime.web import PostedForm, error_page, language, render
 
 router = APIRouter()
 PAGE = "/admin/pengguna"

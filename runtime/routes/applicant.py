@@ -16,9 +16,9 @@ from builder.model import sources
 from runtime import cases, catalog, store
 from runtime.deps import SessionDep
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
-from runtime.routes.public import PostedForm, draft_cookie_name
+from runtime.routes.citizen import draft_cookie_name
 from runtime.security import sign, unsign
-from runtime.web import error_page, render
+from runtime.web import PostedForm, error_page, render
 from runtime.workflow import WITHDRAW, ActionRefused, Actor, available_actions
 
 router = APIRouter()

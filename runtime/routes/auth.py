@@ -9,8 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from runtime import auth
 from runtime.deps import SessionDep
-from runtime.routes.public import PostedForm
-from runtime.web import render
+from runtime.web import PostedForm, render
 
 router = APIRouter()
 

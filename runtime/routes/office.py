@@ -23,10 +23,9 @@ from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Attachment, utcnow
 from runtime.references import normalise_reference
-from runtime.routes.public import PostedForm, download_response
 from runtime.staff import Forbidden, UserDep
-from runtime.uploads import attachment_path
-from runtime.web import error_page, is_htmx, language, render
+from runtime.uploads import attachment_path, download_response
+from runtime.web import PostedForm, error_page, is_htmx, language, render
 from runtime.workflow import ActionRefused, Actor
 
 router = APIRouter()

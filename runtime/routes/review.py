@@ -27,9 +27,8 @@ from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion, User, utcnow
-from runtime.routes.public import PostedForm
 from runtime.staff import Forbidden, UserDep
-from runtime.web import error_page, language, render
+from runtime.web import PostedForm, error_page, language, render
 from runtime.workdays import WIB
 
 router = APIRouter(prefix="/tinjau")

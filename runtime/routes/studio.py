@@ -33,9 +33,8 @@ from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
-from runtime.routes.public import PostedForm
 from runtime.staff import Forbidden, UserDep
-from runtime.web import is_htmx, language, render
+from runtime.web import PostedForm, is_htmx, language, render
 
 router = APIRouter()
 EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"

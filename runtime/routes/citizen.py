@@ -1,0 +1,188 @@
+"""What the citizen routes share: service addresses, the draft cookie and loading a draft,
+the form's pages, attachments of a draft, dates as a citizen reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, delete, select
+from starlette.datastructures import FormData
+
+from builder.compiler import CompiledService, PagePlan
+from runtime import catalog, store
+from runtime.models import Attachment, FormDraft, Submission
+from runtime.uploads import attachment_path
+from runtime.web import error_page, is_htmx, language
+from runtime.workdays import WIB
+
+RECEIPT_COOKIE = "loket_receipt"
+
+
+def service_base(agency: str, slug: str) -> str:
+    """The address of a service's start page (every page of its form lies below it)."""
+    return f"/layanan/{agency}/{slug}"
+
+
+def draft_cookie_name(agency: str, slug: str) -> str:
+    """The cookie that holds a visitor's draft of one service (scoped to the service's path)."""
+    return f"loket_draft_{agency}_{slug}".replace("-", "_")
+
+
+def not_found(request: Request) -> Response:
+    """The "not found" page."""
+    return error_page(request, 404, "not_found", "not_found_text")
+
+
+def listing(form: FormData) -> dict[str, list[str]]:
+    """The text inputs of a posted form, each name with all its values (files left out)."""
+    result: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            result.setdefault(key, []).append(value)
+    return result
+
+
+def now_utc() -> dt.datetime:
+    """The current time, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def format_date(moment: dt.datetime | dt.date | None, lang: str) -> str:
+    """A moment in WIB, or a date, as a citizen reads it (dd-mm-yyyy)."""
+    if moment is None:
+        return ""
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
+    return moment.strftime("%d-%m-%Y")
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get the Secure flag (the site is served over https)."""
+    base_url = request.app.state.settings.base_url
+    return bool(base_url and base_url.startswith("https"))
+
+
+def with_draft_cookie(
+    response: Response, request: Request, agency: str, slug: str, draft_id: str
+) -> Response:
+    """Set (or renew, as the draft's life is extended on every save) the visitor's draft cookie."""
+    response.set_cookie(
+        draft_cookie_name(agency, slug),
+        draft_id,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path=service_base(agency, slug),
+        max_age=request.app.state.settings.draft_ttl_hours * 3600,
+    )
+    return response
+
+
+class DraftContext:
+    """The draft and compiled version a request works on."""
+
+    def __init__(self, draft: FormDraft, compiled: CompiledService, agency_name: str) -> None:
+        self.draft = draft
+        self.compiled = compiled
+        self.agency_name = agency_name
+
+
+def load_draft(
+    request: Request, session: Session, agency: str, slug: str
+) -> DraftContext | Response:
+    """The visitor's draft of this service and its version, or the response to give instead."""
+    draft_id = request.cookies.get(draft_cookie_name(agency, slug))
+    draft = store.get_draft(session, draft_id) if draft_id else None
+    if draft is None:
+        return RedirectResponse(service_base(agency, slug), status_code=303)
+    found = catalog.compiled_version(session, draft.service_version_id)
+    if found is None:
+        return not_found(request)
+    version, compiled = found
+    definition = version.definition
+    if definition.get("agency") != agency or definition.get("id") != slug:
+        return not_found(request)
+    return DraftContext(draft, compiled, str(agency))
+
+
+def is_declaration_page(page: PagePlan) -> bool:
+    """A page of declarations and their notices: it is shown on the check-your-answers page."""
+    return all(f.type in {"declaration", "notice"} for f in page.fields) and any(
+        f.type == "declaration" for f in page.fields
+    )
+
+
+def htmx_redirect(request: Request, response: Response) -> Response:
+    """A redirect htmx follows as a full page load (it would swap the target otherwise)."""
+    location = response.headers.get("location")
+    if location and is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": location})
+    return response
+
+
+def form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[PagePlan]:
+    """Visible pages that have something to fill in here (declarations are asked at the end)."""
+    return [
+        p
+        for p in compiled.visible_pages(answers)
+        if not is_declaration_page(p) and any(f.type != "declaration" for f in p.fields)
+    ]
+
+
+def file_ids(answers: Mapping[str, Any]) -> set[str]:
+    """Ids of the stored files the answers refer to."""
+    return {
+        str(value["id"])
+        for value in answers.values()
+        if isinstance(value, Mapping) and isinstance(value.get("id"), str)
+    }
+
+
+def discard_attachments(session: Session, draft_id: str, keep: set[str]) -> list[str]:
+    """Delete a draft's files that are no longer answers (replaced, or hidden at submit).
+
+    Returns their storage names, to remove from disk once the transaction has committed.
+    """
+    rows = session.exec(
+        select(Attachment.id, Attachment.storage_name).where(
+            Attachment.draft_id == draft_id, col(Attachment.submission_id).is_(None)
+        )
+    ).all()
+    gone = [(row_id, name) for row_id, name in rows if row_id not in keep]
+    if gone:
+        session.exec(
+            delete(Attachment)
+            .where(
+                col(Attachment.id).in_([row_id for row_id, _ in gone]),
+                col(Attachment.submission_id).is_(None),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return [name for _, name in gone]
+
+
+def remove_files(data_dir: Path, storage_names: list[str]) -> None:
+    """Delete stored files from disk (after the transaction that forgot them committed)."""
+    for name in storage_names:
+        attachment_path(data_dir, name).unlink(missing_ok=True)
+
+
+def status_url(case: Submission, secret: str) -> str:
+    """A case's private status address."""
+    return f"/status/{case.reference}/{secret}"
+
+
+def expected_completion(request: Request, case: Submission, definition: Mapping[str, Any]) -> str:
+    """The date the service standard promises (in working days), or "" once decided."""
+    duration = definition.get("standard", {}).get("duration_days")
+    if not duration or case.final_outcome:
+        return ""
+    start = case.created_at.astimezone(WIB).date()
+    return format_date(
+        request.app.state.calendar.add_working_days(start, int(duration)), language(request)
+    )

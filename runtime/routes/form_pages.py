@@ -1,0 +1,412 @@
+"""Citizen pages: the form, page by page (show, save, htmx checks and reveals, uploads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData, UploadFile
+
+from builder import conditions
+from builder.answers import AnswerError
+from builder.compiler import PagePlan
+from runtime import store
+from runtime.deps import SessionDep
+from runtime.field_render import file_types
+from runtime.forms import FieldView, field_views, located, merge, parse_page
+from runtime.i18n import t
+from runtime.models import Attachment
+from runtime.routes.citizen import (
+    DraftContext,
+    discard_attachments,
+    file_ids,
+    form_pages,
+    htmx_redirect,
+    listing,
+    load_draft,
+    not_found,
+    remove_files,
+    service_base,
+    with_draft_cookie,
+)
+from runtime.security import BodyTooLarge, Message
+from runtime.uploads import UploadRejected, store_upload
+from runtime.web import PostedForm, is_htmx, language, render
+
+router = APIRouter()
+
+
+def _shown_names(views: list[FieldView]) -> set[str]:
+    """Input names of the questions on a rendered page, group items included."""
+    names = set()
+    for view in views:
+        if view.hidden:
+            continue
+        names.add(view.name)
+        for item in view.items:
+            names.update(child.name for child in item if not child.hidden)
+    return names
+
+
+def _input_name(pointer: str) -> str:
+    return pointer.strip("/").replace("/", ".")
+
+
+def _page_context(
+    request: Request,
+    ctx: DraftContext,
+    page: PagePlan,
+    answers: Mapping[str, Any],
+    errors: list[AnswerError],
+    agency: str,
+    slug: str,
+    *,
+    new_fields: bool = False,
+    extra_items: Mapping[str, int] | None = None,
+    return_to: str = "",
+) -> dict[str, Any]:
+    lang = language(request)
+    pages = form_pages(ctx.compiled, answers)
+    ids = [p.id for p in pages]
+    step = ids.index(page.id) + 1 if page.id in ids else 1
+    base = service_base(agency, slug)
+    back = f"{base}/isi/{ids[step - 2]}" if step > 1 else base
+    views = field_views(
+        ctx.compiled, page, answers, errors, lang, extra_items=extra_items, slots=True
+    )
+    controlling = {
+        leaf for plan in page.fields for leaf in conditions.referenced_fields(plan.condition)
+    }
+    for plan in page.fields:
+        for child in plan.children:
+            controlling |= conditions.referenced_fields(child.condition)
+    return_to = return_to or request.query_params.get("kembali") or ""
+    return {
+        "d": ctx.compiled.definition,
+        "field_cache_key": ctx.compiled.digest,
+        "page": page,
+        "fields": views,
+        "step": step,
+        "steps": len(ids),
+        "errors": errors,
+        "back_url": back,
+        "action": f"{base}/isi/{page.id}",
+        "validate_url": f"{base}/isi/{page.id}/validasi",
+        "reveal_url": f"{base}/isi/{page.id}/tampil",
+        "controlling": controlling,
+        "shown": " ".join(sorted(_shown_names(views))),
+        "new_fields": new_fields,
+        "return_to": "periksa" if return_to == "periksa" else "",
+        "self_url": f"{base}/isi/{page.id}"
+        + ("?kembali=periksa" if return_to == "periksa" else ""),
+    }
+
+
+@router.get("/layanan/{agency}/{slug}/isi/{page_id}")
+def form_page(
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+) -> Response:
+    """One page of the form with the answers so far."""
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return ctx
+    if ctx.draft.submission_id:
+        return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    page = ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    shown = form_pages(ctx.compiled, ctx.draft.answers)
+    if page.id not in {p.id for p in shown}:
+        # a page hidden by the answers so far (or only declarations): go to the next one
+        later = [p for p in shown if p.index > page.index]
+        target = f"isi/{later[0].id}" if later else "periksa"
+        return RedirectResponse(f"{service_base(agency, slug)}/{target}", status_code=303)
+    return render(
+        request, "page.html", _page_context(request, ctx, page, ctx.draft.answers, [], agency, slug)
+    )
+
+
+def _apply_uploads(
+    request: Request,
+    session: Session,
+    ctx: DraftContext,
+    page: PagePlan,
+    form: FormData,
+    answers: dict[str, Any],
+) -> list[AnswerError]:
+    """Store the page's uploaded files; return errors for rejected ones."""
+    settings = request.app.state.settings
+    lang_errors: list[AnswerError] = []
+    for plan in page.fields:
+        if plan.type != "file":
+            continue
+        upload = form.get(plan.key)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        max_mb = float(plan.spec.get("max_mb", 2))
+        accept = list(plan.spec.get("accept", []))
+        try:
+            stored = store_upload(
+                upload,
+                data_dir=settings.data_dir,
+                max_bytes=int(max_mb * 1024 * 1024),
+                accept=accept,
+            )
+        except UploadRejected as exc:
+            types = file_types({"accept": accept})
+            key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}[
+                exc.reason
+            ]
+            message = {lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")}
+            lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
+            continue
+        session.add(
+            Attachment(
+                id=stored.id,
+                draft_id=ctx.draft.id,
+                field_key=plan.key,
+                original_name=stored.original_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_name=stored.storage_name,
+            )
+        )
+        answers[plan.key] = stored.answer()
+    return lang_errors
+
+
+def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None:
+    """Apply an add/remove button of a repeatable group; returns extra empty items to show."""
+    parts = action.split(":")
+    if parts[0] == "add" and len(parts) == 2:
+        return {parts[1]: 1}
+    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+        items = answers.get(parts[1])
+        index = int(parts[2])
+        if isinstance(items, list) and index < len(items):
+            answers[parts[1]] = items[:index] + items[index + 1 :]
+        return {}
+    return None
+
+
+FORM_MARGIN_BYTES = 512 * 1024  # the text answers of one page, with room to spare
+
+
+def _page_body_limit(
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+) -> DraftContext | Response:
+    """Load the draft and cap this page's request body, while it streams in, at what its file
+    fields allow; the route gets the loaded draft (loaded once per request).
+
+    The global body limit stays the outer bound; a page without uploads takes only text. This
+    runs before the form is parsed (it is declared before PostedForm), so an oversized upload
+    is cut off as it arrives instead of being spooled to disk first.
+    """
+    ctx = load_draft(request, session, agency, slug)
+    page = ctx.compiled.page(page_id) if isinstance(ctx, DraftContext) else None
+    files = (
+        [float(f.spec.get("max_mb", 2)) for f in page.fields if f.type == "file"] if page else []
+    )
+    limit = min(
+        request.app.state.settings.body_limit_bytes,
+        int(sum(files) * 1024 * 1024) + FORM_MARGIN_BYTES,
+    )
+    receive = request._receive
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(f"page body over {limit} bytes")
+        return message
+
+    request._receive = limited
+    return ctx
+
+
+PageBodyLimit = Annotated[DraftContext | Response, Depends(_page_body_limit)]
+
+
+@router.post("/layanan/{agency}/{slug}/isi/{page_id}")
+def save_page(
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    ctx: PageBodyLimit,
+    form: PostedForm,
+) -> Response:
+    """Save one page: re-show it with errors (422), or go to the next page."""
+    if isinstance(form, Response):
+        return form
+    if isinstance(ctx, Response):
+        return ctx
+    base = service_base(agency, slug)
+    if ctx.draft.submission_id:
+        return RedirectResponse(f"{base}/terkirim", status_code=303)
+    page = ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    fields = listing(form)
+    return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
+    answers = merge(ctx.draft.answers, parse_page(page, fields))
+    upload_errors = _apply_uploads(request, session, ctx, page, form, answers)
+    settings = request.app.state.settings
+    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
+    action = (fields.get("_action") or ["next"])[0]
+    extra = _group_action(action, answers) if action != "next" else None
+    replaced = discard_attachments(session, ctx.draft.id, file_ids(answers))
+    try:
+        store.save_draft_answers(session, draft_id=ctx.draft.id, answers=answers, ttl=ttl)
+    except store.DraftAlreadySubmitted:
+        session.rollback()
+        return RedirectResponse(f"{base}/terkirim", status_code=303)
+    except store.DraftNotFound:
+        session.rollback()
+        return RedirectResponse(base, status_code=303)
+    session.commit()
+    remove_files(settings.data_dir, replaced)
+    response = _after_save(
+        request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to
+    )
+    return with_draft_cookie(response, request, agency, slug, ctx.draft.id)
+
+
+def _after_save(
+    request: Request,
+    ctx: DraftContext,
+    page: PagePlan,
+    fields: dict[str, list[str]],
+    answers: dict[str, Any],
+    upload_errors: list[AnswerError],
+    extra: dict[str, int] | None,
+    agency: str,
+    slug: str,
+    return_to: str,
+) -> Response:
+    """The page again (group button, new questions, errors), or on to the next page."""
+    base = service_base(agency, slug)
+    if extra is not None:
+        context = _page_context(
+            request, ctx, page, answers, [], agency, slug, extra_items=extra, return_to=return_to
+        )
+        return render(request, "page.html", context)
+    # Without JavaScript, an answer can reveal questions on the same page: the page is then
+    # shown again (200, with a notice) and the new questions are not yet held against them.
+    shown = set((fields.get("_shown") or [""])[0].split())
+    visible_now = _shown_names(field_views(ctx.compiled, page, answers, [], "id"))
+    appeared = bool(visible_now - shown) and "_shown" in fields
+    errors = located(
+        ctx.compiled,
+        [
+            e
+            for e in ctx.compiled.page_errors(page.id, answers)
+            if ctx.compiled.fields[e.key].type != "declaration"
+        ],
+    )
+    if appeared:
+        errors = [e for e in errors if _input_name(e.pointer) in shown]
+    errors = upload_errors + [e for e in errors if e.key not in {u.key for u in upload_errors}]
+    if errors or appeared:
+        context = _page_context(
+            request,
+            ctx,
+            page,
+            answers,
+            errors,
+            agency,
+            slug,
+            new_fields=appeared,
+            return_to=return_to,
+        )
+        return render(request, "page.html", context, 422 if errors else 200)
+    if return_to:
+        return RedirectResponse(f"{base}/periksa", status_code=303)
+    later = [p for p in form_pages(ctx.compiled, answers) if p.index > page.index]
+    target = f"isi/{later[0].id}" if later else "periksa"
+    return RedirectResponse(f"{base}/{target}", status_code=303)
+
+
+@router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")
+def validate_field(
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+    field: str = "",
+) -> Response:
+    """htmx: check one field when it changes and return it re-rendered (nothing is saved)."""
+    if isinstance(form, Response):
+        return form
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return htmx_redirect(request, ctx)
+    page = ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    answers = merge(ctx.draft.answers, parse_page(page, listing(form)))
+    pointer = "/" + field.replace(".", "/")
+    errors = [
+        e
+        for e in located(ctx.compiled, ctx.compiled.page_errors(page.id, answers))
+        if e.pointer == pointer
+    ]
+    views = field_views(ctx.compiled, page, answers, errors, language(request))
+    target = next((v for v in views if v.name == field), None)
+    if target is None:
+        for view in views:
+            for item in view.items:
+                target = next((c for c in item if c.name == field), target)
+    context = _page_context(request, ctx, page, answers, errors, agency, slug)
+    if not is_htmx(request):
+        return render(request, "page.html", context, 422 if errors else 200)
+    if target is None:
+        return Response(status_code=204)
+    return render(request, "_partials/field.html", {**context, "f": target})
+
+
+@router.post("/layanan/{agency}/{slug}/isi/{page_id}/tampil")
+def reveal(
+    request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
+) -> Response:
+    """htmx: the page's fields again, showing or hiding conditional ones (nothing is saved)."""
+    if isinstance(form, Response):
+        return form
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return htmx_redirect(request, ctx)
+    page = ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    fields = listing(form)
+    answers = merge(ctx.draft.answers, parse_page(page, fields))
+    context = _page_context(request, ctx, page, answers, [], agency, slug)
+    if not is_htmx(request):
+        return render(request, "page.html", context)
+    # Only the questions that appear or disappear are sent (out of band, into their slots):
+    # whatever the citizen typed elsewhere while the request was on its way stays as it is.
+    before = set((fields.get("_shown") or [""])[0].split())
+    now = _shown_names(context["fields"])
+    changed = []
+    for view in context["fields"]:
+        if view.name in before ^ now:
+            changed.append(view)
+            continue
+        for item in view.items:
+            changed.extend(child for child in item if child.name in before ^ now)
+    return render(
+        request,
+        "_partials/reveal.html",
+        {**context, "changed": changed, "appeared": bool(now - before)},
+    )

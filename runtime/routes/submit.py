@@ -1,0 +1,265 @@
+"""Citizen pages: check your answers, the declarations, submit once, the receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from builder import conditions
+from builder.answers import AnswerError
+from builder.compiler import FieldPlan
+from runtime import catalog, store
+from runtime.deps import SessionDep
+from runtime.forms import FieldView, located
+from runtime.models import Submission
+from runtime.references import hash_secret, secrets_equal
+from runtime.routes.applicant import resubmit
+from runtime.routes.citizen import (
+    RECEIPT_COOKIE,
+    DraftContext,
+    discard_attachments,
+    expected_completion,
+    file_ids,
+    form_pages,
+    is_declaration_page,
+    listing,
+    load_draft,
+    now_utc,
+    remove_files,
+    secure_cookies,
+    service_base,
+    status_url,
+)
+from runtime.security import sign, unsign
+from runtime.web import PostedForm, language, render
+
+router = APIRouter()
+
+
+def _display(plan: FieldPlan, value: Any, lang: str) -> str:
+    """An answer as the applicant checks it: their own NIK in full (elsewhere it is masked)."""
+    if value is None:
+        return ""
+    if plan.type == "nik" and isinstance(value, str):
+        return value
+    return plan.kind.display(plan.spec, value, lang)
+
+
+def _sections(
+    ctx: DraftContext, answers: Mapping[str, Any], lang: str, base: str
+) -> list[dict[str, Any]]:
+    pruned = ctx.compiled.prune(answers)
+    sections = []
+    for page in form_pages(ctx.compiled, pruned):
+        rows = []
+        for plan in page.fields:
+            if plan.type in {"notice", "declaration"} or not conditions.evaluate(
+                plan.condition, pruned
+            ):
+                continue
+            value = pruned.get(plan.key)
+            if plan.type == "group":
+                lines = []
+                for index, item in enumerate(value or []):
+                    parts = [
+                        _display(c, item.get(c.key), lang)
+                        for c in plan.children
+                        if c.has_value and item.get(c.key) is not None
+                    ]
+                    lines.append(f"{index + 1}. " + ", ".join(p for p in parts if p))
+            else:
+                shown = _display(plan, value, lang)
+                lines = [shown] if shown else []
+            rows.append(
+                {
+                    "label": plan.label(lang),
+                    "lines": lines,
+                    "change_url": f"{base}/isi/{page.id}?kembali=periksa#f-{plan.key}",
+                }
+            )
+        sections.append({"title": page.title(lang), "rows": rows})
+    return sections
+
+
+def _declarations(
+    ctx: DraftContext, answers: Mapping[str, Any], errors: list[AnswerError], lang: str
+) -> list[FieldView]:
+    by_pointer = {e.pointer: e.text(lang) for e in errors}
+    pruned = ctx.compiled.prune(answers)
+    views = []
+    for page in ctx.compiled.visible_pages(answers):
+        with_notices = is_declaration_page(page)
+        for plan in page.fields:
+            shown = plan.type == "declaration" or (with_notices and plan.type == "notice")
+            if shown and conditions.evaluate(plan.condition, pruned):
+                views.append(
+                    FieldView(
+                        plan,
+                        plan.key,
+                        f"f-{plan.key}",
+                        answers.get(plan.key),
+                        by_pointer.get(f"/{plan.key}"),
+                        lang,
+                    )
+                )
+    return views
+
+
+def _check_page(
+    request: Request,
+    ctx: DraftContext,
+    answers: Mapping[str, Any],
+    errors: list[AnswerError],
+    agency: str,
+    slug: str,
+    status_code: int = 200,
+) -> Response:
+    lang = language(request)
+    base = service_base(agency, slug)
+    pages = form_pages(ctx.compiled, answers)
+    back = f"{base}/isi/{pages[-1].id}" if pages else base
+    return render(
+        request,
+        "check.html",
+        {
+            "d": ctx.compiled.definition,
+            "sections": _sections(ctx, answers, lang, base),
+            "errors": errors,
+            "declarations": _declarations(ctx, answers, errors, lang),
+            "action": f"{base}/kirim",
+            "back_url": back,
+            "self_url": f"{base}/periksa",
+        },
+        status_code,
+    )
+
+
+def _first_error_page(
+    ctx: DraftContext, answers: Mapping[str, Any], errors: list[AnswerError]
+) -> str | None:
+    keys = {e.key for e in errors if ctx.compiled.fields[e.key].type != "declaration"}
+    for page in form_pages(ctx.compiled, answers):
+        if page.keys & keys:
+            return page.id
+    return None
+
+
+@router.get("/layanan/{agency}/{slug}/periksa")
+def check_answers(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
+    """All answers with change links, then the declaration and the submit button."""
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return ctx
+    if ctx.draft.submission_id:
+        return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    _, errors = ctx.compiled.check(ctx.draft.answers)
+    incomplete = _first_error_page(
+        ctx, ctx.draft.answers, [e for e in errors if e.key in ctx.compiled.fields]
+    )
+    if incomplete:
+        return RedirectResponse(f"{service_base(agency, slug)}/isi/{incomplete}", status_code=303)
+    return _check_page(request, ctx, ctx.draft.answers, [], agency, slug)
+
+
+@router.post("/layanan/{agency}/{slug}/kirim")
+def submit(
+    request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """File the application once: commit, then show the receipt."""
+    if isinstance(form, Response):
+        return form
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return ctx
+    base = service_base(agency, slug)
+    if ctx.draft.submission_id:
+        return RedirectResponse(f"{base}/terkirim", status_code=303)
+    fields = listing(form)
+    answers = dict(ctx.draft.answers)
+    for plan in ctx.compiled.fields.values():
+        if plan.type == "declaration":
+            value, _ = plan.kind.parse(plan.spec, fields.get(plan.key, []))
+            answers.pop(plan.key, None)
+            if value is not None:
+                answers[plan.key] = value
+    pruned, errors = ctx.compiled.check(answers)
+    errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
+    if errors:
+        incomplete = _first_error_page(ctx, answers, errors)
+        if incomplete:
+            return RedirectResponse(f"{base}/isi/{incomplete}", status_code=303)
+        return _check_page(request, ctx, answers, errors, agency, slug, 422)
+    if ctx.draft.editing_submission_id:
+        # the applicant's corrections after a send-back
+        hidden = discard_attachments(session, ctx.draft.id, file_ids(pruned))
+        response = resubmit(request, session, ctx.draft, pruned, file_ids(pruned))
+        if response.status_code == 303:
+            remove_files(request.app.state.settings.data_dir, hidden)
+        return response
+    definition = ctx.compiled.definition
+    initial = definition["workflow"]["initial"]
+    sla = definition["workflow"]["states"][initial].get("sla_days")
+    now = now_utc()
+    due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
+    hidden_files = discard_attachments(session, ctx.draft.id, file_ids(pruned))
+    try:
+        case, secret = store.submit_draft(
+            session,
+            draft_id=ctx.draft.id,
+            answers=pruned,
+            initial_state=initial,
+            due_at=due,
+            now=now,
+        )
+    except store.StoreError:
+        session.rollback()  # the draft expired meanwhile: start again
+        return RedirectResponse(base, status_code=303)
+    session.commit()
+    if secret is not None:
+        remove_files(request.app.state.settings.data_dir, hidden_files)
+    response = RedirectResponse(f"{base}/terkirim", status_code=303)
+    if secret is not None:
+        settings = request.app.state.settings
+        response.set_cookie(
+            RECEIPT_COOKIE,
+            sign(settings.secret_key, f"{case.id}:{secret}"),
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request),
+            path="/",
+            max_age=86400,
+        )
+    return response
+
+
+@router.get("/layanan/{agency}/{slug}/terkirim")
+def receipt(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
+    """The reference number and the private status link, shown after the commit."""
+    settings = request.app.state.settings
+    value = unsign(settings.secret_key, request.cookies.get(RECEIPT_COOKIE))
+    case = None
+    secret = ""
+    if value and ":" in value:
+        case_id, secret = value.split(":", 1)
+        found = session.get(Submission, case_id)
+        if found is not None and secrets_equal(hash_secret(secret), found.secret_hash):
+            case = found
+    if case is None:
+        return render(request, "receipt.html", {"case": None})
+    version = catalog.compiled_version(session, case.service_version_id)
+    definition = version[0].definition if version else {}
+    url = status_url(case, secret)
+    full = (settings.base_url or str(request.base_url).rstrip("/")) + url
+    return render(
+        request,
+        "receipt.html",
+        {
+            "case": case,
+            "status_url": url,
+            "status_full_url": full,
+            "expected": expected_completion(request, case, definition),
+        },
+    )
