@@ -17,11 +17,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from builder.compiler import CompiledService
-from runtime import catalog, store
+from runtime import catalog, db, store
 from runtime.auth import StaffUser
 from runtime.models import CaseEvent, Submission, utcnow
 from runtime.workdays import Calendar
-from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
+from runtime.workflow import APPLICANT, Actor, CaseSnapshot, Outcome, apply
 
 VIEW_NIK = "view_nik"
 DOWNLOAD = "download_attachment"
@@ -167,6 +167,18 @@ def apply_transition(
     }
     if answers is not None:
         values["answers"] = dict(answers)
+    with db.serialised_writes(session):
+        return _write_transition(session, case_id, expected_row_version, values, outcome, now)
+
+
+def _write_transition(
+    session: Session,
+    case_id: str,
+    expected_row_version: int,
+    values: dict[str, Any],
+    outcome: Outcome,
+    now: dt.datetime,
+) -> Applied:
     try:
         changed = session.exec(
             update(Submission)
@@ -207,6 +219,13 @@ def apply_transition(
 
 def _record_access(
     session: Session, *, case_id: str, user_id: int, action: str, details: dict[str, Any]
+) -> CaseEvent:
+    with db.serialised_writes(session):
+        return _write_access(session, case_id, user_id, action, details)
+
+
+def _write_access(
+    session: Session, case_id: str, user_id: int, action: str, details: dict[str, Any]
 ) -> CaseEvent:
     try:
         event = store.add_event(

@@ -9,6 +9,7 @@ constraint, never "read, check, then write".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,26 @@ def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any = None) -> 
             cursor.execute(pragma)
     finally:
         cursor.close()
+
+
+# One SQLite write transaction at a time per process (re-entrant: a locked write path may call
+# another). SQLite has a single writer; a blocked writer sleeps and polls until the busy
+# timeout, and a burst of them (officers acting, citizens saving pages, API clients filing)
+# ends in "database is locked". Queueing here first turns that into a short, ordered wait.
+_SQLITE_WRITES = threading.RLock()
+
+
+@contextmanager
+def serialised_writes(session: Session) -> Iterator[None]:
+    """Hold this process's SQLite write lock for the block (no lock on PostgreSQL).
+
+    Wrap a write path from its first write to its commit or rollback; reads need no lock.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITES:
+        yield
 
 
 @contextmanager

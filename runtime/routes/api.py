@@ -32,9 +32,7 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request
@@ -47,7 +45,7 @@ from sqlmodel import Session
 from builder.answers import AnswerError, make_error
 from builder.compiler import CompiledService
 from builder.texts import LANGUAGES, localise
-from runtime import catalog, store
+from runtime import catalog, db, store
 from runtime.catalog import LiveService
 from runtime.deps import SessionDep, open_session
 from runtime.i18n import t
@@ -69,10 +67,6 @@ MAX_DEPTH = 8
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_SECRET_LENGTH = 128
 JSON_TYPE = "application/json"
-
-# SQLite has one writer at a time and makes a blocked writer sleep and poll; taking this lock
-# first lets API submissions queue in order instead. PostgreSQL does not need it.
-_SQLITE_WRITES = threading.Lock()
 
 
 # -- response models ---------------------------------------------------------------------------
@@ -607,7 +601,7 @@ def _file_in(
     sla = definition["workflow"]["states"][initial].get("sla_days")
     now = utcnow()
     due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
-    with _write_lock(session):
+    with db.serialised_writes(session):
         try:
             case, secret = _insert(session, settings, live, draft_id, pruned, initial, due, now)
         except IntegrityError:
@@ -622,16 +616,6 @@ def _file_in(
                 raise
             return earlier
     return _Outcome(case=case, secret=secret)
-
-
-@contextmanager
-def _write_lock(session: Session) -> Iterator[None]:
-    """Serialise API writes to SQLite within this process (no lock on PostgreSQL)."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    with _SQLITE_WRITES:
-        yield
 
 
 def _insert(

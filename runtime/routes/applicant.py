@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from starlette.datastructures import FormData
 
 from builder.model import sources
-from runtime import cases, catalog, store
+from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
 from runtime.routes.citizen import draft_cookie_name
@@ -79,14 +79,15 @@ def start_correction(
     service = session.get(Service, case.service_id)
     assert service is not None
     settings = request.app.state.settings
-    draft = store.create_draft(
-        session,
-        service_version_id=case.service_version_id,
-        ttl=dt.timedelta(hours=settings.draft_ttl_hours),
-        answers=case.answers,
-        editing_submission_id=case.id,
-    )
-    session.commit()
+    with db.serialised_writes(session):
+        draft = store.create_draft(
+            session,
+            service_version_id=case.service_version_id,
+            ttl=dt.timedelta(hours=settings.draft_ttl_hours),
+            answers=case.answers,
+            editing_submission_id=case.id,
+        )
+        session.commit()
     base = f"/layanan/{service.agency_id}/{service.slug}"
     first = found[1].visible_pages(case.answers)
     response = RedirectResponse(

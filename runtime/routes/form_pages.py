@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import PagePlan
-from runtime import store
+from runtime import db, store
 from runtime.deps import SessionDep
 from runtime.field_render import file_types
 from runtime.forms import FieldView, field_views, located, merge, parse_page
@@ -264,16 +264,17 @@ def save_page(
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     action = (fields.get("_action") or ["next"])[0]
     extra = _group_action(action, answers) if action != "next" else None
-    replaced = discard_attachments(session, ctx.draft.id, file_ids(answers))
-    try:
-        store.save_draft_answers(session, draft_id=ctx.draft.id, answers=answers, ttl=ttl)
-    except store.DraftAlreadySubmitted:
-        session.rollback()
-        return RedirectResponse(f"{base}/terkirim", status_code=303)
-    except store.DraftNotFound:
-        session.rollback()
-        return RedirectResponse(base, status_code=303)
-    session.commit()
+    with db.serialised_writes(session):
+        replaced = discard_attachments(session, ctx.draft.id, file_ids(answers))
+        try:
+            store.save_draft_answers(session, draft_id=ctx.draft.id, answers=answers, ttl=ttl)
+        except store.DraftAlreadySubmitted:
+            session.rollback()
+            return RedirectResponse(f"{base}/terkirim", status_code=303)
+        except store.DraftNotFound:
+            session.rollback()
+            return RedirectResponse(base, status_code=303)
+        session.commit()
     remove_files(settings.data_dir, replaced)
     response = _after_save(
         request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
 from builder.texts import localise
-from runtime import catalog, store
+from runtime import catalog, db, store
 from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent
@@ -88,12 +88,13 @@ def start(
         else None
     )
     if draft is None or draft.submission_id is not None:
-        draft = store.create_draft(
-            session,
-            service_version_id=live.version.id,
-            ttl=dt.timedelta(hours=settings.draft_ttl_hours),
-        )
-        session.commit()
+        with db.serialised_writes(session):
+            draft = store.create_draft(
+                session,
+                service_version_id=live.version.id,
+                ttl=dt.timedelta(hours=settings.draft_ttl_hours),
+            )
+            session.commit()
     first = form_pages(live.compiled, draft.answers)
     target = (
         f"{service_base(agency, slug)}/isi/{first[0].id}"

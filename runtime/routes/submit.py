@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
-from runtime import catalog, store
+from runtime import catalog, db, store
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
 from runtime.models import Submission
@@ -194,8 +194,9 @@ def submit(
         return _check_page(request, ctx, answers, errors, agency, slug, 422)
     if ctx.draft.editing_submission_id:
         # the applicant's corrections after a send-back
-        hidden = discard_attachments(session, ctx.draft.id, file_ids(pruned))
-        response = resubmit(request, session, ctx.draft, pruned, file_ids(pruned))
+        with db.serialised_writes(session):
+            hidden = discard_attachments(session, ctx.draft.id, file_ids(pruned))
+            response = resubmit(request, session, ctx.draft, pruned, file_ids(pruned))
         if response.status_code == 303:
             remove_files(request.app.state.settings.data_dir, hidden)
         return response
@@ -204,20 +205,21 @@ def submit(
     sla = definition["workflow"]["states"][initial].get("sla_days")
     now = now_utc()
     due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
-    hidden_files = discard_attachments(session, ctx.draft.id, file_ids(pruned))
-    try:
-        case, secret = store.submit_draft(
-            session,
-            draft_id=ctx.draft.id,
-            answers=pruned,
-            initial_state=initial,
-            due_at=due,
-            now=now,
-        )
-    except store.StoreError:
-        session.rollback()  # the draft expired meanwhile: start again
-        return RedirectResponse(base, status_code=303)
-    session.commit()
+    with db.serialised_writes(session):
+        hidden_files = discard_attachments(session, ctx.draft.id, file_ids(pruned))
+        try:
+            case, secret = store.submit_draft(
+                session,
+                draft_id=ctx.draft.id,
+                answers=pruned,
+                initial_state=initial,
+                due_at=due,
+                now=now,
+            )
+        except store.StoreError:
+            session.rollback()  # the draft expired meanwhile: start again
+            return RedirectResponse(base, status_code=303)
+        session.commit()
     if secret is not None:
         remove_files(request.app.state.settings.data_dir, hidden_files)
     response = RedirectResponse(f"{base}/terkirim", status_code=303)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 
 from runtime import cases, store
@@ -18,6 +19,7 @@ from runtime.cases import (
     apply_transition,
     open_case,
 )
+from runtime.db import make_engine
 from runtime.workflow import ActionRefused, Actor
 from tests.runtime.office.conftest import SKTM, Office
 
@@ -268,3 +270,38 @@ def test_open_case_hides_other_agencies_and_forbids_unknown_roles(office: Office
     sktm = office.file_case(SKTM)
     with office.session() as session, pytest.raises(CaseNotFound):
         open_case(session, case_id=sktm.id, user=office.staff("petugas.uji"))
+
+
+def test_concurrent_writers_on_sqlite_queue_instead_of_timing_out(office: Office) -> None:
+    """Twenty officers acting on twenty cases at once: no "database is locked", on SQLite even
+    with a 1 ms busy timeout, because the process serialises its SQLite write transactions."""
+    if office.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has row locks; the write lock is for SQLite only")
+    engine = make_engine(office.engine.url)
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=1"))
+    filed = [office.file_case(now=MONDAY).id for _ in range(20)]
+    actor = officer(office, "petugas.uji")
+    queue = list(filed)
+    lock = threading.Lock()
+
+    def work() -> cases.Applied:
+        with lock:
+            case_id = queue.pop()
+        with Session(engine, expire_on_commit=False) as session:
+            return apply_transition(
+                session,
+                case_id=case_id,
+                actor=actor,
+                action="verifikasi",
+                comment=None,
+                expected_row_version=1,
+                calendar=office.calendar,
+            )
+
+    try:
+        results, errors = run_together(20, work)
+    finally:
+        engine.dispose()
+    assert errors == []
+    assert len(results) == 20
+    assert {office.case(case_id).state for case_id in filed} == {"diverifikasi"}
