@@ -92,16 +92,7 @@ class BodyLimit:
                 if declared > self.limit:
                     await _too_large(send, scope.get("path", ""))
                     return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(f"body over {self.limit} bytes")
-            return message
+        limited = limited_receive(receive, self.limit)
 
         await self.app(scope, limited, send)
 
@@ -119,6 +110,22 @@ _TOO_LARGE_HTML = (
     b'<p lang="en">The request is too large. Make your file smaller and send it again.</p>'
     b'<p><a href="/">Daftar layanan / Services</a></p></main></body></html>'
 )
+
+
+def limited_receive(receive: Receive, limit: int) -> Receive:
+    """`receive` that raises BodyTooLarge as soon as the body streamed in passes `limit` bytes."""
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(f"body over {limit} bytes")
+        return message
+
+    return limited
 
 
 async def _too_large(send: Send, path: str) -> None:

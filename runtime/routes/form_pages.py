@@ -33,7 +33,7 @@ from runtime.routes.citizen import (
     service_base,
     with_draft_cookie,
 )
-from runtime.security import BodyTooLarge, Message
+from runtime.security import limited_receive
 from runtime.uploads import UploadRejected, store_upload
 from runtime.web import PostedForm, is_htmx, language, render
 
@@ -216,19 +216,7 @@ def _page_body_limit(
         request.app.state.settings.body_limit_bytes,
         int(sum(files) * 1024 * 1024) + FORM_MARGIN_BYTES,
     )
-    receive = request._receive
-    received = 0
-
-    async def limited() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge(f"page body over {limit} bytes")
-        return message
-
-    request._receive = limited
+    request._receive = limited_receive(request._receive, limit)
     return ctx
 
 
@@ -337,6 +325,28 @@ def _after_save(
     return RedirectResponse(f"{base}/{target}", status_code=303)
 
 
+def _posted_page(
+    request: Request,
+    session: Session,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: FormData | Response,
+) -> tuple[DraftContext, PagePlan, dict[str, list[str]], dict[str, Any]] | Response:
+    """For the htmx helpers: the draft, the page, its posted inputs and the answers with them
+    (nothing is saved), or the response to give instead."""
+    if isinstance(form, Response):
+        return form
+    ctx = load_draft(request, session, agency, slug)
+    if isinstance(ctx, Response):
+        return htmx_redirect(request, ctx)
+    page = ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    fields = listing(form)
+    return ctx, page, fields, merge(ctx.draft.answers, parse_page(page, fields))
+
+
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")
 def validate_field(
     request: Request,
@@ -348,15 +358,10 @@ def validate_field(
     field: str = "",
 ) -> Response:
     """htmx: check one field when it changes and return it re-rendered (nothing is saved)."""
-    if isinstance(form, Response):
-        return form
-    ctx = load_draft(request, session, agency, slug)
-    if isinstance(ctx, Response):
-        return htmx_redirect(request, ctx)
-    page = ctx.compiled.page(page_id)
-    if page is None:
-        return not_found(request)
-    answers = merge(ctx.draft.answers, parse_page(page, listing(form)))
+    posted = _posted_page(request, session, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    ctx, page, _, answers = posted
     pointer = "/" + field.replace(".", "/")
     errors = [
         e
@@ -382,16 +387,10 @@ def reveal(
     request: Request, session: SessionDep, agency: str, slug: str, page_id: str, form: PostedForm
 ) -> Response:
     """htmx: the page's fields again, showing or hiding conditional ones (nothing is saved)."""
-    if isinstance(form, Response):
-        return form
-    ctx = load_draft(request, session, agency, slug)
-    if isinstance(ctx, Response):
-        return htmx_redirect(request, ctx)
-    page = ctx.compiled.page(page_id)
-    if page is None:
-        return not_found(request)
-    fields = listing(form)
-    answers = merge(ctx.draft.answers, parse_page(page, fields))
+    posted = _posted_page(request, session, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    ctx, page, fields, answers = posted
     context = _page_context(request, ctx, page, answers, [], agency, slug)
     if not is_htmx(request):
         return render(request, "page.html", context)
