@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartParser
 from starlette.responses import FileResponse, Response
 
 from runtime.models import Attachment
@@ -134,3 +136,29 @@ def download_response(data_dir: Path, attachment: Attachment) -> Response:
         filename=attachment.original_name,
         content_disposition_type="attachment",
     )
+
+
+class CappedMultiPartParser(MultiPartParser):
+    """Multipart parsing that keeps at most `cap + 1` bytes of each capped file field.
+
+    The rest of an oversized file is dropped as it streams in, so it is never spooled whole;
+    what is kept is still one byte over the field's limit, and `store_upload` then refuses it
+    as too big, with the page shown again and every other answer kept.
+    """
+
+    def __init__(self, *args: Any, caps: Mapping[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._caps = caps
+        self._kept: dict[int, int] = {}
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        """Pass on a file's data only up to one byte past its field's cap."""
+        part = self._current_part
+        cap = self._caps.get(part.field_name) if part.file is not None else None
+        if cap is not None:
+            kept = self._kept.get(id(part), 0)
+            end = min(end, start + max(0, cap + 1 - kept))
+            self._kept[id(part)] = kept + (end - start)
+            if end <= start:
+                return
+        super().on_part_data(data, start, end)

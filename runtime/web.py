@@ -12,13 +12,17 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from builder.texts import localise
 from runtime import assets
 from runtime.field_render import FieldRenderer
 from runtime.i18n import request_language, t
 from runtime.security import CSRF_COOKIE, CSRF_FIELD, csrf_token, csrf_valid, new_csrf_cookie
+from runtime.uploads import CappedMultiPartParser
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_COOKIE = "loket_lang"
@@ -65,10 +69,32 @@ def csrf_cookie_value(request: Request) -> tuple[str, bool]:
     return value, True
 
 
+MAX_FILES = 50
+MAX_FIELDS = 2000
+FILE_CAPS = "file_caps"  # request.state: input name -> bytes a file field may hold
+
+
+async def _read_form(request: Request) -> FormData:
+    """The posted form; file fields named in `request.state.file_caps` are capped as they arrive."""
+    caps = getattr(request.state, FILE_CAPS, None)
+    media, _ = parse_options_header(request.headers.get("content-type", ""))
+    if not caps or media != b"multipart/form-data":
+        return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
+    parser = CappedMultiPartParser(
+        request.headers, request.stream(), caps=caps, max_files=MAX_FILES, max_fields=MAX_FIELDS
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise HTTPException(status_code=400, detail=exc.message) from exc
+    request._form = form  # what request.form() returns from now on
+    return form
+
+
 async def posted_form(request: Request) -> AsyncIterator[FormData | Response]:
     """The posted form after a CSRF check, or an error response; uploads are closed afterwards."""
     try:
-        form = await request.form(max_files=50, max_fields=2000)
+        form = await _read_form(request)
     except UnicodeDecodeError:
         yield error_page(request, 400, "bad_request", "bad_request")
         return

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from builder import conditions
 from builder.answers import AnswerError
-from builder.compiler import PagePlan
+from builder.compiler import FieldPlan, PagePlan
 from runtime import db, store
 from runtime.deps import SessionDep
 from runtime.field_render import file_types
@@ -35,7 +35,7 @@ from runtime.routes.citizen import (
 )
 from runtime.security import limited_receive
 from runtime.uploads import UploadRejected, store_upload
-from runtime.web import PostedForm, is_htmx, language, render
+from runtime.web import FILE_CAPS, PostedForm, is_htmx, language, render
 
 router = APIRouter()
 
@@ -151,10 +151,7 @@ def _apply_uploads(
         accept = list(plan.spec.get("accept", []))
         try:
             stored = store_upload(
-                upload,
-                data_dir=settings.data_dir,
-                max_bytes=int(max_mb * 1024 * 1024),
-                accept=accept,
+                upload, data_dir=settings.data_dir, max_bytes=_max_bytes(plan), accept=accept
             )
         except UploadRejected as exc:
             types = file_types({"accept": accept})
@@ -197,6 +194,11 @@ def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None
 FORM_MARGIN_BYTES = 512 * 1024  # the text answers of one page, with room to spare
 
 
+def _max_bytes(plan: FieldPlan) -> int:
+    """The most a file field may hold, from its `max_mb` (2 MB when the definition is silent)."""
+    return int(float(plan.spec.get("max_mb", 2)) * 1024 * 1024)
+
+
 def _page_body_limit(
     request: Request, session: SessionDep, agency: str, slug: str, page_id: str
 ) -> DraftContext | Response:
@@ -209,14 +211,10 @@ def _page_body_limit(
     """
     ctx = load_draft(request, session, agency, slug)
     page = ctx.compiled.page(page_id) if isinstance(ctx, DraftContext) else None
-    files = (
-        [float(f.spec.get("max_mb", 2)) for f in page.fields if f.type == "file"] if page else []
-    )
-    limit = min(
-        request.app.state.settings.body_limit_bytes,
-        int(sum(files) * 1024 * 1024) + FORM_MARGIN_BYTES,
-    )
+    caps = {f.key: _max_bytes(f) for f in page.fields if f.type == "file"} if page else {}
+    limit = min(request.app.state.settings.body_limit_bytes, sum(caps.values()) + FORM_MARGIN_BYTES)
     request._receive = limited_receive(request._receive, limit)
+    setattr(request.state, FILE_CAPS, caps)  # each file no more than its own limit, too
     return ctx
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
+from runtime.routes import form_pages
 
-from .conftest import Citizen, Loket, csrf_of, parse
+from .conftest import PDF, Citizen, Loket, csrf_of, parse
 
 SKTM = "dinsos/surat-keterangan-tidak-mampu"
 LIMIT = 256 * 1024
@@ -236,3 +238,36 @@ def test_an_oversized_body_gets_a_page_or_json_error_before_the_app_reads_it(
     assert api.status_code == 413
     assert api.json()["error"] == "too_large"
     assert _rows(small) == before
+
+
+def test_a_file_over_its_own_limit_is_cut_off_as_it_arrives_and_the_page_keeps_the_rest(
+    loket: Loket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """berkas_ktp allows 2 MB; a 3 MB upload is below the page's cap (the sum of its files) but
+    is never spooled whole: at most one byte over the field's limit reaches the store."""
+    seen: dict[str, int] = {}
+    original = form_pages.store_upload
+
+    def recording(upload: Any, **options: Any) -> Any:
+        seen[str(upload.filename)] = len(upload.file.read())
+        upload.file.seek(0)
+        return original(upload, **options)
+
+    monkeypatch.setattr(form_pages, "store_upload", recording)
+    citizen = loket.citizen(SKTM)
+    page = citizen.start()
+    for _ in range(10):
+        if 'name="berkas_ktp"' in page.text:
+            break
+        page = citizen.follow(citizen.fill_page(page))
+    limit = 2 * 1024 * 1024
+    big = PDF + b"0" * (3 * 1024 * 1024)
+    response = citizen.post_form(page, files={"berkas_ktp": ("besar.pdf", big, "application/pdf")})
+    assert response.status_code == 422
+    doc = parse(response)
+    error = doc.css_first("#f-berkas_ktp-error")
+    assert error is not None and "2 MB" in error.text()
+    assert seen["besar.pdf"] == limit + 1
+    # the other files of the page were stored and are shown as kept
+    assert doc.css_first("#f-berkas_kk-current") is not None
+    assert any(size <= limit for name, size in seen.items() if name != "besar.pdf")
