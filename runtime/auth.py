@@ -193,6 +193,14 @@ def disable(session: Session, *, user: User, now: dt.datetime | None = None) -> 
     session.flush()
 
 
+def enable(session: Session, *, user: User) -> None:
+    """Let a disabled account sign in again (its roles were kept; it starts with no session)."""
+    user.is_active = True
+    user.disabled_at = None
+    session.add(user)
+    session.flush()
+
+
 def _session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -186,12 +188,18 @@ user_app = typer.Typer(
 app.add_typer(user_app, name="user")
 
 
-def _user_session() -> Session:
+@contextmanager
+def _user_session() -> Iterator[Session]:
     from sqlmodel import Session
 
     from runtime import db
 
-    return Session(db.make_engine(_settings()))
+    engine = db.make_engine(_settings())
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @user_app.command("add")
@@ -243,6 +251,17 @@ def user_disable(username: Annotated[str, typer.Argument()]) -> None:
         auth.disable(session, user=_existing(session, username))
         session.commit()
     typer.echo(f"dinonaktifkan / disabled: {username}")
+
+
+@user_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Let a disabled account sign in again (its roles were kept)."""
+    from runtime import auth
+
+    with _user_session() as session:
+        auth.enable(session, user=_existing(session, username))
+        session.commit()
+    typer.echo(f"diaktifkan lagi / enabled: {username}")
 
 
 @user_app.command("grant")

@@ -38,6 +38,12 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_memberships": ("Peran di instansi", "Roles in agencies"),
     "admin_none": ("–", "–"),
     "admin_disable": ("Nonaktifkan", "Disable"),
+    "admin_enable": ("Aktifkan lagi", "Enable again"),
+    "admin_enable_label": ("Aktifkan lagi {name}", "Enable {name} again"),
+    "admin_done_enabled": (
+        "Pengguna aktif lagi; ia dapat masuk dengan kata sandinya.",
+        "User enabled again; they can sign in with their password.",
+    ),
     "admin_disable_label": ("Nonaktifkan {name}", "Disable {name}"),
     "admin_revoke": ("Cabut", "Revoke"),
     "admin_revoke_label": (

@@ -28,7 +28,7 @@ from runtime.web import PostedForm, error_page, language, render
 router = APIRouter()
 PAGE = "/admin/pengguna"
 DESIGNER = "designer"
-DONE = ("added", "disabled", "granted", "revoked")  # ?selesai= notices after a redirect
+DONE = ("added", "disabled", "enabled", "granted", "revoked")  # ?selesai= notices after a redirect
 _NAME_MISSING = "Isi nama tampilan. / Enter a display name."
 _TAKEN = "Pengguna '{0}' sudah ada. / User '{0}' exists."
 
@@ -198,6 +198,21 @@ def disable_user(
     auth.disable(session, user=target)
     session.commit()
     return _done("disabled")
+
+
+@router.post(PAGE + "/{user_id}/aktifkan")
+def enable_user(
+    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
+) -> Response:
+    """Let a disabled account sign in again, with the roles it had."""
+    if isinstance(form, Response):
+        return form
+    target = session.get(User, user_id)
+    if target is None:
+        return error_page(request, 404, "not_found", "not_found_text")
+    auth.enable(session, user=target)
+    session.commit()
+    return _done("enabled")
 
 
 @router.post(PAGE + "/peran")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from runtime import auth
 from runtime.models import Membership, User, WebSession
 
 from .conftest import PASSWORDS, Site, csrf, page
@@ -41,6 +42,7 @@ def test_anonymous_visitor_is_sent_to_login(site: Site) -> None:
         ("post", PAGE),
         ("post", PAGE + "/peran"),
         ("post", PAGE + "/1/nonaktifkan"),
+        ("post", PAGE + "/1/aktifkan"),
         ("post", PAGE + "/1/cabut"),
     ],
 )
@@ -214,6 +216,62 @@ def test_disabling_a_user_ends_their_sessions(site: Site) -> None:
     row = page(admin.get(PAGE)).css_first("tr[data-username='petugas.dinsos']")
     assert row.css_first(".tag.bad") is not None
     assert row.css_first("form[action$=nonaktifkan]") is None
+
+
+def test_a_disabled_user_can_be_enabled_again_with_their_roles(site: Site) -> None:
+    target = site.user("petugas.dinsos")
+    roles_before = _memberships(site, "petugas.dinsos")
+    admin = site.login("admin")
+    token = csrf(page(admin.get(PAGE)))
+    assert (
+        admin.post(f"{PAGE}/{target.id}/nonaktifkan", data={"csrf_token": token}).status_code == 303
+    )
+    refused = site.client()
+    login_token = csrf(page(refused.get("/masuk")))
+    attempt = refused.post(
+        "/masuk",
+        data={
+            "username": "petugas.dinsos",
+            "password": PASSWORDS["petugas.dinsos"],
+            "csrf_token": login_token,
+        },
+    )
+    assert attempt.status_code != 303  # a disabled account cannot sign in
+    row = page(admin.get(PAGE)).css_first("tr[data-username='petugas.dinsos']")
+    assert row.css_first("form[action$=aktifkan] button") is not None
+    response = admin.post(f"{PAGE}/{target.id}/aktifkan", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"{PAGE}?selesai=enabled"
+    done = page(admin.get(response.headers["location"])).css_first("#done")
+    assert done is not None and "aktif lagi" in done.text()
+    stored = site.user("petugas.dinsos")
+    assert stored.is_active and stored.disabled_at is None
+    assert _memberships(site, "petugas.dinsos") == roles_before
+    officer = site.login("petugas.dinsos")  # signs in again (asserts the redirect)
+    assert officer.get("/kantor/laporan").status_code == 200
+
+
+def test_enabling_needs_an_admin_and_the_csrf_token(site: Site) -> None:
+    target = site.user("petugas.dinsos")
+    with site.session() as session:
+        stored = session.get(User, target.id)
+        assert stored is not None
+        auth.disable(session, user=stored)
+        session.commit()
+    officer = site.login("petugas.dukcapil")
+    token = csrf(page(officer.get("/masuk")))
+    assert (
+        officer.post(f"{PAGE}/{target.id}/aktifkan", data={"csrf_token": token}).status_code == 403
+    )
+    admin = site.login("admin")
+    assert admin.post(f"{PAGE}/{target.id}/aktifkan", data={}).status_code == 403
+    assert (
+        admin.post(
+            f"{PAGE}/99999/aktifkan", data={"csrf_token": csrf(page(admin.get(PAGE)))}
+        ).status_code
+        == 404
+    )
+    assert not site.user("petugas.dinsos").is_active
 
 
 def test_an_admin_cannot_disable_themselves(site: Site) -> None:

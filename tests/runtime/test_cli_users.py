@@ -1,0 +1,66 @@
+"""`loket user disable` and `loket user enable` on a migrated database (SQLite in tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from runtime import auth, db
+from runtime.cli import app
+from runtime.settings import Settings
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A migrated data folder with one officer, named in the environment the CLI reads."""
+    monkeypatch.setattr(auth, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setenv("LOKET_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LOKET_SECRET_KEY", "cli-test-secret-key-0123456789-abcdefghij")
+    monkeypatch.delenv("LOKET_DATABASE_URL", raising=False)
+    settings = Settings.from_env()
+    db.migrate(settings)
+    engine = db.make_engine(settings)
+    try:
+        with Session(engine) as session:
+            auth.create_user(
+                session,
+                username="petugas.uji",
+                display_name="Petugas Uji",
+                password="kata-sandi-yang-panjang-sekali",
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    return tmp_path
+
+
+def _active(data_dir: Path) -> bool:
+    engine = db.make_engine(Settings.from_env())
+    try:
+        with Session(engine) as session:
+            user = auth.find_user(session, "petugas.uji")
+            assert user is not None
+            return user.is_active
+    finally:
+        engine.dispose()
+
+
+def test_disable_then_enable_from_the_command_line(data_dir: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["user", "disable", "petugas.uji"])
+    assert result.exit_code == 0, result.output
+    assert not _active(data_dir)
+    result = runner.invoke(app, ["user", "enable", "petugas.uji"])
+    assert result.exit_code == 0, result.output
+    assert "enabled: petugas.uji" in result.output
+    assert _active(data_dir)
+
+
+def test_enabling_an_unknown_user_fails_with_a_message(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["user", "enable", "tidak.ada"])
+    assert result.exit_code == 1
+    assert "no such user" in result.output
