@@ -27,7 +27,7 @@ from runtime.forms import FieldView
 
 BLANK_CACHE_SIZE = 4096
 
-# Per environment: field type -> the `render` macro of its template.
+# Per environment: "template:macro" -> the macro, taken from the template's module once.
 _MACROS: WeakKeyDictionary[Environment, dict[str, Any]] = WeakKeyDictionary()
 _BLANK: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _BLANK_LOCK = threading.Lock()
@@ -68,12 +68,15 @@ class FieldRenderer:
 
     def macro(self, type_name: str) -> Any:
         """The `render` macro of a field type's template."""
+        return self._module_macro(f"fields/{type_name}.html", "render")
+
+    def _module_macro(self, template_name: str, macro_name: str) -> Any:
         macros = _MACROS.setdefault(self._env, {})
-        found = macros.get(type_name)
+        key = f"{template_name}:{macro_name}"
+        found = macros.get(key)
         if found is None:
-            template = self._env.get_template(f"fields/{type_name}.html")
-            found = template.module.render  # type: ignore[attr-defined]
-            macros[type_name] = found
+            found = getattr(self._env.get_template(template_name).module, macro_name)
+            macros[key] = found
         return found
 
     def field(self, f: FieldView, oob_id: Any = None) -> Markup:
@@ -84,7 +87,7 @@ class FieldRenderer:
                 found = _BLANK.get(key)
             if found is not None:
                 return found
-        wrapper = self._env.get_template("_partials/field_parts.html").module.field  # type: ignore[attr-defined]
+        wrapper = self._module_macro("_partials/field_parts.html", "field")
         html = wrapper(f, self, oob_id)  # a Markup: the environment autoescapes
         assert isinstance(html, Markup)
         if key is not None:
