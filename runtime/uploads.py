@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 from starlette.responses import FileResponse, Response
 
@@ -141,6 +141,8 @@ def download_response(data_dir: Path, attachment: Attachment) -> Response:
 class CappedMultiPartParser(MultiPartParser):
     """Multipart parsing that keeps at most `cap + 1` bytes of each capped file field.
 
+    Every multipart form of the pages is read with it (`web.posted_form`), capped or not.
+
     The rest of an oversized file is dropped as it streams in, so it is never spooled whole;
     what is kept is still one byte over the field's limit, and `store_upload` then refuses it
     as too big, with the page shown again and every other answer kept.
@@ -150,6 +152,15 @@ class CappedMultiPartParser(MultiPartParser):
         super().__init__(*args, **kwargs)
         self._caps = caps
         self._kept: dict[int, int] = {}
+
+    async def parse(self) -> FormData:
+        """The form; spooled files of a part cut off by the body's end are closed, not leaked."""
+        form = await super().parse()
+        kept = {id(value.file) for _, value in form.multi_items() if isinstance(value, UploadFile)}
+        for spooled in self._files_to_close_on_error:
+            if id(spooled) not in kept:
+                spooled.close()
+        return form
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         """Pass on a file's data only up to one byte past its field's cap."""

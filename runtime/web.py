@@ -4,6 +4,7 @@ and posted forms checked against that cookie."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -76,15 +77,16 @@ FILE_CAPS = "file_caps"  # request.state: input name -> bytes a file field may h
 
 async def _read_form(request: Request) -> FormData:
     """The posted form; file fields named in `request.state.file_caps` are capped as they arrive."""
-    caps = getattr(request.state, FILE_CAPS, None)
+    caps = getattr(request.state, FILE_CAPS, None) or {}
     media, _ = parse_options_header(request.headers.get("content-type", ""))
-    if not caps or media != b"multipart/form-data":
+    if media != b"multipart/form-data":
         return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
-    parser = CappedMultiPartParser(
-        request.headers, request.stream(), caps=caps, max_files=MAX_FILES, max_fields=MAX_FIELDS
-    )
     try:
-        form = await parser.parse()
+        async with aclosing(request.stream()) as stream:
+            parser = CappedMultiPartParser(
+                request.headers, stream, caps=caps, max_files=MAX_FILES, max_fields=MAX_FIELDS
+            )
+            form = await parser.parse()
     except MultiPartException as exc:
         raise HTTPException(status_code=400, detail=exc.message) from exc
     request._form = form  # what request.form() returns from now on

@@ -271,3 +271,32 @@ def test_a_file_over_its_own_limit_is_cut_off_as_it_arrives_and_the_page_keeps_t
     # the other files of the page were stored and are shown as kept
     assert doc.css_first("#f-berkas_kk-current") is not None
     assert any(size <= limit for name, size in seen.items() if name != "besar.pdf")
+
+
+def test_malformed_multipart_on_a_page_with_files_is_a_400_and_changes_nothing(
+    loket: Loket,
+) -> None:
+    citizen = loket.citizen(SKTM)
+    page = citizen.start()
+    for _ in range(10):
+        if 'name="berkas_ktp"' in page.text:
+            break
+        page = citizen.follow(citizen.fill_page(page))
+    url, token = str(page.url.path), csrf_of(parse(page))
+    before = _rows(loket)
+    no_boundary = citizen.client.post(
+        url,
+        content=b"csrf_token=" + token.encode(),
+        headers={"content-type": "multipart/form-data"},
+    )
+    _is_error_page(no_boundary, 400)
+    cut_short = citizen.client.post(
+        url,
+        content=(
+            b'--b\r\nContent-Disposition: form-data; name="berkas_ktp"; filename="a.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n" + b"0" * 5000
+        ),
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert cut_short.status_code in {400, 403}  # never a 500; no CSRF token was read
+    assert _rows(loket) == before
