@@ -242,26 +242,30 @@ def _existing(session: Session, username: str) -> User:
     return user
 
 
-@user_app.command("disable")
-def user_disable(username: Annotated[str, typer.Argument()]) -> None:
-    """Disable an account and end its sessions."""
+def _set_active(username: str, *, active: bool) -> None:
     from runtime import auth
 
     with _user_session() as session:
-        auth.disable(session, user=_existing(session, username))
+        user = _existing(session, username)
+        if active:
+            auth.enable(session, user=user)
+        else:
+            auth.disable(session, user=user)
         session.commit()
-    typer.echo(f"dinonaktifkan / disabled: {username}")
+    done = "diaktifkan lagi / enabled" if active else "dinonaktifkan / disabled"
+    typer.echo(f"{done}: {username}")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account and end its sessions."""
+    _set_active(username, active=False)
 
 
 @user_app.command("enable")
 def user_enable(username: Annotated[str, typer.Argument()]) -> None:
     """Let a disabled account sign in again (its roles were kept)."""
-    from runtime import auth
-
-    with _user_session() as session:
-        auth.enable(session, user=_existing(session, username))
-        session.commit()
-    typer.echo(f"diaktifkan lagi / enabled: {username}")
+    _set_active(username, active=True)
 
 
 @user_app.command("grant")

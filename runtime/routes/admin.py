@@ -179,16 +179,26 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, form: Poste
     return _page(request, session, admin, errors=errors, form="add", values=values, status_code=422)
 
 
-@router.post(PAGE + "/{user_id}/nonaktifkan")
-def disable_user(
-    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
-) -> Response:
-    """Disable an account: it can no longer sign in and its open sessions end now."""
+def _posted_user(
+    request: Request, session: Session, user_id: int, form: FormData | Response
+) -> User | Response:
+    """The account a checked form is about, or the response to give instead."""
     if isinstance(form, Response):
         return form
     target = session.get(User, user_id)
     if target is None:
         return error_page(request, 404, "not_found", "not_found_text")
+    return target
+
+
+@router.post(PAGE + "/{user_id}/nonaktifkan")
+def disable_user(
+    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
+) -> Response:
+    """Disable an account: it can no longer sign in and its open sessions end now."""
+    target = _posted_user(request, session, user_id, form)
+    if isinstance(target, Response):
+        return target
     if target.id == admin.id:
         problem = FormProblem(
             f"user-{user_id}",
@@ -205,11 +215,9 @@ def enable_user(
     request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
 ) -> Response:
     """Let a disabled account sign in again, with the roles it had."""
-    if isinstance(form, Response):
-        return form
-    target = session.get(User, user_id)
-    if target is None:
-        return error_page(request, 404, "not_found", "not_found_text")
+    target = _posted_user(request, session, user_id, form)
+    if isinstance(target, Response):
+        return target
     auth.enable(session, user=target)
     session.commit()
     return _done("enabled")

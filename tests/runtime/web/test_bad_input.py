@@ -240,6 +240,17 @@ def test_an_oversized_body_gets_a_page_or_json_error_before_the_app_reads_it(
     assert _rows(small) == before
 
 
+def _on_the_files_page(loket: Loket) -> tuple[Citizen, Response]:
+    """A citizen on SKTM's page of documents (the first with berkas_ktp), earlier pages filled."""
+    citizen = loket.citizen(SKTM)
+    page = citizen.start()
+    for _ in range(10):
+        if 'name="berkas_ktp"' in page.text:
+            return citizen, page
+        page = citizen.follow(citizen.fill_page(page))
+    raise AssertionError("no page asks for berkas_ktp")
+
+
 def test_a_file_over_its_own_limit_is_cut_off_as_it_arrives_and_the_page_keeps_the_rest(
     loket: Loket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -254,12 +265,7 @@ def test_a_file_over_its_own_limit_is_cut_off_as_it_arrives_and_the_page_keeps_t
         return original(upload, **options)
 
     monkeypatch.setattr(form_pages, "store_upload", recording)
-    citizen = loket.citizen(SKTM)
-    page = citizen.start()
-    for _ in range(10):
-        if 'name="berkas_ktp"' in page.text:
-            break
-        page = citizen.follow(citizen.fill_page(page))
+    citizen, page = _on_the_files_page(loket)
     limit = 2 * 1024 * 1024
     big = PDF + b"0" * (3 * 1024 * 1024)
     response = citizen.post_form(page, files={"berkas_ktp": ("besar.pdf", big, "application/pdf")})
@@ -276,12 +282,7 @@ def test_a_file_over_its_own_limit_is_cut_off_as_it_arrives_and_the_page_keeps_t
 def test_malformed_multipart_on_a_page_with_files_is_a_400_and_changes_nothing(
     loket: Loket,
 ) -> None:
-    citizen = loket.citizen(SKTM)
-    page = citizen.start()
-    for _ in range(10):
-        if 'name="berkas_ktp"' in page.text:
-            break
-        page = citizen.follow(citizen.fill_page(page))
+    citizen, page = _on_the_files_page(loket)
     url, token = str(page.url.path), csrf_of(parse(page))
     before = _rows(loket)
     no_boundary = citizen.client.post(
