@@ -197,7 +197,6 @@ def enable(session: Session, *, user: User) -> None:
     """Let a disabled account sign in again (its roles were kept; it starts with no session)."""
     user.is_active = True
     user.disabled_at = None
-    session.add(user)
     session.flush()
 
 

@@ -21,7 +21,7 @@ from runtime import catalog, db, store
 from runtime.auth import StaffUser
 from runtime.models import CaseEvent, Submission, utcnow
 from runtime.workdays import Calendar
-from runtime.workflow import APPLICANT, Actor, CaseSnapshot, Outcome, apply
+from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
 VIEW_NIK = "view_nik"
 DOWNLOAD = "download_attachment"
@@ -168,50 +168,39 @@ def apply_transition(
     if answers is not None:
         values["answers"] = dict(answers)
     with db.serialised_writes(session):
-        return _write_transition(session, case_id, expected_row_version, values, outcome, now)
-
-
-def _write_transition(
-    session: Session,
-    case_id: str,
-    expected_row_version: int,
-    values: dict[str, Any],
-    outcome: Outcome,
-    now: dt.datetime,
-) -> Applied:
-    try:
-        changed = session.exec(
-            update(Submission)
-            .where(
-                col(Submission.id) == case_id,
-                col(Submission.row_version) == expected_row_version,
+        try:
+            changed = session.exec(
+                update(Submission)
+                .where(
+                    col(Submission.id) == case_id,
+                    col(Submission.row_version) == expected_row_version,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                session.rollback()
+                current = session.get(Submission, case_id, populate_existing=True)
+                assert current is not None
+                raise AlreadyProcessed(current.state, current.row_version)
+            event = outcome.event
+            stored = store.add_event(
+                session,
+                submission_id=case_id,
+                action=event["action"],
+                actor_kind=event["actor_kind"],
+                actor_user_id=event["actor_user_id"],
+                actor_role=event["actor_role"],
+                from_state=event["from_state"],
+                to_state=event["to_state"],
+                comment=event["comment"],
+                comment_public=event["comment_public"],
+                at=now,
             )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed != 1:
+            session.commit()
+        except BaseException:
             session.rollback()
-            current = session.get(Submission, case_id, populate_existing=True)
-            assert current is not None
-            raise AlreadyProcessed(current.state, current.row_version)
-        event = outcome.event
-        stored = store.add_event(
-            session,
-            submission_id=case_id,
-            action=event["action"],
-            actor_kind=event["actor_kind"],
-            actor_user_id=event["actor_user_id"],
-            actor_role=event["actor_role"],
-            from_state=event["from_state"],
-            to_state=event["to_state"],
-            comment=event["comment"],
-            comment_public=event["comment_public"],
-            at=now,
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+            raise
     updated = session.get(Submission, case_id, populate_existing=True)
     assert updated is not None
     return Applied(updated, stored)
@@ -221,25 +210,19 @@ def _record_access(
     session: Session, *, case_id: str, user_id: int, action: str, details: dict[str, Any]
 ) -> CaseEvent:
     with db.serialised_writes(session):
-        return _write_access(session, case_id, user_id, action, details)
-
-
-def _write_access(
-    session: Session, case_id: str, user_id: int, action: str, details: dict[str, Any]
-) -> CaseEvent:
-    try:
-        event = store.add_event(
-            session,
-            submission_id=case_id,
-            action=action,
-            actor_kind="user",
-            actor_user_id=user_id,
-            details=details,
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        try:
+            event = store.add_event(
+                session,
+                submission_id=case_id,
+                action=action,
+                actor_kind="user",
+                actor_user_id=user_id,
+                details=details,
+            )
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     return event
 
 

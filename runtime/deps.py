@@ -12,11 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from runtime.settings import Settings
 
 
-def open_session(request: Request) -> Session:
-    """A new session on the app's database (use it as a context manager)."""
-    return Session(request.app.state.engine, expire_on_commit=False)
-
-
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session per request; routes commit explicitly before they acknowledge anything.
 
@@ -26,7 +21,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     rolling back a read transaction first: instant on the local SQLite file, a round trip on
     PostgreSQL, which is therefore done in the thread pool.
     """
-    session = open_session(request)
+    session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:

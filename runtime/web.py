@@ -57,6 +57,12 @@ def language(request: Request) -> str:
     )
 
 
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get the Secure flag (the site is served over https)."""
+    base_url = request.app.state.settings.base_url
+    return bool(base_url and base_url.startswith("https"))
+
+
 def csrf_cookie_value(request: Request) -> tuple[str, bool]:
     """The visitor's CSRF cookie value and whether it is new."""
     existing = request.cookies.get(CSRF_COOKIE)
@@ -162,7 +168,7 @@ def render(
     )
     html = env.get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code)
-    secure = bool(settings.base_url and settings.base_url.startswith("https"))
+    secure = secure_cookies(request)
     if is_new:
         response.set_cookie(
             CSRF_COOKIE, cookie, httponly=True, samesite="lax", secure=secure, path="/"

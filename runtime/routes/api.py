@@ -47,7 +47,7 @@ from builder.compiler import CompiledService
 from builder.texts import LANGUAGES, localise
 from runtime import catalog, db, store
 from runtime.catalog import LiveService
-from runtime.deps import SessionDep, open_session
+from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import (
     CaseEvent,
@@ -555,18 +555,6 @@ def _replay(
 
 
 def _file_case(
-    request: Request, agency: str, slug: str, answers: dict[str, Any], key: str | None
-) -> _Outcome:
-    """Validate and file the answers (runs in a worker thread: it does blocking database work).
-
-    The session is opened here, in the worker thread, rather than by a route dependency: an
-    `async` route's generator dependency would cost two more hand-offs to the thread pool.
-    """
-    with open_session(request) as session:
-        return _file_in(request, session, agency, slug, answers, key)
-
-
-def _file_in(
     request: Request,
     session: Session,
     agency: str,
@@ -574,6 +562,7 @@ def _file_in(
     answers: dict[str, Any],
     key: str | None,
 ) -> _Outcome:
+    """Validate and file the answers (runs in a worker thread: it does blocking database work)."""
     settings = request.app.state.settings
     live = catalog.live_service(session, agency, slug)
     if live is None or live.version.id is None:
@@ -693,6 +682,7 @@ def _insert(
 )
 async def create_submission(
     request: Request,
+    session: SessionDep,
     agency: str,
     service: str,
     idempotency_key: Annotated[
@@ -719,7 +709,7 @@ async def create_submission(
     except _BadBody as bad:
         return _error(request, bad.status, bad.code)
     outcome = await run_in_threadpool(
-        _file_case, request, agency, service, answers, idempotency_key
+        _file_case, request, session, agency, service, answers, idempotency_key
     )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)

@@ -16,9 +16,9 @@ from builder.model import sources
 from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
-from runtime.routes.citizen import draft_cookie_name
+from runtime.routes.citizen import with_draft_cookie
 from runtime.security import sign, unsign
-from runtime.web import PostedForm, error_page, render
+from runtime.web import PostedForm, error_page, render, secure_cookies
 from runtime.workflow import WITHDRAW, ActionRefused, Actor, available_actions
 
 router = APIRouter()
@@ -93,16 +93,8 @@ def start_correction(
     response = RedirectResponse(
         f"{base}/isi/{first[0].id}" if first else f"{base}/periksa", status_code=303
     )
-    secure = bool(settings.base_url and settings.base_url.startswith("https"))
-    response.set_cookie(
-        draft_cookie_name(service.agency_id, service.slug),
-        draft.id,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        path=base,
-        max_age=settings.draft_ttl_hours * 3600,
-    )
+    secure = secure_cookies(request)
+    with_draft_cookie(response, request, service.agency_id, service.slug, draft.id)
     response.set_cookie(
         EDIT_COOKIE,
         sign(settings.secret_key, f"{case.id}:{secret}"),

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from runtime import auth
 from runtime.deps import SessionDep
-from runtime.web import PostedForm, render
+from runtime.web import PostedForm, render, secure_cookies
 
 router = APIRouter()
 
@@ -54,7 +54,7 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
         )
     response = RedirectResponse(target, status_code=303)
     settings = request.app.state.settings
-    secure = bool(settings.base_url and settings.base_url.startswith("https"))
+    secure = secure_cookies(request)
     response.set_cookie(
         auth.SESSION_COOKIE,
         token,

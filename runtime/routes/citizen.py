@@ -17,7 +17,7 @@ from builder.compiler import CompiledService, PagePlan
 from runtime import catalog, store
 from runtime.models import Attachment, FormDraft, Submission
 from runtime.uploads import attachment_path
-from runtime.web import error_page, is_htmx, language
+from runtime.web import error_page, is_htmx, language, secure_cookies
 from runtime.workdays import WIB
 
 RECEIPT_COOKIE = "loket_receipt"
@@ -47,11 +47,6 @@ def listing(form: FormData) -> dict[str, list[str]]:
     return result
 
 
-def now_utc() -> dt.datetime:
-    """The current time, in UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
 def format_date(moment: dt.datetime | dt.date | None, lang: str) -> str:
     """A moment in WIB, or a date, as a citizen reads it (dd-mm-yyyy)."""
     if moment is None:
@@ -59,12 +54,6 @@ def format_date(moment: dt.datetime | dt.date | None, lang: str) -> str:
     if isinstance(moment, dt.datetime):
         return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
     return moment.strftime("%d-%m-%Y")
-
-
-def secure_cookies(request: Request) -> bool:
-    """Whether cookies get the Secure flag (the site is served over https)."""
-    base_url = request.app.state.settings.base_url
-    return bool(base_url and base_url.startswith("https"))
 
 
 def with_draft_cookie(

@@ -14,7 +14,7 @@ from builder.compiler import FieldPlan
 from runtime import catalog, db, store
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
-from runtime.models import Submission
+from runtime.models import Submission, utcnow
 from runtime.references import hash_secret, secrets_equal
 from runtime.routes.applicant import resubmit
 from runtime.routes.citizen import (
@@ -27,14 +27,12 @@ from runtime.routes.citizen import (
     is_declaration_page,
     listing,
     load_draft,
-    now_utc,
     remove_files,
-    secure_cookies,
     service_base,
     status_url,
 )
 from runtime.security import sign, unsign
-from runtime.web import PostedForm, language, render
+from runtime.web import PostedForm, language, render, secure_cookies
 
 router = APIRouter()
 
@@ -203,7 +201,7 @@ def submit(
     definition = ctx.compiled.definition
     initial = definition["workflow"]["initial"]
     sla = definition["workflow"]["states"][initial].get("sla_days")
-    now = now_utc()
+    now = utcnow()
     due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
     with db.serialised_writes(session):
         hidden_files = discard_attachments(session, ctx.draft.id, file_ids(pruned))
