@@ -137,7 +137,7 @@ def timeline(
         for move in definition.get("workflow", {}).get("transitions", [])
     }
     fixed = {
-        "submit": "status_submitted",
+        store.SUBMIT_ACTION: "status_submitted",
         cases.VIEW_NIK: "office_ev_view_nik",
         cases.DOWNLOAD: "office_ev_download",
     }

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from runtime.models import (
@@ -36,6 +36,7 @@ from runtime.references import (
 # Compared against when a reference is unknown, so both failures cost the same work.
 _NO_SECRET_HASH = hash_secret("no such case")
 _REFERENCE_ATTEMPTS = 8
+SUBMIT_ACTION = "submit"  # the action of the event that records the filing of a case
 
 
 class StoreError(Exception):
@@ -312,7 +313,7 @@ def file_case(
     add_event(
         session,
         submission_id=submission.id,
-        action="submit",
+        action=SUBMIT_ACTION,
         actor_kind="user" if filed_by_user_id is not None else "applicant",
         actor_user_id=filed_by_user_id,
         to_state=initial_state,
@@ -390,6 +391,25 @@ def list_events(session: Session, submission_id: str) -> list[CaseEvent]:
         session.exec(
             select(CaseEvent)
             .where(CaseEvent.submission_id == submission_id)
+            .order_by(col(CaseEvent.id))
+        ).all()
+    )
+
+
+def list_public_events(session: Session, submission_id: str) -> list[CaseEvent]:
+    """The events the applicant may see, oldest first: the filing and every change of state.
+
+    An allow-list, not a deny-list: the audit trail also holds internal records (a NIK shown, a
+    file downloaded, sensitive answers revealed ...) and any kind added later stays internal
+    unless it moves the case to a state.
+    """
+    return list(
+        session.exec(
+            select(CaseEvent)
+            .where(
+                CaseEvent.submission_id == submission_id,
+                or_(col(CaseEvent.action) == SUBMIT_ACTION, col(CaseEvent.to_state).is_not(None)),
+            )
             .order_by(col(CaseEvent.id))
         ).all()
     )

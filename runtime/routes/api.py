@@ -726,7 +726,7 @@ def _state_text(definition: Mapping[str, Any], state: str | None) -> Text:
 
 def _timeline(events: list[CaseEvent], definition: Mapping[str, Any]) -> Iterator[TimelineEntry]:
     for event in events:
-        if event.action == "submit":
+        if event.action == store.SUBMIT_ACTION:
             label = Text(**{lang: t("status_submitted", lang) for lang in LANGUAGES})
         else:
             label = _state_text(definition, event.to_state)
@@ -770,5 +770,5 @@ def case_status(
         final_outcome=case.final_outcome,
         submitted_at=case.created_at,
         due_at=None if case.final_outcome else case.due_at,
-        timeline=list(_timeline(store.list_events(session, case.id), definition)),
+        timeline=list(_timeline(store.list_public_events(session, case.id), definition)),
     )

@@ -122,7 +122,7 @@ def _timeline(
 ) -> list[dict[str, str]]:
     rows = []
     for event in events:
-        if event.action == "submit":
+        if event.action == store.SUBMIT_ACTION:
             label = t("status_submitted", lang)
         else:
             label = _state_label(definition, event.to_state, lang)
@@ -145,7 +145,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
     lang = language(request)
     found = catalog.compiled_version(session, case.service_version_id)
     definition = found[0].definition if found else {}
-    events = store.list_events(session, case.id)
+    events = store.list_public_events(session, case.id)
     attachments = session.exec(
         select(Attachment)
         .where(Attachment.submission_id == case.id)

@@ -87,7 +87,8 @@ def test_timeline_shows_public_comments_only_and_the_outcome(api: Api) -> None:
     assert body["final_outcome"] == "approved"
     assert body["due_at"] is None
     comments = [e["comment"] for e in body["timeline"]]
-    assert comments == [None, None, "Silakan ambil surat Anda."]
+    # the internal note (no change of state) is not part of the citizen's timeline at all
+    assert comments == [None, "Silakan ambil surat Anda."]
     assert "catatan internal petugas" not in str(body)
 
 
