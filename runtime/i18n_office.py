@@ -159,6 +159,14 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     "review_waiting": ("{count} kasus di status {state}", "{count} cases in state {state}"),
     "review_publish": ("Terbitkan versi ini", "Publish this version"),
+    "review_own_version": (
+        "Anda ikut menyusun atau mengajukan versi ini, jadi peninjau lain yang menerbitkannya.",
+        "You created, edited or submitted this version, so another reviewer publishes it.",
+    ),
+    "review_changed_since": (
+        "Yang berubah sejak Anda membuka halaman ini",
+        "What changed since you opened this page",
+    ),
     "review_publish_intro": (
         "Setelah terbit, pemohon baru mendapat versi ini. Permohonan yang sudah diajukan tetap "
         "memakai versinya sampai selesai.",

@@ -35,6 +35,7 @@ from runtime.models import (
 DESIGNER = "designer"
 REVIEWER = "reviewer"
 OPEN_STATES = ("draft", "in_review", "changes_requested")
+AUTHOR_ACTIONS = ("created", "edited", "submitted")  # events that make an author of a version
 
 
 class LifecycleError(Exception):
@@ -254,7 +255,36 @@ def save_draft(
             details={"row_version": version.row_version},
         )
     service.updated_at = now or utcnow()
+    if user.id not in editors_of(session, version):
+        _event(session, service=service, version=version, user=user, action="edited", now=now)
     return version
+
+
+def editors_of(session: Session, version: ServiceVersion) -> set[int]:
+    """The accounts that created, edited or submitted this version (they may not publish it)."""
+    rows = session.exec(
+        select(ServiceEvent.actor_user_id).where(
+            ServiceEvent.version_id == version.id,
+            col(ServiceEvent.action).in_(AUTHOR_ACTIONS),
+            col(ServiceEvent.actor_user_id).is_not(None),
+        )
+    ).all()
+    return {int(user_id) for user_id in rows if user_id is not None}
+
+
+def submitted_round(
+    session: Session, version: ServiceVersion, sha256: str
+) -> dict[str, Any] | None:
+    """The definition as it was sent for review with content hash `sha256`, if it ever was."""
+    rows = session.exec(
+        select(ServiceEvent.details)
+        .where(ServiceEvent.version_id == version.id, ServiceEvent.action == "submitted")
+        .order_by(col(ServiceEvent.id).desc())
+    ).all()
+    for details in rows:
+        if details and details.get("sha256") == sha256 and "definition" in details:
+            return dict(details["definition"])
+    return None
 
 
 def submit_for_review(
@@ -277,7 +307,16 @@ def submit_for_review(
         )
     version.state = "in_review"
     version.row_version += 1
-    _event(session, service=service, version=version, user=user, action="submitted", now=now)
+    # the round as sent: a reviewer's stale publish is refused and shown what changed since
+    _event(
+        session,
+        service=service,
+        version=version,
+        user=user,
+        action="submitted",
+        details={"sha256": version.sha256, "definition": version.definition},
+        now=now,
+    )
     session.flush()
     return version
 
@@ -343,12 +382,16 @@ def publish(
     version: ServiceVersion,
     data_dir: Path | None,
     state_mapping: Mapping[str, str] | None = None,
+    seen_sha256: str | None = None,
     now: dt.datetime | None = None,
 ) -> ServiceVersion:
     """Publish a reviewed version: immutable, numbered, hashed; new applicants get it.
 
     Refused while open cases sit in a state the new version removes, unless each such state is
     mapped to a state of the new version; mapped cases move to the new version (recorded).
+    Publishing takes two people: a reviewer who created, edited or submitted the version may
+    not publish it. `seen_sha256` pins the publication to the content the reviewer saw: when the
+    version changed since, it is refused (`changed-since-seen`).
     `user` None means the command line (`loket publish`), which has no reviewer account.
     """
     if user is not None:
@@ -358,6 +401,20 @@ def publish(
             "not-in-review",
             "Hanya versi yang sedang ditinjau yang dapat diterbitkan. / "
             "Only a version in review can be published.",
+        )
+    if user is not None and user.id in editors_of(session, version):
+        raise LifecycleError(
+            "own-version",
+            "Anda ikut menyusun atau mengajukan versi ini; peninjau lain harus menerbitkannya. / "
+            "You created, edited or submitted this version; another reviewer must publish it.",
+        )
+    if seen_sha256 is not None and seen_sha256 != version.sha256:
+        raise LifecycleError(
+            "changed-since-seen",
+            "Versi ini berubah sejak Anda membukanya; periksa perubahannya di bawah, lalu "
+            "terbitkan lagi bila sudah sesuai. / This version changed since you opened it; check "
+            "the changes below, then publish again if they are right.",
+            details={"seen_sha256": seen_sha256},
         )
     problems = validate(version.definition)
     if has_errors(problems):

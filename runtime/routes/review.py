@@ -155,6 +155,7 @@ def _review_context(
     session: Session,
     version: ServiceVersion,
     service: Service,
+    viewer: StaffUser,
     **extra: Any,
 ) -> dict[str, Any]:
     """Everything the review page shows: problems, checklist, diff, removed states, forms."""
@@ -186,6 +187,7 @@ def _review_context(
             {"name": n, "label": old_states[n].get("label"), "count": counts.get(n, 0)}
             for n in names
         ]
+    own = viewer.id in lifecycle.editors_of(session, version)
     submitted = _submitted(session, [version.id or 0]).get(version.id or 0)
     designer = session.get(User, submitted[1]) if submitted and submitted[1] else None
     return {
@@ -206,6 +208,8 @@ def _review_context(
         "mapping": {},
         "error": None,
         "waiting": {},
+        "since": None,
+        "own": own,
         **extra,
     }
 
@@ -234,7 +238,7 @@ def review_page(
     found = _load(session, version_id)
     if found is None:
         return _not_found(request)
-    return render(request, "review/version.html", _review_context(request, session, *found))
+    return render(request, "review/version.html", _review_context(request, session, *found, user))
 
 
 def _mapping(form: FormData) -> dict[str, str]:
@@ -260,6 +264,7 @@ def publish(
     posted = _mapping(form)
     allowed = {name for name, _ in _targets(version.definition)}
     mapping = {old: new for old, new in posted.items() if new in allowed}
+    seen = form.get("sha256")
     try:
         lifecycle.publish(
             session,
@@ -267,10 +272,11 @@ def publish(
             version=version,
             data_dir=request.app.state.settings.data_dir,
             state_mapping=mapping,
+            seen_sha256=seen if isinstance(seen, str) else "",
         )
     except lifecycle.LifecycleError as exc:
         session.rollback()
-        return _refused(request, session, version_id, exc, mapping=posted)
+        return _refused(request, session, user, version_id, exc, mapping=posted)
     session.commit()
     return RedirectResponse(f"/tinjau?diterbitkan={version_id}", status_code=303)
 
@@ -278,6 +284,7 @@ def publish(
 def _refused(
     request: Request,
     session: Session,
+    user: StaffUser,
     version_id: int,
     exc: lifecycle.LifecycleError,
     **extra: Any,
@@ -287,7 +294,15 @@ def _refused(
     if found is None:
         return _not_found(request)
     waiting = exc.details.get("waiting", {})
-    context = _review_context(request, session, *found, error=str(exc), waiting=waiting, **extra)
+    since = None
+    if exc.code == "changed-since-seen":
+        seen = lifecycle.submitted_round(session, found[0], str(exc.details["seen_sha256"]))
+        if seen is not None:
+            lang = language(request)
+            since = [c.text(lang) for c in diff(seen, found[0].definition)]
+    context = _review_context(
+        request, session, *found, user, error=str(exc), waiting=waiting, since=since, **extra
+    )
     code = 409 if exc.code == "not-in-review" else 422
     return render(request, "review/version.html", context, code)
 
@@ -321,7 +336,7 @@ def request_changes(
         lifecycle.request_changes(session, user=user, version=found[0], comments=_comments(form))
     except lifecycle.LifecycleError as exc:
         session.rollback()
-        return _refused(request, session, version_id, exc)
+        return _refused(request, session, user, version_id, exc)
     session.commit()
     return RedirectResponse(f"/tinjau?dikembalikan={version_id}", status_code=303)
 

@@ -19,12 +19,19 @@ from tests.runtime.review.conftest import Loket, csrf_of, v2_definition
 REFUSED = ("designer", "other-designer", "officer", "admin")
 
 
-def _routes(service_id: int, version_id: int) -> list[tuple[str, str, dict[str, str]]]:
+def _routes(
+    loket: Loket, service_id: int, version_id: int
+) -> list[tuple[str, str, dict[str, str]]]:
+    sha256 = loket.version(version_id).sha256  # the content the reviewer has on screen
     return [
         ("GET", "/tinjau", {}),
         ("GET", f"/tinjau/{version_id}", {}),
         ("GET", f"/tinjau/layanan/{service_id}/riwayat", {}),
-        ("POST", f"/tinjau/{version_id}/terbitkan", {"peta.diperiksa": "diajukan"}),
+        (
+            "POST",
+            f"/tinjau/{version_id}/terbitkan",
+            {"peta.diperiksa": "diajukan", "sha256": sha256},
+        ),
         ("POST", f"/tinjau/{version_id}/minta-perubahan", {"komentar-umum": "Ubah."}),
         ("POST", f"/tinjau/layanan/{service_id}/pensiunkan", {}),
     ]
@@ -64,7 +71,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(
     service_id, v1, v2 = setup
     before = _snapshot(loket, service_id, [v1, v2])
     client = loket.client()
-    for method, path, data in _routes(service_id, v2):
+    for method, path, data in _routes(loket, service_id, v2):
         response = _call(client, method, path, data)
         assert response.status_code == 303, (method, path)  # type: ignore[attr-defined]
         location = response.headers["location"]  # type: ignore[attr-defined]
@@ -79,7 +86,7 @@ def test_staff_without_the_reviewer_role_are_refused(
     service_id, v1, v2 = setup
     before = _snapshot(loket, service_id, [v1, v2])
     client = loket.login(username)
-    for method, path, data in _routes(service_id, v2):
+    for method, path, data in _routes(loket, service_id, v2):
         response = _call(client, method, path, data)
         assert response.status_code == 403, (username, method, path)  # type: ignore[attr-defined]
         assert "Akses ditolak" in response.text  # type: ignore[attr-defined]
@@ -92,7 +99,7 @@ def test_a_reviewer_gets_through_every_route(loket: Loket, setup: tuple[int, int
     expected = [200, 200, 200, 303, 409, 303]  # changes cannot be requested once published
     got = [
         _call(client, method, path, data).status_code  # type: ignore[attr-defined]
-        for method, path, data in _routes(service_id, v2)
+        for method, path, data in _routes(loket, service_id, v2)
     ]
     assert got == expected
     assert _snapshot(loket, service_id, [v1, v2])[:3] == (
@@ -108,7 +115,7 @@ def test_posts_without_a_valid_csrf_token_are_refused(
     service_id, v1, v2 = setup
     before = _snapshot(loket, service_id, [v1, v2])
     client = loket.login("reviewer")
-    for method, path, data in _routes(service_id, v2):
+    for method, path, data in _routes(loket, service_id, v2):
         if method == "POST":
             response = client.post(path, data={"csrf_token": "forged", **data})
             assert response.status_code == 403, path

@@ -34,8 +34,18 @@ def _events(loket: Loket, service_id: int) -> list[ServiceEvent]:
 
 
 def _post(client: TestClient, page: str, action: str, data: dict[str, str]) -> object:
-    token = csrf_of(client.get(page).text)
-    return client.post(action, data={"csrf_token": token, **data})
+    """Post `data` with the hidden inputs of the page's form for `action` (CSRF, content hash)."""
+    doc = parse(client.get(page).text)
+    form = doc.css_first(f'form[action="{action}"]')
+    hidden = (
+        {
+            str(i.attributes["name"]): str(i.attributes["value"])
+            for i in form.css("input[type=hidden]")
+        }
+        if form is not None
+        else {"csrf_token": csrf_of(client.get(page).text)}
+    )
+    return client.post(action, data={**hidden, **data})
 
 
 def test_publish_is_refused_without_a_mapping_and_accepted_with_one(loket: Loket) -> None:
@@ -107,8 +117,9 @@ def test_publishing_twice_is_a_conflict(loket: Loket) -> None:
     reviewer = loket.login("reviewer")
     page = f"/tinjau/{version}"
     token = csrf_of(reviewer.get(page).text)
-    assert reviewer.post(f"{page}/terbitkan", data={"csrf_token": token}).status_code == 303
-    again = reviewer.post(f"{page}/terbitkan", data={"csrf_token": token})
+    seen = {"csrf_token": token, "sha256": loket.version(version).sha256}
+    assert reviewer.post(f"{page}/terbitkan", data=seen).status_code == 303
+    again = reviewer.post(f"{page}/terbitkan", data=seen)
     assert again.status_code == 409
     assert "tidak sedang ditinjau" in again.text
 
