@@ -55,7 +55,9 @@ def _swap(page: Any, target: str, control: Any, *, js: bool) -> None:
         return
     page.evaluate("(sel) => document.querySelector(sel).setAttribute('data-stale', '1')", target)
     control.click()
-    page.wait_for_selector(f"{target}:not([data-stale])")
+    # htmx settles after the swap: for a moment the new elements carry the old ones' classes (an
+    # item that was open still looks open), until the `htmx-settling` class goes away.
+    page.wait_for_selector(f"{target}:not([data-stale]):not(.htmx-settling)")
 
 
 def studio_click(page: Any, control: Any, *, js: bool) -> None:
