@@ -48,9 +48,7 @@ def test_a_reviewer_may_not_publish_a_version_they_submitted(loket: Loket) -> No
     _reviewer_who_designs(loket)
     me = loket.staff["peninjau-perancang"]
     with loket.session() as session:
-        service, draft = lifecycle.create_service(
-            session, user=me, agency_id=AGENCY, definition=V1
-        )
+        _, draft = lifecycle.create_service(session, user=me, agency_id=AGENCY, definition=V1)
         lifecycle.submit_for_review(session, user=me, version=draft)
         session.commit()
         version_id = draft.id
