@@ -163,6 +163,14 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Anda ikut menyusun atau mengajukan versi ini, jadi peninjau lain yang menerbitkannya.",
         "You created, edited or submitted this version, so another reviewer publishes it.",
     ),
+    "review_round_changes": (
+        "Yang diubah perancang sejak putaran tinjauan {number}",
+        "What the designer changed since review round {number}",
+    ),
+    "review_round_no_changes": (
+        "Tidak ada perubahan sejak putaran sebelumnya.",
+        "Nothing changed since the previous round.",
+    ),
     "review_changed_since": (
         "Yang berubah sejak Anda membuka halaman ini",
         "What changed since you opened this page",

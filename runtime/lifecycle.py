@@ -272,17 +272,22 @@ def editors_of(session: Session, version: ServiceVersion) -> set[int]:
     return {int(user_id) for user_id in rows if user_id is not None}
 
 
+def submitted_rounds(session: Session, version: ServiceVersion) -> list[dict[str, Any]]:
+    """Each review round of a version as it was sent (`sha256`, `definition`), oldest first."""
+    rows = session.exec(
+        select(ServiceEvent.details)
+        .where(ServiceEvent.version_id == version.id, ServiceEvent.action == "submitted")
+        .order_by(col(ServiceEvent.id))
+    ).all()
+    return [dict(d) for d in rows if d and "sha256" in d and "definition" in d]
+
+
 def submitted_round(
     session: Session, version: ServiceVersion, sha256: str
 ) -> dict[str, Any] | None:
     """The definition as it was sent for review with content hash `sha256`, if it ever was."""
-    rows = session.exec(
-        select(ServiceEvent.details)
-        .where(ServiceEvent.version_id == version.id, ServiceEvent.action == "submitted")
-        .order_by(col(ServiceEvent.id).desc())
-    ).all()
-    for details in rows:
-        if details and details.get("sha256") == sha256 and "definition" in details:
+    for details in reversed(submitted_rounds(session, version)):
+        if details["sha256"] == sha256:
             return dict(details["definition"])
     return None
 

@@ -188,6 +188,11 @@ def _review_context(
             for n in names
         ]
     own = viewer.id in lifecycle.editors_of(session, version)
+    rounds = lifecycle.submitted_rounds(session, version)
+    round_changes = None
+    if len(rounds) >= 2 and rounds[-1]["sha256"] == version.sha256:
+        # sent back and submitted again: what the designer changed since the previous round
+        round_changes = [c.text(lang) for c in diff(rounds[-2]["definition"], definition)]
     submitted = _submitted(session, [version.id or 0]).get(version.id or 0)
     designer = session.get(User, submitted[1]) if submitted and submitted[1] else None
     return {
@@ -210,6 +215,8 @@ def _review_context(
         "waiting": {},
         "since": None,
         "own": own,
+        "round": len(rounds),
+        "round_changes": round_changes,
         **extra,
     }
 

@@ -152,3 +152,35 @@ def test_publish_without_a_content_hash_is_refused(loket: Loket) -> None:
     response = reviewer.post(f"/tinjau/{version_id}/terbitkan", data={"csrf_token": token})
     assert response.status_code == 422
     assert loket.version(version_id).state == "in_review"
+
+
+def test_a_second_round_shows_what_changed_since_the_first(loket: Loket) -> None:
+    _, version_id = loket.create_service()
+    reviewer = loket.login("reviewer")
+    first = parse(reviewer.get(f"/tinjau/{version_id}").text)
+    assert first.css_first("#sejak-putaran") is None  # one round: nothing to compare
+    designer = loket.staff["designer"]
+    with loket.session() as session:
+        version = session.get(ServiceVersion, version_id)
+        assert version is not None
+        lifecycle.request_changes(
+            session, user=loket.staff["reviewer"], version=version, comments=[(None, "Ubah.")]
+        )
+        changed = copy.deepcopy(V1)
+        changed["form"]["pages"][0]["fields"][1]["required"] = True
+        lifecycle.save_draft(
+            session,
+            user=designer,
+            version=version,
+            definition=changed,
+            expected_row_version=version.row_version,
+        )
+        lifecycle.submit_for_review(session, user=designer, version=version)
+        session.commit()
+
+    second = parse(reviewer.get(f"/tinjau/{version_id}").text)
+    section = second.css_first("#sejak-putaran")
+    assert section is not None
+    assert "putaran tinjauan 1" in section.css_first("h2").text()
+    items = [li.text() for li in section.css("li.change")]
+    assert len(items) == 1 and "Alamat" in items[0]
