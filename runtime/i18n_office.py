@@ -17,6 +17,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_users": ("Pengguna dan peran", "Users and roles"),
     # admin page and reports (runtime/routes/admin.py, runtime/routes/reports.py)
     "staff_menu": ("Menu petugas", "Staff menu"),
+    "signed_in_as": ("Masuk sebagai {name}", "Signed in as {name}"),
     "reports": ("Laporan", "Reports"),
     "admin_intro": (
         "Kelola akun petugas, peran global, dan peran di tiap instansi.",

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from builder.texts import localise
-from runtime import assets
+from runtime import assets, navigation
 from runtime.field_render import FieldRenderer
 from runtime.i18n import request_language, t
 from runtime.security import CSRF_COOKIE, CSRF_FIELD, csrf_token, csrf_valid, new_csrf_cookie
@@ -151,7 +151,12 @@ def render(
     def translate(key: str, **params: object) -> str:
         return t(key, lang, **params)
 
+    user = getattr(request.state, "user", None)  # set by the staff pages' dependency
+    staff_areas = navigation.areas(user) if user is not None else []
     values = {
+        "user": user,
+        "staff_areas": staff_areas,
+        "staff_current": navigation.current_area(staff_areas, request.url.path),
         "lang": lang,
         "t": translate,
         "csrf_token": csrf_token(settings.secret_key, cookie),

@@ -7,8 +7,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from runtime import auth
+from runtime import auth, navigation
 from runtime.deps import SessionDep
+from runtime.staff import UserDep
 from runtime.web import PostedForm, render, secure_cookies
 
 router = APIRouter()
@@ -18,11 +19,11 @@ def _safe_next(target: str | None) -> str:
     """Only local paths are followed after login (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/kantor"
+    return navigation.STAFF_HOME
 
 
 @router.get("/masuk")
-def login_page(request: Request, next: str = "/kantor") -> Response:
+def login_page(request: Request, next: str = navigation.STAFF_HOME) -> Response:
     """The staff login form."""
     return render(request, "office/login.html", {"next": _safe_next(next), "error": None})
 
@@ -81,3 +82,9 @@ def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
 def login_redirect(path: str) -> RedirectResponse:
     """Where an anonymous visitor of a staff page is sent."""
     return RedirectResponse(f"/masuk?next={quote(path)}", status_code=303)
+
+
+@router.get(navigation.STAFF_HOME)
+def staff_home(user: UserDep) -> RedirectResponse:
+    """The home that fits the user's roles (studio, review queue, inbox or accounts)."""
+    return RedirectResponse(navigation.home_for(user), status_code=303)
