@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from runtime import db
-from runtime.routes import admin, api, applicant, form_pages, public, reports, submit
+from runtime.routes import (
+    admin,
+    admin_agencies,
+    api,
+    applicant,
+    form_pages,
+    public,
+    reports,
+    submit,
+)
 from runtime.routes import auth as auth_routes
 from runtime.routes import office as office_routes
 from runtime.routes import review as review_routes
@@ -55,6 +64,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.include_router(review_routes.router)
     app.include_router(studio_routes.router)
     app.include_router(admin.router)
+    app.include_router(admin_agencies.router)
     app.include_router(reports.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)

@@ -13,6 +13,7 @@ import typer
 
 from builder.cli import app, definition_files
 from builder.validate import validate
+from runtime.cli_agency import agency_app
 from runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -303,6 +304,9 @@ def user_revoke(
         auth.revoke(session, user=_existing(session, username), agency_id=agency, role=role)
         session.commit()
     typer.echo(f"{username}: -{role} @ {agency}")
+
+
+app.add_typer(agency_app, name="agency")
 
 
 def main() -> None:

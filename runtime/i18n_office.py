@@ -38,6 +38,33 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_global_roles": ("Peran global", "Global roles"),
     "admin_memberships": ("Peran di instansi", "Roles in agencies"),
     "admin_none": ("–", "–"),
+    "admin_yes": ("ada", "yes"),
+    "admin_agencies": ("Instansi", "Agencies"),
+    "admin_agencies_intro": (
+        "Data kop surat dan penanda tangan setiap instansi (OPD). Instansi dapat ditambahkan "
+        "sebelum punya layanan, agar perancangnya bisa diberi peran.",
+        "The letterhead and signatory data of each agency (OPD). An agency can be added before "
+        "it has a service, so that its designers can be given a role.",
+    ),
+    "admin_agency_id": ("Id instansi", "Agency id"),
+    "admin_agency_id_hint": (
+        "Huruf kecil, angka dan tanda hubung; dipakai di alamat web, mis. disdukcapil.",
+        "Lower-case letters, digits and hyphens; used in web addresses, e.g. disdukcapil.",
+    ),
+    "admin_agency_name": ("Nama", "Name"),
+    "admin_agency_parent": ("Pemerintah induk", "Parent government"),
+    "admin_agency_logo": ("Logo", "Logo"),
+    "admin_agency_logo_hint": (
+        "Berkas PNG atau JPEG, paling besar 256 KB; untuk kop surat.",
+        "A PNG or JPEG file of at most 256 KB; for the letterhead.",
+    ),
+    "admin_agency_logo_of": ("Logo {name}", "Logo of {name}"),
+    "admin_agency_remove_logo": ("Hapus logo", "Remove the logo"),
+    "admin_agency_add_title": ("Tambah instansi", "Add an agency"),
+    "admin_agency_add": ("Tambah instansi", "Add the agency"),
+    "admin_agency_save": ("Simpan", "Save"),
+    "admin_agency_done_added": ("Instansi ditambahkan.", "The agency was added."),
+    "admin_agency_done_updated": ("Data instansi disimpan.", "The agency's data was saved."),
     "admin_disable": ("Nonaktifkan", "Disable"),
     "admin_enable": ("Aktifkan lagi", "Enable again"),
     "admin_enable_label": ("Aktifkan lagi {name}", "Enable {name} again"),

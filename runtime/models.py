@@ -96,6 +96,27 @@ class Agency(Table, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
+    # what a letterhead and a signature block need (runtime/agencies.py checks the values)
+    parent_government: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    website: str = Field(default="", max_length=300)
+    signatory_position: str = Field(default="", max_length=200)
+    signatory_name: str = Field(default="", max_length=200)
+    signatory_nip: str = Field(default="", max_length=18)
+
+
+class AgencyLogo(Table, table=True):
+    """An agency's logo image (PNG or JPEG), kept apart so agencies load without it."""
+
+    __tablename__ = "agency_logos"
+
+    agency_id: str = Field(foreign_key="agencies.id", primary_key=True, max_length=64)
+    content_type: str = Field(max_length=100)
+    content: bytes
+    sha256: str = Field(max_length=SHA256_LENGTH)
 
 
 class Service(Table, table=True):

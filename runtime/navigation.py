@@ -35,7 +35,7 @@ def areas(user: StaffUser) -> list[Area]:
     if user.has_global(REVIEWER):
         found.append(Area("/tinjau", "review_queue"))
     if user.has_global(ADMIN):
-        found.append(Area("/admin/pengguna", "admin_users"))
+        found += [Area("/admin/pengguna", "admin_users"), Area("/admin/instansi", "admin_agencies")]
     return found
 
 
