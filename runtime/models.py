@@ -119,6 +119,17 @@ class AgencyLogo(Table, table=True):
     sha256: str = Field(max_length=SHA256_LENGTH)
 
 
+class DocumentCounter(Table, table=True):
+    """The last document number taken per agency, document type and year (gap-free numbering)."""
+
+    __tablename__ = "document_counters"
+
+    agency_id: str = Field(foreign_key="agencies.id", primary_key=True, max_length=64)
+    doc_type: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    last: int = Field(default=0)
+
+
 class Service(Table, table=True):
     """A service of an agency; its live definition is the version ``current_version_id``."""
 

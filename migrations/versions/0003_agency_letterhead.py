@@ -1,4 +1,4 @@
-"""Agencies: letterhead and signatory data, and the logo table.
+"""Agencies: letterhead and signatory data, the logo table, and document number counters.
 
 Revision ID: 0003
 Revises: 0002
@@ -31,7 +31,7 @@ COLUMNS = {
 
 
 def upgrade() -> None:
-    """Add the letterhead columns (empty for existing agencies) and agency_logos."""
+    """Add the letterhead columns (empty for existing agencies), agency_logos, counters."""
     with op.batch_alter_table("agencies") as batch:
         for name, length in COLUMNS.items():
             batch.add_column(
@@ -48,10 +48,22 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name="fk_agency_logos_agency_id_agencies"
         ),
     )
+    op.create_table(
+        "document_counters",
+        sa.Column("agency_id", sa.String(length=64), nullable=False),
+        sa.Column("doc_type", sa.String(length=64), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("agency_id", "doc_type", "year", name="pk_document_counters"),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name="fk_document_counters_agency_id_agencies"
+        ),
+    )
 
 
 def downgrade() -> None:
-    """Drop agency_logos and the letterhead columns."""
+    """Drop document_counters, agency_logos and the letterhead columns."""
+    op.drop_table("document_counters")
     op.drop_table("agency_logos")
     with op.batch_alter_table("agencies") as batch:
         for name in COLUMNS:
