@@ -187,7 +187,19 @@ CODES: dict[str, Code] = {
     "bad-regex": _c(
         E,
         "Pola (pattern) bukan regular expression yang sah: {reason}.",
-        "The pattern is not a valid regular expression: {reason}.",
+        "The pattern is not a valid regular expression: {reason_en}.",
+        (
+            "Perbaiki bagian itu; contoh pola yang sah: [0-9]{{16}} atau [A-Z]{{2}}-[0-9]{{4}}.",
+            "Fix that part; valid patterns look like [0-9]{{16}} or [A-Z]{{2}}-[0-9]{{4}}.",
+        ),
+    ),
+    "regex-unsupported": _c(
+        E,
+        "Pola (pattern) memakai {construct}, yang tidak didukung: jawaban warga diperiksa "
+        "dengan mesin RE2 yang selalu cepat, dan mesin itu tidak mengenal bagian ini.",
+        "The pattern uses {construct_en}, which is not supported: answers are checked with the "
+        "RE2 engine, which is always fast and does not know this construct.",
+        ("{advice}", "{advice_en}"),
     ),
     "pattern-without-message": _c(
         W,

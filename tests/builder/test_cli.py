@@ -146,6 +146,34 @@ def test_validate_in_english(runner: CliRunner, bad_file: Path) -> None:
     assert "1 definitions checked, 1 invalid." in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [("(?=[0-9]{3})[0-9]+", "a lookahead"), ("([0-9])\\1", "a backreference")],
+)
+def test_validate_reports_a_pattern_re2_refuses(
+    runner: CliRunner, tmp_path: Path, pattern: str, construct: str
+) -> None:
+    definition = fresh_definition()
+    mutate(definition, "/form/pages/1/fields/3/pattern", pattern)
+    path = write(tmp_path / "pola.json", definition)
+    for lang in ("id", "en"):
+        result = runner.invoke(app, ["validate", "--lang", lang, str(path)])
+        assert result.exit_code == 1
+        (line,) = problem_lines(result.stdout)
+        assert (line["pointer"], line["code"]) == (
+            "/form/pages/1/fields/3/pattern",
+            "regex-unsupported",
+        )
+        hint = result.stdout.splitlines()[1]
+        assert hint.startswith("    → ") and len(hint) > 20
+        if lang == "en":
+            assert line["rest"].startswith(f"error: The pattern uses {construct}")
+        else:
+            assert line["rest"].startswith("galat: Pola (pattern) memakai ")
+        assert "invalid perl operator" not in result.stdout
+        assert "invalid escape sequence" not in result.stdout
+
+
 def test_validate_searches_folders_recursively(runner: CliRunner, tmp_path: Path) -> None:
     root = tmp_path / "layanan"
     first = write(root / "a.json", fresh_definition())
