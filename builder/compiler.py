@@ -1,11 +1,12 @@
 """Compiling a valid definition into the submission schema and the page/field plan.
 
-The compiled submission schema is plain JSON Schema 2020-12 plus three custom parts that
-need "today" at validation time or Indonesian rules: `x-loket-date-{gt,gte,lt,lte}` keywords
-and the formats `loket-date`, `loket-email`, `loket-phone`, `loket-nik`. Answers are first
-pruned (hidden or empty answers dropped), then validated; the schema's if/then/else encodes
-the same visibility so that a submission from the API is held to the same rules. The
-`pattern` keyword is matched with RE2 (`builder.patterns`), in time linear in the answer.
+The compiled submission schema is plain JSON Schema 2020-12 plus custom parts that need
+"today" at validation time or Indonesian rules: `x-loket-date-{gt,gte,lt,lte}` keywords and
+the formats `loket-date`, `loket-email`, `loket-phone`, `loket-nik` and `loket-line` (one line
+of text: no line break, no tab, no space at either end). Answers are first pruned (hidden or
+empty answers dropped), then validated; the schema's if/then/else encodes the same visibility
+so that a submission from the API is held to the same rules. The `pattern` keyword is matched
+with RE2 (`builder.patterns`), in time linear in the answer.
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
         "loket-email": lambda v: not isinstance(v, str) or values.is_email(v),
         "loket-phone": lambda v: not isinstance(v, str) or values.is_phone(v),
         "loket-nik": lambda v: not isinstance(v, str) or values.check_nik(v) is None,
+        "loket-line": lambda v: not isinstance(v, str) or values.is_single_line(v),
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_check
@@ -188,6 +190,7 @@ def format_checker() -> FormatChecker:
     checker.checks("loket-email")(lambda v: not isinstance(v, str) or values.is_email(v))
     checker.checks("loket-phone")(lambda v: not isinstance(v, str) or values.is_phone(v))
     checker.checks("loket-nik")(lambda v: not isinstance(v, str) or values.check_nik(v) is None)
+    checker.checks("loket-line")(lambda v: not isinstance(v, str) or values.is_single_line(v))
     return checker
 
 
@@ -530,6 +533,8 @@ class CompiledService:
         if keyword in _LIMITED:
             limit = error.validator_value
         name = rule[0] if isinstance(rule, tuple) else rule
+        if keyword == "format" and error.validator_value == "loket-line":
+            name = "single_line"
         if keyword.startswith("x-loket-date-"):
             name = "min" if keyword.endswith(("gt", "gte")) else "max"
         return [self._error(path, name, limit=limit, value=error.instance, keyword=keyword)]
@@ -593,6 +598,12 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         return None
     if rule in {"min", "max"} and kind == "date":
         return f"{rule}_date"
+    if rule == "single_line":
+        return (
+            f"single_line_{values.line_problem(value) or 'break'}"
+            if isinstance(value, str)
+            else None
+        )
     if rule == "min_items" and kind == "multichoice" and not spec.get("min_items"):
         return "required_choice"
     if rule != "invalid":

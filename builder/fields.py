@@ -128,8 +128,19 @@ class _TextLike(FieldType):
 
 @register
 class TextField(_TextLike):
+    """One line: a tab becomes a space and the ends are trimmed; a line break is refused
+    (`loket-line`), since a single-line input cannot hold one and no reader expects it."""
+
     name = "text"
     title = msg("Teks singkat", "Short text")
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        rules = super().value_schema(spec)
+        return {"type": rules.pop("type"), "format": "loket-line", **rules}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").replace("\t", " ").strip()
+        return (text or None), None
 
 
 @register

@@ -75,6 +75,26 @@ def is_date_bound(value: object) -> bool:
     return isinstance(value, str) and resolve_date_bound(value, dt.date(2000, 1, 1)) is not None
 
 
+# What ends a line for str.splitlines(): none of these may stand in a single-line answer.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def line_problem(value: str) -> str | None:
+    """Why a text is not one clean line ("break", "tab" or "space" at either end), or None."""
+    if any(char in LINE_BREAKS for char in value):
+        return "break"
+    if "\t" in value:
+        return "tab"
+    if value != value.strip():
+        return "space"
+    return None
+
+
+def is_single_line(value: object) -> bool:
+    """True for a text of one line, without tabs or spaces at either end."""
+    return isinstance(value, str) and line_problem(value) is None
+
+
 def check_nik(value: str) -> str | None:
     """Return None for a plausible NIK, else a reason code: length, digits, region, birth-date."""
     if not isinstance(value, str):

@@ -123,6 +123,15 @@ def test_everything_missing_reports_every_required_field_in_form_order(
         pytest.param({"rt": "005"}, [], id="pattern-ok"),
         pytest.param({"rt": "12a"}, [("/rt", "pattern")], id="pattern-letter"),
         pytest.param({"rt": "1234"}, [("/rt", "pattern")], id="pattern-is-anchored"),
+        pytest.param({"nama": "Budi\nSantoso"}, [("/nama", "single_line")], id="line-feed"),
+        pytest.param({"nama": "Budi\rSantoso"}, [("/nama", "single_line")], id="carriage-return"),
+        pytest.param({"nama": "Budi\tSantoso"}, [("/nama", "single_line")], id="tab"),
+        pytest.param({"nama": "Budi Santoso "}, [("/nama", "single_line")], id="edge-space"),
+        pytest.param(
+            {"alasan": "lainnya", "alasan_lain": "Baris satu\nBaris dua\tdan tab"},
+            [],
+            id="textarea-keeps-lines",
+        ),
         pytest.param({"alasan": "lainnya", "alasan_lain": "x" * 500}, [], id="textarea-max"),
         pytest.param(
             {"alasan": "lainnya", "alasan_lain": "x" * 501},
@@ -135,6 +144,26 @@ def test_text_rules(
     service: CompiledService, changes: dict[str, Any], expected: list[tuple[str, str]]
 ) -> None:
     assert errors(service, answers(**changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [
+        (["  Budi Santoso  "], "Budi Santoso"),
+        (["Budi\tSantoso"], "Budi Santoso"),
+        (["\tBudi\r\n"], "Budi"),
+        (["Budi\nSantoso"], "Budi\nSantoso"),  # kept as typed; validation refuses it
+        ([" \t "], None),
+    ],
+)
+def test_a_short_text_from_the_form_is_trimmed_and_tabs_become_spaces(
+    typed: list[str], parsed: str | None
+) -> None:
+    assert REGISTRY["text"].parse({}, typed) == (parsed, None)
+
+
+def test_a_long_text_from_the_form_keeps_its_tabs_and_lines() -> None:
+    assert REGISTRY["textarea"].parse({}, [" a\tb\nc "]) == ("a\tb\nc", None)
 
 
 def test_pattern_uses_the_custom_message(service: CompiledService) -> None:
