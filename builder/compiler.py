@@ -410,8 +410,17 @@ class CompiledService:
         """Answer keys that are not fields of this service."""
         return [k for k in answers if k not in self.fields or not self.fields[k].has_value]
 
-    def validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
-        """Errors of already pruned answers, one per place, in form order."""
+    def validate(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> list[AnswerError]:
+        """Errors of already pruned answers, one per place, in form order.
+
+        `today` is the day date bounds and conditions count from (default: the real today).
+        """
+        with values.as_of(today):
+            return self._validate(answers)
+
+    def _validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
         errors: dict[tuple[str, str], AnswerError] = {}
         for item in self._presence_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
@@ -470,17 +479,26 @@ class CompiledService:
                     label = next((c.spec for c in plan.children if c.key == key), {"label": key})
                     yield make_error(pointer=pointer, key=plan.key, rule="unknown", spec=label)
 
-    def check(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[AnswerError]]:
-        """Prune then validate: the answers that would be stored and their errors."""
-        pruned = self.prune(answers)
-        return pruned, self.validate(pruned)
+    def check(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> tuple[dict[str, Any], list[AnswerError]]:
+        """Prune then validate: the answers that would be stored and their errors.
 
-    def page_errors(self, page_id: str, answers: Mapping[str, Any]) -> list[AnswerError]:
-        """Errors that concern the fields of one page."""
+        `today` is the day date bounds and conditions count from (default: the real today);
+        a case corrected after a send-back passes the day it was first filed.
+        """
+        pruned = self.prune(answers, today)
+        return pruned, self.validate(pruned, today)
+
+    def page_errors(
+        self, page_id: str, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> list[AnswerError]:
+        """Errors that concern the fields of one page (`today` as in `check`)."""
         page = self.page(page_id)
         if page is None:
             return []
-        return [e for e in self.validate(self.prune(answers)) if e.key in page.keys]
+        pruned = self.prune(answers, today)
+        return [e for e in self.validate(pruned, today) if e.key in page.keys]
 
     def _spec_at(self, path: list[Any]) -> tuple[str, Mapping[str, Any]] | None:
         if not path:

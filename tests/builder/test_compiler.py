@@ -271,6 +271,30 @@ def test_date_bounds_today() -> None:
     assert errors(service, answers(tanggal_lahir=late)) == [("/tanggal_lahir", "max")]
 
 
+def test_date_bounds_and_conditions_count_from_a_given_day() -> None:
+    """`check(answers, today)`: a case corrected after a send-back is held to its filing day,
+    for bounds, their messages and conditions alike; the real today is untouched outside."""
+    service = compile_with(
+        (P0 + "/2/min", "today"),
+        (P0 + "/2/max", "today+30d"),
+        (P1 + "/1/visible_if", {"field": "tanggal_lahir", "gte": "today"}),
+    )
+    filed = values.today() - dt.timedelta(days=10)
+    given = answers(tanggal_lahir=filed.isoformat(), alasan_lain="Sejak hari pengajuan.")
+    pruned, found = service.check(given, filed)
+    assert found == [] and pruned["alasan_lain"] == "Sejak hari pengajuan."
+    assert service.page_errors("pemohon", given, filed) == []
+    pruned, (late,) = service.check(given)  # on the real today: too early, and the question hidden
+    assert (late.pointer, late.rule) == ("/tanggal_lahir", "min")
+    assert "alasan_lain" not in pruned
+    assert late.text("en").endswith(f"cannot be before {d_m_y(values.today())}.")
+    (early,) = service.check(
+        answers(tanggal_lahir=(filed - dt.timedelta(days=1)).isoformat()), filed
+    )[1]
+    assert early.text("en").endswith(f"cannot be before {d_m_y(filed)}.")
+    assert values.resolve_date_bound("today") == values.today()
+
+
 @pytest.mark.parametrize("value", ["1980-02-30", "17-08-1980", "1980/08/17", "kemarin", 1980])
 def test_date_must_be_an_iso_date(service: CompiledService, value: Any) -> None:
     assert errors(service, answers(tanggal_lahir=value)) == [("/tanggal_lahir", "invalid")]
