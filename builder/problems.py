@@ -32,6 +32,15 @@ CODES: dict[str, Code] = {
     "file-unreadable": _c(
         E, "Berkas tidak dapat dibaca: {reason}.", "The file cannot be read: {reason}."
     ),
+    "not-a-file": _c(
+        E,
+        "Bukan berkas biasa, melainkan {kind}; yang dibaca hanya berkas biasa.",
+        "Not a regular file but {kind_en}; only regular files are read.",
+        (
+            "Sebutkan berkas definisi .json, atau folder yang memuatnya.",
+            "Name a definition .json file, or a folder holding them.",
+        ),
+    ),
     "json-syntax": _c(
         E,
         "Bukan JSON yang sah: {reason} (baris {line}, kolom {column}).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -116,6 +117,38 @@ def test_validate_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "tidak-ada.json")])
     assert result.exit_code == 2
     assert [line["code"] for line in problem_lines(result.stdout)] == ["file-unreadable"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_validate_refuses_a_pipe_without_waiting(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: the check must not open it at all."""
+    pipe = tmp_path / "definisi.json"
+    os.mkfifo(pipe)
+    found = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "validate", "--lang", "en", str(pipe)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,  # a hang fails here instead of stalling the suite
+    )
+    assert found.returncode == 2
+    (line,) = problem_lines(found.stdout)
+    assert (line["path"], line["pointer"], line["code"]) == (str(pipe), "/", "not-a-file")
+    assert (
+        line["rest"] == "error: Not a regular file but a pipe (FIFO); only regular files are read."
+    )
+    assert "→ Name a definition .json file, or a folder holding them." in found.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_validate_refuses_a_device(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "/dev/null"])
+    assert result.exit_code == 2
+    (line,) = problem_lines(result.stdout)
+    assert line["code"] == "not-a-file"
+    assert line["rest"] == (
+        "galat: Bukan berkas biasa, melainkan perangkat karakter; yang dibaca hanya berkas biasa."
+    )
 
 
 def test_validate_json_output(runner: CliRunner, bad_file: Path, ok_file: Path) -> None:
