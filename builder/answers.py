@@ -30,6 +30,22 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
         "{label} tidak sesuai bentuk yang diminta.",
         "{label} is not in the expected form.",
     ),
+    "single_line": (
+        "{label} harus satu baris tanpa tab dan tanpa spasi di awal atau akhir.",
+        "{label} must be one line, without tabs or spaces at either end.",
+    ),
+    "single_line_break": (
+        "{label} harus satu baris: hapus ganti baris (Enter) di dalamnya.",
+        "{label} must be one line: remove the line breaks in it.",
+    ),
+    "single_line_tab": (
+        "{label} tidak boleh berisi tab; pakai spasi.",
+        "{label} cannot contain tabs; use spaces.",
+    ),
+    "single_line_space": (
+        "{label} tidak boleh diawali atau diakhiri spasi.",
+        "{label} cannot start or end with a space.",
+    ),
     "min": ("{label} paling kecil {limit}.", "{label} must be {limit} or more."),
     "max": ("{label} paling besar {limit}.", "{label} must be {limit} or less."),
     "min_date": ("{label} tidak boleh sebelum {limit}.", "{label} cannot be before {limit}."),

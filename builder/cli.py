@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 LangOption = Annotated[str, typer.Option("--lang", help="Message language: id or en.")]
-_READ_CODES = {"file-unreadable", "json-syntax", "too-large", "too-deep"}
+_READ_CODES = {"file-unreadable", "not-a-file", "json-syntax", "too-large", "too-deep"}
 
 
 def definition_files(paths: list[Path]) -> list[Path]:

@@ -1,15 +1,18 @@
 """Compiling a valid definition into the submission schema and the page/field plan.
 
-The compiled submission schema is plain JSON Schema 2020-12 plus three custom parts that
-need "today" at validation time or Indonesian rules: `x-loket-date-{gt,gte,lt,lte}` keywords
-and the formats `loket-date`, `loket-email`, `loket-phone`, `loket-nik`. Answers are first
-pruned (hidden or empty answers dropped), then validated; the schema's if/then/else encodes
-the same visibility so that a submission from the API is held to the same rules.
+The compiled submission schema is plain JSON Schema 2020-12 plus custom parts that need
+"today" at validation time or Indonesian rules: `x-loket-date-{gt,gte,lt,lte}` keywords and
+the formats `loket-date`, `loket-email`, `loket-phone`, `loket-nik` and `loket-line` (one line
+of text: no line break, no tab, no space at either end). Answers are first pruned (hidden or
+empty answers dropped), then validated; the schema's if/then/else encodes the same visibility
+so that a submission from the API is held to the same rules. The `pattern` keyword is matched
+with RE2 (`builder.patterns`), in time linear in the answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import conditions, values
+from builder import conditions, patterns, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -29,6 +32,8 @@ from builder.pointers import from_parts, join
 from builder.texts import localise
 
 SUBMISSION_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_log = logging.getLogger(__name__)
+_REFUSED: set[str] = set()  # patterns already logged as refused by RE2
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,32 @@ def _date_check(op: str) -> Callable[[Any], Check]:
     return factory
 
 
+def _matches(pattern: str, instance: str) -> bool:
+    """A definition's pattern on an answer, with RE2 (linear time). A pattern RE2 refuses (in
+    a version published before the builder checked for RE2) accepts nothing: an answer that
+    cannot be checked is not taken, and the worker is never tied up backtracking."""
+    try:
+        return patterns.search(pattern, instance)
+    except patterns.PatternError:
+        if pattern not in _REFUSED:
+            _REFUSED.add(pattern)
+            _log.error("a pattern of a published definition cannot be matched: %r", pattern)
+        return False
+
+
+def _pattern_keyword(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """JSON Schema's `pattern` keyword, matched with RE2 instead of `re`."""
+    if isinstance(instance, str) and not _matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_check(pattern: Any) -> Check:
+    """The fast form of the `pattern` keyword (same verdict as `_pattern_keyword`)."""
+    return lambda v: not isinstance(v, str) or _matches(pattern, v)
+
+
 def fast_check(schema: Mapping[str, Any]) -> Check | None:
     """A compiled yes/no check for a submission schema, or None if it uses unknown keywords."""
     formats: dict[str, Check] = {
@@ -132,8 +163,10 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
         "loket-email": lambda v: not isinstance(v, str) or values.is_email(v),
         "loket-phone": lambda v: not isinstance(v, str) or values.is_phone(v),
         "loket-nik": lambda v: not isinstance(v, str) or values.check_nik(v) is None,
+        "loket-line": lambda v: not isinstance(v, str) or values.is_single_line(v),
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords["pattern"] = _pattern_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
     except Unsupported:
@@ -143,6 +176,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
 @cache
 def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords["pattern"] = _pattern_keyword
     return validators.extend(Draft202012Validator, keywords)
 
 
@@ -156,6 +190,7 @@ def format_checker() -> FormatChecker:
     checker.checks("loket-email")(lambda v: not isinstance(v, str) or values.is_email(v))
     checker.checks("loket-phone")(lambda v: not isinstance(v, str) or values.is_phone(v))
     checker.checks("loket-nik")(lambda v: not isinstance(v, str) or values.check_nik(v) is None)
+    checker.checks("loket-line")(lambda v: not isinstance(v, str) or values.is_single_line(v))
     return checker
 
 
@@ -375,8 +410,17 @@ class CompiledService:
         """Answer keys that are not fields of this service."""
         return [k for k in answers if k not in self.fields or not self.fields[k].has_value]
 
-    def validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
-        """Errors of already pruned answers, one per place, in form order."""
+    def validate(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> list[AnswerError]:
+        """Errors of already pruned answers, one per place, in form order.
+
+        `today` is the day date bounds and conditions count from (default: the real today).
+        """
+        with values.as_of(today):
+            return self._validate(answers)
+
+    def _validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
         errors: dict[tuple[str, str], AnswerError] = {}
         for item in self._presence_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
@@ -435,17 +479,26 @@ class CompiledService:
                     label = next((c.spec for c in plan.children if c.key == key), {"label": key})
                     yield make_error(pointer=pointer, key=plan.key, rule="unknown", spec=label)
 
-    def check(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[AnswerError]]:
-        """Prune then validate: the answers that would be stored and their errors."""
-        pruned = self.prune(answers)
-        return pruned, self.validate(pruned)
+    def check(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> tuple[dict[str, Any], list[AnswerError]]:
+        """Prune then validate: the answers that would be stored and their errors.
 
-    def page_errors(self, page_id: str, answers: Mapping[str, Any]) -> list[AnswerError]:
-        """Errors that concern the fields of one page."""
+        `today` is the day date bounds and conditions count from (default: the real today);
+        a case corrected after a send-back passes the day it was first filed.
+        """
+        pruned = self.prune(answers, today)
+        return pruned, self.validate(pruned, today)
+
+    def page_errors(
+        self, page_id: str, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> list[AnswerError]:
+        """Errors that concern the fields of one page (`today` as in `check`)."""
         page = self.page(page_id)
         if page is None:
             return []
-        return [e for e in self.validate(self.prune(answers)) if e.key in page.keys]
+        pruned = self.prune(answers, today)
+        return [e for e in self.validate(pruned, today) if e.key in page.keys]
 
     def _spec_at(self, path: list[Any]) -> tuple[str, Mapping[str, Any]] | None:
         if not path:
@@ -498,6 +551,8 @@ class CompiledService:
         if keyword in _LIMITED:
             limit = error.validator_value
         name = rule[0] if isinstance(rule, tuple) else rule
+        if keyword == "format" and error.validator_value == "loket-line":
+            name = "single_line"
         if keyword.startswith("x-loket-date-"):
             name = "min" if keyword.endswith(("gt", "gte")) else "max"
         return [self._error(path, name, limit=limit, value=error.instance, keyword=keyword)]
@@ -561,6 +616,12 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         return None
     if rule in {"min", "max"} and kind == "date":
         return f"{rule}_date"
+    if rule == "single_line":
+        return (
+            f"single_line_{values.line_problem(value) or 'break'}"
+            if isinstance(value, str)
+            else None
+        )
     if rule == "min_items" and kind == "multichoice" and not spec.get("min_items"):
         return "required_choice"
     if rule != "invalid":

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from builder import values
+from builder import patterns, values
 from builder.pointers import join
 from builder.problems import Problem, problem
 from builder.texts import Message, localise, msg
@@ -106,7 +106,7 @@ class _TextLike(FieldType):
             schema["minLength"] = max(1, spec["min_length"])
         schema["maxLength"] = spec.get("max_length", self.default_max)
         if "pattern" in spec:
-            schema["pattern"] = _anchored(spec["pattern"])
+            schema["pattern"] = patterns.anchored(spec["pattern"])
         return schema
 
     default_max: ClassVar[int] = 200
@@ -114,13 +114,11 @@ class _TextLike(FieldType):
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
         found = _minmax(spec, pointer, "min_length", "max_length")
         if "pattern" in spec:
-            try:
-                re.compile(spec["pattern"])
-            except re.error as exc:
-                found.append(problem("bad-regex", join(pointer, "pattern"), reason=str(exc)))
-            else:
-                if "pattern" not in spec.get("messages", {}):
-                    found.append(problem("pattern-without-message", join(pointer, "pattern")))
+            refused = patterns.check(spec["pattern"])
+            if refused is not None:
+                found.append(problem(refused.code, join(pointer, "pattern"), **refused.params))
+            elif "pattern" not in spec.get("messages", {}):
+                found.append(problem("pattern-without-message", join(pointer, "pattern")))
         return found
 
     def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
@@ -128,15 +126,21 @@ class _TextLike(FieldType):
         return None if ok else msg("Bandingkan dengan teks.", "Compare with a text.")
 
 
-def _anchored(pattern: str) -> str:
-    """Make a pattern match the whole answer, as designers expect."""
-    return f"^(?:{pattern})$"
-
-
 @register
 class TextField(_TextLike):
+    """One line: a tab becomes a space and the ends are trimmed; a line break is refused
+    (`loket-line`), since a single-line input cannot hold one and no reader expects it."""
+
     name = "text"
     title = msg("Teks singkat", "Short text")
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        rules = super().value_schema(spec)
+        return {"type": rules.pop("type"), "format": "loket-line", **rules}
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").replace("\t", " ").strip()
+        return (text or None), None
 
 
 @register

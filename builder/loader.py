@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,11 +149,37 @@ def from_value(value: Any, source: str = "<definition>") -> Loaded:
     return Loaded(plain, [], source)
 
 
+# What a path is when it is not a regular file, in both languages.
+_SPECIAL_FILES: tuple[tuple[Any, str, str], ...] = (
+    (stat.S_ISDIR, "folder", "a folder"),
+    (stat.S_ISFIFO, "pipa (FIFO)", "a pipe (FIFO)"),
+    (stat.S_ISCHR, "perangkat karakter", "a character device"),
+    (stat.S_ISBLK, "perangkat blok", "a block device"),
+    (stat.S_ISSOCK, "soket", "a socket"),
+)
+
+
+def _not_regular(target: Path, mode: int) -> Loaded:
+    kind, kind_en = next(
+        ((i, e) for test, i, e in _SPECIAL_FILES if test(mode)), ("berkas khusus", "a special file")
+    )
+    return Loaded(None, [problem("not-a-file", "", kind=kind, kind_en=kind_en)], str(target))
+
+
 def load_path(path: str | Path) -> Loaded:
-    """Read a definition file."""
+    """Read a definition file; anything but a regular file (a pipe, a device) is refused
+    unopened, since reading one could wait forever or never end."""
     target = Path(path)
     try:
-        with target.open("rb") as handle:
+        mode = target.stat().st_mode
+        if not stat.S_ISREG(mode):
+            return _not_regular(target, mode)
+        # Non-blocking open: a path swapped for a pipe after the check cannot hang the open.
+        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return _not_regular(target, mode)
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return Loaded(

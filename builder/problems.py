@@ -32,6 +32,15 @@ CODES: dict[str, Code] = {
     "file-unreadable": _c(
         E, "Berkas tidak dapat dibaca: {reason}.", "The file cannot be read: {reason}."
     ),
+    "not-a-file": _c(
+        E,
+        "Bukan berkas biasa, melainkan {kind}; yang dibaca hanya berkas biasa.",
+        "Not a regular file but {kind_en}; only regular files are read.",
+        (
+            "Sebutkan berkas definisi .json, atau folder yang memuatnya.",
+            "Name a definition .json file, or a folder holding them.",
+        ),
+    ),
     "json-syntax": _c(
         E,
         "Bukan JSON yang sah: {reason} (baris {line}, kolom {column}).",
@@ -187,7 +196,19 @@ CODES: dict[str, Code] = {
     "bad-regex": _c(
         E,
         "Pola (pattern) bukan regular expression yang sah: {reason}.",
-        "The pattern is not a valid regular expression: {reason}.",
+        "The pattern is not a valid regular expression: {reason_en}.",
+        (
+            "Perbaiki bagian itu; contoh pola yang sah: [0-9]{{16}} atau [A-Z]{{2}}-[0-9]{{4}}.",
+            "Fix that part; valid patterns look like [0-9]{{16}} or [A-Z]{{2}}-[0-9]{{4}}.",
+        ),
+    ),
+    "regex-unsupported": _c(
+        E,
+        "Pola (pattern) memakai {construct}, yang tidak didukung: jawaban warga diperiksa "
+        "dengan mesin RE2 yang selalu cepat, dan mesin itu tidak mengenal bagian ini.",
+        "The pattern uses {construct_en}, which is not supported: answers are checked with the "
+        "RE2 engine, which is always fast and does not know this construct.",
+        ("{advice}", "{advice_en}"),
     ),
     "pattern-without-message": _c(
         W,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
@@ -20,9 +23,24 @@ _PHONE = re.compile(r"^\+62[1-9][0-9]{6,12}$")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
+# The day "today" in date bounds and conditions stands for, when it is not the real today:
+# a case corrected after a send-back is held to the day it was first filed.
+_AS_OF: ContextVar[dt.date | None] = ContextVar("loket_as_of", default=None)
+
+
 def today() -> dt.date:
     """Today's date in Western Indonesia Time."""
     return dt.datetime.now(WIB).date()
+
+
+@contextmanager
+def as_of(day: dt.date | None) -> Iterator[None]:
+    """Within the block, "today" in date bounds and conditions means `day` (None: the real day)."""
+    token = _AS_OF.set(day)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def parse_iso_date(value: str) -> dt.date | None:
@@ -48,14 +66,16 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def resolve_date_bound(bound: str, reference: dt.date | None = None) -> dt.date | None:
-    """Resolve 'YYYY-MM-DD', 'today' or 'today±N[dmy]' to a date, or None when malformed."""
+    """Resolve 'YYYY-MM-DD', 'today' or 'today±N[dmy]' to a date, or None when malformed.
+
+    "today" is `reference` when given, else the day set by `as_of`, else the real today."""
     literal = parse_iso_date(bound)
     if literal is not None:
         return literal
     match = _DATE_BOUND.match(bound) if isinstance(bound, str) else None
     if match is None:
         return None
-    base = reference or today()
+    base = reference or _AS_OF.get() or today()
     sign, amount, unit = match.groups()
     if sign is None:
         return base
@@ -73,6 +93,26 @@ def resolve_date_bound(bound: str, reference: dt.date | None = None) -> dt.date 
 def is_date_bound(value: object) -> bool:
     """True for a well-formed date bound."""
     return isinstance(value, str) and resolve_date_bound(value, dt.date(2000, 1, 1)) is not None
+
+
+# What ends a line for str.splitlines(): none of these may stand in a single-line answer.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def line_problem(value: str) -> str | None:
+    """Why a text is not one clean line ("break", "tab" or "space" at either end), or None."""
+    if any(char in LINE_BREAKS for char in value):
+        return "break"
+    if "\t" in value:
+        return "tab"
+    if value != value.strip():
+        return "space"
+    return None
+
+
+def is_single_line(value: object) -> bool:
+    """True for a text of one line, without tabs or spaces at either end."""
+    return isinstance(value, str) and line_problem(value) is None
 
 
 def check_nik(value: str) -> str | None:

@@ -351,8 +351,10 @@ def service_detail(
 def service_schema(request: Request, session: SessionDep, agency: str, service: str) -> Response:
     """The JSON Schema (2020-12) that a submission to the live version must satisfy.
 
-    It uses the formats ``loket-date`` (YYYY-MM-DD), ``loket-email``, ``loket-phone`` (+62...)
-    and ``loket-nik``, and keywords ``x-loket-date-{gt,gte,lt,lte}`` for dates relative to today.
+    It uses the formats ``loket-date`` (YYYY-MM-DD), ``loket-email``, ``loket-phone`` (+62...),
+    ``loket-nik`` and ``loket-line`` (a short text answer: one line, no tab, no space at either
+    end; the citizen's form trims and turns tabs into spaces, the API refuses them), and keywords
+    ``x-loket-date-{gt,gte,lt,lte}`` for dates relative to today.
     """
     live = _service(request, session, agency, service)
     if isinstance(live, Response):

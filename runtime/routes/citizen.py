@@ -73,12 +73,24 @@ def with_draft_cookie(
 
 
 class DraftContext:
-    """The draft and compiled version a request works on."""
+    """The draft and compiled version a request works on.
 
-    def __init__(self, draft: FormDraft, compiled: CompiledService, agency_name: str) -> None:
+    `today` is the day the answers' date bounds ("today", "today-17y") count from: the day
+    the case was first filed when the draft corrects a case sent back, else None (the real
+    today), so a correction days later is not refused for a date that was right when filed.
+    """
+
+    def __init__(
+        self,
+        draft: FormDraft,
+        compiled: CompiledService,
+        agency_name: str,
+        today: dt.date | None = None,
+    ) -> None:
         self.draft = draft
         self.compiled = compiled
         self.agency_name = agency_name
+        self.today = today
 
 
 def load_draft(
@@ -96,7 +108,15 @@ def load_draft(
     definition = version.definition
     if definition.get("agency") != agency or definition.get("id") != slug:
         return not_found(request)
-    return DraftContext(draft, compiled, str(agency))
+    return DraftContext(draft, compiled, str(agency), filing_day(session, draft))
+
+
+def filing_day(session: Session, draft: FormDraft) -> dt.date | None:
+    """The day (WIB) the case a draft corrects was first filed; None for a new application."""
+    if not draft.editing_submission_id:
+        return None
+    case = session.get(Submission, draft.editing_submission_id)
+    return case.created_at.astimezone(WIB).date() if case is not None else None
 
 
 def is_declaration_page(page: PagePlan) -> bool:

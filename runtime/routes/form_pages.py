@@ -296,7 +296,7 @@ def _after_save(
         ctx.compiled,
         [
             e
-            for e in ctx.compiled.page_errors(page.id, answers)
+            for e in ctx.compiled.page_errors(page.id, answers, ctx.today)
             if ctx.compiled.fields[e.key].type != "declaration"
         ],
     )
@@ -363,7 +363,7 @@ def validate_field(
     pointer = "/" + field.replace(".", "/")
     errors = [
         e
-        for e in located(ctx.compiled, ctx.compiled.page_errors(page.id, answers))
+        for e in located(ctx.compiled, ctx.compiled.page_errors(page.id, answers, ctx.today))
         if e.pointer == pointer
     ]
     views = field_views(ctx.compiled, page, answers, errors, language(request))

@@ -153,7 +153,7 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
         return ctx
     if ctx.draft.submission_id:
         return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
-    _, errors = ctx.compiled.check(ctx.draft.answers)
+    _, errors = ctx.compiled.check(ctx.draft.answers, ctx.today)
     incomplete = _first_error_page(
         ctx, ctx.draft.answers, [e for e in errors if e.key in ctx.compiled.fields]
     )
@@ -183,7 +183,7 @@ def submit(
             answers.pop(plan.key, None)
             if value is not None:
                 answers[plan.key] = value
-    pruned, errors = ctx.compiled.check(answers)
+    pruned, errors = ctx.compiled.check(answers, ctx.today)
     errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
     if errors:
         incomplete = _first_error_page(ctx, answers, errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -118,6 +119,38 @@ def test_validate_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     assert [line["code"] for line in problem_lines(result.stdout)] == ["file-unreadable"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_validate_refuses_a_pipe_without_waiting(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: the check must not open it at all."""
+    pipe = tmp_path / "definisi.json"
+    os.mkfifo(pipe)
+    found = subprocess.run(
+        [sys.executable, "-m", "builder.cli", "validate", "--lang", "en", str(pipe)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,  # a hang fails here instead of stalling the suite
+    )
+    assert found.returncode == 2
+    (line,) = problem_lines(found.stdout)
+    assert (line["path"], line["pointer"], line["code"]) == (str(pipe), "/", "not-a-file")
+    assert (
+        line["rest"] == "error: Not a regular file but a pipe (FIFO); only regular files are read."
+    )
+    assert "→ Name a definition .json file, or a folder holding them." in found.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_validate_refuses_a_device(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "/dev/null"])
+    assert result.exit_code == 2
+    (line,) = problem_lines(result.stdout)
+    assert line["code"] == "not-a-file"
+    assert line["rest"] == (
+        "galat: Bukan berkas biasa, melainkan perangkat karakter; yang dibaca hanya berkas biasa."
+    )
+
+
 def test_validate_json_output(runner: CliRunner, bad_file: Path, ok_file: Path) -> None:
     result = runner.invoke(app, ["validate", "--json", str(bad_file), str(ok_file)])
     assert result.exit_code == 1
@@ -144,6 +177,34 @@ def test_validate_in_english(runner: CliRunner, bad_file: Path) -> None:
     assert lines[0]["rest"] == "error: Initial state 'baru' is not among the states."
     assert lines[1]["rest"] == "warning: Role 'lurah' is not used by any transition."
     assert "1 definitions checked, 1 invalid." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [("(?=[0-9]{3})[0-9]+", "a lookahead"), ("([0-9])\\1", "a backreference")],
+)
+def test_validate_reports_a_pattern_re2_refuses(
+    runner: CliRunner, tmp_path: Path, pattern: str, construct: str
+) -> None:
+    definition = fresh_definition()
+    mutate(definition, "/form/pages/1/fields/3/pattern", pattern)
+    path = write(tmp_path / "pola.json", definition)
+    for lang in ("id", "en"):
+        result = runner.invoke(app, ["validate", "--lang", lang, str(path)])
+        assert result.exit_code == 1
+        (line,) = problem_lines(result.stdout)
+        assert (line["pointer"], line["code"]) == (
+            "/form/pages/1/fields/3/pattern",
+            "regex-unsupported",
+        )
+        hint = result.stdout.splitlines()[1]
+        assert hint.startswith("    → ") and len(hint) > 20
+        if lang == "en":
+            assert line["rest"].startswith(f"error: The pattern uses {construct}")
+        else:
+            assert line["rest"].startswith("galat: Pola (pattern) memakai ")
+        assert "invalid perl operator" not in result.stdout
+        assert "invalid escape sequence" not in result.stdout
 
 
 def test_validate_searches_folders_recursively(runner: CliRunner, tmp_path: Path) -> None:

@@ -123,6 +123,15 @@ def test_everything_missing_reports_every_required_field_in_form_order(
         pytest.param({"rt": "005"}, [], id="pattern-ok"),
         pytest.param({"rt": "12a"}, [("/rt", "pattern")], id="pattern-letter"),
         pytest.param({"rt": "1234"}, [("/rt", "pattern")], id="pattern-is-anchored"),
+        pytest.param({"nama": "Budi\nSantoso"}, [("/nama", "single_line")], id="line-feed"),
+        pytest.param({"nama": "Budi\rSantoso"}, [("/nama", "single_line")], id="carriage-return"),
+        pytest.param({"nama": "Budi\tSantoso"}, [("/nama", "single_line")], id="tab"),
+        pytest.param({"nama": "Budi Santoso "}, [("/nama", "single_line")], id="edge-space"),
+        pytest.param(
+            {"alasan": "lainnya", "alasan_lain": "Baris satu\nBaris dua\tdan tab"},
+            [],
+            id="textarea-keeps-lines",
+        ),
         pytest.param({"alasan": "lainnya", "alasan_lain": "x" * 500}, [], id="textarea-max"),
         pytest.param(
             {"alasan": "lainnya", "alasan_lain": "x" * 501},
@@ -135,6 +144,26 @@ def test_text_rules(
     service: CompiledService, changes: dict[str, Any], expected: list[tuple[str, str]]
 ) -> None:
     assert errors(service, answers(**changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [
+        (["  Budi Santoso  "], "Budi Santoso"),
+        (["Budi\tSantoso"], "Budi Santoso"),
+        (["\tBudi\r\n"], "Budi"),
+        (["Budi\nSantoso"], "Budi\nSantoso"),  # kept as typed; validation refuses it
+        ([" \t "], None),
+    ],
+)
+def test_a_short_text_from_the_form_is_trimmed_and_tabs_become_spaces(
+    typed: list[str], parsed: str | None
+) -> None:
+    assert REGISTRY["text"].parse({}, typed) == (parsed, None)
+
+
+def test_a_long_text_from_the_form_keeps_its_tabs_and_lines() -> None:
+    assert REGISTRY["textarea"].parse({}, [" a\tb\nc "]) == ("a\tb\nc", None)
 
 
 def test_pattern_uses_the_custom_message(service: CompiledService) -> None:
@@ -240,6 +269,30 @@ def test_date_bounds_today() -> None:
     assert errors(service, answers(tanggal_lahir=yesterday)) == [("/tanggal_lahir", "min")]
     late = (today + dt.timedelta(days=31)).isoformat()
     assert errors(service, answers(tanggal_lahir=late)) == [("/tanggal_lahir", "max")]
+
+
+def test_date_bounds_and_conditions_count_from_a_given_day() -> None:
+    """`check(answers, today)`: a case corrected after a send-back is held to its filing day,
+    for bounds, their messages and conditions alike; the real today is untouched outside."""
+    service = compile_with(
+        (P0 + "/2/min", "today"),
+        (P0 + "/2/max", "today+30d"),
+        (P1 + "/1/visible_if", {"field": "tanggal_lahir", "gte": "today"}),
+    )
+    filed = values.today() - dt.timedelta(days=10)
+    given = answers(tanggal_lahir=filed.isoformat(), alasan_lain="Sejak hari pengajuan.")
+    pruned, found = service.check(given, filed)
+    assert found == [] and pruned["alasan_lain"] == "Sejak hari pengajuan."
+    assert service.page_errors("pemohon", given, filed) == []
+    pruned, (late,) = service.check(given)  # on the real today: too early, and the question hidden
+    assert (late.pointer, late.rule) == ("/tanggal_lahir", "min")
+    assert "alasan_lain" not in pruned
+    assert late.text("en").endswith(f"cannot be before {d_m_y(values.today())}.")
+    (early,) = service.check(
+        answers(tanggal_lahir=(filed - dt.timedelta(days=1)).isoformat()), filed
+    )[1]
+    assert early.text("en").endswith(f"cannot be before {d_m_y(filed)}.")
+    assert values.resolve_date_bound("today") == values.today()
 
 
 @pytest.mark.parametrize("value", ["1980-02-30", "17-08-1980", "1980/08/17", "kemarin", 1980])

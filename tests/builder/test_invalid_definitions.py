@@ -270,6 +270,11 @@ FORM = [
     ),
     case("bad-regex", put(P1 + "/3/pattern", "[0-9"), (P1 + "/3/pattern", "bad-regex")),
     case(
+        "regex-unsupported",
+        put(P1 + "/3/pattern", "(?=[0-9]{3})[0-9]+"),
+        (P1 + "/3/pattern", "regex-unsupported"),
+    ),
+    case(
         "file-type-not-allowed",
         put(P2 + "/1/accept/1", "application/zip"),
         (P2 + "/1/accept/1", "file-type-not-allowed"),
@@ -581,6 +586,7 @@ REQUIRED_ERRORS = {
     "wrong-format-version", "bad-identifier", "bad-text", "bad-date-bound", "too-small",
     "bad-condition", "bad-state-list", "too-few-items", "duplicate-page-id",
     "duplicate-field-key", "no-options", "duplicate-option", "min-greater-than-max", "bad-regex",
+    "regex-unsupported",
     "file-type-not-allowed", "file-too-large", "nested-group", "unsupported-in-group",
     "missing-indonesian", "condition-unknown-field", "condition-self", "condition-later-field",
     "condition-outside-group", "condition-into-group", "condition-no-value",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -157,15 +159,39 @@ def test_utf8_with_bom_is_read() -> None:
     assert is_valid(loaded)
 
 
-@pytest.mark.parametrize("kind", ["missing", "directory"])
-def test_unreadable_path(tmp_path: Path, kind: str) -> None:
-    path = tmp_path / "tidak-ada.json" if kind == "missing" else tmp_path
+def test_unreadable_path(tmp_path: Path) -> None:
+    path = tmp_path / "tidak-ada.json"
     loaded = load_path(path)
     item = only_problem(loaded)
     assert item.code == "file-unreadable"
     assert item.text("en").startswith("The file cannot be read: ")
     assert loaded.source == str(path)
     assert [p.code for p in validate(path)] == ["file-unreadable"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("named pipes need POSIX")
+        path = tmp_path / "pipa.json"
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    else:
+        path = tmp_path
+    # If the loader did open the pipe, a writer arrives after a while and the test fails
+    # (the reader would get an empty file) instead of hanging.
+    rescue = threading.Timer(10, lambda: path.open("wb").close() if kind == "fifo" else None)
+    rescue.start()
+    try:
+        loaded = load_path(path)
+    finally:
+        rescue.cancel()
+    item = only_problem(loaded)
+    assert item.code == "not-a-file"
+    expected = {"directory": "a folder", "fifo": "a pipe (FIFO)"}[kind]
+    assert item.text("en") == f"Not a regular file but {expected}; only regular files are read."
+    assert loaded.source == str(path)
+    assert [p.code for p in validate(path)] == ["not-a-file"]
 
 
 def test_load_from_dict_str_bytes_and_path(tmp_path: Path) -> None:

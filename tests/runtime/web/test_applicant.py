@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from httpx2 import Response
 from sqlmodel import select
 
+from builder import values
 from builder.model import sources
 from runtime import auth, cases
 from runtime.models import CaseEvent, Submission
 from runtime.workflow import Actor
 
-from .conftest import Loket, csrf_of, file_a_case, parse
+from .conftest import Citizen, Loket, csrf_of, file_a_case, parse
 
 DOMISILI = "disdukcapil/surat-keterangan-domisili"
+SKTM = "dinsos/surat-keterangan-tidak-mampu"  # tanggal_masuk: min today-90d, max today+30d
 
 
 def _case(loket: Loket, link: str) -> Submission:
@@ -20,9 +26,9 @@ def _case(loket: Loket, link: str) -> Submission:
         return session.exec(select(Submission).where(Submission.reference == reference)).one()
 
 
-def _send_back(loket: Loket, case: Submission) -> str:
+def _send_back(loket: Loket, case: Submission, service: str = DOMISILI) -> str:
     """An officer sends the case back for correction; returns the state it is now in."""
-    definition = loket.definitions[DOMISILI]
+    definition = loket.definitions[service]
     states = definition["workflow"]["states"]
     transition = next(
         t
@@ -81,6 +87,41 @@ def test_send_back_then_correct_and_resubmit(loket: Loket) -> None:
             )
         ]
     assert actions[0] == "submit" and actions[-1] != "submit" and len(actions) == 3
+
+
+def _correct_and_resubmit(citizen: Citizen, link: str) -> Response:
+    """Open the sent-back case for correction, go through every page again and send it."""
+    status = parse(citizen.get(link))
+    form = next(
+        f for f in status.css("form") if f.attributes.get("action", "").endswith("/perbaiki")
+    )
+    started = citizen.client.post(form.attributes["action"], data={"csrf_token": csrf_of(status)})
+    assert started.status_code == 303
+    return citizen.submit(citizen.fill_all(citizen.follow(started)))
+
+
+def test_dates_bounded_by_today_count_from_the_filing_day_on_resubmission(
+    loket: Loket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filed with the earliest date allowed (today-90d); corrected a day later: still accepted,
+    because "today" is the day the case was first filed. A new application that day is not."""
+    filed_on = values.today()
+    citizen, link = file_a_case(loket, SKTM)
+    case = _case(loket, link)
+    earliest = (filed_on - dt.timedelta(days=90)).isoformat()
+    assert case.answers["tanggal_masuk"] == earliest
+    waiting = _send_back(loket, case, SKTM)
+    monkeypatch.setattr(values, "today", lambda: filed_on + dt.timedelta(days=1))
+    sent = _correct_and_resubmit(citizen, link)
+    assert sent.status_code == 303 and sent.headers["location"] == link, sent.text[:3000]
+    after = _case(loket, link)
+    assert after.state != waiting and after.answers["tanggal_masuk"] == earliest
+    # the clock did move: a new application with that date is refused today
+    newcomer = loket.citizen(SKTM, loket.new_client())
+    compiled = newcomer.compiled
+    _, errors = compiled.check({**after.answers, "tanggal_masuk": earliest})
+    assert [(e.pointer, e.rule) for e in errors] == [("/tanggal_masuk", "min")]
+    assert compiled.check(after.answers, filed_on)[1] == []
 
 
 def test_withdraw_ends_the_case(loket: Loket) -> None:

@@ -300,3 +300,36 @@ def test_enter_in_a_text_box_continues_rather_than_adding_an_item(loket: Loket) 
     buttons = form.css("button[type=submit], input[type=submit]")
     assert attr(buttons[0], "value") == "next"
     assert any(attr(b, "value").startswith("add:") for b in buttons)
+
+
+# -- single-line text answers -------------------------------------------------------------------
+
+
+def test_a_short_text_answer_is_trimmed_and_its_tabs_become_spaces(loket: Loket) -> None:
+    citizen = loket.citizen(DOMISILI)
+    response = citizen.post_form(citizen.start(), {"nama": " \tBudi\tSantoso  "})
+    assert response.status_code == 303, error_texts(parse(response))
+    assert _draft_answers(loket)["nama"] == "Budi Santoso"
+
+
+def test_a_line_break_in_a_short_text_answer_is_refused_and_kept(loket: Loket) -> None:
+    citizen = loket.citizen(DOMISILI)
+    first = citizen.start()
+    for typed in ("Budi\nSantoso", "Budi\r\nSantoso", "Budi\rSantoso"):
+        response = citizen.post_form(first, {"nama": typed})
+        assert response.status_code == 422
+        doc = parse(response)
+        assert _assert_error_beside(doc, "f-nama", "f-nama") == (
+            "Nama lengkap harus satu baris: hapus ganti baris (Enter) di dalamnya."
+        )
+        assert error_texts(doc) == [
+            "Nama lengkap harus satu baris: hapus ganti baris (Enter) di dalamnya."
+        ]
+        # what was typed comes back (HTML reads every CR as a line feed) and is kept in the draft
+        shown = attr(doc.css_first("input[name=nama]"), "value")
+        assert shown == typed.replace("\r\n", "\n").replace("\r", "\n")
+        assert _draft_answers(loket)["nama"] == typed
+    english = citizen.post_form(first, {"nama": "Budi\nSantoso"}, headers={"Accept-Language": "en"})
+    assert "Full name must be one line: remove the line breaks in it." in error_texts(
+        parse(english)
+    )
