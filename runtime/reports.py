@@ -5,7 +5,10 @@ send the result.
 
 An export is a spreadsheet, and spreadsheets execute formulas: any text cell that starts with
 ``= + - @`` (or a tab or carriage return) is neutralised with a leading apostrophe, so that a
-citizen's answer such as ``=HYPERLINK(...)`` stays text. NIKs are masked in exports (region code
+citizen's answer such as ``=HYPERLINK(...)`` stays text. A CSV file is written with ``,`` but
+spreadsheets in Indonesian locales split it on ``;``, where every ``;`` and line break inside an
+answer starts a new cell: there, too, an apostrophe goes in front of whatever could start a
+formula (see ``neutralise_csv``). NIKs are masked in exports (region code
 and last four digits); the full number is only shown on the case page, where viewing it is
 recorded.
 """
@@ -34,6 +37,8 @@ from runtime.workflow import final_outcome
 
 DECIDED = ("approved", "rejected")  # a withdrawal by the citizen is not a decision
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CELL_BREAKS = frozenset(";\r\n")  # where a CSV read with ';' (or a line break) starts a new cell
+UNSAFE_CELL_STARTS = frozenset(FORMULA_STARTS) | {'"'}
 FIXED_COLUMNS = ("reference", "state", "created", "due")
 
 Cell = str | int | float | dt.datetime | None
@@ -188,6 +193,30 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def neutralise_csv(text: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula, whether it splits lines on ``,`` or ``;``.
+
+    The writer uses ``,``. Read with ``;``, a new cell starts after every ``;`` and line break
+    of a text (a run of them counts as one): an apostrophe goes after such a run when what
+    follows could start a formula or open a quoted cell (``"``), or when the text ends there
+    (the writer's closing quote would follow).
+    """
+    text = neutralise(text)
+    if not CELL_BREAKS.intersection(text):
+        return text
+    out: list[str] = []
+    for index, char in enumerate(text):
+        out.append(char)
+        if char not in CELL_BREAKS:
+            continue
+        following = text[index + 1] if index + 1 < len(text) else ""
+        if following in CELL_BREAKS:
+            continue
+        if not following or following in UNSAFE_CELL_STARTS:
+            out.append("'")
+    return "".join(out)
+
+
 def _value(plan: FieldPlan | None, value: Any) -> Cell:
     """One answer as a cell: NIK masked, files by name, lists joined with '; '."""
     if value is None:
@@ -288,12 +317,15 @@ def _text(cell: Cell) -> str:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets); every cell neutralised."""
+    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets); every cell neutralised.
+
+    Safe to open with ``,`` or ``;`` as the separator (``neutralise_csv``).
+    """
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in header])
+    writer.writerow([neutralise_csv(name) for name in header])
     for row in rows:
-        writer.writerow([neutralise(_text(cell)) for cell in row])
+        writer.writerow([neutralise_csv(_text(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 

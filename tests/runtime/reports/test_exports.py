@@ -7,6 +7,8 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from runtime import reports
@@ -64,6 +66,53 @@ def test_neutralise(text: str, expected: str) -> None:
     assert reports.neutralise(text) == expected
 
 
+def _cells_both_ways(body: bytes) -> list[str]:
+    """Every cell of a CSV file read with ',' and again with ';' as the separator."""
+    text = body.decode("utf-8-sig")
+    cells = []
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            cells += row
+    return cells
+
+
+def _no_formula(cells: list[str]) -> None:
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), repr(cell)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Budi;=1+1", "Budi;'=1+1"),
+        ("a;;-1", "a;;'-1"),
+        ("baris\r\n@x", "baris\r\n'@x"),
+        ('a;"=1', "a;'\"=1"),
+        ("akhir;", "akhir;'"),
+        ("a; b", "a; b"),
+        ("=x;+y", "'=x;'+y"),
+    ],
+)
+def test_neutralise_csv_guards_every_cell_a_semicolon_would_start(text: str, expected: str) -> None:
+    assert reports.neutralise_csv(text) == expected
+
+
+TRICKY_TEXT = st.text(alphabet=st.sampled_from(list(";,\"=+-@\t\r\n a'")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(TRICKY_TEXT, min_size=1, max_size=4), min_size=1, max_size=3))
+def test_no_csv_cell_is_a_formula_whichever_separator_is_used(rows: list[list[str]]) -> None:
+    header = ["reference", *(f"k{i}" for i in range(1, max(map(len, rows))))]
+    body = reports.to_csv(header, [["REF-1", *row[1:]] for row in rows])
+    _no_formula(_cells_both_ways(body))
+    text = body.decode("utf-8-sig")
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[1:] for r in read[1:]] == [
+        [reports.neutralise_csv(cell) for cell in row[1:]] for row in rows
+    ]  # read with ',', every cell comes back whole
+
+
 def test_csv_flattens_groups_masks_nik_and_neutralises(data: Data) -> None:
     reference = _add_tricky(data)
     response = data.login("petugas.uji").get(f"{BASE}/ekspor.csv")
@@ -110,6 +159,21 @@ def test_every_cell_starting_like_a_formula_is_neutralised(data: Data) -> None:
     assert sorted(r["nama"] for r in rows if r["nama"].endswith("X")) == sorted(
         f"'{start}X" for start in ("=", "+", "-", "@", "\t", "\r")
     )
+
+
+def test_an_export_opened_with_semicolons_has_no_formula(data: Data) -> None:
+    _add_tricky(
+        data,
+        {
+            "nik": NIK,
+            "nama": 'Budi;=HYPERLINK("http://contoh.invalid";"klik")',
+            "anggota": [{"nama_anggota": "Ani\n+1;@SUM(A1)", "umur": 3}, {"nama_anggota": "x;"}],
+        },
+    )
+    body = data.login("petugas.uji").get(f"{BASE}/ekspor.csv").content
+    cells = _cells_both_ways(body)
+    assert any("HYPERLINK" in cell for cell in cells)
+    _no_formula(cells)
 
 
 def test_xlsx_has_the_same_table_with_text_never_a_formula(data: Data) -> None:
