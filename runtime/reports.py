@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,8 @@ from sqlmodel import Session, col, select
 from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.texts import localise
+from runtime.cases import may_open
+from runtime.inbox import CASE_VERSION_STATES
 from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcnow
 from runtime.workdays import WIB
 from runtime.workflow import final_outcome
@@ -188,6 +190,20 @@ def format_duration(value: dt.timedelta | None, lang: str = "id") -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
+def openable_versions(session: Session, service_id: int, roles: frozenset[str]) -> set[int]:
+    """Versions of a service whose cases a user with `roles` may open (the case page's rule).
+
+    Only versions that can have cases count (a draft's roles are not yet in force).
+    """
+    rows = session.exec(
+        select(ServiceVersion.id, ServiceVersion.definition).where(
+            ServiceVersion.service_id == service_id,
+            col(ServiceVersion.state).in_(CASE_VERSION_STATES),
+        )
+    ).all()
+    return {int(vid) for vid, definition in rows if vid is not None and may_open(roles, definition)}
+
+
 def neutralise(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (leading apostrophe when needed)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -256,15 +272,22 @@ def _field_order(plans: Iterable[CompiledService]) -> dict[str, FieldPlan]:
     return fields
 
 
-def export_table(session: Session, service_id: int) -> tuple[list[str], list[list[Cell]]]:
+def export_table(
+    session: Session, service_id: int, versions: Collection[int]
+) -> tuple[list[str], list[list[Cell]]]:
     """The header and one row per case (oldest first): reference, state, created, due, answers.
+
+    Only cases filed under `versions` (those the user may open, ``openable_versions``).
 
     Repeatable groups become ``key[1].child``, ``key[2].child``... as many items as the case
     with the most; times are in WIB. Cells are not yet neutralised (the writers do it).
     """
     cases = session.exec(
         select(Submission)
-        .where(Submission.service_id == service_id)
+        .where(
+            Submission.service_id == service_id,
+            col(Submission.service_version_id).in_(sorted(versions)),
+        )
         .order_by(col(Submission.created_at), col(Submission.id))
     ).all()
     version_ids = sorted({case.service_version_id for case in cases}, reverse=True)

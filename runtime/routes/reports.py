@@ -1,7 +1,10 @@
 """Back-office reports: per-service figures of an agency and exports of its cases (CSV, XLSX).
 
-Only users holding a role in the agency see them; for anyone else the agency does not exist
-(404), so the pages do not reveal which agencies or services there are.
+Only users holding a role in the agency see the figures; for anyone else the agency does not
+exist (404), so the pages do not reveal which agencies or services there are. An export holds
+the answers of every case, so it follows the rule of the case page: only the workflow roles of
+the service's definition (``cases.may_open``) get it, anyone else in the agency gets 403, and
+only the cases of versions whose roles include theirs are in it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from runtime import reports
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.models import Agency, utcnow
-from runtime.staff import UserDep
+from runtime.staff import Forbidden, UserDep
 from runtime.web import error_page, language, render
 from runtime.workdays import WIB
 
@@ -52,13 +55,19 @@ def agency_reports(request: Request, session: SessionDep, user: UserDep, agency:
     if found is None:
         return _not_found(request)
     lang = language(request)
+    services = reports.agency_report(session, agency, lang=lang)
     return render(
         request,
         "reports/agency.html",
         {
             "user": user,
             "agency": found,
-            "services": reports.agency_report(session, agency, lang=lang),
+            "services": services,
+            "exportable": {
+                s.service_id
+                for s in services
+                if reports.openable_versions(session, s.service_id, user.roles_in(agency))
+            },
             "duration": lambda value: reports.format_duration(value, lang),
         },
     )
@@ -70,7 +79,10 @@ def _export(
     service = next((s for s, _ in reports.agency_services(session, agency) if s.slug == slug), None)
     if not _may_see(user, agency) or service is None or service.id is None:
         return _not_found(request)
-    header, rows = reports.export_table(session, service.id)
+    versions = reports.openable_versions(session, service.id, user.roles_in(agency))
+    if not versions:
+        raise Forbidden()
+    header, rows = reports.export_table(session, service.id, versions)
     audit.info("export %s/%s as %s by user %s (%d cases)", agency, slug, kind, user.id, len(rows))
     stamp = utcnow().astimezone(WIB).strftime("%Y%m%d-%H%M")
     if kind == "csv":

@@ -43,7 +43,9 @@ PASSWORDS = {
     "petugas.uji": "Meja-Layanan-Teluk-2026",
     "kepala.uji": "Tapis-Emas-Pahoman-2026",
     "petugas.lain": "Kursi-Biru-Way-Halim-2026",
+    "perancang.uji": "Kain-Tapis-Menggala-2026",
 }
+ROLES = {"perancang": "designer"}  # the agency's service designer: no role in the workflow
 
 
 def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
@@ -277,7 +279,8 @@ def data(engine: Engine, tmp_path: Path) -> Iterator[Data]:
                 session, username=username, display_name=username, password=password
             )
             role, _, where = username.partition(".")
-            auth.grant(session, user=user, agency_id=AGENCY if where == "uji" else OTHER, role=role)
+            agency_id = AGENCY if where == "uji" else OTHER
+            auth.grant(session, user=user, agency_id=agency_id, role=ROLES.get(role, role))
         session.commit()
     settings = Settings(
         data_dir=tmp_path / "data",

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from runtime import reports
+from builder.bundle import normalise
+from builder.canonical import digest
+from runtime import reports, store
 
-from .conftest import AGENCY, NIK, NOW, SLUG, Data, add_case
+from .conftest import AGENCY, NIK, NOW, SLUG, Data, add_case, definition, page
 
 BASE = f"/kantor/layanan/{AGENCY}/{SLUG}"
 TRICKY: dict[str, Any] = {
@@ -219,3 +221,39 @@ def test_anonymous_export_is_refused(data: Data) -> None:
         response = client.get(f"{BASE}/ekspor.csv")
     assert response.status_code == 303
     assert "text/csv" not in response.headers.get("content-type", "")
+
+
+def test_an_export_holds_only_the_cases_the_user_may_open(data: Data) -> None:
+    """A later version that drops the `petugas` role: its cases are left out of their export."""
+    changed = definition()
+    changed["roles"] = {"kepala": "Kepala"}
+    changed["workflow"]["transitions"] = [
+        t for t in changed["workflow"]["transitions"] if "petugas" not in t["roles"]
+    ]
+    with data.session() as session:
+        normal = normalise(changed)
+        version = store.publish_version(session, definition=normal, sha256=digest(normal))
+        assert version.id is not None and version.id != data.version_id
+        late = add_case(session, version.id, data.service_id, state="diajukan", created=NOW)
+        session.commit()
+        assert reports.openable_versions(session, data.service_id, frozenset({"petugas"})) == {
+            data.version_id
+        }
+        assert reports.openable_versions(session, data.service_id, frozenset({"arsip"})) == set()
+    officer = _csv_rows(data.login("petugas.uji").get(f"{BASE}/ekspor.csv").content)
+    head = _csv_rows(data.login("kepala.uji").get(f"{BASE}/ekspor.csv").content)
+    assert late.reference not in {r["reference"] for r in officer} and len(officer) == 7
+    assert late.reference in {r["reference"] for r in head} and len(head) == 8
+
+
+def test_a_designer_sees_the_figures_but_no_export(data: Data) -> None:
+    client = data.login("perancang.uji")
+    shown = page(client.get(f"/kantor/laporan/{AGENCY}"))
+    assert shown.css_first(f"#service-{SLUG}") is not None
+    assert shown.css("a.export, form.export") == []
+    for kind in ("csv", "xlsx"):
+        refused = client.get(f"{BASE}/ekspor.{kind}")
+        assert refused.status_code == 403
+        assert "attachment" not in refused.headers.get("content-disposition", "")
+    officer = page(data.login("petugas.uji").get(f"/kantor/laporan/{AGENCY}"))
+    assert officer.css("a.export, form.export") != []
