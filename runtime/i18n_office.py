@@ -442,13 +442,22 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_no_attachments": ("Tidak ada berkas.", "No files."),
     "office_show_nik": ("Tampilkan", "Show"),
     "office_nik_logged": (
-        "NIK disamarkan. Setiap kali NIK lengkap ditampilkan atau berkas diunduh, hal itu dicatat.",
-        "NIKs are partly hidden. Showing a full NIK or downloading a file is recorded.",
+        "NIK disamarkan dan data pribadi spesifik disembunyikan. Setiap kali NIK lengkap atau "
+        "data pribadi spesifik ditampilkan atau berkas diunduh, hal itu dicatat.",
+        "NIKs are partly hidden and sensitive personal data is hidden. Showing a full NIK or "
+        "sensitive data, or downloading a file, is recorded.",
     ),
+    "office_sensitive_hidden": ("••••••", "••••••"),
+    "office_sensitive_tag": ("data pribadi spesifik", "sensitive personal data"),
     "office_applicant": ("Pemohon", "Applicant"),
     "office_system": ("Sistem", "System"),
     "office_ev_view_nik": ("Melihat NIK lengkap", "Viewed a full NIK"),
     "office_ev_download": ("Mengunduh berkas", "Downloaded a file"),
+    "office_ev_view_sensitive": ("Melihat data pribadi spesifik", "Viewed sensitive personal data"),
+    "office_ev_export_sensitive": (
+        "Mengekspor data pribadi spesifik",
+        "Exported sensitive personal data",
+    ),
     "office_already_processed": ("Kasus ini sudah diproses", "This case was already processed"),
     "office_already_processed_text": (
         "Orang lain memproses kasus ini lebih dulu, jadi tindakan Anda tidak disimpan. "
