@@ -49,7 +49,10 @@ ROLES = {"perancang": "designer"}  # the agency's service designer: no role in t
 
 
 def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
-    """A small valid service with a NIK, a multichoice, a repeatable group and a file."""
+    """A small valid service with a NIK, a phone, a multichoice, a repeatable group and a file.
+
+    The income and a family member's illnesses are marked sensitive.
+    """
     return {
         "format": "loket/service@1",
         "id": slug,
@@ -70,6 +73,14 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
                     "fields": [
                         {"key": "nik", "type": "nik", "label": "NIK", "required": True},
                         {"key": "nama", "type": "text", "label": "Nama", "required": True},
+                        {"key": "telepon", "type": "phone", "label": "Telepon"},
+                        {
+                            "key": "penghasilan",
+                            "type": "number",
+                            "label": "Penghasilan",
+                            "integer": True,
+                            "sensitive": True,
+                        },
                         {
                             "key": "minat",
                             "type": "multichoice",
@@ -92,6 +103,12 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
                                     "required": True,
                                 },
                                 {"key": "umur", "type": "number", "label": "Umur", "integer": True},
+                                {
+                                    "key": "penyakit",
+                                    "type": "text",
+                                    "label": "Riwayat penyakit",
+                                    "sensitive": True,
+                                },
                             ],
                         },
                         {
