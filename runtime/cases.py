@@ -24,8 +24,11 @@ from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
 VIEW_NIK = "view_nik"
+VIEW_SENSITIVE = "view_sensitive"  # an answer of a field marked `sensitive` shown on the case page
+EXPORT_SENSITIVE = "export_sensitive"  # the case's sensitive answers went into an export
 DOWNLOAD = "download_attachment"
-ACCESS_ACTIONS = frozenset({VIEW_NIK, DOWNLOAD})  # recorded, but they are not decisions
+# recorded, but they are not decisions
+ACCESS_ACTIONS = frozenset({VIEW_NIK, VIEW_SENSITIVE, EXPORT_SENSITIVE, DOWNLOAD})
 
 
 class CaseNotFound(LookupError):
@@ -67,6 +70,15 @@ def definition_roles(definition: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(roles)
 
 
+def may_open(roles: frozenset[str], definition: Mapping[str, Any]) -> bool:
+    """Whether a user with `roles` in the case's agency may open cases of this definition.
+
+    The one rule of the back office: the case page, its NIK and sensitive answers, its files
+    and the exports of a service all ask it.
+    """
+    return bool(roles & definition_roles(definition))
+
+
 def open_case(session: Session, *, case_id: str, user: StaffUser) -> OpenedCase:
     """The case if `user` may work on it; CaseNotFound (other agency) or CaseForbidden (no role)."""
     case = session.get(Submission, case_id, populate_existing=True) if len(case_id) <= 64 else None
@@ -76,7 +88,7 @@ def open_case(session: Session, *, case_id: str, user: StaffUser) -> OpenedCase:
     if found is None:
         raise CaseNotFound(case_id)
     version, compiled = found
-    if not user.roles_in(case.agency_id) & definition_roles(version.definition):
+    if not may_open(user.roles_in(case.agency_id), version.definition):
         raise CaseForbidden(case_id)
     return OpenedCase(case, version, compiled)
 
@@ -231,6 +243,46 @@ def record_nik_view(session: Session, *, case_id: str, user_id: int, field: str)
     return _record_access(
         session, case_id=case_id, user_id=user_id, action=VIEW_NIK, details={"field": field}
     )
+
+
+def record_sensitive_view(session: Session, *, case_id: str, user_id: int, field: str) -> CaseEvent:
+    """Record (and commit) that a user saw a sensitive answer of a case."""
+    return _record_access(
+        session, case_id=case_id, user_id=user_id, action=VIEW_SENSITIVE, details={"field": field}
+    )
+
+
+def record_sensitive_export(
+    session: Session,
+    *,
+    case_ids: list[str],
+    user_id: int,
+    fields: list[str],
+    kind: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Record (and commit), on each case, that its sensitive answers went into an export."""
+    if not case_ids:
+        return
+    at = now or utcnow()
+    details = {"fields": fields, "format": kind}
+    with db.serialised_writes(session):
+        try:
+            session.add_all(
+                CaseEvent(
+                    submission_id=case_id,
+                    at=at,
+                    actor_kind="user",
+                    actor_user_id=user_id,
+                    action=EXPORT_SENSITIVE,
+                    details=details,
+                )
+                for case_id in case_ids
+            )
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def record_download(

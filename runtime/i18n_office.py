@@ -118,10 +118,43 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "reports_export_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
     "reports_export_note": (
         "Satu baris per permohonan; waktu dalam WIB. NIK disamarkan (hanya kode wilayah dan empat angka terakhir). "
-        "Isian yang diawali = + - @ diberi tanda petik di depannya agar tidak dijalankan sebagai rumus.",
+        "Data pribadi spesifik hanya disertakan bila diminta, dan hal itu dicatat di riwayat setiap permohonan. "
+        "Isian yang dapat dibaca sebagai rumus (diawali = + - @, juga sesudah ; atau baris baru) diberi tanda petik "
+        "di depannya, baik berkas dibuka dengan pemisah koma maupun titik koma.",
         "One row per case; times in WIB. NIKs are masked (region code and last four digits only). "
-        "Answers starting with = + - @ get a leading apostrophe so they are never run as formulas.",
+        "Sensitive personal data is only included when asked for, and that is recorded on each case. "
+        "Anything a spreadsheet could read as a formula (starting with = + - @, also after ; or a line break) "
+        "gets a leading apostrophe, whether the file is opened with comma or semicolon as the separator.",
     ),
+    "reports_filed_dari": ("Diajukan sejak tanggal", "Filed from"),
+    "reports_filed_sampai": ("Diajukan sampai tanggal", "Filed until"),
+    "reports_headers": ("Judul kolom", "Column headers"),
+    "reports_headers_label": ("Label pertanyaan", "Question labels"),
+    "reports_headers_key": ("Kunci field (untuk diolah program)", "Field keys (for programs)"),
+    "reports_include_sensitive": (
+        "Sertakan data pribadi spesifik",
+        "Include sensitive personal data",
+    ),
+    "reports_include_sensitive_hint": (
+        "Misalnya penghasilan atau data kesehatan. Ekspor ini dicatat di riwayat setiap permohonan yang datanya ikut.",
+        "Such as income or health data. The export is recorded on every case whose data it holds.",
+    ),
+    "reports_export_fix": (
+        "Data tidak diunduh: perbaiki isian di bawah.",
+        "Nothing was downloaded: correct the fields below.",
+    ),
+    "reports_bad_date": (
+        "Tulis tanggal seperti 31-12-2025 atau 2025-12-31.",
+        "Enter a date such as 31-12-2025 or 2025-12-31.",
+    ),
+    "reports_bad_range": (
+        "Tanggal akhir tidak boleh sebelum tanggal awal.",
+        "The end date cannot be before the start date.",
+    ),
+    "reports_col_reference": ("Nomor permohonan", "Reference"),
+    "reports_col_state": ("Status", "State"),
+    "reports_col_created": ("Tanggal diajukan", "Filed"),
+    "reports_col_due": ("Tenggat", "Due"),
     # review and publishing (Diskominfo reviewer)
     "review_queue": ("Antrean tinjauan", "Review queue"),
     "review_queue_empty": (
@@ -478,13 +511,22 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_no_attachments": ("Tidak ada berkas.", "No files."),
     "office_show_nik": ("Tampilkan", "Show"),
     "office_nik_logged": (
-        "NIK disamarkan. Setiap kali NIK lengkap ditampilkan atau berkas diunduh, hal itu dicatat.",
-        "NIKs are partly hidden. Showing a full NIK or downloading a file is recorded.",
+        "NIK disamarkan dan data pribadi spesifik disembunyikan. Setiap kali NIK lengkap atau "
+        "data pribadi spesifik ditampilkan atau berkas diunduh, hal itu dicatat.",
+        "NIKs are partly hidden and sensitive personal data is hidden. Showing a full NIK or "
+        "sensitive data, or downloading a file, is recorded.",
     ),
+    "office_sensitive_hidden": ("••••••", "••••••"),
+    "office_sensitive_tag": ("data pribadi spesifik", "sensitive personal data"),
     "office_applicant": ("Pemohon", "Applicant"),
     "office_system": ("Sistem", "System"),
     "office_ev_view_nik": ("Melihat NIK lengkap", "Viewed a full NIK"),
     "office_ev_download": ("Mengunduh berkas", "Downloaded a file"),
+    "office_ev_view_sensitive": ("Melihat data pribadi spesifik", "Viewed sensitive personal data"),
+    "office_ev_export_sensitive": (
+        "Mengekspor data pribadi spesifik",
+        "Exported sensitive personal data",
+    ),
     "office_already_processed": ("Kasus ini sudah diproses", "This case was already processed"),
     "office_already_processed_text": (
         "Orang lain memproses kasus ini lebih dulu, jadi tindakan Anda tidak disimpan. "

@@ -1,8 +1,9 @@
 """What the back-office pages show: inbox rows, answers by page, the timeline, case actions.
 
 Plain functions from stored data to template values (no HTTP). Times are stored in UTC and
-shown in WIB; a NIK is masked (builder.fields.mask_nik, through the field type's display)
-unless the officer asked to see it, which the routes record first.
+shown in WIB. Protected answers are hidden until the officer asks to see one, which the routes
+record first: a NIK is masked (builder.fields.mask_nik, through the field type's display), an
+answer to a field marked ``sensitive`` is not shown at all (nor, for a file, its name or link).
 """
 
 from __future__ import annotations
@@ -77,16 +78,33 @@ def filter_choices(
     return services, sorted(states.items(), key=lambda item: item[1])
 
 
+def is_sensitive(plan: FieldPlan) -> bool:
+    """Whether the definition marks the field's answers as sensitive personal data."""
+    return plan.spec.get("sensitive") is True
+
+
 def _line(
     plan: FieldPlan, value: Any, name: str, label: str, lang: str, base: str, revealed: set[str]
 ) -> dict[str, Any]:
-    """One shown answer: NIKs masked unless revealed, files linked to their download."""
+    """One shown answer: NIKs masked and sensitive answers hidden unless revealed, files linked."""
     line: dict[str, Any] = {"text": plan.kind.display(plan.spec, value, lang), "label": label}
-    if plan.type == "nik" and isinstance(value, str):
-        shown = name in revealed
-        line.update(nik=True, name=name, revealed=shown, anchor="nik-" + name.replace(".", "-"))
-        line["text"] = value if shown else line["text"]
-    elif plan.type == "file" and isinstance(value, Mapping) and value.get("id"):
+    nik = plan.type == "nik" and isinstance(value, str)
+    shown = name in revealed
+    if nik or is_sensitive(plan):
+        prefix = "nik-" if nik else "sensitif-"
+        line.update(
+            secret=True,
+            nik=nik,
+            name=name,
+            revealed=shown,
+            anchor=prefix + name.replace(".", "-"),
+        )
+        if nik and shown:
+            line["text"] = value
+        elif not nik and not shown:
+            line["text"] = t("office_sensitive_hidden", lang)
+            return line
+    if plan.type == "file" and isinstance(value, Mapping) and value.get("id"):
         line["href"] = f"{base}/berkas/{value['id']}"
     return line
 
@@ -139,6 +157,8 @@ def timeline(
     fixed = {
         store.SUBMIT_ACTION: "status_submitted",
         cases.VIEW_NIK: "office_ev_view_nik",
+        cases.VIEW_SENSITIVE: "office_ev_view_sensitive",
+        cases.EXPORT_SENSITIVE: "office_ev_export_sensitive",
         cases.DOWNLOAD: "office_ev_download",
     }
     rows = []
@@ -203,11 +223,20 @@ def case_context(
         )
     if error is not None and not any(a["error"] for a in actions):
         notice = notice or error[1]
-    attachments = session.exec(
-        select(Attachment)
-        .where(Attachment.submission_id == case.id)
-        .order_by(col(Attachment.created_at), col(Attachment.id))
-    ).all()
+    hidden = {
+        key
+        for key, plan in opened.compiled.fields.items()
+        if is_sensitive(plan) and key not in (revealed or set())
+    }
+    attachments = [
+        a
+        for a in session.exec(
+            select(Attachment)
+            .where(Attachment.submission_id == case.id)
+            .order_by(col(Attachment.created_at), col(Attachment.id))
+        ).all()
+        if a.field_key not in hidden  # a sensitive file shows once its answer is revealed
+    ]
     outcome = case.final_outcome
     return {
         "user": user,
@@ -232,11 +261,14 @@ def case_context(
     }
 
 
-def nik_line(opened: cases.OpenedCase, lang: str, name: str) -> dict[str, Any] | None:
-    """The shown answer of one NIK of the case (by input name), revealed; None if no such NIK."""
+def secret_line(opened: cases.OpenedCase, lang: str, name: str) -> dict[str, Any] | None:
+    """One NIK or sensitive answer of the case (by input name), revealed; None if no such answer.
+
+    Only answers the case page shows can be revealed (a hidden field's answer cannot).
+    """
     for section in sections(opened, lang, {name}, f"/kantor/kasus/{opened.case.id}"):
         for row in section["rows"]:
             for line in row["lines"]:
-                if line.get("nik") and line["name"] == name:
+                if line.get("secret") and line["name"] == name:
                     return dict(line)
     return None

@@ -5,7 +5,10 @@ send the result.
 
 An export is a spreadsheet, and spreadsheets execute formulas: any text cell that starts with
 ``= + - @`` (or a tab or carriage return) is neutralised with a leading apostrophe, so that a
-citizen's answer such as ``=HYPERLINK(...)`` stays text. NIKs are masked in exports (region code
+citizen's answer such as ``=HYPERLINK(...)`` stays text. A CSV file is written with ``,`` but
+spreadsheets in Indonesian locales split it on ``;``, where every ``;`` and line break inside an
+answer starts a new cell: there, too, an apostrophe goes in front of whatever could start a
+formula (see ``neutralise_csv``). NIKs are masked in exports (region code
 and last four digits); the full number is only shown on the case page, where viewing it is
 recorded.
 """
@@ -16,7 +19,8 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +32,17 @@ from sqlmodel import Session, col, select
 from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.texts import localise
+from runtime.cases import may_open
+from runtime.i18n import t
+from runtime.inbox import CASE_VERSION_STATES
 from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcnow
 from runtime.workdays import WIB
 from runtime.workflow import final_outcome
 
 DECIDED = ("approved", "rejected")  # a withdrawal by the citizen is not a decision
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CELL_BREAKS = frozenset(";\r\n")  # where a CSV read with ';' (or a line break) starts a new cell
+UNSAFE_CELL_STARTS = frozenset(FORMULA_STARTS) | {'"'}
 FIXED_COLUMNS = ("reference", "state", "created", "due")
 
 Cell = str | int | float | dt.datetime | None
@@ -183,18 +192,107 @@ def format_duration(value: dt.timedelta | None, lang: str = "id") -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
+def openable_versions(session: Session, service_id: int, roles: frozenset[str]) -> set[int]:
+    """Versions of a service whose cases a user with `roles` may open (the case page's rule).
+
+    Only versions that can have cases count (a draft's roles are not yet in force).
+    """
+    rows = session.exec(
+        select(ServiceVersion.id, ServiceVersion.definition).where(
+            ServiceVersion.service_id == service_id,
+            col(ServiceVersion.state).in_(CASE_VERSION_STATES),
+        )
+    ).all()
+    return {int(vid) for vid, definition in rows if vid is not None and may_open(roles, definition)}
+
+
 def neutralise(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (leading apostrophe when needed)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _value(plan: FieldPlan | None, value: Any) -> Cell:
-    """One answer as a cell: NIK masked, files by name, lists joined with '; '."""
+def neutralise_csv(text: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula, whether it splits lines on ``,`` or ``;``.
+
+    The writer uses ``,``. Read with ``;``, a new cell starts after every ``;`` and line break
+    of a text (a run of them counts as one): an apostrophe goes after such a run when what
+    follows could start a formula or open a quoted cell (``"``), or when the text ends there
+    (the writer's closing quote would follow).
+    """
+    text = neutralise(text)
+    if not CELL_BREAKS.intersection(text):
+        return text
+    out: list[str] = []
+    for index, char in enumerate(text):
+        out.append(char)
+        if char not in CELL_BREAKS:
+            continue
+        following = text[index + 1] if index + 1 < len(text) else ""
+        if following in CELL_BREAKS:
+            continue
+        if not following or following in UNSAFE_CELL_STARTS:
+            out.append("'")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export holds and how it names things.
+
+    `keys`: the header names fields by key (``anggota[1].umur``) and answers keep their stored
+    values (choice values, ``+62…`` phones, state names), for tools; otherwise the header uses
+    the labels in `lang` and answers read as on the case page. `sensitive`: answers of fields
+    marked ``sensitive`` are included (the caller records it on each case); otherwise their
+    columns are left out. `filed_from`/`filed_to`: filing dates in WIB, both included.
+    """
+
+    keys: bool = False
+    lang: str = "id"
+    sensitive: bool = False
+    filed_from: dt.date | None = None
+    filed_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """The table of an export and what it holds of sensitive answers."""
+
+    header: list[str]
+    rows: list[list[Cell]]
+    sensitive_fields: list[str]  # paths (``key`` or ``group.child``) of sensitive answers
+    sensitive_cases: list[str]  # ids of the cases whose sensitive answers are in the rows
+
+
+def national_phone(value: str) -> str:
+    """A stored ``+62…`` number as Indonesians write it, ``0812-3456-7890``.
+
+    It starts with a digit and holds hyphens, so no spreadsheet reads it as a formula or as a
+    number (which would drop the leading zero): it needs no apostrophe.
+    """
+    if not value.startswith("+62"):
+        return value
+    digits = "0" + value[3:]
+    return "-".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+def _value(plan: FieldPlan | None, value: Any, options: ExportOptions) -> Cell:
+    """One answer as a cell: NIK masked, files by name, lists joined with '; '.
+
+    With labels (the default), choices are shown by their labels, yes/no as on the case page
+    and phone numbers in the national form; with keys, as stored.
+    """
     if value is None:
         return None
     kind = plan.type if plan is not None else ""
     if kind == "nik" and isinstance(value, str):
         return mask_nik(value)
+    if plan is not None and not options.keys:
+        if kind in ("choice", "yesno"):
+            return plan.kind.display(plan.spec, value, options.lang)
+        if kind == "multichoice" and isinstance(value, list):
+            return "; ".join(plan.kind.display(plan.spec, [item], options.lang) for item in value)
+        if kind == "phone" and isinstance(value, str):
+            return national_phone(value)
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, int | float):
@@ -216,6 +314,11 @@ class _Column:
     def name(self) -> str:
         return self.key if self.child is None else f"{self.key}[{self.index}].{self.child}"
 
+    @property
+    def path(self) -> str:
+        """The field's path, the same for every item of a group."""
+        return self.key if self.child is None else f"{self.key}.{self.child}"
+
 
 def _field_order(plans: Iterable[CompiledService]) -> dict[str, FieldPlan]:
     """Top-level answer fields of the given versions, newest version's order first."""
@@ -227,23 +330,86 @@ def _field_order(plans: Iterable[CompiledService]) -> dict[str, FieldPlan]:
     return fields
 
 
-def export_table(session: Session, service_id: int) -> tuple[list[str], list[list[Cell]]]:
-    """The header and one row per case (oldest first): reference, state, created, due, answers.
+def sensitive_paths(plans: Iterable[CompiledService]) -> set[str]:
+    """Paths of the fields marked sensitive in any of the versions (``key``, ``group.child``)."""
+    found: set[str] = set()
+    for plan in plans:
+        for key, field in plan.fields.items():
+            if field.spec.get("sensitive") is True:
+                found.add(key)
+            found.update(
+                f"{key}.{child.key}" for child in field.children if child.spec.get("sensitive")
+            )
+    return found
 
-    Repeatable groups become ``key[1].child``, ``key[2].child``... as many items as the case
-    with the most; times are in WIB. Cells are not yet neutralised (the writers do it).
+
+def _filed_between(options: ExportOptions) -> list[Any]:
+    """Conditions on the filing time for the options' dates (whole days in WIB)."""
+    conditions = []
+    if options.filed_from is not None:
+        start = dt.datetime.combine(options.filed_from, dt.time(), WIB)
+        conditions.append(col(Submission.created_at) >= start.astimezone(dt.UTC))
+    if options.filed_to is not None:
+        end = dt.datetime.combine(options.filed_to + dt.timedelta(days=1), dt.time(), WIB)
+        conditions.append(col(Submission.created_at) < end.astimezone(dt.UTC))
+    return conditions
+
+
+def _header(
+    columns: Sequence[_Column], fields: Mapping[str, FieldPlan], options: ExportOptions
+) -> list[str]:
+    """The column names: keys, or labels made unique (a repeated label gets its key)."""
+    fixed = [t(f"reports_col_{name}", options.lang) for name in FIXED_COLUMNS]
+    if options.keys:
+        return [*FIXED_COLUMNS, *(c.name for c in columns)]
+    names: list[str] = []
+    for column in columns:
+        plan = fields[column.key]
+        label = plan.label(options.lang) or column.key
+        if column.child is not None:
+            child = next((c for c in plan.children if c.key == column.child), None)
+            child_label = (child.label(options.lang) if child else "") or column.child
+            label = f"{label} {column.index}: {child_label}"
+        names.append(label)
+    seen = {name: n for name, n in Counter([*fixed, *names]).items() if n > 1}
+    return [
+        *fixed,
+        *(f"{n} ({c.name})" if n in seen else n for n, c in zip(names, columns, strict=True)),
+    ]
+
+
+def export_table(
+    session: Session,
+    service_id: int,
+    versions: Collection[int],
+    options: ExportOptions | None = None,
+) -> ExportTable:
+    """The header and one row per case (oldest first): reference, state, filed, due, answers.
+
+    Only cases filed under `versions` (those the user may open, ``openable_versions``) and in
+    the options' date range. Repeatable groups become one column per item and child field, as
+    many items as the case with the most; times are in WIB. Cells are not yet neutralised (the
+    writers do it).
     """
+    options = options or ExportOptions()
     cases = session.exec(
         select(Submission)
-        .where(Submission.service_id == service_id)
+        .where(
+            Submission.service_id == service_id,
+            col(Submission.service_version_id).in_(sorted(versions)),
+            *_filed_between(options),
+        )
         .order_by(col(Submission.created_at), col(Submission.id))
     ).all()
     version_ids = sorted({case.service_version_id for case in cases}, reverse=True)
-    versions = {
-        v.id: compiled(v.definition, key=v.sha256)
+    stored = {
+        v.id: v
         for v in session.exec(select(ServiceVersion).where(col(ServiceVersion.id).in_(version_ids)))
     }
-    fields = _field_order(versions[v] for v in version_ids if v in versions)
+    versions_plan = {vid: compiled(v.definition, key=v.sha256) for vid, v in stored.items()}
+    ordered = [versions_plan[v] for v in version_ids if v in versions_plan]
+    fields = _field_order(ordered)
+    sensitive = sensitive_paths(ordered)
     columns: list[_Column] = []
     for key, field in fields.items():
         if field.type != "group":
@@ -252,16 +418,25 @@ def export_table(session: Session, service_id: int) -> tuple[list[str], list[lis
         most = max((len(c.answers.get(key) or []) for c in cases), default=0)
         children = [child.key for child in field.children if child.has_value]
         columns += [_Column(key, i, child) for i in range(1, most + 1) for child in children]
+    if not options.sensitive:
+        columns = [c for c in columns if c.path not in sensitive]
     rows = []
+    sensitive_cases = []
     for case in cases:
-        plans = versions.get(case.service_version_id)
+        plans = versions_plan.get(case.service_version_id)
         own = plans.fields if plans is not None else fields
+        version = stored.get(case.service_version_id)
+        state: str = case.state
+        if not options.keys and version is not None:
+            info = version.definition.get("workflow", {}).get("states", {}).get(case.state, {})
+            state = localise(info.get("label"), options.lang) or case.state
         row: list[Cell] = [
             case.reference,
-            case.state,
+            state,
             case.created_at.astimezone(WIB).replace(tzinfo=None),
             case.due_at.astimezone(WIB).replace(tzinfo=None) if case.due_at else None,
         ]
+        holds_sensitive = False
         for column in columns:
             plan = own.get(column.key) or fields.get(column.key)
             value = case.answers.get(column.key)
@@ -274,9 +449,13 @@ def export_table(session: Session, service_id: int) -> tuple[list[str], list[lis
                     if plan
                     else None
                 )
-            row.append(_value(plan, value))
+            cell = _value(plan, value, options)
+            holds_sensitive = holds_sensitive or (column.path in sensitive and cell is not None)
+            row.append(cell)
         rows.append(row)
-    return [*FIXED_COLUMNS, *(c.name for c in columns)], rows
+        if holds_sensitive:
+            sensitive_cases.append(case.id)
+    return ExportTable(_header(columns, fields, options), rows, sorted(sensitive), sensitive_cases)
 
 
 def _text(cell: Cell) -> str:
@@ -288,12 +467,15 @@ def _text(cell: Cell) -> str:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets); every cell neutralised."""
+    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets); every cell neutralised.
+
+    Safe to open with ``,`` or ``;`` as the separator (``neutralise_csv``).
+    """
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in header])
+    writer.writerow([neutralise_csv(name) for name in header])
     for row in rows:
-        writer.writerow([neutralise(_text(cell)) for cell in row])
+        writer.writerow([neutralise_csv(_text(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 

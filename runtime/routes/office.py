@@ -1,4 +1,4 @@
-"""Back office: the officer's inbox, the case page, acting on a case, NIK reveal and file downloads.
+"""Back office: the inbox, the case page, acting on a case, showing a NIK or sensitive answer, files.
 
 Thin routes over runtime.inbox and runtime.cases. Everything works as plain HTML forms and
 links; htmx requests (HX-Request: true) get the changed part of the page instead of all of it.
@@ -176,16 +176,20 @@ def _conflict(
 def reveal_nik(
     request: Request, session: SessionDep, user: UserDep, case_id: str, form: PostedForm
 ) -> Response:
-    """Show one full NIK of a case; the viewing is recorded in the audit trail first."""
+    """Show one full NIK or sensitive answer of a case; the viewing is recorded first.
+
+    Whoever may open the case may reveal its protected answers (``cases.may_open``).
+    """
     if isinstance(form, Response):
         return form
     opened = _open(session, user, case_id)
     name = str(form.get("field") or "")[:200]
     lang = language(request)
-    line = views.nik_line(opened, lang, name)
+    line = views.secret_line(opened, lang, name)
     if line is None:
         return error_page(request, 404, "not_found", "not_found_text")
-    cases.record_nik_view(session, case_id=case_id, user_id=user.id, field=name)
+    record = cases.record_nik_view if line["nik"] else cases.record_sensitive_view
+    record(session, case_id=case_id, user_id=user.id, field=name)
     if _partial_wanted(request):
         return render(request, "office/_nik.html", {"line": line, "base": ""})
     context = views.case_context(session, user, opened, lang, revealed={name})

@@ -58,12 +58,13 @@ ANSWERS: dict[str, Any] = {
     "kelurahan": "Enggal",
     "rt": "005",
 }
-# username -> (agency, role); "arsip" is a role no definition knows
+# username -> (agency, role); "arsip" is a role no definition knows; "designer" edits services
 OFFICERS = {
     "petugas.uji": ("disdukcapil", "petugas"),
     "kepala.uji": ("disdukcapil", "kepala"),
     "petugas.dinsos": ("dinsos", "petugas"),
     "arsip.uji": ("disdukcapil", "arsip"),
+    "perancang.uji": ("disdukcapil", "designer"),
 }
 
 

@@ -1,9 +1,11 @@
 """Access control of every back-office route, as a matrix of who asks and what they get.
 
 Rows: an anonymous visitor, a citizen holding the case's status secret (no staff session), an
-officer of another agency, an officer of the same agency whose role no definition knows, and
-the right officer. Only the last gets through; for the others nothing changes (row version and
-audit events stay as they were) and another agency's case is "not found", never "forbidden".
+officer of another agency, an officer of the same agency whose role no definition knows, a
+service designer of the same agency, and the right officer. Only the last gets through; for the
+others nothing changes (row version and audit events stay as they were) and another agency's
+case is "not found", never "forbidden". The exports of the case's service (CSV and XLSX) are in
+the matrix too: they hold every case's answers, so they follow the rule of the case page.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from tests.runtime.office.conftest import Filed, Office, csrf_of, parse
+from tests.runtime.office.conftest import DOMISILI, Filed, Office, csrf_of, parse
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ def _nik(client: TestClient, token: str, filed: Filed, attachment: str) -> Respo
     return client.post(f"/kantor/kasus/{filed.id}/nik", data=data)
 
 
+def _export(kind: str) -> Callable[[TestClient, str, Filed, str], Response]:
+    def call(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:
+        return client.get(f"/kantor/layanan/{DOMISILI}/ekspor.{kind}")
+
+    return call
+
+
 def _file(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:
     return client.get(f"/kantor/kasus/{filed.id}/berkas/{attachment}")
 
@@ -55,6 +64,8 @@ ROUTES = [
     Route("act (htmx)", _act_htmx),
     Route("show NIK", _nik),
     Route("download", _file),
+    Route("export CSV", _export("csv")),
+    Route("export XLSX", _export("xlsx")),
 ]
 # who -> (username or None, expected status for the case routes)
 WHO = {
@@ -62,6 +73,7 @@ WHO = {
     "citizen with the status secret": (None, {303}),
     "officer of another agency": ("petugas.dinsos", {404}),
     "same agency, no role": ("arsip.uji", {403}),
+    "designer of the same agency": ("perancang.uji", {403}),
     "the right officer": ("petugas.uji", {200, 303}),
 }
 
@@ -89,10 +101,15 @@ def test_every_case_route_lets_only_the_right_officer_through(office: Office, wh
         assert response.status_code in allowed, (route.name, response.status_code)
         after = (office.case(filed.id).row_version, len(office.events(filed.id)))
         if response.status_code == 303 and who != "the right officer":
-            assert response.headers["location"].startswith("/masuk?next=/kantor/kasus/")
+            assert response.headers["location"].startswith("/masuk?next=/kantor/")
         if who != "the right officer":
             assert after == before, route.name
             assert filed.reference not in response.text, route.name
+            assert "attachment" not in response.headers.get("content-disposition", "")
+        elif route.name.startswith("export"):
+            assert response.status_code == 200, route.name
+            assert after == before, route.name
+            assert route.name.endswith("XLSX") or filed.reference in response.text
         elif route.name.startswith("act"):
             assert after == (2, 2), route.name
         elif route.name in {"show NIK", "download"}:

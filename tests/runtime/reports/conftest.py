@@ -43,11 +43,16 @@ PASSWORDS = {
     "petugas.uji": "Meja-Layanan-Teluk-2026",
     "kepala.uji": "Tapis-Emas-Pahoman-2026",
     "petugas.lain": "Kursi-Biru-Way-Halim-2026",
+    "perancang.uji": "Kain-Tapis-Menggala-2026",
 }
+ROLES = {"perancang": "designer"}  # the agency's service designer: no role in the workflow
 
 
 def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
-    """A small valid service with a NIK, a multichoice, a repeatable group and a file."""
+    """A small valid service with a NIK, a phone, a multichoice, a repeatable group and a file.
+
+    The income and a family member's illnesses are marked sensitive.
+    """
     return {
         "format": "loket/service@1",
         "id": slug,
@@ -68,6 +73,14 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
                     "fields": [
                         {"key": "nik", "type": "nik", "label": "NIK", "required": True},
                         {"key": "nama", "type": "text", "label": "Nama", "required": True},
+                        {"key": "telepon", "type": "phone", "label": "Telepon"},
+                        {
+                            "key": "penghasilan",
+                            "type": "number",
+                            "label": "Penghasilan",
+                            "integer": True,
+                            "sensitive": True,
+                        },
                         {
                             "key": "minat",
                             "type": "multichoice",
@@ -90,6 +103,12 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
                                     "required": True,
                                 },
                                 {"key": "umur", "type": "number", "label": "Umur", "integer": True},
+                                {
+                                    "key": "penyakit",
+                                    "type": "text",
+                                    "label": "Riwayat penyakit",
+                                    "sensitive": True,
+                                },
                             ],
                         },
                         {
@@ -277,7 +296,8 @@ def data(engine: Engine, tmp_path: Path) -> Iterator[Data]:
                 session, username=username, display_name=username, password=password
             )
             role, _, where = username.partition(".")
-            auth.grant(session, user=user, agency_id=AGENCY if where == "uji" else OTHER, role=role)
+            agency_id = AGENCY if where == "uji" else OTHER
+            auth.grant(session, user=user, agency_id=agency_id, role=ROLES.get(role, role))
         session.commit()
     settings = Settings(
         data_dir=tmp_path / "data",

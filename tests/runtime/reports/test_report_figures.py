@@ -67,11 +67,13 @@ def test_the_report_page_shows_the_figures(data: Data) -> None:
         for row in section.css("tr[data-state]")
     }
     assert counts["diajukan"] == "2" and counts["ditarik"] == "1"
-    links = [a.attributes["href"] for a in section.css("a.export")]
-    assert links == [
-        f"/kantor/layanan/{AGENCY}/{SLUG}/ekspor.csv",
-        f"/kantor/layanan/{AGENCY}/{SLUG}/ekspor.xlsx",
-    ]
+    form = section.css_first("form.export")
+    assert form.attributes["method"] == "get"
+    assert form.attributes["action"] == f"/kantor/layanan/{AGENCY}/{SLUG}/ekspor.csv"
+    buttons = [b.attributes.get("formaction") for b in form.css("button[type=submit]")]
+    assert buttons == [None, f"/kantor/layanan/{AGENCY}/{SLUG}/ekspor.xlsx"]
+    names = {node.attributes["name"] for node in form.css("input, select")}
+    assert names == {"dari", "sampai", "kolom", "sensitif"}
     note = section.css_first(".export-note").text()
     assert "NIK disamarkan" in note
 
