@@ -47,6 +47,9 @@ def _line(path: Path, item: Problem, lang: str) -> None:
     hint = item.hint_text(lang)
     if hint:
         typer.echo(f"    {typer.style('→', fg=typer.colors.CYAN)} {hint}")
+    if item.excerpt:
+        for text in item.excerpt.splitlines():
+            typer.echo(f"      {text}")
 
 
 def _check_all(paths: list[Path]) -> list[tuple[Path, Loaded, list[Problem]]]:

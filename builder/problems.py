@@ -34,11 +34,19 @@ CODES: dict[str, Code] = {
     ),
     "json-syntax": _c(
         E,
-        "Bukan JSON yang sah: {reason} (baris {line}, kolom {column}).",
-        "Not valid JSON: {reason} (line {line}, column {column}).",
+        "Bukan JSON yang sah (baris {line}, kolom {column}): {reason_id}.",
+        "Not valid JSON (line {line}, column {column}): {reason_en}.",
+        ("{hint_id}", "{hint_en}"),
+    ),
+    "duplicate-key": _c(
+        E,
+        "Bagian '{key}' ditulis dua kali dalam objek yang sama: baris {first_line} kolom"
+        " {first_column} dan baris {line} kolom {column}; yang pertama hilang.",
+        "'{key}' is written twice in the same object: line {first_line} column {first_column}"
+        " and line {line} column {column}; the first one is lost.",
         (
-            "Periksa tanda koma, kutip dan kurung di sekitar posisi itu.",
-            "Check commas, quotes and brackets around that position.",
+            "Hapus salah satunya, atau gabungkan isinya bila keduanya diperlukan.",
+            "Remove one of them, or merge their contents if both are needed.",
         ),
     ),
     "not-object": _c(
@@ -481,15 +489,24 @@ class Problem:
             return None
         return self.hint.get(lang) or self.hint["id"]
 
+    @property
+    def excerpt(self) -> str | None:
+        """For a problem in the JSON text: the line and a caret under the place, else None."""
+        value = self.params.get("excerpt")
+        return value if isinstance(value, str) else None
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
-        return {
+        found: dict[str, Any] = {
             "pointer": self.pointer,
             "code": self.code,
             "severity": self.severity,
             "message": dict(self.message),
             "hint": dict(self.hint) if self.hint else None,
         }
+        if self.excerpt is not None:
+            found["excerpt"] = self.excerpt
+        return found
 
 
 class _Defaults(dict[str, Any]):

@@ -31,7 +31,9 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found = structural_problems(definition)
     found.extend(check_texts(definition))
     if has_errors(found):
-        return sort_problems(found)
+        return sort_problems([*loaded.problems, *found])
+    # Problems of the text itself (a key written twice) come first; they do not stop the checks.
+    found[:0] = loaded.problems
     found.extend(check_pages(definition))
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))
