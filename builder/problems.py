@@ -192,6 +192,60 @@ CODES: dict[str, Code] = {
         "The lower bound {low} is greater than the upper bound {high}.",
         ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
     ),
+    "max-length-zero": _c(
+        E,
+        "Panjang paling banyak 0 karakter: field ini tidak pernah dapat diisi.",
+        "A maximum length of 0 characters: nobody can ever fill in this field.",
+        (
+            "Hapus max_length (batas bawaan berlaku) atau tulis batas yang wajar, misalnya 100.",
+            "Remove max_length (the default applies) or write a sensible limit, e.g. 100.",
+        ),
+    ),
+    "min-length-over-default-max": _c(
+        E,
+        "Panjang paling sedikit {low} karakter melebihi batas bawaan {limit} karakter.",
+        "A minimum length of {low} characters is above the default maximum of {limit}.",
+        (
+            "Tambahkan max_length paling sedikit {low}, atau turunkan min_length.",
+            "Add a max_length of at least {low}, or lower min_length.",
+        ),
+    ),
+    "no-whole-number": _c(
+        E,
+        "Tidak ada bilangan bulat antara {low} dan {high}; field ini tidak pernah dapat diisi.",
+        "There is no whole number between {low} and {high}; nobody can fill in this field.",
+        (
+            'Lebarkan batas min/max, atau hapus "integer": true bila pecahan boleh.',
+            'Widen min/max, or remove "integer": true if fractions are allowed.',
+        ),
+    ),
+    "max-items-zero": _c(
+        E,
+        "Paling banyak 0 butir: field '{key}' tidak pernah dapat diisi.",
+        "At most 0 items: nobody can ever fill in field '{key}'.",
+        (
+            "Hapus max_items (tanpa batas) atau tulis paling sedikit 1.",
+            "Remove max_items (no limit) or write at least 1.",
+        ),
+    ),
+    "min-items-over-options": _c(
+        E,
+        "Harus dipilih paling sedikit {low} tetapi hanya ada {count} pilihan.",
+        "At least {low} must be ticked but there are only {count} options.",
+        (
+            "Turunkan min_items atau tambahkan pilihan.",
+            "Lower min_items or add options.",
+        ),
+    ),
+    "single-option": _c(
+        E,
+        "Field pilihan '{key}' hanya punya satu pilihan; tidak ada yang dapat dipilih.",
+        "Choice field '{key}' has only one option; there is nothing to choose.",
+        (
+            'Tambahkan pilihan lain, atau pakai field "declaration" untuk satu persetujuan.',
+            'Add another option, or use a "declaration" field for a single consent.',
+        ),
+    ),
     "bad-regex": _c(
         E,
         "Pola (pattern) bukan regular expression yang sah: {reason}.",

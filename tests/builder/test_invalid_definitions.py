@@ -249,6 +249,49 @@ FORM = [
         (P1 + "/1/min_length", "min-greater-than-max"),
     ),
     case(
+        "max-length-zero", put(P0 + "/1/max_length", 0), (P0 + "/1/max_length", "max-length-zero")
+    ),
+    case(
+        "max-length-zero-with-a-minimum",
+        steps(put(P1 + "/1/max_length", 0), put(P1 + "/1/min_length", 5)),
+        (P1 + "/1/max_length", "max-length-zero"),
+    ),
+    case(
+        "min-length-over-default-max-text",
+        steps(drop(P0 + "/1/max_length"), put(P0 + "/1/min_length", 201)),
+        (P0 + "/1/min_length", "min-length-over-default-max"),
+    ),
+    case(
+        "min-length-over-default-max-textarea",
+        steps(drop(P1 + "/1/max_length"), put(P1 + "/1/min_length", 2001)),
+        (P1 + "/1/min_length", "min-length-over-default-max"),
+    ),
+    case(
+        "no-whole-number",
+        steps(put(P0 + "/4/min", 0.2), put(P0 + "/4/max", 0.8)),
+        (P0 + "/4/min", "no-whole-number"),
+    ),
+    case(
+        "max-items-zero-group",
+        steps(put(P1 + "/5/max_items", 0), put(P1 + "/5/required", True)),
+        (P1 + "/5/max_items", "max-items-zero"),
+    ),
+    case(
+        "max-items-zero-multichoice",
+        put(P1 + "/2/max_items", 0),  # min_items is 1: the one problem is the zero
+        (P1 + "/2/max_items", "max-items-zero"),
+    ),
+    case(
+        "min-items-over-options",
+        steps(put(P1 + "/2/min_items", 4), drop(P1 + "/2/max_items")),
+        (P1 + "/2/min_items", "min-items-over-options"),
+    ),
+    case(
+        "single-option",
+        put(P0 + "/3/options", [{"value": "ya", "label": "Ya"}]),
+        (P0 + "/3/options", "single-option"),
+    ),
+    case(
         "min-greater-than-max-dates",
         steps(put(P0 + "/2/min", "2020-01-02"), put(P0 + "/2/max", "2020-01-01")),
         (P0 + "/2/min", "min-greater-than-max"),
@@ -587,7 +630,9 @@ REQUIRED_ERRORS = {
     "condition-type-mismatch", "condition-bad-value", "reserved-role", "unknown-initial-state",
     "initial-is-final", "unknown-state", "undeclared-role", "unreachable-state", "dead-end-state",
     "final-state-exit", "no-final-state", "final-unreachable", "applicant-not-allowed",
-    "applicant-edits-final", "duplicate-action", "applicant-state-no-exit",
+    "applicant-edits-final", "duplicate-action", "applicant-state-no-exit", "max-length-zero",
+    "min-length-over-default-max", "no-whole-number", "max-items-zero", "min-items-over-options",
+    "single-option",
 }  # fmt: skip
 REQUIRED_WARNINGS = {
     "no-rejection-path", "no-send-back-path", "sla-exceeds-duration", "nik-without-legal-basis",
