@@ -302,6 +302,45 @@ CODES: dict[str, Code] = {
             'A declaration is always required; remove "required": false.',
         ),
     ),
+    "blank-text": _c(
+        E,
+        "Teks ini hanya berisi spasi.",
+        "This text holds only white space.",
+        (
+            "Tulis teksnya, atau hapus bagian ini bila tidak diperlukan.",
+            "Write the text, or remove this part if it is not needed.",
+        ),
+    ),
+    # service standard
+    "bad-contact-email": _c(
+        E,
+        "'{value}' bukan alamat email yang sah.",
+        "'{value}' is not a valid e-mail address.",
+        (
+            "Tulis satu alamat seperti layanan@kota.go.id, tanpa spasi.",
+            "Write one address such as layanan@kota.go.id, without spaces.",
+        ),
+    ),
+    "bad-contact-phone": _c(
+        E,
+        "'{value}' bukan nomor telepon yang dapat dihubungi.",
+        "'{value}' is not a phone number anyone can call.",
+        (
+            "Tulis nomor seperti (0721) 470280, 0812-3456-7890 atau +62 21 1234567;"
+            " beberapa nomor dipisah dengan '/'.",
+            "Write a number such as (0721) 470280, 0812-3456-7890 or +62 21 1234567;"
+            " separate several numbers with '/'.",
+        ),
+    ),
+    "bad-contact-website": _c(
+        E,
+        "'{value}' bukan alamat situs web yang sah.",
+        "'{value}' is not a valid website address.",
+        (
+            "Tulis alamat lengkap yang diawali https://, misalnya https://kota.go.id/layanan.",
+            "Write the full address starting with https://, e.g. https://kota.go.id/layanan.",
+        ),
+    ),
     # conditions
     "condition-unknown-field": _c(
         E,

@@ -292,6 +292,28 @@ FORM = [
         (P0 + "/3/options", "single-option"),
     ),
     case(
+        "bad-contact-email",
+        put("/standard/contact", {"email": "dinas at kota.go.id"}),
+        ("/standard/contact/email", "bad-contact-email"),
+    ),
+    case(
+        "bad-contact-phone",
+        put("/standard/contact", {"phone": "telepon kantor"}),
+        ("/standard/contact/phone", "bad-contact-phone"),
+    ),
+    case(
+        "bad-contact-website",
+        put("/standard/contact", {"website": "www.kota.go.id/layanan"}),
+        ("/standard/contact/website", "bad-contact-website"),
+    ),
+    case("blank-text", put("/summary", "  \n "), ("/summary", "blank-text")),
+    case("blank-text-english", put("/title/en", "   "), ("/title/en", "blank-text")),
+    case(
+        "blank-text-option-label",
+        put(P0 + "/3/options/0/label", " "),
+        (P0 + "/3/options/0/label", "blank-text"),
+    ),
+    case(
         "min-greater-than-max-dates",
         steps(put(P0 + "/2/min", "2020-01-02"), put(P0 + "/2/max", "2020-01-01")),
         (P0 + "/2/min", "min-greater-than-max"),
@@ -632,7 +654,8 @@ REQUIRED_ERRORS = {
     "final-state-exit", "no-final-state", "final-unreachable", "applicant-not-allowed",
     "applicant-edits-final", "duplicate-action", "applicant-state-no-exit", "max-length-zero",
     "min-length-over-default-max", "no-whole-number", "max-items-zero", "min-items-over-options",
-    "single-option",
+    "single-option", "bad-contact-email", "bad-contact-phone", "bad-contact-website",
+    "blank-text",
 }  # fmt: skip
 REQUIRED_WARNINGS = {
     "no-rejection-path", "no-send-back-path", "sla-exceeds-duration", "nik-without-legal-basis",
