@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,7 +77,7 @@ CODES: dict[str, Code] = {
         E,
         "Bagian '{key}' tidak dikenal di sini.",
         "'{key}' is not allowed here.",
-        ("Yang boleh: {allowed}.", "Allowed: {allowed}."),
+        ("{guess_id}Yang boleh: {allowed}.", "{guess_en}Allowed: {allowed}."),
     ),
     "wrong-type": _c(E, "Nilai ini harus berupa {expected}.", "This value must be {expected_en}."),
     "bad-value": _c(
@@ -346,7 +348,10 @@ CODES: dict[str, Code] = {
         E,
         "Kondisi merujuk field '{value}' yang tidak ada.",
         "The condition refers to field '{value}', which does not exist.",
-        ("Field yang dapat dipakai: {allowed}.", "Fields you can use: {allowed}."),
+        (
+            "{guess_id}Field yang dapat dipakai: {allowed}.",
+            "{guess_en}Fields you can use: {allowed}.",
+        ),
     ),
     "condition-self": _c(
         E,
@@ -413,7 +418,7 @@ CODES: dict[str, Code] = {
         E,
         "Status awal '{value}' tidak ada di daftar status.",
         "Initial state '{value}' is not among the states.",
-        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+        ("{guess_id}Status yang ada: {allowed}.", "{guess_en}Declared states: {allowed}."),
     ),
     "initial-is-final": _c(
         E,
@@ -424,15 +429,15 @@ CODES: dict[str, Code] = {
         E,
         "Status '{value}' tidak ada di daftar status.",
         "State '{value}' is not declared.",
-        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+        ("{guess_id}Status yang ada: {allowed}.", "{guess_en}Declared states: {allowed}."),
     ),
     "undeclared-role": _c(
         E,
         "Peran '{value}' belum dideklarasikan di 'roles'.",
         "Role '{value}' is not declared in 'roles'.",
         (
-            "Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
-            "Add it to 'roles' or use one of: {allowed}.",
+            "{guess_id}Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
+            "{guess_en}Add it to 'roles' or use one of: {allowed}.",
         ),
     ),
     "unreachable-state": _c(
@@ -616,6 +621,22 @@ def problem(code: str, pointer: str, **params: Any) -> Problem:
         {lang: text.format_map(values) for lang, text in entry.hint.items()} if entry.hint else None
     )
     return Problem(pointer, code, entry.severity, message, hint, dict(params))
+
+
+def did_you_mean(value: Any, candidates: Iterable[str]) -> dict[str, str]:
+    """The `guess_id` / `guess_en` parameters of a hint: the nearest known name, if any is near."""
+    close = nearest(value, candidates)
+    if close is None:
+        return {"guess_id": "", "guess_en": ""}
+    return {"guess_id": f"Maksud Anda '{close}'? ", "guess_en": f"Did you mean '{close}'? "}
+
+
+def nearest(value: Any, candidates: Iterable[str]) -> str | None:
+    """The known name nearest to `value`, or None when none is near."""
+    if not isinstance(value, str):
+        return None
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -504,16 +504,26 @@ WORKFLOW = [
     case(
         "unknown-state-from-string",
         put(T + "/0/from", "baru"),
-        (T + "/0/from", "unknown-state"),
-        (S + "/diverifikasi", "unreachable-state"),
-        (S + "/selesai", "unreachable-state"),
+        (T + "/0/from", "unknown-state"),  # no follow-on "unreachable" for what it leads to
     ),
     case(
         "unknown-state-to",
         put(T + "/0/to", "baru"),
         (T + "/0/to", "unknown-state"),
-        (S + "/diverifikasi", "unreachable-state"),
-        (S + "/selesai", "unreachable-state"),
+    ),
+    case(
+        "unknown-state-misspelt-still-shows-real-problems",
+        steps(
+            put(T + "/0/to", "diverfikasi"),
+            put(S + "/arsip", {"label": "Arsip", "final": "withdrawn"}),
+        ),
+        (T + "/0/to", "unknown-state"),
+        (S + "/arsip", "unreachable-state"),
+    ),
+    case(
+        "unknown-state-only-transition-out",
+        put(T + "/0/from", "diajuakn"),
+        (T + "/0/from", "unknown-state"),  # meant 'diajukan': the exit is there
     ),
     case("undeclared-role", put(T + "/0/roles/0", "lurah"), (T + "/0/roles/0", "undeclared-role")),
     case(
@@ -762,7 +772,34 @@ def test_unknown_key_suggests_the_closest_allowed_key(valid_definition: dict[str
     mutate(valid_definition, P0 + "/1/maxlength", 5)
     (found,) = validate(valid_definition)
     assert found.hint_text("en") is not None
-    assert found.hint_text("en").startswith("Allowed: max_length (?)")
+    assert found.hint_text("en").startswith("Did you mean 'max_length'? Allowed: autocomplete,")
+    assert found.hint_text("id").startswith("Maksud Anda 'max_length'? Yang boleh: autocomplete,")
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "guess"),
+    [
+        (put(T + "/0/to", "diverfikasi"), T + "/0/to", "diverifikasi"),
+        (put("/workflow/initial", "diajuakn"), "/workflow/initial", "diajukan"),
+        (put(T + "/0/roles/0", "ptugas"), T + "/0/roles/0", "petugas"),
+        (put(P1 + "/1/visible_if/field", "alsan"), P1 + "/1/visible_if/field", "alasan"),
+    ],
+    ids=["state", "initial-state", "role", "condition-field"],
+)
+def test_unknown_names_suggest_the_nearest(
+    valid_definition: dict[str, Any], change: Change, pointer: str, guess: str
+) -> None:
+    change(valid_definition)
+    found = [p for p in validate(valid_definition) if p.pointer == pointer]
+    assert len(found) == 1
+    assert (found[0].hint_text("en") or "").startswith(f"Did you mean '{guess}'? ")
+    assert (found[0].hint_text("id") or "").startswith(f"Maksud Anda '{guess}'? ")
+
+
+def test_no_suggestion_when_nothing_is_near(valid_definition: dict[str, Any]) -> None:
+    mutate(valid_definition, T + "/0/roles/0", "bupati")
+    (found,) = validate(valid_definition)
+    assert found.hint_text("en") == "Add it to 'roles' or use one of: petugas, kepala."
 
 
 def test_errors_come_before_warnings(valid_definition: dict[str, Any]) -> None:
