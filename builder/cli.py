@@ -12,6 +12,7 @@ from builder.bundle import make_bundle, write_bundle
 from builder.diff import diff as diff_definitions
 from builder.loader import Loaded, load_path
 from builder.problems import Problem, has_errors
+from builder.texts import plural
 from builder.validate import validate
 
 app = typer.Typer(
@@ -96,7 +97,7 @@ def validate_command(
         summary = (
             f"{len(results)} definisi diperiksa, {bad} tidak valid."
             if lang == "id"
-            else f"{len(results)} definitions checked, {bad} invalid."
+            else f"{plural(len(results), 'definition', 'definitions')} checked, {bad} invalid."
         )
         typer.secho(summary, fg=typer.colors.RED if bad else typer.colors.GREEN, err=True)
     raise typer.Exit(_exit_code(results))

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from builder import values
 from builder.pointers import join
 from builder.problems import Problem, problem
-from builder.texts import Message, localise, msg
+from builder.texts import Message, localise, msg, plural
 
 Spec = Mapping[str, Any]
 
@@ -582,4 +582,4 @@ class GroupField(FieldType):
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
         count = len(value) if isinstance(value, list) else 0
-        return f"{count} butir" if lang == "id" else f"{count} item(s)"
+        return f"{count} butir" if lang == "id" else plural(count, "item", "items")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from builder.texts import Message, msg
+from builder.texts import Message, fill, msg
 
 Severity = Literal["error", "warning"]
 
@@ -32,7 +33,13 @@ W: Severity = "warning"
 CODES: dict[str, Code] = {
     # reading the file
     "file-unreadable": _c(
-        E, "Berkas tidak dapat dibaca: {reason}.", "The file cannot be read: {reason}."
+        E,
+        "Berkas tidak dapat dibaca: {reason}.",
+        "The file cannot be read: {reason}.",
+        (
+            "Periksa nama dan letak berkas, dan simpan sebagai UTF-8.",
+            "Check the file's name and place, and save it as UTF-8.",
+        ),
     ),
     "json-syntax": _c(
         E,
@@ -55,16 +62,28 @@ CODES: dict[str, Code] = {
         E,
         "Definisi harus berupa satu objek JSON {{ ... }}, bukan {found}.",
         "A definition must be one JSON object {{ ... }}, not {found}.",
+        (
+            'Bungkus definisi dalam satu objek: {{"format": "loket/service@1", ...}}.',
+            'Wrap the definition in one object: {{"format": "loket/service@1", ...}}.',
+        ),
     ),
     "too-large": _c(
         E,
         "Definisi terlalu besar ({size} byte); batasnya {limit} byte.",
-        "The definition is too large ({size} bytes); the limit is {limit} bytes.",
+        "The definition is too large ({size:~byte|bytes}); the limit is {limit:~byte|bytes}.",
+        (
+            "Pecah layanan menjadi beberapa layanan, atau singkatkan teks yang panjang.",
+            "Split the service into several, or shorten long texts.",
+        ),
     ),
     "too-deep": _c(
         E,
         "Definisi bersarang terlalu dalam (lebih dari {limit} tingkat).",
-        "The definition is nested too deeply (more than {limit} levels).",
+        "The definition is nested too deeply (more than {limit:~level|levels}).",
+        (
+            "Kurangi tingkat kurung bersarang; kondisi yang dalam dapat ditulis dengan all/any.",
+            "Reduce the nesting; deep conditions can be written with all/any.",
+        ),
     ),
     # structure (meta-schema)
     "missing-key": _c(
@@ -79,7 +98,15 @@ CODES: dict[str, Code] = {
         "'{key}' is not allowed here.",
         ("{guess_id}Yang boleh: {allowed}.", "{guess_en}Allowed: {allowed}."),
     ),
-    "wrong-type": _c(E, "Nilai ini harus berupa {expected}.", "This value must be {expected_en}."),
+    "wrong-type": _c(
+        E,
+        "Nilai ini harus berupa {expected}.",
+        "This value must be {expected_en}.",
+        (
+            "Periksa tanda kutip: angka dan true/false ditulis tanpa kutip, teks dengan kutip.",
+            "Check the quotes: numbers and true/false go without quotes, texts with them.",
+        ),
+    ),
     "bad-value": _c(
         E,
         "Nilai {value} tidak dikenal di sini.",
@@ -108,6 +135,10 @@ CODES: dict[str, Code] = {
         E,
         'Teks harus berupa kalimat atau peta bahasa seperti {{"id": "...", "en": "..."}}.',
         'A text must be a string or a language map such as {{"id": "...", "en": "..."}}.',
+        (
+            'Tulis "teks" atau {{"id": "teks", "en": "text"}}.',
+            'Write "text" or {{"id": "teks", "en": "text"}}.',
+        ),
     ),
     "bad-date-bound": _c(
         E,
@@ -122,28 +153,46 @@ CODES: dict[str, Code] = {
         E,
         "'{value}' tidak sesuai bentuk yang diminta.",
         "'{value}' does not have the expected form.",
+        (
+            "Lihat schemas/README.md untuk bentuk nilai ini.",
+            "See schemas/README.md for the form of this value.",
+        ),
     ),
     "too-short": _c(
         E,
         "Terlalu pendek: paling sedikit {limit} karakter.",
-        "Too short: at least {limit} characters.",
+        "Too short: at least {limit:~character|characters}.",
+        ("Tambahkan isinya.", "Add to its content."),
     ),
     "too-long": _c(
         E,
         "Terlalu panjang: paling banyak {limit} karakter.",
-        "Too long: at most {limit} characters.",
+        "Too long: at most {limit:~character|characters}.",
+        ("Singkatkan isinya.", "Shorten its content."),
     ),
     "too-small": _c(
-        E, "Nilai terlalu kecil: paling kecil {limit}.", "Value too small: the minimum is {limit}."
+        E,
+        "Nilai terlalu kecil: paling kecil {limit}.",
+        "Value too small: the minimum is {limit}.",
+        ("Naikkan nilainya paling sedikit ke {limit}.", "Raise the value to at least {limit}."),
     ),
     "too-big": _c(
-        E, "Nilai terlalu besar: paling besar {limit}.", "Value too large: the maximum is {limit}."
+        E,
+        "Nilai terlalu besar: paling besar {limit}.",
+        "Value too large: the maximum is {limit}.",
+        ("Turunkan nilainya paling banyak ke {limit}.", "Lower the value to at most {limit}."),
     ),
     "too-few-items": _c(
-        E, "Terlalu sedikit: paling sedikit {limit} butir.", "Too few: at least {limit} items."
+        E,
+        "Terlalu sedikit: paling sedikit {limit} butir.",
+        "Too few: at least {limit:~item|items}.",
+        ("Tambahkan butir ke daftar ini.", "Add items to this list."),
     ),
     "too-many-items": _c(
-        E, "Terlalu banyak: paling banyak {limit} butir.", "Too many: at most {limit} items."
+        E,
+        "Terlalu banyak: paling banyak {limit} butir.",
+        "Too many: at most {limit:~item|items}.",
+        ("Hapus butir dari daftar ini.", "Remove items from this list."),
     ),
     "bad-condition": _c(
         E,
@@ -158,8 +207,20 @@ CODES: dict[str, Code] = {
         E,
         "'from' harus berupa nama status atau daftar nama status.",
         "'from' must be a state name or a list of state names.",
+        (
+            'Tulis "from": "diajukan" atau "from": ["diajukan", "diverifikasi"].',
+            'Write "from": "diajukan" or "from": ["diajukan", "diverifikasi"].',
+        ),
     ),
-    "invalid-structure": _c(E, "Struktur tidak sah: {detail}.", "Invalid structure: {detail}."),
+    "invalid-structure": _c(
+        E,
+        "Struktur tidak sah: {detail}.",
+        "Invalid structure: {detail}.",
+        (
+            "Bandingkan bagian ini dengan contoh di schemas/examples.",
+            "Compare this part with the examples in schemas/examples.",
+        ),
+    ),
     # form semantics
     "duplicate-page-id": _c(
         E,
@@ -206,7 +267,7 @@ CODES: dict[str, Code] = {
     "min-length-over-default-max": _c(
         E,
         "Panjang paling sedikit {low} karakter melebihi batas bawaan {limit} karakter.",
-        "A minimum length of {low} characters is above the default maximum of {limit}.",
+        "A minimum length of {low:~character|characters} is above the default maximum of {limit}.",
         (
             "Tambahkan max_length paling sedikit {low}, atau turunkan min_length.",
             "Add a max_length of at least {low}, or lower min_length.",
@@ -233,7 +294,7 @@ CODES: dict[str, Code] = {
     "min-items-over-options": _c(
         E,
         "Harus dipilih paling sedikit {low} tetapi hanya ada {count} pilihan.",
-        "At least {low} must be ticked but there are only {count} options.",
+        "At least {low} must be ticked but the field has only {count:~option|options}.",
         (
             "Turunkan min_items atau tambahkan pilihan.",
             "Lower min_items or add options.",
@@ -252,6 +313,10 @@ CODES: dict[str, Code] = {
         E,
         "Pola (pattern) bukan regular expression yang sah: {reason}.",
         "The pattern is not a valid regular expression: {reason}.",
+        (
+            "Periksa kurung dan tanda khusus pola; uji pola dengan beberapa contoh jawaban.",
+            "Check the pattern's brackets and special characters; try it on a few sample answers.",
+        ),
     ),
     "pattern-without-message": _c(
         W,
@@ -384,16 +449,28 @@ CODES: dict[str, Code] = {
         E,
         "Field di dalam grup hanya boleh merujuk field lain di grup yang sama, bukan '{value}'.",
         "A field inside a group may only refer to fields of the same group, not '{value}'.",
+        (
+            "Pindahkan kondisinya ke grup itu sendiri, atau rujuk field di grup yang sama.",
+            "Put the condition on the group itself, or refer to a field of the same group.",
+        ),
     ),
     "condition-into-group": _c(
         E,
         "Kondisi tidak dapat merujuk field '{value}' yang ada di dalam grup berulang.",
         "A condition cannot refer to field '{value}', which sits inside a repeatable group.",
+        (
+            'Rujuk grupnya dengan "filled", atau pindahkan field itu ke luar grup.',
+            'Refer to the group with "filled", or move that field out of the group.',
+        ),
     ),
     "condition-no-value": _c(
         E,
         "Field '{value}' tidak berisi jawaban sehingga tidak dapat dipakai dalam kondisi.",
         "Field '{value}' holds no answer, so it cannot be used in a condition.",
+        (
+            "Pilih field yang diisi pemohon; keterangan (notice) tidak berisi jawaban.",
+            "Choose a field the applicant fills in; a notice holds no answer.",
+        ),
     ),
     "condition-type-mismatch": _c(
         E,
@@ -424,6 +501,10 @@ CODES: dict[str, Code] = {
         E,
         "Status awal '{value}' tidak boleh status akhir.",
         "The initial state '{value}' cannot be final.",
+        (
+            "Mulai dari status seperti 'diajukan' yang punya transisi keluar.",
+            "Start from a state such as 'diajukan' that has transitions out.",
+        ),
     ),
     "unknown-state": _c(
         E,
@@ -498,6 +579,10 @@ CODES: dict[str, Code] = {
         E,
         "Status akhir '{value}' tidak boleh membolehkan pemohon mengubah jawaban.",
         "Final state '{value}' cannot let the applicant edit.",
+        (
+            'Hapus "applicant_edits" dari status akhir ini.',
+            'Remove "applicant_edits" from this final state.',
+        ),
     ),
     "duplicate-action": _c(
         E,
@@ -512,6 +597,10 @@ CODES: dict[str, Code] = {
         W,
         "Transisi '{value}' kembali ke status yang sama.",
         "Transition '{value}' returns to the same state.",
+        (
+            "Bila maksudnya mencatat sesuatu tanpa pindah status, ini boleh; bila tidak, perbaiki 'to'.",
+            "If it records something without changing state, this is fine; otherwise fix 'to'.",
+        ),
     ),
     "applicant-state-no-exit": _c(
         E,
@@ -526,6 +615,10 @@ CODES: dict[str, Code] = {
         W,
         "Peran '{value}' tidak dipakai di transisi mana pun.",
         "Role '{value}' is not used by any transition.",
+        (
+            "Tambahkan peran ini ke transisi yang sesuai, atau hapus dari 'roles'.",
+            "Add this role to the right transitions, or remove it from 'roles'.",
+        ),
     ),
     "no-rejection-path": _c(
         W,
@@ -548,7 +641,7 @@ CODES: dict[str, Code] = {
     "sla-exceeds-duration": _c(
         W,
         "Jalur terpanjang butuh {total} hari kerja, melebihi janji {duration} hari kerja.",
-        "The longest path takes {total} working days, more than the promised {duration}.",
+        "The longest path takes {total:~working day|working days}, more than the promised {duration}.",
         (
             "Perpendek sla_days status atau naikkan standard.duration_days.",
             "Shorten the states' sla_days or raise standard.duration_days.",
@@ -616,10 +709,8 @@ def problem(code: str, pointer: str, **params: Any) -> Problem:
     """Create a problem from the catalogue, filling the message parameters."""
     entry = CODES[code]
     values = _Defaults(params)
-    message = {lang: text.format_map(values) for lang, text in entry.message.items()}
-    hint = (
-        {lang: text.format_map(values) for lang, text in entry.hint.items()} if entry.hint else None
-    )
+    message = {lang: fill(text, values) for lang, text in entry.message.items()}
+    hint = {lang: fill(text, values) for lang, text in entry.hint.items()} if entry.hint else None
     return Problem(pointer, code, entry.severity, message, hint, dict(params))
 
 
@@ -649,6 +740,9 @@ def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
+_COUNTED = re.compile(r"\{([a-z_]+):~([^|}]*)\|([^}]*)\}")
+
+
 def catalogue_markdown() -> str:
     """docs/problems.md: every code with its severity and messages (`python -m builder.problems`)."""
     lines = [
@@ -663,6 +757,7 @@ def catalogue_markdown() -> str:
     ]
     for code, entry in CODES.items():
         cells = [entry.message["id"], entry.message["en"]]
+        cells = [_COUNTED.sub(r"{\1} \3", c) for c in cells]
         cells = [c.replace("|", "\\|").replace("{{", "{").replace("}}", "}") for c in cells]
         lines.append(f"| `{code}` | {entry.severity} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"

@@ -158,7 +158,7 @@ def test_validate_in_english(runner: CliRunner, bad_file: Path) -> None:
     lines = problem_lines(result.stdout)
     assert lines[0]["rest"] == "error: Initial state 'baru' is not among the states."
     assert lines[1]["rest"] == "warning: Role 'lurah' is not used by any transition."
-    assert "1 definitions checked, 1 invalid." in result.stderr
+    assert "1 definition checked, 1 invalid." in result.stderr
 
 
 def test_validate_searches_folders_recursively(runner: CliRunner, tmp_path: Path) -> None:
