@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,7 +12,9 @@ from builder.bundle import make_bundle, write_bundle
 from builder.diff import diff as diff_definitions
 from builder.loader import Loaded, load_path
 from builder.problems import Problem, has_errors
+from builder.texts import plural
 from builder.validate import validate
+from builder.where import describe
 
 app = typer.Typer(
     help="Loket: build public-service apps from JSON definitions.",
@@ -36,7 +38,7 @@ def definition_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _line(path: Path, item: Problem, lang: str) -> None:
+def _line(path: Path, item: Problem, lang: str, definition: Any = None) -> None:
     colour = typer.colors.RED if item.severity == "error" else typer.colors.YELLOW
     label = typer.style(
         item.severity if lang == "en" else ("galat" if item.severity == "error" else "peringatan"),
@@ -44,9 +46,15 @@ def _line(path: Path, item: Problem, lang: str) -> None:
         bold=True,
     )
     typer.echo(f"{path}:{item.pointer or '/'}: [{item.code}] {label}: {item.text(lang)}")
+    place = describe(definition, item.pointer)
+    if place:
+        typer.echo(f"    {'di' if lang == 'id' else 'in'} {place[lang]}")
     hint = item.hint_text(lang)
     if hint:
         typer.echo(f"    {typer.style('→', fg=typer.colors.CYAN)} {hint}")
+    if item.excerpt:
+        for text in item.excerpt.splitlines():
+            typer.echo(f"      {text}")
 
 
 def _check_all(paths: list[Path]) -> list[tuple[Path, Loaded, list[Problem]]]:
@@ -80,20 +88,23 @@ def validate_command(
             {
                 "path": str(path),
                 "valid": not has_errors(problems),
-                "problems": [p.to_dict() for p in problems],
+                "problems": [
+                    {**p.to_dict(), "where": describe(loaded.definition, p.pointer)}
+                    for p in problems
+                ],
             }
-            for path, _, problems in results
+            for path, loaded, problems in results
         ]
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for path, _, problems in results:
+        for path, loaded, problems in results:
             for item in problems:
-                _line(path, item, lang)
+                _line(path, item, lang, loaded.definition)
         bad = sum(1 for _, _, problems in results if has_errors(problems))
         summary = (
             f"{len(results)} definisi diperiksa, {bad} tidak valid."
             if lang == "id"
-            else f"{len(results)} definitions checked, {bad} invalid."
+            else f"{plural(len(results), 'definition', 'definitions')} checked, {bad} invalid."
         )
         typer.secho(summary, fg=typer.colors.RED if bad else typer.colors.GREEN, err=True)
     raise typer.Exit(_exit_code(results))
@@ -108,9 +119,9 @@ def build_command(
     """Build bundles into OUT/<agency>/<service>/v<version>/; refuses definitions with errors."""
     results = _check_all(paths)
     code = _exit_code(results)
-    for path, _, problems in results:
+    for path, loaded, problems in results:
         for item in problems:
-            _line(path, item, lang)
+            _line(path, item, lang, loaded.definition)
     if code:
         typer.secho(
             "Tidak ada yang dibangun: perbaiki galat di atas. / Nothing built: fix the errors above.",

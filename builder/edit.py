@@ -253,7 +253,7 @@ def set_standard(definition: Definition, values: Values) -> Definition:
     contact = dict(contact) if isinstance(contact, Mapping) else {}
     for key in ("office", "address", "hours"):
         _text_into(contact, key, values, f"contact.{key}")
-    for key in ("phone", "email"):
+    for key in ("phone", "email", "website"):
         if f"contact.{key}" in values:
             _set(contact, key, values[f"contact.{key}"].strip())
     _set(standard, "contact", contact or None)

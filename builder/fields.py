@@ -6,6 +6,7 @@ types listed here. Extensions register new types through `register` like the cor
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
@@ -13,7 +14,7 @@ from typing import Any, ClassVar
 from builder import patterns, values
 from builder.pointers import join
 from builder.problems import Problem, problem
-from builder.texts import Message, localise, msg
+from builder.texts import Message, localise, msg, plural
 
 Spec = Mapping[str, Any]
 
@@ -97,6 +98,13 @@ def _minmax(
     return []
 
 
+def _items(spec: Spec, pointer: str) -> list[Problem]:
+    """Bounds on a number of items: in order, and room for at least one."""
+    if spec.get("max_items") == 0:
+        return [problem("max-items-zero", join(pointer, "max_items"), key=spec.get("key"))]
+    return _minmax(spec, pointer, "min_items", "max_items")
+
+
 class _TextLike(FieldType):
     operators = frozenset({"filled", "equals", "not_equals", "in"})
 
@@ -112,7 +120,20 @@ class _TextLike(FieldType):
     default_max: ClassVar[int] = 200
 
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
-        found = _minmax(spec, pointer, "min_length", "max_length")
+        if spec.get("max_length") == 0:
+            found = [problem("max-length-zero", join(pointer, "max_length"))]
+        else:
+            found = _minmax(spec, pointer, "min_length", "max_length")
+        low = spec.get("min_length")
+        if "max_length" not in spec and isinstance(low, int) and low > self.default_max:
+            found.append(
+                problem(
+                    "min-length-over-default-max",
+                    join(pointer, "min_length"),
+                    low=low,
+                    limit=self.default_max,
+                )
+            )
         if "pattern" in spec:
             refused = patterns.check(spec["pattern"])
             if refused is not None:
@@ -186,7 +207,17 @@ class NumberField(FieldType):
         return (int(number) if number.is_integer() else number), None
 
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
-        return _minmax(spec, pointer, "min", "max")
+        found = _minmax(spec, pointer, "min", "max")
+        low, high = spec.get("min"), spec.get("max")
+        if (
+            not found
+            and spec.get("integer")
+            and isinstance(low, int | float)
+            and isinstance(high, int | float)
+            and math.ceil(low) > math.floor(high)
+        ):
+            found.append(problem("no-whole-number", join(pointer, "min"), low=low, high=high))
+        return found
 
     def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
         items = value if op == "in" else [value]
@@ -330,6 +361,8 @@ class _Options(FieldType):
         if not options:
             return [problem("no-options", join(pointer, "options"), key=spec.get("key"))]
         found: list[Problem] = []
+        if len(options) == 1 and self.name == "choice":
+            found.append(problem("single-option", join(pointer, "options"), key=spec.get("key")))
         seen: set[str] = set()
         for index, option in enumerate(options):
             value = option.get("value")
@@ -394,7 +427,19 @@ class MultichoiceField(_Options):
         return (chosen or None), None
 
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
-        return super().check(spec, pointer) + _minmax(spec, pointer, "min_items", "max_items")
+        found = super().check(spec, pointer) + _items(spec, pointer)
+        options = spec.get("options", [])
+        low = spec.get("min_items")
+        if options and isinstance(low, int) and low > len(options):
+            found.append(
+                problem(
+                    "min-items-over-options",
+                    join(pointer, "min_items"),
+                    low=low,
+                    count=len(options),
+                )
+            )
+        return found
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
         return ", ".join(self.label_of(spec, item, lang) for item in value or [])
@@ -537,8 +582,8 @@ class GroupField(FieldType):
         return schema
 
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
-        return _minmax(spec, pointer, "min_items", "max_items")
+        return _items(spec, pointer)
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
         count = len(value) if isinstance(value, list) else 0
-        return f"{count} butir" if lang == "id" else f"{count} item(s)"
+        return f"{count} butir" if lang == "id" else plural(count, "item", "items")

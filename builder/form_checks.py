@@ -10,7 +10,7 @@ from builder import conditions
 from builder.fields import REGISTRY
 from builder.model import Definition, FieldRef, iter_fields, iter_texts, pages
 from builder.pointers import join
-from builder.problems import Problem, problem
+from builder.problems import Problem, did_you_mean, problem
 from builder.texts import has_indonesian
 
 
@@ -82,17 +82,20 @@ def check_condition(
             found.append(problem("condition-self", where, value=key))
             continue
         if target is None:
-            allowed = (
-                ", ".join(
-                    k
-                    for k, ref in everything.items()
-                    if ref.group == group
-                    and REGISTRY.get(ref.type)
-                    and REGISTRY[ref.type].has_value
+            usable = [
+                k
+                for k, ref in everything.items()
+                if ref.group == group and REGISTRY.get(ref.type) and REGISTRY[ref.type].has_value
+            ]
+            found.append(
+                problem(
+                    "condition-unknown-field",
+                    where,
+                    value=key,
+                    allowed=", ".join(usable) or "-",
+                    **did_you_mean(key, usable),
                 )
-                or "-"
             )
-            found.append(problem("condition-unknown-field", where, value=key, allowed=allowed))
             continue
         if group is not None and target.group != group:
             found.append(problem("condition-outside-group", where, value=key))

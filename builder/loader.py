@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builder.jsontext import JsonTextError, SyntaxProblem, outside_strings, parse
 from builder.problems import Problem, problem
 
 MAX_BYTES = 1_000_000
@@ -30,27 +31,10 @@ class Loaded:
         return self.definition is not None
 
 
-def _outside_strings(text: str) -> Iterator[int]:
-    """Indexes of the characters of a JSON text that are not inside a string literal."""
-    in_string = escaped = False
-    for index, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        else:
-            yield index
-
-
 def _depth(text: str) -> int:
     """The deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
     depth = deepest = 0
-    for index in _outside_strings(text):
+    for index in outside_strings(text):
         char = text[index]
         if char in "[{":
             depth += 1
@@ -106,32 +90,39 @@ def loads(text: str | bytes, source: str = "<definition>") -> Loaded:
     if _depth(text) > MAX_DEPTH:
         return Loaded(None, [problem("too-deep", "", limit=MAX_DEPTH)], source)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return Loaded(
-            None,
-            [problem("json-syntax", "", reason=exc.msg, line=exc.lineno, column=exc.colno)],
-            source,
+        value, duplicates = parse(text)
+    except JsonTextError as exc:
+        return Loaded(None, [syntax_problem(exc.problem)], source)
+    loaded = from_value(value, source)
+    if loaded.definition is not None:
+        loaded.problems.extend(
+            problem(
+                "duplicate-key",
+                item.pointer,
+                key=item.key,
+                first_line=item.first.line,
+                first_column=item.first.column,
+                line=item.again.line,
+                column=item.again.column,
+            )
+            for item in duplicates
         )
-    except ValueError as exc:
-        line, column = _constant_position(text)
-        return Loaded(
-            None, [problem("json-syntax", "", reason=str(exc), line=line, column=column)], source
-        )
-    return from_value(value, source)
+    return loaded
 
 
-def _constant_position(text: str) -> tuple[int, int]:
-    """Line and column of the first NaN/Infinity outside a string."""
-    for index in _outside_strings(text):
-        if text.startswith(("NaN", "Infinity", "-Infinity"), index):
-            line = text.count("\n", 0, index) + 1
-            return line, index - (text.rfind("\n", 0, index) + 1) + 1
-    return 0, 0
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
+def syntax_problem(found: SyntaxProblem) -> Problem:
+    """The `json-syntax` problem for a text that is not JSON."""
+    return problem(
+        "json-syntax",
+        "",
+        line=found.at.line,
+        column=found.at.column,
+        reason_id=found.reason["id"],
+        reason_en=found.reason["en"],
+        hint_id=found.hint["id"],
+        hint_en=found.hint["en"],
+        excerpt=found.excerpt,
+    )
 
 
 def from_value(value: Any, source: str = "<definition>") -> Loaded:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -16,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 from builder.fastcheck import Check, compile_check
 from builder.fields import REGISTRY
 from builder.pointers import from_parts, join
-from builder.problems import Problem, problem
+from builder.problems import Problem, did_you_mean, problem
 
 FORMAT = "loket/service@1"
 _HERE = Path(__file__).resolve().parent
@@ -83,11 +82,13 @@ def _allowed_names(schema: Mapping[str, Any]) -> list[str]:
 
 
 def _unknown_key(pointer: str, key: str, allowed: list[str]) -> Problem:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    listed = ", ".join(allowed)
-    if close:
-        listed = f"{close[0]} (?) — {listed}"
-    return problem("unknown-key", join(pointer, key), key=key, allowed=listed)
+    return problem(
+        "unknown-key",
+        join(pointer, key),
+        key=key,
+        allowed=", ".join(allowed),
+        **did_you_mean(key, allowed),
+    )
 
 
 def _branch_for(error: ValidationError) -> list[ValidationError]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from builder.texts import Message, msg
+from builder.texts import Message, fill, msg
 
 Severity = Literal["error", "warning"]
 
@@ -30,7 +33,13 @@ W: Severity = "warning"
 CODES: dict[str, Code] = {
     # reading the file
     "file-unreadable": _c(
-        E, "Berkas tidak dapat dibaca: {reason}.", "The file cannot be read: {reason}."
+        E,
+        "Berkas tidak dapat dibaca: {reason}.",
+        "The file cannot be read: {reason}.",
+        (
+            "Periksa nama dan letak berkas, dan simpan sebagai UTF-8.",
+            "Check the file's name and place, and save it as UTF-8.",
+        ),
     ),
     "not-a-file": _c(
         E,
@@ -43,27 +52,47 @@ CODES: dict[str, Code] = {
     ),
     "json-syntax": _c(
         E,
-        "Bukan JSON yang sah: {reason} (baris {line}, kolom {column}).",
-        "Not valid JSON: {reason} (line {line}, column {column}).",
+        "Bukan JSON yang sah (baris {line}, kolom {column}): {reason_id}.",
+        "Not valid JSON (line {line}, column {column}): {reason_en}.",
+        ("{hint_id}", "{hint_en}"),
+    ),
+    "duplicate-key": _c(
+        E,
+        "Bagian '{key}' ditulis dua kali dalam objek yang sama: baris {first_line} kolom"
+        " {first_column} dan baris {line} kolom {column}; yang pertama hilang.",
+        "'{key}' is written twice in the same object: line {first_line} column {first_column}"
+        " and line {line} column {column}; the first one is lost.",
         (
-            "Periksa tanda koma, kutip dan kurung di sekitar posisi itu.",
-            "Check commas, quotes and brackets around that position.",
+            "Hapus salah satunya, atau gabungkan isinya bila keduanya diperlukan.",
+            "Remove one of them, or merge their contents if both are needed.",
         ),
     ),
     "not-object": _c(
         E,
         "Definisi harus berupa satu objek JSON {{ ... }}, bukan {found}.",
         "A definition must be one JSON object {{ ... }}, not {found}.",
+        (
+            'Bungkus definisi dalam satu objek: {{"format": "loket/service@1", ...}}.',
+            'Wrap the definition in one object: {{"format": "loket/service@1", ...}}.',
+        ),
     ),
     "too-large": _c(
         E,
         "Definisi terlalu besar ({size} byte); batasnya {limit} byte.",
-        "The definition is too large ({size} bytes); the limit is {limit} bytes.",
+        "The definition is too large ({size:~byte|bytes}); the limit is {limit:~byte|bytes}.",
+        (
+            "Pecah layanan menjadi beberapa layanan, atau singkatkan teks yang panjang.",
+            "Split the service into several, or shorten long texts.",
+        ),
     ),
     "too-deep": _c(
         E,
         "Definisi bersarang terlalu dalam (lebih dari {limit} tingkat).",
-        "The definition is nested too deeply (more than {limit} levels).",
+        "The definition is nested too deeply (more than {limit:~level|levels}).",
+        (
+            "Kurangi tingkat kurung bersarang; kondisi yang dalam dapat ditulis dengan all/any.",
+            "Reduce the nesting; deep conditions can be written with all/any.",
+        ),
     ),
     # structure (meta-schema)
     "missing-key": _c(
@@ -76,9 +105,17 @@ CODES: dict[str, Code] = {
         E,
         "Bagian '{key}' tidak dikenal di sini.",
         "'{key}' is not allowed here.",
-        ("Yang boleh: {allowed}.", "Allowed: {allowed}."),
+        ("{guess_id}Yang boleh: {allowed}.", "{guess_en}Allowed: {allowed}."),
     ),
-    "wrong-type": _c(E, "Nilai ini harus berupa {expected}.", "This value must be {expected_en}."),
+    "wrong-type": _c(
+        E,
+        "Nilai ini harus berupa {expected}.",
+        "This value must be {expected_en}.",
+        (
+            "Periksa tanda kutip: angka dan true/false ditulis tanpa kutip, teks dengan kutip.",
+            "Check the quotes: numbers and true/false go without quotes, texts with them.",
+        ),
+    ),
     "bad-value": _c(
         E,
         "Nilai {value} tidak dikenal di sini.",
@@ -107,6 +144,10 @@ CODES: dict[str, Code] = {
         E,
         'Teks harus berupa kalimat atau peta bahasa seperti {{"id": "...", "en": "..."}}.',
         'A text must be a string or a language map such as {{"id": "...", "en": "..."}}.',
+        (
+            'Tulis "teks" atau {{"id": "teks", "en": "text"}}.',
+            'Write "text" or {{"id": "teks", "en": "text"}}.',
+        ),
     ),
     "bad-date-bound": _c(
         E,
@@ -121,28 +162,46 @@ CODES: dict[str, Code] = {
         E,
         "'{value}' tidak sesuai bentuk yang diminta.",
         "'{value}' does not have the expected form.",
+        (
+            "Lihat schemas/README.md untuk bentuk nilai ini.",
+            "See schemas/README.md for the form of this value.",
+        ),
     ),
     "too-short": _c(
         E,
         "Terlalu pendek: paling sedikit {limit} karakter.",
-        "Too short: at least {limit} characters.",
+        "Too short: at least {limit:~character|characters}.",
+        ("Tambahkan isinya.", "Add to its content."),
     ),
     "too-long": _c(
         E,
         "Terlalu panjang: paling banyak {limit} karakter.",
-        "Too long: at most {limit} characters.",
+        "Too long: at most {limit:~character|characters}.",
+        ("Singkatkan isinya.", "Shorten its content."),
     ),
     "too-small": _c(
-        E, "Nilai terlalu kecil: paling kecil {limit}.", "Value too small: the minimum is {limit}."
+        E,
+        "Nilai terlalu kecil: paling kecil {limit}.",
+        "Value too small: the minimum is {limit}.",
+        ("Naikkan nilainya paling sedikit ke {limit}.", "Raise the value to at least {limit}."),
     ),
     "too-big": _c(
-        E, "Nilai terlalu besar: paling besar {limit}.", "Value too large: the maximum is {limit}."
+        E,
+        "Nilai terlalu besar: paling besar {limit}.",
+        "Value too large: the maximum is {limit}.",
+        ("Turunkan nilainya paling banyak ke {limit}.", "Lower the value to at most {limit}."),
     ),
     "too-few-items": _c(
-        E, "Terlalu sedikit: paling sedikit {limit} butir.", "Too few: at least {limit} items."
+        E,
+        "Terlalu sedikit: paling sedikit {limit} butir.",
+        "Too few: at least {limit:~item|items}.",
+        ("Tambahkan butir ke daftar ini.", "Add items to this list."),
     ),
     "too-many-items": _c(
-        E, "Terlalu banyak: paling banyak {limit} butir.", "Too many: at most {limit} items."
+        E,
+        "Terlalu banyak: paling banyak {limit} butir.",
+        "Too many: at most {limit:~item|items}.",
+        ("Hapus butir dari daftar ini.", "Remove items from this list."),
     ),
     "bad-condition": _c(
         E,
@@ -157,8 +216,20 @@ CODES: dict[str, Code] = {
         E,
         "'from' harus berupa nama status atau daftar nama status.",
         "'from' must be a state name or a list of state names.",
+        (
+            'Tulis "from": "diajukan" atau "from": ["diajukan", "diverifikasi"].',
+            'Write "from": "diajukan" or "from": ["diajukan", "diverifikasi"].',
+        ),
     ),
-    "invalid-structure": _c(E, "Struktur tidak sah: {detail}.", "Invalid structure: {detail}."),
+    "invalid-structure": _c(
+        E,
+        "Struktur tidak sah: {detail}.",
+        "Invalid structure: {detail}.",
+        (
+            "Bandingkan bagian ini dengan contoh di schemas/examples.",
+            "Compare this part with the examples in schemas/examples.",
+        ),
+    ),
     # form semantics
     "duplicate-page-id": _c(
         E,
@@ -192,6 +263,60 @@ CODES: dict[str, Code] = {
         "Batas bawah {low} lebih besar dari batas atas {high}.",
         "The lower bound {low} is greater than the upper bound {high}.",
         ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
+    ),
+    "max-length-zero": _c(
+        E,
+        "Panjang paling banyak 0 karakter: field ini tidak pernah dapat diisi.",
+        "A maximum length of 0 characters: nobody can ever fill in this field.",
+        (
+            "Hapus max_length (batas bawaan berlaku) atau tulis batas yang wajar, misalnya 100.",
+            "Remove max_length (the default applies) or write a sensible limit, e.g. 100.",
+        ),
+    ),
+    "min-length-over-default-max": _c(
+        E,
+        "Panjang paling sedikit {low} karakter melebihi batas bawaan {limit} karakter.",
+        "A minimum length of {low:~character|characters} is above the default maximum of {limit}.",
+        (
+            "Tambahkan max_length paling sedikit {low}, atau turunkan min_length.",
+            "Add a max_length of at least {low}, or lower min_length.",
+        ),
+    ),
+    "no-whole-number": _c(
+        E,
+        "Tidak ada bilangan bulat antara {low} dan {high}; field ini tidak pernah dapat diisi.",
+        "There is no whole number between {low} and {high}; nobody can fill in this field.",
+        (
+            'Lebarkan batas min/max, atau hapus "integer": true bila pecahan boleh.',
+            'Widen min/max, or remove "integer": true if fractions are allowed.',
+        ),
+    ),
+    "max-items-zero": _c(
+        E,
+        "Paling banyak 0 butir: field '{key}' tidak pernah dapat diisi.",
+        "At most 0 items: nobody can ever fill in field '{key}'.",
+        (
+            "Hapus max_items (tanpa batas) atau tulis paling sedikit 1.",
+            "Remove max_items (no limit) or write at least 1.",
+        ),
+    ),
+    "min-items-over-options": _c(
+        E,
+        "Harus dipilih paling sedikit {low} tetapi hanya ada {count} pilihan.",
+        "At least {low} must be ticked but the field has only {count:~option|options}.",
+        (
+            "Turunkan min_items atau tambahkan pilihan.",
+            "Lower min_items or add options.",
+        ),
+    ),
+    "single-option": _c(
+        E,
+        "Field pilihan '{key}' hanya punya satu pilihan; tidak ada yang dapat dipilih.",
+        "Choice field '{key}' has only one option; there is nothing to choose.",
+        (
+            'Tambahkan pilihan lain, atau pakai field "declaration" untuk satu persetujuan.',
+            'Add another option, or use a "declaration" field for a single consent.',
+        ),
     ),
     "bad-regex": _c(
         E,
@@ -261,12 +386,54 @@ CODES: dict[str, Code] = {
             'A declaration is always required; remove "required": false.',
         ),
     ),
+    "blank-text": _c(
+        E,
+        "Teks ini hanya berisi spasi.",
+        "This text holds only white space.",
+        (
+            "Tulis teksnya, atau hapus bagian ini bila tidak diperlukan.",
+            "Write the text, or remove this part if it is not needed.",
+        ),
+    ),
+    # service standard
+    "bad-contact-email": _c(
+        E,
+        "'{value}' bukan alamat email yang sah.",
+        "'{value}' is not a valid e-mail address.",
+        (
+            "Tulis satu alamat seperti layanan@kota.go.id, tanpa spasi.",
+            "Write one address such as layanan@kota.go.id, without spaces.",
+        ),
+    ),
+    "bad-contact-phone": _c(
+        E,
+        "'{value}' bukan nomor telepon yang dapat dihubungi.",
+        "'{value}' is not a phone number anyone can call.",
+        (
+            "Tulis nomor seperti (0721) 470280, 0812-3456-7890 atau +62 21 1234567;"
+            " beberapa nomor dipisah dengan '/'.",
+            "Write a number such as (0721) 470280, 0812-3456-7890 or +62 21 1234567;"
+            " separate several numbers with '/'.",
+        ),
+    ),
+    "bad-contact-website": _c(
+        E,
+        "'{value}' bukan alamat situs web yang sah.",
+        "'{value}' is not a valid website address.",
+        (
+            "Tulis alamat lengkap yang diawali https://, misalnya https://kota.go.id/layanan.",
+            "Write the full address starting with https://, e.g. https://kota.go.id/layanan.",
+        ),
+    ),
     # conditions
     "condition-unknown-field": _c(
         E,
         "Kondisi merujuk field '{value}' yang tidak ada.",
         "The condition refers to field '{value}', which does not exist.",
-        ("Field yang dapat dipakai: {allowed}.", "Fields you can use: {allowed}."),
+        (
+            "{guess_id}Field yang dapat dipakai: {allowed}.",
+            "{guess_en}Fields you can use: {allowed}.",
+        ),
     ),
     "condition-self": _c(
         E,
@@ -299,16 +466,28 @@ CODES: dict[str, Code] = {
         E,
         "Field di dalam grup hanya boleh merujuk field lain di grup yang sama, bukan '{value}'.",
         "A field inside a group may only refer to fields of the same group, not '{value}'.",
+        (
+            "Pindahkan kondisinya ke grup itu sendiri, atau rujuk field di grup yang sama.",
+            "Put the condition on the group itself, or refer to a field of the same group.",
+        ),
     ),
     "condition-into-group": _c(
         E,
         "Kondisi tidak dapat merujuk field '{value}' yang ada di dalam grup berulang.",
         "A condition cannot refer to field '{value}', which sits inside a repeatable group.",
+        (
+            'Rujuk grupnya dengan "filled", atau pindahkan field itu ke luar grup.',
+            'Refer to the group with "filled", or move that field out of the group.',
+        ),
     ),
     "condition-no-value": _c(
         E,
         "Field '{value}' tidak berisi jawaban sehingga tidak dapat dipakai dalam kondisi.",
         "Field '{value}' holds no answer, so it cannot be used in a condition.",
+        (
+            "Pilih field yang diisi pemohon; keterangan (notice) tidak berisi jawaban.",
+            "Choose a field the applicant fills in; a notice holds no answer.",
+        ),
     ),
     "condition-type-mismatch": _c(
         E,
@@ -333,26 +512,30 @@ CODES: dict[str, Code] = {
         E,
         "Status awal '{value}' tidak ada di daftar status.",
         "Initial state '{value}' is not among the states.",
-        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+        ("{guess_id}Status yang ada: {allowed}.", "{guess_en}Declared states: {allowed}."),
     ),
     "initial-is-final": _c(
         E,
         "Status awal '{value}' tidak boleh status akhir.",
         "The initial state '{value}' cannot be final.",
+        (
+            "Mulai dari status seperti 'diajukan' yang punya transisi keluar.",
+            "Start from a state such as 'diajukan' that has transitions out.",
+        ),
     ),
     "unknown-state": _c(
         E,
         "Status '{value}' tidak ada di daftar status.",
         "State '{value}' is not declared.",
-        ("Status yang ada: {allowed}.", "Declared states: {allowed}."),
+        ("{guess_id}Status yang ada: {allowed}.", "{guess_en}Declared states: {allowed}."),
     ),
     "undeclared-role": _c(
         E,
         "Peran '{value}' belum dideklarasikan di 'roles'.",
         "Role '{value}' is not declared in 'roles'.",
         (
-            "Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
-            "Add it to 'roles' or use one of: {allowed}.",
+            "{guess_id}Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
+            "{guess_en}Add it to 'roles' or use one of: {allowed}.",
         ),
     ),
     "unreachable-state": _c(
@@ -413,6 +596,10 @@ CODES: dict[str, Code] = {
         E,
         "Status akhir '{value}' tidak boleh membolehkan pemohon mengubah jawaban.",
         "Final state '{value}' cannot let the applicant edit.",
+        (
+            'Hapus "applicant_edits" dari status akhir ini.',
+            'Remove "applicant_edits" from this final state.',
+        ),
     ),
     "duplicate-action": _c(
         E,
@@ -427,6 +614,10 @@ CODES: dict[str, Code] = {
         W,
         "Transisi '{value}' kembali ke status yang sama.",
         "Transition '{value}' returns to the same state.",
+        (
+            "Bila maksudnya mencatat sesuatu tanpa pindah status, ini boleh; bila tidak, perbaiki 'to'.",
+            "If it records something without changing state, this is fine; otherwise fix 'to'.",
+        ),
     ),
     "applicant-state-no-exit": _c(
         E,
@@ -441,6 +632,10 @@ CODES: dict[str, Code] = {
         W,
         "Peran '{value}' tidak dipakai di transisi mana pun.",
         "Role '{value}' is not used by any transition.",
+        (
+            "Tambahkan peran ini ke transisi yang sesuai, atau hapus dari 'roles'.",
+            "Add this role to the right transitions, or remove it from 'roles'.",
+        ),
     ),
     "no-rejection-path": _c(
         W,
@@ -463,7 +658,7 @@ CODES: dict[str, Code] = {
     "sla-exceeds-duration": _c(
         W,
         "Jalur terpanjang butuh {total} hari kerja, melebihi janji {duration} hari kerja.",
-        "The longest path takes {total} working days, more than the promised {duration}.",
+        "The longest path takes {total:~working day|working days}, more than the promised {duration}.",
         (
             "Perpendek sla_days status atau naikkan standard.duration_days.",
             "Shorten the states' sla_days or raise standard.duration_days.",
@@ -502,15 +697,24 @@ class Problem:
             return None
         return self.hint.get(lang) or self.hint["id"]
 
+    @property
+    def excerpt(self) -> str | None:
+        """For a problem in the JSON text: the line and a caret under the place, else None."""
+        value = self.params.get("excerpt")
+        return value if isinstance(value, str) else None
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
-        return {
+        found: dict[str, Any] = {
             "pointer": self.pointer,
             "code": self.code,
             "severity": self.severity,
             "message": dict(self.message),
             "hint": dict(self.hint) if self.hint else None,
         }
+        if self.excerpt is not None:
+            found["excerpt"] = self.excerpt
+        return found
 
 
 class _Defaults(dict[str, Any]):
@@ -522,11 +726,25 @@ def problem(code: str, pointer: str, **params: Any) -> Problem:
     """Create a problem from the catalogue, filling the message parameters."""
     entry = CODES[code]
     values = _Defaults(params)
-    message = {lang: text.format_map(values) for lang, text in entry.message.items()}
-    hint = (
-        {lang: text.format_map(values) for lang, text in entry.hint.items()} if entry.hint else None
-    )
+    message = {lang: fill(text, values) for lang, text in entry.message.items()}
+    hint = {lang: fill(text, values) for lang, text in entry.hint.items()} if entry.hint else None
     return Problem(pointer, code, entry.severity, message, hint, dict(params))
+
+
+def did_you_mean(value: Any, candidates: Iterable[str]) -> dict[str, str]:
+    """The `guess_id` / `guess_en` parameters of a hint: the nearest known name, if any is near."""
+    close = nearest(value, candidates)
+    if close is None:
+        return {"guess_id": "", "guess_en": ""}
+    return {"guess_id": f"Maksud Anda '{close}'? ", "guess_en": f"Did you mean '{close}'? "}
+
+
+def nearest(value: Any, candidates: Iterable[str]) -> str | None:
+    """The known name nearest to `value`, or None when none is near."""
+    if not isinstance(value, str):
+        return None
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -537,6 +755,9 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 def has_errors(problems: list[Problem]) -> bool:
     """True when any problem is an error."""
     return any(p.severity == "error" for p in problems)
+
+
+_COUNTED = re.compile(r"\{([a-z_]+):~([^|}]*)\|([^}]*)\}")
 
 
 def catalogue_markdown() -> str:
@@ -553,6 +774,7 @@ def catalogue_markdown() -> str:
     ]
     for code, entry in CODES.items():
         cells = [entry.message["id"], entry.message["en"]]
+        cells = [_COUNTED.sub(r"{\1} \3", c) for c in cells]
         cells = [c.replace("|", "\\|").replace("{{", "{").replace("}}", "}") for c in cells]
         lines.append(f"| `{code}` | {entry.severity} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"

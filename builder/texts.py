@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,3 +64,26 @@ def pick_language(value: str | None) -> str:
         if primary in LANGUAGES and quality > best[0]:
             best = (quality, primary)
     return best[1]
+
+
+class _Filler(string.Formatter):
+    """`str.format` plus counted nouns: `{n:~item|items}` gives "1 item" or "3 items"."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("~"):
+            one, _, many = format_spec[1:].partition("|")
+            return f"{value} {one if value == 1 else (many or one)}"
+        return str(super().format_field(value, format_spec))
+
+
+_FILLER = _Filler()
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """Fill a message template from `params`, with counted nouns in the right number."""
+    return _FILLER.vformat(template, (), params)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 item', '2 items': a count with its noun in the right number."""
+    return fill("{n:~" + one + "|" + many + "}", {"n": count})

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from builder.contact_checks import check_blank_texts, check_contact
 from builder.form_checks import (
     check_conditions,
     check_cycles,
@@ -30,13 +31,17 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     definition = loaded.definition
     found = structural_problems(definition)
     found.extend(check_texts(definition))
+    found.extend(check_blank_texts(definition))
     if has_errors(found):
-        return sort_problems(found)
+        return sort_problems([*loaded.problems, *found])
+    # Problems of the text itself (a key written twice) come first; they do not stop the checks.
+    found[:0] = loaded.problems
     found.extend(check_pages(definition))
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))
     found.extend(check_cycles(definition))
     found.extend(check_workflow(definition))
+    found.extend(check_contact(definition))
     found.extend(check_standard(definition))
     return sort_problems(found)
 

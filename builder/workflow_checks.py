@@ -9,19 +9,35 @@ from typing import Any
 from builder.form_checks import check_condition
 from builder.model import Definition, iter_fields, sources, states, transitions
 from builder.pointers import join
-from builder.problems import Problem, problem
+from builder.problems import Problem, did_you_mean, nearest, problem
 
 APPLICANT = "applicant"
 
 
-def _graph(definition: Definition) -> dict[str, set[str]]:
+def _graph(definition: Definition, *, intended: bool = False) -> dict[str, set[str]]:
+    """The workflow as edges between declared states.
+
+    With `intended`, a transition naming an unknown state is kept as the author most likely
+    meant it: the nearest declared name, or any state when no name is near. The result has
+    every edge of the plain graph and more, so checks run on it report only problems that
+    remain once the unknown names are fixed: no follow-on errors of one typo.
+    """
     edges: dict[str, set[str]] = defaultdict(set)
     declared = states(definition)
+
+    def meant(name: Any) -> list[str]:
+        if name in declared:
+            return [str(name)]
+        if not intended:
+            return []
+        close = nearest(name, declared)
+        return [close] if close else list(declared)
+
     for transition in transitions(definition):
-        target = transition.get("to")
+        targets = meant(transition.get("to"))
         for source in sources(transition):
-            if source in declared and target in declared:
-                edges[source].add(str(target))
+            for origin in meant(source):
+                edges[origin].update(targets)
     return edges
 
 
@@ -48,7 +64,13 @@ def check_workflow(definition: Definition) -> list[Problem]:
     initial = workflow.get("initial")
     if initial not in declared:
         found.append(
-            problem("unknown-initial-state", "/workflow/initial", value=initial, allowed=state_list)
+            problem(
+                "unknown-initial-state",
+                "/workflow/initial",
+                value=initial,
+                allowed=state_list,
+                **did_you_mean(initial, declared),
+            )
         )
     elif declared[initial].get("final"):
         found.append(problem("initial-is-final", "/workflow/initial", value=initial))
@@ -75,7 +97,15 @@ def check_workflow(definition: Definition) -> list[Problem]:
                 join(pointer, "from", pos) if isinstance(origin, list) else join(pointer, "from")
             )
             if source not in declared:
-                found.append(problem("unknown-state", where, value=source, allowed=state_list))
+                found.append(
+                    problem(
+                        "unknown-state",
+                        where,
+                        value=source,
+                        allowed=state_list,
+                        **did_you_mean(source, declared),
+                    )
+                )
                 continue
             if declared[source].get("final"):
                 found.append(problem("final-state-exit", where, value=source))
@@ -92,7 +122,13 @@ def check_workflow(definition: Definition) -> list[Problem]:
         target = transition.get("to")
         if target not in declared:
             found.append(
-                problem("unknown-state", join(pointer, "to"), value=target, allowed=state_list)
+                problem(
+                    "unknown-state",
+                    join(pointer, "to"),
+                    value=target,
+                    allowed=state_list,
+                    **did_you_mean(target, declared),
+                )
             )
         elif target in sources(transition):
             found.append(
@@ -109,6 +145,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                         join(pointer, "roles", pos),
                         value=role,
                         allowed=", ".join(role_names) or "-",
+                        **did_you_mean(role, role_names),
                     )
                 )
         guard = transition.get("guard")
@@ -138,7 +175,7 @@ def _check_graph(definition: Definition, finals: set[str]) -> list[Problem]:
     initial = definition.get("workflow", {}).get("initial")
     if initial not in declared:
         return found
-    edges = _graph(definition)
+    edges = _graph(definition, intended=True)
     reachable = _reachable(str(initial), edges)
     for name, state in declared.items():
         pointer = join("/workflow/states", name)

@@ -36,6 +36,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "contact.address": ("Alamat", "Address"),
     "contact.phone": ("Telepon", "Phone"),
     "contact.email": ("Email", "Email"),
+    "contact.website": ("Situs web", "Website"),
     "contact.hours": ("Jam layanan", "Opening hours"),
     "purpose": ("Tujuan penggunaan data", "Purpose of the data"),
     "retention_days": ("Lama penyimpanan (hari)", "Retention (days)"),
@@ -110,6 +111,7 @@ STANDARD_NAMES = (
     *(f"contact.{k}.{lang}" for k in ("office", "address") for lang in ("id", "en")),
     "contact.phone",
     "contact.email",
+    "contact.website",
     "contact.hours.id",
     "contact.hours.en",
 )

@@ -249,6 +249,71 @@ FORM = [
         (P1 + "/1/min_length", "min-greater-than-max"),
     ),
     case(
+        "max-length-zero", put(P0 + "/1/max_length", 0), (P0 + "/1/max_length", "max-length-zero")
+    ),
+    case(
+        "max-length-zero-with-a-minimum",
+        steps(put(P1 + "/1/max_length", 0), put(P1 + "/1/min_length", 5)),
+        (P1 + "/1/max_length", "max-length-zero"),
+    ),
+    case(
+        "min-length-over-default-max-text",
+        steps(drop(P0 + "/1/max_length"), put(P0 + "/1/min_length", 201)),
+        (P0 + "/1/min_length", "min-length-over-default-max"),
+    ),
+    case(
+        "min-length-over-default-max-textarea",
+        steps(drop(P1 + "/1/max_length"), put(P1 + "/1/min_length", 2001)),
+        (P1 + "/1/min_length", "min-length-over-default-max"),
+    ),
+    case(
+        "no-whole-number",
+        steps(put(P0 + "/4/min", 0.2), put(P0 + "/4/max", 0.8)),
+        (P0 + "/4/min", "no-whole-number"),
+    ),
+    case(
+        "max-items-zero-group",
+        steps(put(P1 + "/5/max_items", 0), put(P1 + "/5/required", True)),
+        (P1 + "/5/max_items", "max-items-zero"),
+    ),
+    case(
+        "max-items-zero-multichoice",
+        put(P1 + "/2/max_items", 0),  # min_items is 1: the one problem is the zero
+        (P1 + "/2/max_items", "max-items-zero"),
+    ),
+    case(
+        "min-items-over-options",
+        steps(put(P1 + "/2/min_items", 4), drop(P1 + "/2/max_items")),
+        (P1 + "/2/min_items", "min-items-over-options"),
+    ),
+    case(
+        "single-option",
+        put(P0 + "/3/options", [{"value": "ya", "label": "Ya"}]),
+        (P0 + "/3/options", "single-option"),
+    ),
+    case(
+        "bad-contact-email",
+        put("/standard/contact", {"email": "dinas at kota.go.id"}),
+        ("/standard/contact/email", "bad-contact-email"),
+    ),
+    case(
+        "bad-contact-phone",
+        put("/standard/contact", {"phone": "telepon kantor"}),
+        ("/standard/contact/phone", "bad-contact-phone"),
+    ),
+    case(
+        "bad-contact-website",
+        put("/standard/contact", {"website": "www.kota.go.id/layanan"}),
+        ("/standard/contact/website", "bad-contact-website"),
+    ),
+    case("blank-text", put("/summary", "  \n "), ("/summary", "blank-text")),
+    case("blank-text-english", put("/title/en", "   "), ("/title/en", "blank-text")),
+    case(
+        "blank-text-option-label",
+        put(P0 + "/3/options/0/label", " "),
+        (P0 + "/3/options/0/label", "blank-text"),
+    ),
+    case(
         "min-greater-than-max-dates",
         steps(put(P0 + "/2/min", "2020-01-02"), put(P0 + "/2/max", "2020-01-01")),
         (P0 + "/2/min", "min-greater-than-max"),
@@ -444,16 +509,26 @@ WORKFLOW = [
     case(
         "unknown-state-from-string",
         put(T + "/0/from", "baru"),
-        (T + "/0/from", "unknown-state"),
-        (S + "/diverifikasi", "unreachable-state"),
-        (S + "/selesai", "unreachable-state"),
+        (T + "/0/from", "unknown-state"),  # no follow-on "unreachable" for what it leads to
     ),
     case(
         "unknown-state-to",
         put(T + "/0/to", "baru"),
         (T + "/0/to", "unknown-state"),
-        (S + "/diverifikasi", "unreachable-state"),
-        (S + "/selesai", "unreachable-state"),
+    ),
+    case(
+        "unknown-state-misspelt-still-shows-real-problems",
+        steps(
+            put(T + "/0/to", "diverfikasi"),
+            put(S + "/arsip", {"label": "Arsip", "final": "withdrawn"}),
+        ),
+        (T + "/0/to", "unknown-state"),
+        (S + "/arsip", "unreachable-state"),
+    ),
+    case(
+        "unknown-state-only-transition-out",
+        put(T + "/0/from", "diajuakn"),
+        (T + "/0/from", "unknown-state"),  # meant 'diajukan': the exit is there
     ),
     case("undeclared-role", put(T + "/0/roles/0", "lurah"), (T + "/0/roles/0", "undeclared-role")),
     case(
@@ -593,7 +668,10 @@ REQUIRED_ERRORS = {
     "condition-type-mismatch", "condition-bad-value", "reserved-role", "unknown-initial-state",
     "initial-is-final", "unknown-state", "undeclared-role", "unreachable-state", "dead-end-state",
     "final-state-exit", "no-final-state", "final-unreachable", "applicant-not-allowed",
-    "applicant-edits-final", "duplicate-action", "applicant-state-no-exit",
+    "applicant-edits-final", "duplicate-action", "applicant-state-no-exit", "max-length-zero",
+    "min-length-over-default-max", "no-whole-number", "max-items-zero", "min-items-over-options",
+    "single-option", "bad-contact-email", "bad-contact-phone", "bad-contact-website",
+    "blank-text",
 }  # fmt: skip
 REQUIRED_WARNINGS = {
     "no-rejection-path", "no-send-back-path", "sla-exceeds-duration", "nik-without-legal-basis",
@@ -700,7 +778,34 @@ def test_unknown_key_suggests_the_closest_allowed_key(valid_definition: dict[str
     mutate(valid_definition, P0 + "/1/maxlength", 5)
     (found,) = validate(valid_definition)
     assert found.hint_text("en") is not None
-    assert found.hint_text("en").startswith("Allowed: max_length (?)")
+    assert found.hint_text("en").startswith("Did you mean 'max_length'? Allowed: autocomplete,")
+    assert found.hint_text("id").startswith("Maksud Anda 'max_length'? Yang boleh: autocomplete,")
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "guess"),
+    [
+        (put(T + "/0/to", "diverfikasi"), T + "/0/to", "diverifikasi"),
+        (put("/workflow/initial", "diajuakn"), "/workflow/initial", "diajukan"),
+        (put(T + "/0/roles/0", "ptugas"), T + "/0/roles/0", "petugas"),
+        (put(P1 + "/1/visible_if/field", "alsan"), P1 + "/1/visible_if/field", "alasan"),
+    ],
+    ids=["state", "initial-state", "role", "condition-field"],
+)
+def test_unknown_names_suggest_the_nearest(
+    valid_definition: dict[str, Any], change: Change, pointer: str, guess: str
+) -> None:
+    change(valid_definition)
+    found = [p for p in validate(valid_definition) if p.pointer == pointer]
+    assert len(found) == 1
+    assert (found[0].hint_text("en") or "").startswith(f"Did you mean '{guess}'? ")
+    assert (found[0].hint_text("id") or "").startswith(f"Maksud Anda '{guess}'? ")
+
+
+def test_no_suggestion_when_nothing_is_near(valid_definition: dict[str, Any]) -> None:
+    mutate(valid_definition, T + "/0/roles/0", "bupati")
+    (found,) = validate(valid_definition)
+    assert found.hint_text("en") == "Add it to 'roles' or use one of: petugas, kepala."
 
 
 def test_errors_come_before_warnings(valid_definition: dict[str, Any]) -> None:

@@ -29,7 +29,7 @@ def only_problem(loaded: Loaded) -> Problem:
 @pytest.mark.parametrize(
     ("text", "line", "column"),
     [
-        pytest.param('{"a": 1,}', 1, 9, id="trailing-comma"),
+        pytest.param('{"a": 1,}', 1, 8, id="trailing-comma"),
         pytest.param('{\n  "a": 1,\n  "b" 2\n}', 3, 7, id="missing-colon"),
         pytest.param("{'a': 1}", 1, 2, id="single-quotes"),
         pytest.param('{"a": [1, 2}', 1, 12, id="unclosed-list"),
@@ -43,7 +43,9 @@ def test_not_json_names_line_and_column(text: str, line: int, column: int) -> No
     assert found.pointer == ""
     assert f"(baris {line}, kolom {column})" in found.text("id")
     assert f"(line {line}, column {column})" in found.text("en")
-    assert found.hint_text("en") == "Check commas, quotes and brackets around that position."
+    assert found.excerpt is not None
+    assert found.excerpt.splitlines()[-1] == " " * (column - 1) + "^"
+    assert found.to_dict()["excerpt"] == found.excerpt
 
 
 def test_nan_is_not_json() -> None:

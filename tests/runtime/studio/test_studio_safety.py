@@ -63,6 +63,8 @@ def test_the_json_tab_keeps_invalid_text_and_does_not_save_it(
     doc = parse(response)
     assert doc.css_first("textarea#definition").text(deep=True) == broken
     assert "json-syntax" in [c.text() for c in doc.css("#error-summary code")]
+    assert doc.css_first("#error-summary .excerpt").text() == '  "summary": }\n             ^'
+    assert "di sini seharusnya ada nilai" in doc.css_first("#error-summary").text()
     assert doc.css_first("button[name=anyway]") is None  # cannot be forced: it does not parse
     after = studio.draft()
     assert (after.row_version, after.definition) == (before.row_version, before.definition)

@@ -93,6 +93,8 @@ def test_start_page_shows_the_service_standard(loket: Loket) -> None:
     assert facts["Jangka waktu penyelesaian"] == f"{days} hari kerja"
     cost = definition["standard"]["cost"]
     assert facts["Biaya"] == (cost["id"] if isinstance(cost, dict) else cost)
+    website = definition["standard"]["contact"]["website"]
+    assert [attr(a, "href") for a in doc.css("dl.answers a")] == [website]
     paragraphs = [p.text(deep=True).strip() for p in doc.css("main p")]
     purpose = definition["privacy"]["purpose"]
     assert (purpose["id"] if isinstance(purpose, dict) else purpose) in paragraphs
