@@ -13,17 +13,15 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from runtime.models import LoginAttempt, Membership, User, WebSession, utcnow
+from runtime import db, login_attempts
+from runtime.models import Membership, User, WebSession, utcnow
 from runtime.settings import Settings
 
 SESSION_COOKIE = "loket_session"
 MIN_PASSWORD_LENGTH = 12
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 GLOBAL_ROLES = ("reviewer", "admin")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -204,16 +202,6 @@ def _session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _failures(session: Session, column: str, value: str, since: dt.datetime) -> int:
-    field = LoginAttempt.username if column == "username" else LoginAttempt.address
-    count = session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(field == value, col(LoginAttempt.ok).is_(False), col(LoginAttempt.at) >= since)
-    ).one()
-    return int(count)
-
-
 def login(
     session: Session,
     *,
@@ -224,30 +212,41 @@ def login(
     old_token: str | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """Check credentials (throttled per account and per address) and open a session; return its token."""
+    """Check credentials (throttled per account and address pair) and open a session; return its token."""
     now = now or utcnow()
     name = username.strip().lower()[:64]
-    since = now - THROTTLE_WINDOW
-    if (
-        _failures(session, "username", name, since) >= MAX_FAILURES_PER_ACCOUNT
-        or _failures(session, "address", address, since) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        session.add(LoginAttempt(username=name, address=address, at=now, ok=False))
-        session.commit()
+    user = find_user(session, name)
+    known = user is not None
+    throttle = login_attempts.check(session, username=name, address=address, known=known, now=now)
+    if not throttle.allowed:
         raise AuthError(
             "throttled",
-            "Terlalu banyak percobaan. Coba lagi dalam 15 menit. / "
-            "Too many attempts. Try again in 15 minutes.",
+            f"Terlalu banyak percobaan. Coba lagi dalam {throttle.minutes} menit. / "
+            f"Too many attempts. Try again in {throttle.minutes} minutes.",
         )
-    user = find_user(session, name)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     ok = ok and user is not None and user.is_active
-    session.add(LoginAttempt(username=name, address=address, at=now, ok=ok))
-    if not ok or user is None or user.id is None:
-        session.commit()
-        raise AuthError(
-            "bad-credentials", "Nama pengguna atau kata sandi salah. / Wrong username or password."
-        )
+    with db.serialised_writes(session):
+        login_attempts.record(session, username=name, address=address, known=known, ok=ok, now=now)
+        if not ok or user is None or user.id is None:
+            session.commit()
+            raise AuthError(
+                "bad-credentials",
+                "Nama pengguna atau kata sandi salah. / Wrong username or password.",
+            )
+        return _open_session(session, user, password, settings, old_token, now)
+
+
+def _open_session(
+    session: Session,
+    user: User,
+    password: str,
+    settings: Settings,
+    old_token: str | None,
+    now: dt.datetime,
+) -> str:
+    """Store a new session for a user whose password was just checked; return its token."""
+    assert user.id is not None
     if old_token:
         session.exec(delete(WebSession).where(col(WebSession.id) == _session_id(old_token)))
     if _hasher().check_needs_rehash(user.password_hash):
