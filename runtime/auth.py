@@ -312,5 +312,6 @@ def request_user(request: Request, session: Session) -> StaffUser | None:
 
 
 def client_address(request: Request) -> str:
-    """The client's address for throttling (the proxy's X-Forwarded-For is honoured by uvicorn)."""
+    """The client's address for throttling: the connection's peer, or what a proxy listed in
+    LOKET_TRUSTED_PROXIES forwarded (X-Forwarded-For from anyone else is ignored)."""
     return (request.client.host if request.client else "unknown")[:64]

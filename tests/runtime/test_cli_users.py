@@ -64,3 +64,16 @@ def test_enabling_an_unknown_user_fails_with_a_message(data_dir: Path) -> None:
     result = CliRunner().invoke(app, ["user", "enable", "tidak.ada"])
     assert result.exit_code == 1
     assert "no such user" in result.output
+
+
+def test_serve_leaves_forwarded_headers_to_the_app(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's own proxy handling (which believes loopback) is off; LOKET_TRUSTED_PROXIES rules."""
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["proxy_headers"] is False

@@ -34,6 +34,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert (result.session_idle_minutes, result.session_absolute_hours) == (30, 12)
     assert result.cuti_bersama == ()
     assert result.base_url is None
+    assert result.trusted_proxies == ()  # no forwarded header is believed by default
     assert result.log_level == "INFO"
     assert result.dev is False
 
@@ -62,7 +63,9 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         LOKET_CUTI_BERSAMA=" 2025-12-26, 2025-03-31,,2025-12-26 ",
         LOKET_LOG_LEVEL="debug",
         LOKET_DEV="no",
+        LOKET_TRUSTED_PROXIES=" 10.0.0.7, 10.1.0.0/16,,::1 ",
     )
+    assert result.trusted_proxies == ("10.0.0.7", "10.1.0.0/16", "::1")
     assert result.database_url == "postgresql://loket:pw@db.example:5432/loket"
     assert (result.host, result.port, result.workers) == ("0.0.0.0", 8080, 4)
     assert result.base_url == "https://layanan.example.go.id"
@@ -121,6 +124,12 @@ def test_empty_values_count_as_unset(tmp_path: Path) -> None:
             "LOKET_SESSION_ABSOLUTE_HOURS",
             "1000",
             "LOKET_SESSION_ABSOLUTE_HOURS must be a whole number between 1 and 720, got '1000'",
+        ),
+        (
+            "LOKET_TRUSTED_PROXIES",
+            "127.0.0.1,proxy.local",
+            "LOKET_TRUSTED_PROXIES must be IP addresses or networks separated by commas "
+            "(e.g. 127.0.0.1 or 10.0.0.0/24,::1), got 'proxy.local'",
         ),
         (
             "LOKET_BODY_LIMIT_BYTES",

@@ -5,6 +5,7 @@ Everything here goes through HTTP requests to the app, each visitor with its own
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from runtime import login_attempts
+from runtime.app import create_app
 from runtime.models import LoginAttempt, utcnow
 
 from .conftest import PASSWORDS, Site, csrf, page
@@ -162,3 +164,40 @@ def test_old_attempts_are_pruned(site: Site) -> None:
         assert login_attempts.prune_login_attempts(session, now) == 0
         left = session.exec(select(LoginAttempt.at)).all()
     assert sorted(now - at for at in left) == [dt.timedelta(hours=h) for h in (0, 1, 23)]
+
+
+# -- forwarded addresses --------------------------------------------------------------------------
+
+
+def behind_proxy(site: Site, trusted: tuple[str, ...]) -> Site:
+    """The same database served by an app with LOKET_TRUSTED_PROXIES = `trusted`."""
+    settings = dataclasses.replace(site.app.state.settings, trusted_proxies=trusted)
+    return Site(create_app(settings), site.engine, site.clients)
+
+
+def forwarded(client: TestClient, address: str) -> TestClient:
+    """`client` claiming, through X-Forwarded-For, to act for `address`."""
+    client.headers["x-forwarded-for"] = address
+    return client
+
+
+def test_forwarded_addresses_are_ignored_by_default(site: Site) -> None:
+    """From loopback too: a forged X-Forwarded-For does not escape the throttle."""
+    for n in range(5):
+        attacker = forwarded(visitor(site, "127.0.0.1"), f"192.0.2.{n}")
+        assert sign_in(attacker, OFFICER, f"salah-tebakan-{n:04}").status_code == 401
+    attacker = forwarded(visitor(site, "127.0.0.1"), "192.0.2.99")
+    assert sign_in(attacker, OFFICER, "salah-tebakan-lagi").status_code == 429
+
+
+def test_a_listed_proxy_is_believed(site: Site) -> None:
+    proxied = behind_proxy(site, ("127.0.0.0/8",))
+    attacker = forwarded(visitor(proxied, "127.0.0.1"), ATTACKER)
+    for n in range(5):
+        assert sign_in(attacker, OFFICER, f"salah-tebakan-{n:04}").status_code == 401
+    assert sign_in(attacker, OFFICER, "salah-tebakan-lagi").status_code == 429
+    officer = forwarded(visitor(proxied, "127.0.0.1"), OFFICE)
+    assert sign_in(officer, OFFICER, PASSWORDS[OFFICER]).status_code == 303
+    # a visitor that is not a listed proxy cannot claim another address
+    outsider = forwarded(visitor(proxied, ATTACKER), OFFICE)
+    assert sign_in(outsider, OFFICER, "salah-tebakan-lagi").status_code == 429
