@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from runtime import db, login_attempts
 from runtime.models import Membership, User, WebSession, utcnow
 from runtime.settings import Settings
+from runtime.web import session_token
 
-SESSION_COOKIE = "loket_session"
 MIN_PASSWORD_LENGTH = 12
 GLOBAL_ROLES = ("reviewer", "admin")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -308,7 +308,7 @@ def current_user(
 
 def request_user(request: Request, session: Session) -> StaffUser | None:
     """The signed-in user of a request, if any."""
-    return current_user(session, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
+    return current_user(session, session_token(request), request.app.state.settings)
 
 
 def client_address(request: Request) -> str:

@@ -201,3 +201,79 @@ def test_a_listed_proxy_is_believed(site: Site) -> None:
     # a visitor that is not a listed proxy cannot claim another address
     outsider = forwarded(visitor(proxied, ATTACKER), OFFICE)
     assert sign_in(outsider, OFFICER, "salah-tebakan-lagi").status_code == 429
+
+
+# -- CSRF tokens and cookies ------------------------------------------------------------------------
+
+
+def test_a_token_from_before_the_login_is_refused_after_it(site: Site) -> None:
+    client = site.client()
+    old_token = csrf(page(client.get("/masuk")))
+    old_cookie = client.cookies.get("loket_csrf")
+    response = client.post(
+        "/masuk",
+        data={
+            "username": OFFICER,
+            "password": PASSWORDS[OFFICER],
+            "csrf_token": old_token,
+            "next": "/kantor",
+        },
+    )
+    assert response.status_code == 303
+    assert client.cookies.get("loket_csrf") not in (None, old_cookie)  # a new cookie at login
+    assert client.post("/keluar", data={"csrf_token": old_token}).status_code == 403
+    assert client.get("/kantor").status_code == 200  # still signed in
+    # a planted CSRF cookie with its old token does not work either: the token needs the session
+    client.cookies.set("loket_csrf", old_cookie or "", path="/")
+    assert client.post("/keluar", data={"csrf_token": old_token}).status_code == 403
+    assert client.get("/kantor").status_code == 200
+
+
+def test_a_token_from_the_session_is_refused_after_logout(site: Site) -> None:
+    client = site.login(OFFICER)
+    session_token = csrf(page(client.get("/kantor")))
+    cookie = client.cookies.get("loket_csrf")
+    assert client.post("/keluar", data={"csrf_token": session_token}).status_code == 303
+    assert client.cookies.get("loket_csrf") not in (None, cookie)  # a new cookie at logout
+    assert client.get("/kantor").status_code == 303  # signed out
+    response = client.post(
+        "/masuk",
+        data={
+            "username": OFFICER,
+            "password": PASSWORDS[OFFICER],
+            "csrf_token": session_token,
+            "next": "/kantor",
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_cookies_get_the_host_prefix_on_https(site: Site) -> None:
+    settings = dataclasses.replace(
+        site.app.state.settings, base_url="https://layanan.example.go.id"
+    )
+    app = create_app(settings)
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    site.clients.append(client)
+    login_page = client.get("/masuk")
+    assert "__Host-loket_csrf=" in login_page.headers["set-cookie"]
+    response = client.post(
+        "/masuk",
+        data={
+            "username": OFFICER,
+            "password": PASSWORDS[OFFICER],
+            "csrf_token": csrf(page(login_page)),
+            "next": "/kantor",
+        },
+    )
+    assert response.status_code == 303
+    cookies = response.headers.get_list("set-cookie")
+    for name in ("__Host-loket_session=", "__Host-loket_csrf="):
+        (line,) = [c for c in cookies if c.startswith(name)]
+        assert "Secure" in line and "Path=/" in line and "HttpOnly" in line
+        assert "Domain" not in line
+    assert not [c for c in cookies if c.startswith("loket_")]
+    assert client.get("/kantor").status_code == 200
+    token = csrf(page(client.get("/kantor")))
+    assert client.post("/keluar", data={"csrf_token": token}).status_code == 303
+    assert client.get("/kantor").status_code == 303
