@@ -13,7 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from runtime import db, login_attempts
@@ -286,12 +286,19 @@ def current_user(
     idle_limit = web_session.last_seen_at + dt.timedelta(minutes=settings.session_idle_minutes)
     user = session.get(User, web_session.user_id)
     if now >= web_session.expires_at or now >= idle_limit or user is None or not user.is_active:
-        session.delete(web_session)
-        session.commit()
+        with db.serialised_writes(session):
+            session.delete(web_session)
+            session.commit()
         return None
-    if now - web_session.last_seen_at > dt.timedelta(minutes=1):
-        web_session.last_seen_at = now
-        session.commit()
+    if now > web_session.last_seen_at:
+        # the idle timeout runs from the last request: every request moves it on
+        with db.serialised_writes(session):
+            session.exec(
+                update(WebSession)
+                .where(col(WebSession.id) == web_session.id, col(WebSession.last_seen_at) < now)
+                .values(last_seen_at=now)
+            )
+            session.commit()
     assert user.id is not None
     roles: dict[str, set[str]] = {}
     for membership in session.exec(select(Membership).where(Membership.user_id == user.id)).all():

@@ -13,9 +13,9 @@ from httpx2 import Response
 from sqlalchemy import func
 from sqlmodel import select
 
-from runtime import login_attempts
+from runtime import auth, login_attempts
 from runtime.app import create_app
-from runtime.models import LoginAttempt, utcnow
+from runtime.models import LoginAttempt, WebSession, utcnow
 
 from .conftest import PASSWORDS, Site, csrf, page
 
@@ -277,3 +277,31 @@ def test_cookies_get_the_host_prefix_on_https(site: Site) -> None:
     token = csrf(page(client.get("/kantor")))
     assert client.post("/keluar", data={"csrf_token": token}).status_code == 303
     assert client.get("/kantor").status_code == 303
+
+
+# -- idle timeout ---------------------------------------------------------------------------------
+
+
+def test_the_idle_timeout_runs_from_the_last_request(site: Site) -> None:
+    settings = dataclasses.replace(site.app.state.settings, session_idle_minutes=1)
+    start = utcnow()
+    with site.session() as session:
+        token = auth.login(
+            session,
+            username=OFFICER,
+            password=PASSWORDS[OFFICER],
+            address=OFFICE,
+            settings=settings,
+            now=start,
+        )
+        # a request every 50 seconds keeps the session alive, however long it goes on
+        for step in range(1, 8):
+            at = start + dt.timedelta(seconds=50 * step)
+            assert auth.current_user(session, token, settings, now=at) is not None, step
+        last = start + dt.timedelta(seconds=350)
+        (stored,) = session.exec(select(WebSession)).all()
+        assert stored.last_seen_at == last
+        # a minute without a request ends it
+        assert (
+            auth.current_user(session, token, settings, now=last + dt.timedelta(minutes=1)) is None
+        )
