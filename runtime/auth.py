@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
+from zxcvbn import zxcvbn
 
 from runtime import db, login_attempts
 from runtime.models import Membership, User, WebSession, utcnow
@@ -22,7 +24,10 @@ from runtime.settings import Settings
 from runtime.web import session_token
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 72  # the longest the strength estimate takes
+MIN_GUESSES_LOG10 = 10  # zxcvbn's score 4: far beyond an online attack, slow offline
 GLOBAL_ROLES = ("reviewer", "admin")
+_SEPARATORS = re.compile(r"[\s\-_.,;:/\\|+*~^=!?'\"`]+")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
@@ -65,29 +70,58 @@ def _hasher() -> PasswordHasher:
 
 
 @cache
-def _common_passwords() -> frozenset[str]:
-    path = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
-    )
+def _local_words() -> tuple[str, ...]:
+    """Indonesian and local words for the strength estimate (runtime/data/password_words.txt)."""
+    path = Path(__file__).resolve().parent / "data" / "password_words.txt"
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.strip().lower()
+        if word and not word.startswith("#"):
+            words.append(word)
+            if " " in word:
+                words.append(word.replace(" ", ""))
+    return tuple(words)
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why a password is not acceptable (in Bahasa Indonesia and English), or None."""
+def password_problem(password: str, username: str = "", personal: Iterable[str] = ()) -> str | None:
+    """Why a password is not acceptable (in Bahasa Indonesia and English), or None.
+
+    Besides the length, the password must be hard to guess by zxcvbn's estimate (at least
+    10^10 guesses), which knows 30 000 common and breached passwords, English words, names,
+    keyboard patterns, dates and years; it is also given local words (place names such as
+    "Bandar Lampung", Indonesian password words), the username and `personal` texts (e.g. the
+    display name), so "Bandarlampung2026" is refused.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return (
             f"Kata sandi paling sedikit {MIN_PASSWORD_LENGTH} karakter. / "
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
         )
     lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) <= 3:
-        return (
-            "Kata sandi ini terlalu umum; pilih kalimat yang hanya Anda ketahui. / "
-            "This password is too common; choose a phrase only you know."
-        )
     if username and username.lower() in lowered:
         return "Kata sandi tidak boleh memuat nama pengguna. / A password must not contain the username."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return (
+            f"Kata sandi paling banyak {MAX_PASSWORD_LENGTH} karakter. / "
+            f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+        )
+    inputs = [username.lower(), *username.lower().split("."), *(p.lower() for p in personal)]
+    inputs.extend(part for text in personal for part in text.lower().split())
+    words = [*filter(None, inputs), *_local_words()]
+    # separators add little against guessing rules: "Bandar-Lampung-2026" counts as its letters
+    plain = _SEPARATORS.sub("", password)
+    guesses_log10 = min(
+        float(zxcvbn(candidate, user_inputs=words)["guesses_log10"])
+        for candidate in {password, plain}
+        if candidate
+    )
+    if guesses_log10 < MIN_GUESSES_LOG10:
+        return (
+            "Kata sandi ini terlalu mudah ditebak (kata umum, nama tempat, tahun atau pola). "
+            "Pilih kalimat beberapa kata yang hanya Anda ketahui. / "
+            "This password is too easy to guess (a common word, place name, year or pattern). "
+            "Choose a phrase of several words only you know."
+        )
     return None
 
 
@@ -126,7 +160,7 @@ def create_user(
             "Nama pengguna: 3–64 huruf kecil, angka, titik, garis bawah atau "
             "tanda hubung. / Username: 3–64 lower-case letters, digits, . _ -",
         )
-    problem = password_problem(password, username)
+    problem = password_problem(password, username, [display_name])
     if problem:
         raise AuthError("weak-password", problem)
     unknown = [r for r in global_roles if r not in GLOBAL_ROLES]
