@@ -107,6 +107,12 @@ VARIABLES: dict[str, Variable] = {
 }
 
 
+# Variables read by single commands, not settings of the installation (never warned about).
+COMMAND_VARIABLES: dict[str, str] = {
+    "LOKET_NEW_PASSWORD": "`loket user add` takes the new account's password from it.",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Validated configuration of one Loket installation."""
@@ -198,7 +204,8 @@ class _Env:
 
 def _warn_unknown(environ: Mapping[str, str]) -> None:
     for name in sorted(environ):
-        if name.startswith(PREFIX) and name not in VARIABLES and not name.startswith("LOKET_TEST_"):
+        known = name in VARIABLES or name in COMMAND_VARIABLES or name.startswith("LOKET_TEST_")
+        if name.startswith(PREFIX) and not known:
             _log.warning(
                 "Ignoring unknown setting %s; known settings are listed in docs/configuration.md",
                 name,
