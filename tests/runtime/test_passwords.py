@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
-from runtime import auth
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from builder.bundle import normalise
+from builder.canonical import digest
+from runtime import auth, seed, store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small parameters: the demo hashes many passwords."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", lambda: hasher)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +91,16 @@ def test_create_user_refuses_a_guessable_password() -> None:
             password="Bandarlampung2026",
         )
     assert caught.value.code == "weak-password"
+
+
+def test_every_demo_account_passes_the_rules(engine: Engine) -> None:
+    """`loket demo` creates every account of the examples (a refused password would stop it)."""
+    with Session(engine) as session:
+        for path in sorted(EXAMPLES.glob("*.json")):
+            definition = normalise(json.loads(path.read_text(encoding="utf-8")))
+            store.publish_version(session, definition=definition, sha256=digest(definition))
+        session.commit()
+        accounts = seed.demo_accounts(session)
+    assert "ppid.ppid" in {username for username, _, _ in accounts}
+    for username, password, _ in accounts:
+        assert auth.password_problem(password, username) is None, username
