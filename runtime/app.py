@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from runtime import db
 from runtime.routes import (
@@ -69,6 +70,10 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        # outermost: the client address and scheme are the proxy's word only when the
+        # connection comes from a proxy listed in LOKET_TRUSTED_PROXIES
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,18 +14,20 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from sqlalchemy import delete, func
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
+from zxcvbn import zxcvbn
 
-from runtime.models import LoginAttempt, Membership, User, WebSession, utcnow
+from runtime import db, login_attempts
+from runtime.models import Membership, User, WebSession, utcnow
 from runtime.settings import Settings
+from runtime.web import session_token
 
-SESSION_COOKIE = "loket_session"
 MIN_PASSWORD_LENGTH = 12
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+MAX_PASSWORD_LENGTH = 72  # the longest the strength estimate takes
+MIN_GUESSES_LOG10 = 10  # zxcvbn's score 4: far beyond an online attack, slow offline
 GLOBAL_ROLES = ("reviewer", "admin")
+_SEPARATORS = re.compile(r"[\s\-_.,;:/\\|+*~^=!?'\"`]+")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
@@ -67,29 +70,58 @@ def _hasher() -> PasswordHasher:
 
 
 @cache
-def _common_passwords() -> frozenset[str]:
-    path = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
-    )
+def _local_words() -> tuple[str, ...]:
+    """Indonesian and local words for the strength estimate (runtime/data/password_words.txt)."""
+    path = Path(__file__).resolve().parent / "data" / "password_words.txt"
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.strip().lower()
+        if word and not word.startswith("#"):
+            words.append(word)
+            if " " in word:
+                words.append(word.replace(" ", ""))
+    return tuple(words)
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why a password is not acceptable (in Bahasa Indonesia and English), or None."""
+def password_problem(password: str, username: str = "", personal: Iterable[str] = ()) -> str | None:
+    """Why a password is not acceptable (in Bahasa Indonesia and English), or None.
+
+    Besides the length, the password must be hard to guess by zxcvbn's estimate (at least
+    10^10 guesses), which knows 30 000 common and breached passwords, English words, names,
+    keyboard patterns, dates and years; it is also given local words (place names such as
+    "Bandar Lampung", Indonesian password words), the username and `personal` texts (e.g. the
+    display name), so "Bandarlampung2026" is refused.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return (
             f"Kata sandi paling sedikit {MIN_PASSWORD_LENGTH} karakter. / "
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
         )
     lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) <= 3:
-        return (
-            "Kata sandi ini terlalu umum; pilih kalimat yang hanya Anda ketahui. / "
-            "This password is too common; choose a phrase only you know."
-        )
     if username and username.lower() in lowered:
         return "Kata sandi tidak boleh memuat nama pengguna. / A password must not contain the username."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return (
+            f"Kata sandi paling banyak {MAX_PASSWORD_LENGTH} karakter. / "
+            f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+        )
+    inputs = [username.lower(), *username.lower().split("."), *(p.lower() for p in personal)]
+    inputs.extend(part for text in personal for part in text.lower().split())
+    words = [*filter(None, inputs), *_local_words()]
+    # separators add little against guessing rules: "Bandar-Lampung-2026" counts as its letters
+    plain = _SEPARATORS.sub("", password)
+    guesses_log10 = min(
+        float(zxcvbn(candidate, user_inputs=words)["guesses_log10"])
+        for candidate in {password, plain}
+        if candidate
+    )
+    if guesses_log10 < MIN_GUESSES_LOG10:
+        return (
+            "Kata sandi ini terlalu mudah ditebak (kata umum, nama tempat, tahun atau pola). "
+            "Pilih kalimat beberapa kata yang hanya Anda ketahui. / "
+            "This password is too easy to guess (a common word, place name, year or pattern). "
+            "Choose a phrase of several words only you know."
+        )
     return None
 
 
@@ -128,7 +160,7 @@ def create_user(
             "Nama pengguna: 3–64 huruf kecil, angka, titik, garis bawah atau "
             "tanda hubung. / Username: 3–64 lower-case letters, digits, . _ -",
         )
-    problem = password_problem(password, username)
+    problem = password_problem(password, username, [display_name])
     if problem:
         raise AuthError("weak-password", problem)
     unknown = [r for r in global_roles if r not in GLOBAL_ROLES]
@@ -204,16 +236,6 @@ def _session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _failures(session: Session, column: str, value: str, since: dt.datetime) -> int:
-    field = LoginAttempt.username if column == "username" else LoginAttempt.address
-    count = session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(field == value, col(LoginAttempt.ok).is_(False), col(LoginAttempt.at) >= since)
-    ).one()
-    return int(count)
-
-
 def login(
     session: Session,
     *,
@@ -224,30 +246,41 @@ def login(
     old_token: str | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """Check credentials (throttled per account and per address) and open a session; return its token."""
+    """Check credentials (throttled per account and address pair) and open a session; return its token."""
     now = now or utcnow()
     name = username.strip().lower()[:64]
-    since = now - THROTTLE_WINDOW
-    if (
-        _failures(session, "username", name, since) >= MAX_FAILURES_PER_ACCOUNT
-        or _failures(session, "address", address, since) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        session.add(LoginAttempt(username=name, address=address, at=now, ok=False))
-        session.commit()
+    user = find_user(session, name)
+    known = user is not None
+    throttle = login_attempts.check(session, username=name, address=address, known=known, now=now)
+    if not throttle.allowed:
         raise AuthError(
             "throttled",
-            "Terlalu banyak percobaan. Coba lagi dalam 15 menit. / "
-            "Too many attempts. Try again in 15 minutes.",
+            f"Terlalu banyak percobaan. Coba lagi dalam {throttle.minutes} menit. / "
+            f"Too many attempts. Try again in {throttle.minutes} minutes.",
         )
-    user = find_user(session, name)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     ok = ok and user is not None and user.is_active
-    session.add(LoginAttempt(username=name, address=address, at=now, ok=ok))
-    if not ok or user is None or user.id is None:
-        session.commit()
-        raise AuthError(
-            "bad-credentials", "Nama pengguna atau kata sandi salah. / Wrong username or password."
-        )
+    with db.serialised_writes(session):
+        login_attempts.record(session, username=name, address=address, known=known, ok=ok, now=now)
+        if not ok or user is None or user.id is None:
+            session.commit()
+            raise AuthError(
+                "bad-credentials",
+                "Nama pengguna atau kata sandi salah. / Wrong username or password.",
+            )
+        return _open_session(session, user, password, settings, old_token, now)
+
+
+def _open_session(
+    session: Session,
+    user: User,
+    password: str,
+    settings: Settings,
+    old_token: str | None,
+    now: dt.datetime,
+) -> str:
+    """Store a new session for a user whose password was just checked; return its token."""
+    assert user.id is not None
     if old_token:
         session.exec(delete(WebSession).where(col(WebSession.id) == _session_id(old_token)))
     if _hasher().check_needs_rehash(user.password_hash):
@@ -287,12 +320,19 @@ def current_user(
     idle_limit = web_session.last_seen_at + dt.timedelta(minutes=settings.session_idle_minutes)
     user = session.get(User, web_session.user_id)
     if now >= web_session.expires_at or now >= idle_limit or user is None or not user.is_active:
-        session.delete(web_session)
-        session.commit()
+        with db.serialised_writes(session):
+            session.delete(web_session)
+            session.commit()
         return None
-    if now - web_session.last_seen_at > dt.timedelta(minutes=1):
-        web_session.last_seen_at = now
-        session.commit()
+    if now > web_session.last_seen_at:
+        # the idle timeout runs from the last request: every request moves it on
+        with db.serialised_writes(session):
+            session.exec(
+                update(WebSession)
+                .where(col(WebSession.id) == web_session.id, col(WebSession.last_seen_at) < now)
+                .values(last_seen_at=now)
+            )
+            session.commit()
     assert user.id is not None
     roles: dict[str, set[str]] = {}
     for membership in session.exec(select(Membership).where(Membership.user_id == user.id)).all():
@@ -309,9 +349,10 @@ def current_user(
 
 def request_user(request: Request, session: Session) -> StaffUser | None:
     """The signed-in user of a request, if any."""
-    return current_user(session, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
+    return current_user(session, session_token(request), request.app.state.settings)
 
 
 def client_address(request: Request) -> str:
-    """The client's address for throttling (the proxy's X-Forwarded-For is honoured by uvicorn)."""
+    """The client's address for throttling: the connection's peer, or what a proxy listed in
+    LOKET_TRUSTED_PROXIES forwarded (X-Forwarded-For from anyone else is ignored)."""
     return (request.client.host if request.client else "unknown")[:64]

@@ -141,7 +141,7 @@ def serve_command(
         host=bind_host,
         port=bind_port,
         workers=workers or settings.workers,
-        proxy_headers=True,
+        proxy_headers=False,  # the app honours forwarded headers from LOKET_TRUSTED_PROXIES only
         log_level=settings.log_level.lower(),
     )
 

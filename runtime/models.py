@@ -351,12 +351,16 @@ class WebSession(Table, table=True):
 
 
 class LoginAttempt(Table, table=True):
-    """One login attempt, kept for throttling per account and per address."""
+    """One login attempt whose password was checked, kept for throttling (runtime.login_attempts).
+
+    ``known`` says whether the account existed; attempts refused by the throttle are not kept.
+    """
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_username_address_at", "username", "address", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -364,6 +368,7 @@ class LoginAttempt(Table, table=True):
     address: str = Field(max_length=64)
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ok: bool
+    known: bool = False
 
 
 TABLES = (

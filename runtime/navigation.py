@@ -8,9 +8,10 @@ reviewers, the accounts page to administrators.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from runtime.auth import StaffUser
+if TYPE_CHECKING:  # runtime.auth imports runtime.web, which imports this module
+    from runtime.auth import StaffUser
 
 DESIGNER = "designer"
 REVIEWER = "reviewer"

@@ -23,6 +23,8 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 CSRF_COOKIE = "loket_csrf"
+SESSION_COOKIE = "loket_session"
+HOST_PREFIX = "__Host-"  # with https: only this host, Secure, path / (browsers enforce it)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
@@ -158,18 +160,24 @@ def new_csrf_cookie() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_token(secret_key: str, cookie_value: str) -> str:
-    """The form token that belongs to a CSRF cookie (an HMAC, so the cookie alone is not enough)."""
-    return hmac.new(
-        secret_key.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256
-    ).hexdigest()
+def csrf_token(secret_key: str, cookie_value: str, session_token: str = "") -> str:
+    """The form token that belongs to a CSRF cookie and the login session cookie (if any).
+
+    An HMAC under the secret key, so the cookie alone is not enough; it covers the session
+    cookie, so a token handed out before a login or logout is worthless after it.
+    """
+    session_part = hashlib.sha256(session_token.encode()).hexdigest() if session_token else ""
+    message = f"csrf:{cookie_value}|{session_part}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def csrf_valid(secret_key: str, cookie_value: str | None, token: str | None) -> bool:
-    """Whether a submitted token matches the visitor's CSRF cookie."""
+def csrf_valid(
+    secret_key: str, cookie_value: str | None, token: str | None, session_token: str = ""
+) -> bool:
+    """Whether a submitted token matches the visitor's CSRF cookie and login session cookie."""
     if not cookie_value or not token:
         return False
-    return hmac.compare_digest(csrf_token(secret_key, cookie_value), token)
+    return hmac.compare_digest(csrf_token(secret_key, cookie_value, session_token), token)
 
 
 def sign(secret_key: str, value: str) -> str:

@@ -28,9 +28,10 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         roles.setdefault((agency, "designer"), "Perancang layanan")
     for (agency, role), label in sorted(roles.items()):
         username = f"{role}.{agency}".replace("_", "-")[:64]
-        wanted.append(
-            (username, f"Loket-Demo-{agency}-{role}", f"{label} ({agency})", (), [(agency, role)])
-        )
+        password = f"Loket-Demo-{agency}-{role}"
+        if auth.password_problem(password, username):  # e.g. ppid.ppid: too guessable
+            password += "-Siger-Emas"
+        wanted.append((username, password, f"{label} ({agency})", (), [(agency, role)]))
     created = []
     for username, password, name, global_roles, memberships in wanted:
         user = auth.find_user(session, username)

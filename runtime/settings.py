@@ -6,6 +6,7 @@ one is documented in ``docs/configuration.md``. Nothing is read or created at im
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -76,6 +77,11 @@ VARIABLES: dict[str, Variable] = {
         "(unset: taken from each request)",
         "Public address used in links, e.g. https://layanan.bandarlampungkota.go.id",
     ),
+    "LOKET_TRUSTED_PROXIES": Variable(
+        "trusted_proxies",
+        "(none)",
+        "Reverse proxies whose X-Forwarded-For/-Proto are believed: IPs or networks, by commas.",
+    ),
     "LOKET_BODY_LIMIT_BYTES": Variable(
         "body_limit_bytes",
         "10MiB",
@@ -101,6 +107,12 @@ VARIABLES: dict[str, Variable] = {
 }
 
 
+# Variables read by single commands, not settings of the installation (never warned about).
+COMMAND_VARIABLES: dict[str, str] = {
+    "LOKET_NEW_PASSWORD": "`loket user add` takes the new account's password from it.",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Validated configuration of one Loket installation."""
@@ -113,6 +125,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     base_url: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
     body_limit_bytes: int = 10 * MIB
     draft_ttl_hours: int = 72
     session_idle_minutes: int = 30
@@ -123,6 +136,7 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "cuti_bersama", tuple(self.cuti_bersama))
+        object.__setattr__(self, "trusted_proxies", tuple(self.trusted_proxies))
         if not self.database_url:
             object.__setattr__(self, "database_url", sqlite_url(self.data_dir))
 
@@ -154,6 +168,7 @@ class Settings:
             port=_whole("LOKET_PORT", env.get("LOKET_PORT"), 8000, 1, 65535),
             workers=_whole("LOKET_WORKERS", env.get("LOKET_WORKERS"), 1, 1, 256),
             base_url=_base_url(env.get("LOKET_BASE_URL")),
+            trusted_proxies=_networks("LOKET_TRUSTED_PROXIES", env.get("LOKET_TRUSTED_PROXIES")),
             body_limit_bytes=_size("LOKET_BODY_LIMIT_BYTES", env.get("LOKET_BODY_LIMIT_BYTES")),
             draft_ttl_hours=_whole(
                 "LOKET_DRAFT_TTL_HOURS", env.get("LOKET_DRAFT_TTL_HOURS"), 72, 1, 24 * 365
@@ -189,7 +204,8 @@ class _Env:
 
 def _warn_unknown(environ: Mapping[str, str]) -> None:
     for name in sorted(environ):
-        if name.startswith(PREFIX) and name not in VARIABLES and not name.startswith("LOKET_TEST_"):
+        known = name in VARIABLES or name in COMMAND_VARIABLES or name.startswith("LOKET_TEST_")
+        if name.startswith(PREFIX) and not known:
             _log.warning(
                 "Ignoring unknown setting %s; known settings are listed in docs/configuration.md",
                 name,
@@ -286,6 +302,24 @@ def _base_url(raw: str | None) -> str | None:
         "LOKET_BASE_URL must be an http:// or https:// address without query or fragment, "
         f"e.g. https://layanan.example.go.id, got {raw!r}"
     )
+
+
+def _networks(name: str, raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    found: list[str] = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name} must be IP addresses or networks separated by commas "
+                f"(e.g. 127.0.0.1 or 10.0.0.0/24,::1), got {item!r}"
+            ) from None
+        found.append(str(network) if "/" in item else str(network.network_address))
+    return tuple(found)
 
 
 def _size(name: str, raw: str | None) -> int:

@@ -22,7 +22,15 @@ from builder.texts import localise
 from runtime import assets, navigation
 from runtime.field_render import FieldRenderer
 from runtime.i18n import request_language, t
-from runtime.security import CSRF_COOKIE, CSRF_FIELD, csrf_token, csrf_valid, new_csrf_cookie
+from runtime.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    HOST_PREFIX,
+    SESSION_COOKIE,
+    csrf_token,
+    csrf_valid,
+    new_csrf_cookie,
+)
 from runtime.uploads import CappedMultiPartParser
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -63,9 +71,39 @@ def secure_cookies(request: Request) -> bool:
     return bool(base_url and base_url.startswith("https"))
 
 
+def host_cookie(request: Request, name: str) -> str:
+    """The name of a site-wide cookie: with the ``__Host-`` prefix when the site is on https."""
+    return f"{HOST_PREFIX}{name}" if secure_cookies(request) else name
+
+
+def session_token(request: Request) -> str | None:
+    """The login session cookie of the request, if any."""
+    return request.cookies.get(host_cookie(request, SESSION_COOKIE))
+
+
+def set_site_cookie(
+    response: Response, request: Request, name: str, value: str, max_age: int | None = None
+) -> None:
+    """Set a site-wide HttpOnly cookie (``__Host-`` prefixed and Secure on https)."""
+    response.set_cookie(
+        host_cookie(request, name),
+        value,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+        max_age=max_age,
+    )
+
+
+def renew_csrf_cookie(response: Response, request: Request) -> None:
+    """Give the visitor a new CSRF cookie (at login and logout): older form tokens stop working."""
+    set_site_cookie(response, request, CSRF_COOKIE, new_csrf_cookie())
+
+
 def csrf_cookie_value(request: Request) -> tuple[str, bool]:
     """The visitor's CSRF cookie value and whether it is new."""
-    existing = request.cookies.get(CSRF_COOKIE)
+    existing = request.cookies.get(host_cookie(request, CSRF_COOKIE))
     if existing and 16 <= len(existing) <= 64:
         return existing, False
     cached = getattr(request.state, "new_csrf", None)
@@ -110,8 +148,9 @@ async def posted_form(request: Request) -> AsyncIterator[FormData | Response]:
         token = form.get(CSRF_FIELD)
         if not csrf_valid(
             request.app.state.settings.secret_key,
-            request.cookies.get(CSRF_COOKIE),
+            request.cookies.get(host_cookie(request, CSRF_COOKIE)),
             token if isinstance(token, str) else None,
+            session_token(request) or "",
         ):
             yield error_page(request, 403, "bad_request", "csrf_failed")
         else:
@@ -159,7 +198,7 @@ def render(
         "staff_current": navigation.current_area(staff_areas, request.url.path),
         "lang": lang,
         "t": translate,
-        "csrf_token": csrf_token(settings.secret_key, cookie),
+        "csrf_token": csrf_token(settings.secret_key, cookie, session_token(request) or ""),
         "static_url": "/static/loket.css",
         "htmx_url": assets.HTMX_URL,
         "htmx_sri": assets.HTMX_SRI,
@@ -175,9 +214,7 @@ def render(
     response = HTMLResponse(html, status_code=status_code)
     secure = secure_cookies(request)
     if is_new:
-        response.set_cookie(
-            CSRF_COOKIE, cookie, httponly=True, samesite="lax", secure=secure, path="/"
-        )
+        set_site_cookie(response, request, CSRF_COOKIE, cookie)
     if request.query_params.get("lang") in {"id", "en"}:
         response.set_cookie(
             LANG_COOKIE, lang, samesite="lax", secure=secure, max_age=365 * 86400, path="/"

@@ -163,7 +163,7 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, form: Poste
         errors.append(FormProblem("new-username", _TAKEN.format(username.lower())))
     except auth.AuthError as exc:
         errors.append(FormProblem(_ANCHORS.get(exc.code, "new-username"), str(exc)))
-        problem = auth.password_problem(password, username.lower())
+        problem = auth.password_problem(password, username.lower(), [name])
         if exc.code != "weak-password" and problem:
             errors.append(FormProblem("new-password", problem))
         elif exc.code == "weak-password" and auth.find_user(session, username):

@@ -9,8 +9,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from runtime import auth, navigation
 from runtime.deps import SessionDep
+from runtime.security import SESSION_COOKIE
 from runtime.staff import UserDep
-from runtime.web import PostedForm, render, secure_cookies
+from runtime.web import (
+    PostedForm,
+    host_cookie,
+    render,
+    renew_csrf_cookie,
+    secure_cookies,
+    session_token,
+    set_site_cookie,
+)
 
 router = APIRouter()
 
@@ -43,7 +52,7 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
             password=password,
             address=auth.client_address(request),
             settings=request.app.state.settings,
-            old_token=request.cookies.get(auth.SESSION_COOKIE),
+            old_token=session_token(request),
         )
     except auth.AuthError as exc:
         status = 429 if exc.code == "throttled" else 401
@@ -54,17 +63,9 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
             status,
         )
     response = RedirectResponse(target, status_code=303)
-    settings = request.app.state.settings
-    secure = secure_cookies(request)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        path="/",
-        max_age=settings.session_absolute_hours * 3600,
-    )
+    hours: int = request.app.state.settings.session_absolute_hours
+    set_site_cookie(response, request, SESSION_COOKIE, token, max_age=hours * 3600)
+    renew_csrf_cookie(response, request)  # tokens from before the login stop working
     return response
 
 
@@ -73,9 +74,16 @@ def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
     """Sign out and forget the session on the server."""
     if isinstance(form, Response):
         return form
-    auth.logout(session, request.cookies.get(auth.SESSION_COOKIE))
+    auth.logout(session, session_token(request))
     response = RedirectResponse("/masuk", status_code=303)
-    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    response.delete_cookie(
+        host_cookie(request, SESSION_COOKIE),
+        path="/",
+        secure=secure_cookies(request),
+        httponly=True,
+        samesite="lax",
+    )
+    renew_csrf_cookie(response, request)  # tokens from the session stop working
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,36 @@ def test_enabling_an_unknown_user_fails_with_a_message(data_dir: Path) -> None:
     result = CliRunner().invoke(app, ["user", "enable", "tidak.ada"])
     assert result.exit_code == 1
     assert "no such user" in result.output
+
+
+def test_serve_leaves_forwarded_headers_to_the_app(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's own proxy handling (which believes loopback) is off; LOKET_TRUSTED_PROXIES rules."""
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["proxy_headers"] is False
+
+
+def test_user_add_reads_the_password_from_the_environment_without_a_warning(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("LOKET_NEW_PASSWORD", "Senja-Di-Pahoman-Tujuh-2026")
+    with caplog.at_level(logging.WARNING):
+        result = CliRunner().invoke(app, ["user", "add", "siti.rahma", "--name", "Siti Rahma"])
+    assert result.exit_code == 0, result.output
+    assert "added: siti.rahma" in result.output
+    assert "LOKET_NEW_PASSWORD" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    engine = db.make_engine(Settings.from_env())
+    try:
+        with Session(engine) as session:
+            user = auth.find_user(session, "siti.rahma")
+            assert user is not None
+            assert auth.verify_password(user.password_hash, "Senja-Di-Pahoman-Tujuh-2026")
+    finally:
+        engine.dispose()

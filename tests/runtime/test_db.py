@@ -249,3 +249,21 @@ def test_foreign_keys_are_enforced(engine: Engine) -> None:
             session.flush()
     with session_scope(engine) as session:
         session.add(Agency(id="dinsos", name="Dinas Sosial"))
+
+
+def test_login_attempts_survive_the_throttle_migration(empty_engine: Engine) -> None:
+    """0004 adds login_attempts.known (false for old rows) and can be undone."""
+    migrate(empty_engine, "0002")
+    with empty_engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO login_attempts (username, address, at, ok) "
+            "VALUES ('siti', '10.0.0.1', '2026-01-01 00:00:00', false)"
+        )
+    migrate(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT username, known FROM login_attempts").all()
+    assert [(name, bool(known)) for name, known in rows] == [("siti", False)]
+    downgrade(empty_engine, "0002")
+    assert current_revisions(empty_engine) == {"0002"}
+    migrate(empty_engine)
+    assert current_revisions(empty_engine) == head_revisions()

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from runtime.settings import MIB, VARIABLES, Settings, SettingsError, database_url_from_env
+from runtime.settings import (
+    COMMAND_VARIABLES,
+    MIB,
+    VARIABLES,
+    Settings,
+    SettingsError,
+    database_url_from_env,
+)
 
 KEY = "k" * 40
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
@@ -34,6 +41,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert (result.session_idle_minutes, result.session_absolute_hours) == (30, 12)
     assert result.cuti_bersama == ()
     assert result.base_url is None
+    assert result.trusted_proxies == ()  # no forwarded header is believed by default
     assert result.log_level == "INFO"
     assert result.dev is False
 
@@ -62,7 +70,9 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         LOKET_CUTI_BERSAMA=" 2025-12-26, 2025-03-31,,2025-12-26 ",
         LOKET_LOG_LEVEL="debug",
         LOKET_DEV="no",
+        LOKET_TRUSTED_PROXIES=" 10.0.0.7, 10.1.0.0/16,,::1 ",
     )
+    assert result.trusted_proxies == ("10.0.0.7", "10.1.0.0/16", "::1")
     assert result.database_url == "postgresql://loket:pw@db.example:5432/loket"
     assert (result.host, result.port, result.workers) == ("0.0.0.0", 8080, 4)
     assert result.base_url == "https://layanan.example.go.id"
@@ -121,6 +131,12 @@ def test_empty_values_count_as_unset(tmp_path: Path) -> None:
             "LOKET_SESSION_ABSOLUTE_HOURS",
             "1000",
             "LOKET_SESSION_ABSOLUTE_HOURS must be a whole number between 1 and 720, got '1000'",
+        ),
+        (
+            "LOKET_TRUSTED_PROXIES",
+            "127.0.0.1,proxy.local",
+            "LOKET_TRUSTED_PROXIES must be IP addresses or networks separated by commas "
+            "(e.g. 127.0.0.1 or 10.0.0.0/24,::1), got 'proxy.local'",
         ),
         (
             "LOKET_BODY_LIMIT_BYTES",
@@ -293,7 +309,7 @@ def test_every_variable_is_documented() -> None:
     documented = set(re.findall(r"`(LOKET_[A-Z_]+)`", text))
     missing = set(VARIABLES) - documented
     assert not missing, f"add these to docs/configuration.md: {sorted(missing)}"
-    unknown = documented - set(VARIABLES) - {"LOKET_TEST_DATABASE_URL"}
+    unknown = documented - set(VARIABLES) - set(COMMAND_VARIABLES) - {"LOKET_TEST_DATABASE_URL"}
     assert not unknown, f"docs/configuration.md documents unknown settings: {sorted(unknown)}"
 
 
@@ -301,3 +317,10 @@ def test_every_variable_has_help() -> None:
     for name, variable in VARIABLES.items():
         assert variable.help.strip(), name
         assert variable.default.strip(), name
+
+
+def test_command_variables_are_documented_and_not_settings() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for name in COMMAND_VARIABLES:
+        assert f"`{name}`" in text, name
+        assert name not in VARIABLES

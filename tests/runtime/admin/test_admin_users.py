@@ -162,6 +162,9 @@ def test_mistakes_are_shown_with_422_values_kept_and_never_the_password(site: Si
         ("petugas.dinsos", "pendek", {"#new-username", "#new-password"}),
         ("X", NEW_PASSWORD, {"#new-username"}),
         ("ahmad", "ahmad-ahmad-ahmad-2026", {"#new-password"}),  # contains the username
+        ("siti.rahma", "Bandarlampung2026", {"#new-password"}),  # place name and year
+        ("siti.rahma", "Kedaton-Enggal-1990", {"#new-password"}),  # districts and a year
+        ("siti.rahma", "Nama-Nama-2026!", {"#new-password"}),  # the display name
     ],
 )
 def test_bad_usernames_and_passwords(
