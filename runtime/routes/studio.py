@@ -34,6 +34,7 @@ from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
 from runtime.staff import Forbidden, UserDep
+from runtime.uploads import content_disposition
 from runtime.web import PostedForm, is_htmx, language, render
 
 router = APIRouter()
@@ -655,7 +656,7 @@ def export(
     return Response(
         body.encode("utf-8"),
         media_type="application/json",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
+        headers={"content-disposition": content_disposition(name)},
     )
 
 
