@@ -73,6 +73,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # an id that cannot exist (out of range, not a number) names nothing: not found
+            return error_page(request, 404, "not_found", "not_found_text")
         return error_page(request, 400, "bad_request", "bad_request")
 
     @app.exception_handler(BodyTooLarge)
