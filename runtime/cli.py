@@ -182,6 +182,39 @@ def demo_command(
         serve_command(host="127.0.0.1", port=port, workers=1)
 
 
+@app.command("prune")
+def prune_command() -> None:
+    """Remove expired data: citizen drafts that expired unsent, with their uploaded files.
+
+    Safe to run at any time (e.g. daily from cron or a systemd timer) while Loket serves.
+    """
+    from sqlmodel import Session
+
+    from runtime import db, store
+    from runtime.models import utcnow
+    from runtime.uploads import attachment_path
+
+    settings = _settings()
+    engine = db.make_engine(settings)
+    db.check_migrated(engine)
+    now = utcnow()
+    removed: list[tuple[str, int]] = []  # (what, rows removed), one line each in the report
+    try:
+        with Session(engine) as session:
+            drafts = store.prune_expired_drafts(session, now)
+            removed.append(("draf kedaluwarsa / expired drafts", drafts.drafts))
+            removed.append(("berkas draf / draft files", drafts.attachments))
+            # Other expired data is pruned here, in the same transaction, each with its own
+            # line: e.g. `removed.append(("...", prune_login_attempts(session, now)))`.
+            session.commit()
+    finally:
+        engine.dispose()
+    for name in drafts.storage_names:  # only once the rows that named them are gone
+        attachment_path(settings.data_dir, name).unlink(missing_ok=True)
+    for what, count in removed:
+        typer.echo(f"{what}: {count}")
+
+
 user_app = typer.Typer(
     help="Staff accounts: add, disable, grant and revoke roles.", no_args_is_help=True
 )
