@@ -8,8 +8,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from runtime import db
@@ -55,18 +57,22 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.state.templates = make_environment()
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(public.router)
-    app.include_router(form_pages.router)
-    app.include_router(submit.router)
     app.include_router(api.router)
-    app.include_router(auth_routes.router)
-    app.include_router(applicant.router)
-    app.include_router(office_routes.router)
-    app.include_router(review_routes.router)
-    app.include_router(studio_routes.router)
-    app.include_router(admin.router)
-    app.include_router(admin_agencies.router)
-    app.include_router(reports.router)
+    # the OpenAPI document describes the JSON API only, not the HTML pages
+    for pages in (
+        public,
+        form_pages,
+        submit,
+        auth_routes,
+        applicant,
+        office_routes,
+        review_routes,
+        studio_routes,
+        admin,
+        admin_agencies,
+        reports,
+    ):
+        app.include_router(pages.router, include_in_schema=False)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.body_limit_bytes)
     app.add_middleware(SecurityHeaders)
@@ -84,10 +90,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             return error_page(request, 404, "not_found", "not_found_text")
         if exc.status_code == 413:
             return error_page(request, 413, "bad_request", "too_large")
+        if exc.status_code == 405:
+            response = error_page(request, 405, "method_not_allowed", "method_not_allowed_text")
+            response.headers["Allow"] = _allowed_methods(request)
+            return response
         return error_page(request, exc.status_code, "bad_request", "bad_request")
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # an id that cannot exist (out of range, not a number) names nothing: not found
+            return error_page(request, 404, "not_found", "not_found_text")
         return error_page(request, 400, "bad_request", "bad_request")
 
     @app.exception_handler(BodyTooLarge)
@@ -107,3 +120,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnicodeDecodeError)
     async def bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
         return error_page(request, 400, "bad_request", "bad_request")
+
+
+def _allowed_methods(request: Request) -> str:
+    """The `Allow` header of a 405: every method of every route whose path matches.
+
+    Starlette's own lists only the first route that matches the path, which misses a form's
+    POST route declared beside its GET route.
+    """
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.path and route.methods and compile_path(route.path)[0].match(request.url.path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))

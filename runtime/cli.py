@@ -183,6 +183,40 @@ def demo_command(
         serve_command(host="127.0.0.1", port=port, workers=1)
 
 
+@app.command("prune")
+def prune_command() -> None:
+    """Remove expired data: citizen drafts that expired unsent (with their uploaded files) and
+    login attempts older than the throttle's window (24 hours).
+
+    Safe to run at any time (e.g. daily from cron or a systemd timer) while Loket serves.
+    """
+    from sqlmodel import Session
+
+    from runtime import db, login_attempts, store
+    from runtime.models import utcnow
+    from runtime.uploads import attachment_path
+
+    settings = _settings()
+    engine = db.make_engine(settings)
+    db.check_migrated(engine)
+    now = utcnow()
+    removed: list[tuple[str, int]] = []  # (what, rows removed), one line each in the report
+    try:
+        with Session(engine) as session:
+            drafts = store.prune_expired_drafts(session, now)
+            removed.append(("draf kedaluwarsa / expired drafts", drafts.drafts))
+            removed.append(("berkas draf / draft files", drafts.attachments))
+            attempts = login_attempts.prune_login_attempts(session, now)
+            removed.append(("percobaan masuk lama / old login attempts", attempts))
+            session.commit()
+    finally:
+        engine.dispose()
+    for name in drafts.storage_names:  # only once the rows that named them are gone
+        attachment_path(settings.data_dir, name).unlink(missing_ok=True)
+    for what, count in removed:
+        typer.echo(f"{what}: {count}")
+
+
 user_app = typer.Typer(
     help="Staff accounts: add, disable, grant and revoke roles.", no_args_is_help=True
 )

@@ -1,4 +1,9 @@
-"""Dependency aliases for routes: the database session and the settings."""
+"""Dependency aliases for routes: the database session, the settings, and bounded integers.
+
+Every integer a request carries (a path id, a form or query value) is bounded before it meets
+the database: ids fit PostgreSQL's `integer` (1..2^31-1, `IdPath`, `parse_id`), other integer
+values are at most ten ASCII digits (`bounded_int`). An id out of range is simply not found.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -39,3 +45,29 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+MAX_ID = 2**31 - 1
+"""The largest id of an integer key (PostgreSQL `integer`, SQLite fits it too)."""
+
+IdPath = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+"""An integer id in the path; out of range it is a 404 (see the app's validation handler)."""
+
+
+def bounded_int(raw: object, *, low: int = 0, high: int = MAX_ID) -> int | None:
+    """An integer form or query value: 1 to 10 ASCII digits within `low..high`, else None.
+
+    `str.isdigit` is not enough: it accepts `²` (which `int` refuses) and any length (`int`
+    refuses more than 4300 digits, the database more than its column holds).
+    """
+    if not isinstance(raw, str) or not 1 <= len(raw) <= 10 or not raw.isascii():
+        return None
+    if not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def parse_id(raw: object) -> int | None:
+    """An integer id from a form or query value (1..2^31-1), else None."""
+    return bounded_int(raw, low=1)

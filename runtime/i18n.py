@@ -101,6 +101,11 @@ UI: dict[str, tuple[str, str]] = {
         "The form has expired or is not valid. Reload the page and try again.",
     ),
     "too_large": ("Kiriman terlalu besar.", "The upload is too large."),
+    "method_not_allowed": ("Metode tidak diizinkan", "Method not allowed"),
+    "method_not_allowed_text": (
+        "Alamat ini tidak menerima permintaan seperti itu.",
+        "This address does not take that kind of request.",
+    ),
     "server_error": (
         "Terjadi kesalahan pada sistem. Jawaban Anda tetap tersimpan; coba lagi sebentar lagi.",
         "Something went wrong on our side. Your answers are saved; try again shortly.",

@@ -123,7 +123,6 @@ def record(
 
 
 def prune_login_attempts(session: Session, now: dt.datetime) -> int:
-    """Delete attempts older than the longest throttle window; commits and returns how many."""
+    """Delete attempts older than the longest throttle window; how many (the caller commits)."""
     result = session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - WINDOW))
-    session.commit()
     return int(result.rowcount or 0)

@@ -21,6 +21,7 @@ from runtime import cases, inbox, store
 from runtime.auth import StaffUser
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, User, utcnow
+from runtime.uploads import clean_name
 from runtime.workdays import WIB
 from runtime.workflow import Actor, available_actions
 
@@ -255,7 +256,11 @@ def case_context(
         "timeline": timeline(session, store.list_events(session, case.id), definition, lang),
         "sections": sections(opened, lang, revealed or set(), base),
         "attachments": [
-            {"name": a.original_name, "size_kb": max(1, round(a.size / 1024)), "id": a.id}
+            {
+                "name": clean_name(a.original_name),
+                "size_kb": max(1, round(a.size / 1024)),
+                "id": a.id,
+            }
             for a in attachments
         ],
     }

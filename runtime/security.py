@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from runtime.assets import HTMX_ORIGIN
+from runtime.assets import HTMX_URL
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -18,7 +18,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CSP = (
     "default-src 'self'; "
-    f"script-src 'self' {HTMX_ORIGIN}; "
+    f"script-src 'self' {HTMX_URL}; "  # the pinned htmx file only, not its whole CDN
     "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from runtime.models import (
@@ -201,6 +202,41 @@ def save_draft_answers(
             raise DraftAlreadySubmitted(f"draft {draft_id} was already submitted")
         raise DraftNotFound(f"no draft {draft_id} (or it has expired)")
     return draft
+
+
+@dataclass(frozen=True)
+class PrunedDrafts:
+    """What `prune_expired_drafts` removed: drafts, their files' rows, and the files to delete."""
+
+    drafts: int
+    attachments: int
+    storage_names: list[str]
+
+
+def prune_expired_drafts(session: Session, now: dt.datetime) -> PrunedDrafts:
+    """Delete the drafts that expired unsent (by `now`), with the files uploaded to them.
+
+    A draft that was filed stays: it is the record that lets a retried API submission with the
+    same Idempotency-Key find its case, and its files belong to the case. Correction drafts that
+    were never sent go like any other. The files' rows go in this transaction; the caller
+    deletes the files themselves (`storage_names`) once it has committed.
+    """
+    expired = select(FormDraft.id).where(
+        col(FormDraft.expires_at) <= now, col(FormDraft.submission_id).is_(None)
+    )
+    of_expired = (col(Attachment.draft_id).in_(expired), col(Attachment.submission_id).is_(None))
+    files = list(session.exec(select(Attachment.storage_name).where(*of_expired)).all())
+    if files:
+        session.exec(
+            delete(Attachment).where(*of_expired).execution_options(synchronize_session=False)
+        )
+    removed = session.exec(
+        delete(FormDraft)
+        .where(col(FormDraft.expires_at) <= now, col(FormDraft.submission_id).is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.flush()
+    return PrunedDrafts(removed, len(files), files)
 
 
 # -- submissions ---------------------------------------------------------------------------

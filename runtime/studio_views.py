@@ -18,6 +18,7 @@ from builder.fields import ALLOWED_FILE_TYPES, REGISTRY
 from builder.model import iter_fields, sources
 from builder.pointers import join
 from builder.texts import localise
+from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
 
 # -- labels of the edit inputs -------------------------------------------------------------------
@@ -370,7 +371,7 @@ def _candidates(definition: Mapping[str, Any], owner: str) -> list[Any]:
     if owner.startswith("/workflow/"):
         return [r for r in refs if r.group is None]
     parts = owner.strip("/").split("/")
-    page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+    page = (bounded_int(parts[2]) if len(parts) > 2 else None) or 0
     if len(parts) == 3:  # a page looks at earlier pages only
         return [r for r in refs if r.group is None and r.page_index < page]
     own = next((r for r in refs if r.pointer == owner), None)

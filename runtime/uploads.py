@@ -1,13 +1,22 @@
-"""File uploads: size limits while reading, type by content (magic bytes), generated storage names."""
+"""File uploads: size limits while reading, type by content (magic bytes), generated storage names.
+
+A stored file's name is a random token plus the extension of the type found in its content
+(`Ab3…x9.pdf`), never anything the uploader chose. The uploader's file name is kept only as
+display text, cleaned by `clean_name`; a download is offered as that name with its extension
+replaced by the detected type's (`download_name`), in a `Content-Disposition` header with an
+ASCII fallback and the UTF-8 name (`content_disposition`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
@@ -17,6 +26,21 @@ from runtime.models import Attachment
 from runtime.references import new_token
 
 CHUNK = 64 * 1024
+
+EXTENSIONS: dict[str, str] = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+}
+"""The extension a stored file gets for each type `sniff` recognises."""
+
+_SAME_EXTENSIONS: dict[str, frozenset[str]] = {
+    "image/jpeg": frozenset({".jpg", ".jpeg"}),
+    "image/heic": frozenset({".heic", ".heif"}),
+}
+_UNSAFE = frozenset("<>:\"/\\|?*;%$`'&{}^")  # markup, shell, path and quoting characters
 
 
 def sniff(head: bytes) -> str | None:
@@ -77,10 +101,50 @@ def attachment_path(data_dir: Path, storage_name: str) -> Path:
 
 
 def clean_name(name: str) -> str:
-    """A safe display name: no path parts or control characters, at most 120 characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*;')
-    return (base.strip() or "berkas")[:120]
+    """A safe display name: the last path part without control, format (bidirectional
+    overrides), shell or markup characters, spaces collapsed, no leading dots, at most 120
+    characters; `berkas` when nothing is left."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(
+        ch if ch.isprintable() and ch not in _UNSAFE else " "
+        for ch in base
+        if unicodedata.category(ch) != "Cf"
+    )
+    base = " ".join(base.split()).lstrip(". ")[:120].rstrip(". ")
+    stem, dot, suffix = base.rpartition(".")
+    if dot and stem:
+        base = f"{stem.rstrip()}.{suffix.lstrip()}"
+    return base or "berkas"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download is offered under: the cleaned display name whose last extension is
+    replaced by the detected type's (`ktp.pdf.bat` → `ktp.pdf`, `ktp.html` → `ktp.pdf`,
+    `scan` → `scan.pdf`); a name already ending in a matching extension is kept."""
+    name = clean_name(original_name)
+    extension = EXTENSIONS.get(content_type, "")
+    matching = _SAME_EXTENSIONS.get(content_type, frozenset({extension}))
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and f".{suffix.lower()}" in matching:
+        return name
+    if dot and stem and suffix.isalnum() and len(suffix) <= 8:
+        name = stem.rstrip(". ")
+    if extension and any(name.lower().endswith(e) for e in matching):
+        return name
+    return name[: 120 - len(extension)] + extension
+
+
+def content_disposition(name: str, kind: str = "attachment") -> str:
+    """A `Content-Disposition` value for `name`: an ASCII fallback in `filename=` (accents
+    dropped, other characters and quotes replaced by `_`) and the UTF-8 name in `filename*=`
+    (RFC 6266 and RFC 5987)."""
+    safe = clean_name(name)
+    folded = unicodedata.normalize("NFKD", safe).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "_" for ch in folded)
+    stem, dot, suffix = fallback.rpartition(".")
+    if not (stem if dot else suffix).strip("_ ."):
+        fallback = f"berkas.{suffix}" if dot else "berkas"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"
 
 
 def store_upload(
@@ -91,13 +155,13 @@ def store_upload(
     Synchronous on purpose: routes that store files run in the thread pool, never on the
     event loop.
     """
-    storage_name = new_token()
-    target = attachment_path(data_dir, storage_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    token = new_token()
+    folder = attachment_path(data_dir, token).parent
+    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     head = b""
-    temporary = target.with_suffix(".part")
+    temporary = folder / f"{token}.part"
     try:
         with temporary.open("wb") as out:
             while True:
@@ -118,7 +182,8 @@ def store_upload(
         kind = sniff(head)
         if kind is None or kind not in accept:
             raise UploadRejected("bad_type")
-        temporary.replace(target)
+        storage_name = token + EXTENSIONS[kind]
+        temporary.replace(attachment_path(data_dir, storage_name))
     finally:
         if temporary.exists():
             temporary.unlink()
@@ -128,13 +193,13 @@ def store_upload(
 
 
 def download_response(data_dir: Path, attachment: Attachment) -> Response:
-    """A stored file sent as a download, never rendered inline."""
+    """A stored file sent as a download (never rendered inline) under its safe name."""
     path = attachment_path(data_dir, attachment.storage_name)
+    name = download_name(attachment.original_name, attachment.content_type)
     return FileResponse(
         path,
         media_type=attachment.content_type,
-        filename=attachment.original_name,
-        content_disposition_type="attachment",
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 

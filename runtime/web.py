@@ -202,6 +202,7 @@ def render(
         "static_url": "/static/loket.css",
         "htmx_url": assets.HTMX_URL,
         "htmx_sri": assets.HTMX_SRI,
+        "htmx_config": assets.HTMX_CONFIG_JSON,
         "use_htmx": True,
         "errors": [],
         **context,

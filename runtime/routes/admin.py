@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from builder.texts import localise
 from runtime import auth
-from runtime.deps import SessionDep
+from runtime.deps import IdPath, SessionDep, parse_id
 from runtime.models import Agency, Membership, Service, ServiceVersion, User
 from runtime.staff import AdminDep
 from runtime.web import PostedForm, error_page, language, render
@@ -124,7 +124,8 @@ def _text(form: FormData, name: str, limit: int = 200) -> str:
 
 
 def _user(session: Session, raw: Any) -> User | None:
-    return session.get(User, int(raw)) if isinstance(raw, str) and raw.isdigit() else None
+    user_id = parse_id(raw)
+    return session.get(User, user_id) if user_id is not None else None
 
 
 @router.get(PAGE)
@@ -193,7 +194,7 @@ def _posted_user(
 
 @router.post(PAGE + "/{user_id}/nonaktifkan")
 def disable_user(
-    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
+    request: Request, session: SessionDep, admin: AdminDep, user_id: IdPath, form: PostedForm
 ) -> Response:
     """Disable an account: it can no longer sign in and its open sessions end now."""
     target = _posted_user(request, session, user_id, form)
@@ -212,7 +213,7 @@ def disable_user(
 
 @router.post(PAGE + "/{user_id}/aktifkan")
 def enable_user(
-    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
+    request: Request, session: SessionDep, admin: AdminDep, user_id: IdPath, form: PostedForm
 ) -> Response:
     """Let a disabled account sign in again, with the roles it had."""
     target = _posted_user(request, session, user_id, form)
@@ -254,7 +255,7 @@ def grant_role(
 
 @router.post(PAGE + "/{user_id}/cabut")
 def revoke_role(
-    request: Request, session: SessionDep, admin: AdminDep, user_id: int, form: PostedForm
+    request: Request, session: SessionDep, admin: AdminDep, user_id: IdPath, form: PostedForm
 ) -> Response:
     """Take a role in an agency away from a user."""
     if isinstance(form, Response):

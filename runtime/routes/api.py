@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -67,6 +67,36 @@ MAX_DEPTH = 8
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_SECRET_LENGTH = 128
 JSON_TYPE = "application/json"
+SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"  # as the definition language's slugs
+
+# A path parameter that does not fit its pattern names nothing: 404 (the app's handler).
+AgencyPath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        min_length=2,
+        max_length=63,
+        description="Agency id (slug).",
+        examples=["disdukcapil"],
+    ),
+]
+ServicePath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        min_length=2,
+        max_length=63,
+        description="Service id (slug) within the agency.",
+        examples=["surat-keterangan-domisili"],
+    ),
+]
+ReferencePath = Annotated[
+    str,
+    Path(
+        description="The case reference (any case, spaces or dashes); any other text is 404.",
+        examples=["LKT-7K3M9-QXP4C"],
+    ),
+]
 
 
 # -- response models ---------------------------------------------------------------------------
@@ -320,7 +350,7 @@ def _service(request: Request, session: Session, agency: str, slug: str) -> Live
     responses=_ERRORS,
 )
 def service_detail(
-    request: Request, session: SessionDep, agency: str, service: str
+    request: Request, session: SessionDep, agency: AgencyPath, service: ServicePath
 ) -> ServiceDetail | Response:
     """The live version's service standard (requirements, duration, cost) and privacy notice."""
     live = _service(request, session, agency, service)
@@ -348,7 +378,9 @@ def service_detail(
     },
     response_model=None,
 )
-def service_schema(request: Request, session: SessionDep, agency: str, service: str) -> Response:
+def service_schema(
+    request: Request, session: SessionDep, agency: AgencyPath, service: ServicePath
+) -> Response:
     """The JSON Schema (2020-12) that a submission to the live version must satisfy.
 
     It uses the formats ``loket-date`` (YYYY-MM-DD), ``loket-email``, ``loket-phone`` (+62...),
@@ -685,8 +717,8 @@ def _insert(
 async def create_submission(
     request: Request,
     session: SessionDep,
-    agency: str,
-    service: str,
+    agency: AgencyPath,
+    service: ServicePath,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -745,7 +777,7 @@ def _timeline(events: list[CaseEvent], definition: Mapping[str, Any]) -> Iterato
 def case_status(
     request: Request,
     session: SessionDep,
-    reference: str,
+    reference: ReferencePath,
     x_status_secret: Annotated[
         str | None,
         Header(alias="X-Status-Secret", description="The secret returned when the case was filed."),

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from builder.model import sources
 from runtime import cases, catalog, db, store
-from runtime.deps import SessionDep
+from runtime.deps import SessionDep, bounded_int
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
 from runtime.routes.citizen import with_draft_cookie
 from runtime.security import sign, unsign
@@ -167,7 +167,6 @@ def withdraw(
     if isinstance(case, Response):
         return case
     assert not isinstance(form, Response)  # _case_of_link returned it otherwise
-    raw_version = str(form.get("row_version") or "")
     comment = str(form.get("comment") or "")[:2000]
     try:
         cases.apply_transition(
@@ -176,7 +175,7 @@ def withdraw(
             actor=Actor.applicant(),
             action=WITHDRAW,
             comment=comment or None,
-            expected_row_version=int(raw_version) if raw_version.isdigit() else -1,
+            expected_row_version=bounded_int(form.get("row_version")) or -1,
             calendar=request.app.state.calendar,
         )
     except cases.AlreadyProcessed:

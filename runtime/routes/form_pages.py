@@ -15,7 +15,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
 from runtime import db, store
-from runtime.deps import SessionDep
+from runtime.deps import SessionDep, bounded_int
 from runtime.field_render import file_types
 from runtime.forms import FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
@@ -182,7 +182,7 @@ def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None
     parts = action.split(":")
     if parts[0] == "add" and len(parts) == 2:
         return {parts[1]: 1}
-    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+    if parts[0] == "remove" and len(parts) == 3 and bounded_int(parts[2]) is not None:
         items = answers.get(parts[1])
         index = int(parts[2])
         if isinstance(items, list) and index < len(items):

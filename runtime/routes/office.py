@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from runtime import cases, inbox
 from runtime import office_views as views
 from runtime.auth import StaffUser
-from runtime.deps import SessionDep
+from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.i18n import t
 from runtime.models import Attachment, utcnow
 from runtime.references import normalise_reference
@@ -55,7 +55,7 @@ def inbox_page(
     """Cases waiting for the user, most urgent first, with filters and a next-page link."""
     lang = language(request)
     now = utcnow()
-    service_id = int(layanan) if layanan.isdigit() and len(layanan) < 10 else None
+    service_id = parse_id(layanan)
     filters: dict[str, Any] = {
         "service_id": service_id,
         "state": status[:64] or None,
@@ -121,8 +121,8 @@ def act(
     lang = language(request)
     action = str(form.get("action") or "")[:64]
     comment = str(form.get("comment") or "")[:MAX_COMMENT]
-    version = str(form.get("row_version") or "")
-    if not version.isdigit() or len(version) > 9:
+    version = bounded_int(form.get("row_version"))
+    if version is None:
         return error_page(request, 400, "bad_request", "bad_request")
     try:
         cases.apply_transition(
@@ -131,7 +131,7 @@ def act(
             actor=Actor.user(user.id, sorted(user.roles_in(opened.case.agency_id))),
             action=action,
             comment=comment,
-            expected_row_version=int(version),
+            expected_row_version=version,
             calendar=request.app.state.calendar,
         )
     except cases.AlreadyProcessed as exc:

@@ -31,7 +31,7 @@ from runtime.routes.citizen import (
     status_url,
     with_draft_cookie,
 )
-from runtime.uploads import download_response
+from runtime.uploads import clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
 
 router = APIRouter()
@@ -171,7 +171,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
             "timeline": _timeline(list(events), definition, lang),
             "attachments": [
                 {
-                    "name": a.original_name,
+                    "name": clean_name(a.original_name),
                     "size_kb": max(1, round(a.size / 1024)),
                     "url": f"{base}/berkas/{a.id}",
                 }

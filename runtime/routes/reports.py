@@ -26,6 +26,7 @@ from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.models import Agency, utcnow
 from runtime.staff import Forbidden, UserDep
+from runtime.uploads import content_disposition
 from runtime.web import error_page, language, render
 from runtime.workdays import WIB
 
@@ -172,7 +173,7 @@ def _export(
     return Response(
         body,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 

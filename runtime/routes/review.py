@@ -24,7 +24,7 @@ from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle
 from runtime.auth import StaffUser
-from runtime.deps import SessionDep
+from runtime.deps import IdPath, SessionDep, parse_id
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion, User, utcnow
 from runtime.staff import Forbidden, UserDep
@@ -134,7 +134,8 @@ def _queue_notice(request: Request, session: Session, lang: str) -> str | None:
     """The confirmation after publishing or sending back (named by the query string)."""
     for param, key in (("diterbitkan", "review_published"), ("dikembalikan", "review_sent_back")):
         raw = request.query_params.get(param, "")
-        version = session.get(ServiceVersion, int(raw)) if raw.isdigit() else None
+        version_id = parse_id(raw)
+        version = session.get(ServiceVersion, version_id) if version_id is not None else None
         if version is not None:
             title = localise(version.definition.get("title"), lang)
             return t(key, lang, title=title, number=version.number)
@@ -239,7 +240,7 @@ def _load(session: Session, version_id: int) -> tuple[ServiceVersion, Service] |
 
 @router.get("/{version_id}")
 def review_page(
-    request: Request, session: SessionDep, user: ReviewerDep, version_id: int
+    request: Request, session: SessionDep, user: ReviewerDep, version_id: IdPath
 ) -> Response:
     """The review page of one version."""
     found = _load(session, version_id)
@@ -259,7 +260,7 @@ def _mapping(form: FormData) -> dict[str, str]:
 
 @router.post("/{version_id}/terbitkan")
 def publish(
-    request: Request, session: SessionDep, user: ReviewerDep, version_id: int, form: PostedForm
+    request: Request, session: SessionDep, user: ReviewerDep, version_id: IdPath, form: PostedForm
 ) -> Response:
     """Publish the version; refused (422) while cases sit in unmapped removed states."""
     if isinstance(form, Response):
@@ -292,7 +293,7 @@ def _refused(
     request: Request,
     session: Session,
     user: StaffUser,
-    version_id: int,
+    version_id: IdPath,
     exc: lifecycle.LifecycleError,
     **extra: Any,
 ) -> Response:
@@ -331,7 +332,7 @@ def _comments(form: FormData) -> list[tuple[str | None, str]]:
 
 @router.post("/{version_id}/minta-perubahan")
 def request_changes(
-    request: Request, session: SessionDep, user: ReviewerDep, version_id: int, form: PostedForm
+    request: Request, session: SessionDep, user: ReviewerDep, version_id: IdPath, form: PostedForm
 ) -> Response:
     """Send the version back to its designers with comments on the items they concern."""
     if isinstance(form, Response):
@@ -353,7 +354,7 @@ def request_changes(
 
 @router.post("/layanan/{service_id}/pensiunkan")
 def retire(
-    request: Request, session: SessionDep, user: ReviewerDep, service_id: int, form: PostedForm
+    request: Request, session: SessionDep, user: ReviewerDep, service_id: IdPath, form: PostedForm
 ) -> Response:
     """Stop new applications to a service; its open cases continue."""
     if isinstance(form, Response):
@@ -368,7 +369,9 @@ def retire(
 
 
 @router.get("/layanan/{service_id}/riwayat")
-def history(request: Request, session: SessionDep, user: ReviewerDep, service_id: int) -> Response:
+def history(
+    request: Request, session: SessionDep, user: ReviewerDep, service_id: IdPath
+) -> Response:
     """The service's life: who did what, when (WIB), with the reviewers' comments."""
     service = session.get(Service, service_id)
     if service is None:

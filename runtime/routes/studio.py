@@ -30,10 +30,11 @@ from builder.validate import validate
 from runtime import lifecycle
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
-from runtime.deps import SessionDep
+from runtime.deps import SessionDep, bounded_int
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
 from runtime.staff import Forbidden, UserDep
+from runtime.uploads import content_disposition
 from runtime.web import PostedForm, is_htmx, language, render
 
 router = APIRouter()
@@ -72,8 +73,8 @@ def _status_code(request: Request, code: int) -> int:
 
 
 def _row_version(form: FormData) -> int:
-    raw = str(form.get("row_version") or "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+    version = bounded_int(form.get("row_version"))
+    return -1 if version is None else version
 
 
 # -- the list and creating a service ---------------------------------------------------------------
@@ -222,7 +223,7 @@ def _preview(definition: Mapping[str, Any], problems: list[Problem], chosen: str
     if has_errors(problems):
         return None
     compiled = compile_definition(definition)
-    index = int(chosen) if chosen.isdigit() and int(chosen) < len(compiled.pages) else 0
+    index = bounded_int(chosen, high=len(compiled.pages) - 1) or 0
     page = compiled.pages[index]
     return {
         "index": index,
@@ -359,10 +360,10 @@ class _Pending(Exception):
 
 
 def _index(form: FormData) -> int:
-    raw = str(form.get("at") or "")
-    if not raw.isdigit():
+    index = bounded_int(form.get("at"))
+    if index is None:
         raise edit.EditError("Posisi tidak sah.", "Invalid position.")
-    return int(raw)
+    return index
 
 
 def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
@@ -655,7 +656,7 @@ def export(
     return Response(
         body.encode("utf-8"),
         media_type="application/json",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
+        headers={"content-disposition": content_disposition(name)},
     )
 
 

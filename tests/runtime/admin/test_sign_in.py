@@ -161,6 +161,7 @@ def test_old_attempts_are_pruned(site: Site) -> None:
             )
         session.commit()
         assert login_attempts.prune_login_attempts(session, now) == 2
+        session.commit()
         assert login_attempts.prune_login_attempts(session, now) == 0
         left = session.exec(select(LoginAttempt.at)).all()
     assert sorted(now - at for at in left) == [dt.timedelta(hours=h) for h in (0, 1, 23)]

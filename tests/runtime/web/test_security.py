@@ -118,6 +118,9 @@ def _check_headers(response: Response, *, personal: bool) -> None:
     assert "unsafe-eval" not in csp
     directives = {d.strip().split()[0]: d.strip().split()[1:] for d in csp.split(";") if d}
     assert directives["frame-ancestors"] == ["'none'"]
+    # scripts: this site and the pinned htmx file, not the rest of its CDN
+    assert directives["script-src"] == ["'self'", assets.HTMX_URL]
+    assert directives["style-src"] == ["'self'"]
     assert "default-src" in directives
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] in {"no-referrer", "same-origin"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from httpx2 import Response
@@ -19,6 +20,7 @@ from .conftest import (
     error_texts,
     file_a_case,
     parse,
+    status_link,
 )
 
 DOMISILI = "disdukcapil/surat-keterangan-domisili"
@@ -178,3 +180,35 @@ def test_a_page_body_far_over_its_files_limits_is_cut_off_while_streaming(loket:
     with loket.session() as session:
         assert session.exec(select(Attachment)).all() == []
     assert _stored_files(loket) == []
+
+
+@pytest.mark.postgres
+def test_stored_files_take_the_detected_type_and_download_under_a_safe_name(
+    loket: Loket,
+) -> None:
+    citizen, page = _bukti_page(loket)
+    response = citizen.post_form(
+        page,
+        files={
+            "dokumen_bukti": ("ktp.pdf.bat", PDF, "application/x-msdownload"),
+            "foto_bukti": ("<b>foto;x.html", PNG, "text/html"),
+        },
+    )
+    assert response.status_code == 303, error_texts(parse(response))
+    with loket.session() as session:
+        stored = {a.field_key: a for a in session.exec(select(Attachment)).all()}
+    assert stored["dokumen_bukti"].storage_name.endswith(".pdf")
+    assert stored["foto_bukti"].storage_name.endswith(".png")
+    assert sorted(p.suffix for p in _stored_files(loket)) == [".pdf", ".png"]
+    assert stored["dokumen_bukti"].original_name == "ktp.pdf.bat"
+    assert stored["foto_bukti"].original_name == "b foto x.html"
+    sent = citizen.submit(citizen.fill_all(citizen.follow(response)))
+    link = status_link(citizen.follow(sent))
+    listed = [a.text().strip() for a in parse(citizen.get(link)).css("main ul a")]
+    assert sorted(listed) == ["b foto x.html", "ktp.pdf.bat"]
+    for key, expected in (("dokumen_bukti", "ktp.pdf"), ("foto_bukti", "b foto x.png")):
+        download = loket.new_client().get(f"{link}/berkas/{stored[key].id}")
+        assert download.status_code == 200
+        assert download.headers["content-disposition"] == (
+            f"attachment; filename=\"{expected}\"; filename*=UTF-8''{quote(expected)}"
+        )
