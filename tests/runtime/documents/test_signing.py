@@ -164,3 +164,61 @@ def test_service_url_selects_the_remote_signer(tmp_path: Path) -> None:
     signer = signer_for_agency(settings, "disdukcapil")
     assert isinstance(signer, RemoteSigner)
     assert signer.endpoint == "http://127.0.0.1:9/tte/api/v2/sign/pdf"
+
+
+def _ca_issued_p12(passphrase: str) -> tuple[bytes, bytes]:
+    """A PKCS#12 with a leaf certificate issued by a test CA (and the CA in the file)."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Test CA"))
+        .issuer_name(name("Test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("Kepala Dinas Uji"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        b"leaf", key, leaf, [ca], serialization.BestAvailableEncryption(passphrase.encode())
+    )
+    return data, ca.public_bytes(serialization.Encoding.DER)
+
+
+def test_a_certificate_issued_by_a_ca_validates_against_that_ca(unsigned: bytes) -> None:
+    data, ca_der = _ca_issued_p12(PASSPHRASE)
+    signer = LocalSigner(data, PASSPHRASE)
+    signed = signer.sign(unsigned, reason="uji", location="Bandar Lampung")
+    check = check_signature(signed, [ca_der])
+    assert check.ok, check
+    assert "Kepala Dinas Uji" in check.signer
