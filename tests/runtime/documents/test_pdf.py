@@ -136,3 +136,18 @@ def test_metadata_names_title_number_and_agency() -> None:
     assert meta.title == "SURAT KETERANGAN DOMISILI"
     assert meta.subject == "470/0007/DUKCAPIL/XII/2026"
     assert meta.author == "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+
+
+def test_documents_rendered_in_parallel_threads_keep_their_own_text() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [
+        replace(sample_document(logo=n % 2 == 0), number=f"470/{n:04}/DUKCAPIL/XII/2026")
+        for n in range(16)
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        pdfs = list(pool.map(render_pdf, documents))
+    for document, pdf in zip(documents, pdfs, strict=True):
+        text = _text(pdf)
+        assert f"Nomor: {document.number}" in text
+        assert "Renée Ōkawa Siregar" in text
