@@ -14,6 +14,7 @@ import typer
 from builder.cli import app, definition_files
 from builder.validate import validate
 from runtime.cli_agency import agency_app
+from runtime.cli_keys import keys_command
 from runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -341,6 +342,7 @@ def user_revoke(
 
 
 app.add_typer(agency_app, name="agency")
+app.command("keys")(keys_command)
 
 
 def main() -> None:

@@ -104,6 +104,28 @@ VARIABLES: dict[str, Variable] = {
     "LOKET_LOG_LEVEL": Variable(
         "log_level", "INFO", "One of DEBUG, INFO, WARNING, ERROR, CRITICAL."
     ),
+    "LOKET_SIGNING_PASSPHRASE": Variable(
+        "signing_passphrase",
+        "(unset: documents are not signed)",
+        "Passphrase of the agencies' signing certificates (<data dir>/keys/<agency>.p12), "
+        "or the signer's passphrase at the signing service.",
+    ),
+    "LOKET_SIGNING_SERVICE_URL": Variable(
+        "signing_service_url",
+        "(unset: sign with the local PKCS#12 files)",
+        "Address of a remote signing service (BSrE-like JSON API), e.g. https://tte.example.go.id",
+    ),
+    "LOKET_SIGNING_SERVICE_USER": Variable(
+        "signing_service_user", "(none)", "User name (client id) for the signing service."
+    ),
+    "LOKET_SIGNING_SERVICE_PASSWORD": Variable(
+        "signing_service_password", "(none)", "Password (client secret) for the signing service."
+    ),
+    "LOKET_SIGNING_SIGNER_ID": Variable(
+        "signing_signer_id",
+        "(none)",
+        "The signer's id at the signing service: NIK, or e-mail address.",
+    ),
 }
 
 
@@ -132,6 +154,11 @@ class Settings:
     session_absolute_hours: int = 12
     cuti_bersama: tuple[date, ...] = ()
     log_level: str = "INFO"
+    signing_passphrase: str | None = field(default=None, repr=False)
+    signing_service_url: str | None = None
+    signing_service_user: str | None = None
+    signing_service_password: str | None = field(default=None, repr=False)
+    signing_signer_id: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -177,6 +204,11 @@ class Settings:
             session_absolute_hours=absolute,
             cuti_bersama=_dates("LOKET_CUTI_BERSAMA", env.get("LOKET_CUTI_BERSAMA")),
             log_level=_log_level(env.get("LOKET_LOG_LEVEL")),
+            signing_passphrase=env.get("LOKET_SIGNING_PASSPHRASE"),
+            signing_service_url=_signing_service_url(env),
+            signing_service_user=env.get("LOKET_SIGNING_SERVICE_USER"),
+            signing_service_password=env.get("LOKET_SIGNING_SERVICE_PASSWORD"),
+            signing_signer_id=env.get("LOKET_SIGNING_SIGNER_ID"),
         )
 
 
@@ -353,6 +385,23 @@ def _dates(name: str, raw: str | None) -> tuple[date, ...]:
                 f"(e.g. 2025-12-26,2026-03-20), got {item!r}"
             ) from None
     return tuple(sorted(days))
+
+
+def _signing_service_url(env: _Env) -> str | None:
+    raw = env.get("LOKET_SIGNING_SERVICE_URL")
+    if raw is None:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise SettingsError(
+            "LOKET_SIGNING_SERVICE_URL must be an http:// or https:// address without query or "
+            f"fragment, e.g. https://tte.example.go.id, got {raw!r}"
+        )
+    if env.get("LOKET_SIGNING_SIGNER_ID") is None:
+        raise SettingsError(
+            "LOKET_SIGNING_SERVICE_URL is set but LOKET_SIGNING_SIGNER_ID is not: set it to the "
+            "signer's NIK or e-mail address at the signing service"
+        )
+    return raw.rstrip("/")
 
 
 def _log_level(raw: str | None) -> str:

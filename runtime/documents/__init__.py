@@ -1,5 +1,7 @@
-"""Documents a service issues: numbering now; rendering, signing and verification build on it.
+"""Documents a service issues: numbering (numbering.py), the PDF (pdf.py) and its PAdES
+signature and checking (signing.py); docs/documents.md describes them.
 
-Dependency rule: `runtime.documents` may use `builder`, `runtime.models` and `runtime.db`; it
-never imports web code (`runtime.web`, `runtime.routes`) — routes call into it, not back.
+Dependency rule: `runtime.documents` may use `builder`, `runtime.models`, `runtime.db` and
+`runtime.settings`; it never imports web code (`runtime.web`, `runtime.routes`) — routes call
+into it, not back.
 """
