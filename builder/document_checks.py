@@ -164,9 +164,13 @@ def _check_placeholders(
                 )
             )
             continue
+        seen: set[tuple[str, str]] = set()
         for part in parts:
             if isinstance(part, Placeholder):
-                found.extend(_check_one(part, where, places, issued_by))
+                for item in _check_one(part, where, places, issued_by):
+                    if (item.code, item.message["en"]) not in seen:  # {x} twice: said once
+                        seen.add((item.code, item.message["en"]))
+                        found.append(item)
     return found
 
 
