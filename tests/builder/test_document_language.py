@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from builder_testing import delete, fresh_definition, mutate, problems_of
 
+from builder.checklist import review_checklist
 from builder.document_model import Letterhead, RenderedDocument, Rows, Signatory
 from builder.documents import (
     CaseData,
@@ -487,3 +488,20 @@ def test_revoke_roles_default_to_the_issuing_roles() -> None:
     del definition["documents"]["surat"]["revoke_roles"]
     definition["workflow"]["transitions"][4]["issues"] = ["surat"]
     assert revoke_roles(definition, "surat") == ["kepala", "petugas"]
+
+
+def test_the_review_checklist_has_document_items_only_with_documents() -> None:
+    assert [i.code for i in review_checklist(fresh_definition())][-1] == "nik-with-legal-basis"
+    definition = with_document()
+    items = {i.code: i for i in review_checklist(definition)}
+    assert items["documents-issued"].ok and items["documents-visible-to-applicant"].ok
+    del definition["workflow"]["transitions"][3]["issues"]
+    definition["documents"]["surat"]["visible_to"] = ["officers"]
+    items = {i.code: i for i in review_checklist(definition)}
+    assert not items["documents-issued"].ok
+    assert items["documents-issued"].pointer == "/documents/surat"
+    assert not items["documents-visible-to-applicant"].ok
+    assert items["documents-visible-to-applicant"].pointer == "/documents/surat/visible_to"
+    assert (
+        items["documents-issued"].text("id") == "Setiap dokumen diterbitkan oleh sebuah transisi."
+    )
