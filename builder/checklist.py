@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from builder.documents import documents, issuers, visible_to
 from builder.model import iter_fields, iter_texts, states
 from builder.texts import Message, has_indonesian, msg
 
@@ -24,8 +25,38 @@ class CheckItem:
         return self.message.get(lang) or self.message["id"]
 
 
+def _document_items(definition: Mapping[str, Any]) -> list[CheckItem]:
+    """Items about documents, for a definition that declares some."""
+    declared = documents(definition)
+    if not declared:
+        return []
+    unissued = [d for d in declared if not issuers(definition, d)]
+    hidden = [d for d, spec in declared.items() if "applicant" not in visible_to(spec)]
+    return [
+        CheckItem(
+            "documents-issued",
+            not unissued,
+            msg(
+                "Setiap dokumen diterbitkan oleh sebuah transisi.",
+                "Every document is issued by a transition.",
+            ),
+            f"/documents/{unissued[0]}" if unissued else "/documents",
+        ),
+        CheckItem(
+            "documents-visible-to-applicant",
+            not hidden,
+            msg(
+                "Pemohon dapat melihat dan mengunduh setiap dokumen yang terbit untuknya.",
+                "The applicant can see and download every document issued to them.",
+            ),
+            f"/documents/{hidden[0]}/visible_to" if hidden else "/documents",
+        ),
+    ]
+
+
 def review_checklist(definition: Mapping[str, Any]) -> list[CheckItem]:
-    """What a reviewer checks before publishing, each item passed or not."""
+    """What a reviewer checks before publishing, each item passed or not (the items about
+    documents only for a definition that declares documents)."""
     privacy: Mapping[str, Any] = definition.get("privacy", {})
     standard: Mapping[str, Any] = definition.get("standard", {})
     outcomes = {info.get("final") for info in states(definition).values()}
@@ -86,4 +117,5 @@ def review_checklist(definition: Mapping[str, Any]) -> list[CheckItem]:
             ),
             "/privacy/legal_basis",
         ),
+        *_document_items(definition),
     ]

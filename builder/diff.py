@@ -34,7 +34,7 @@ class Change:
     """One change between two versions."""
 
     kind: str  # added | removed | changed
-    area: str  # service | standard | privacy | page | field | role | state | transition
+    area: str  # service | standard | privacy | page | field | role | state | transition | document
     pointer: str  # where in the new version (or the old one, for removals)
     message: Message
     breaking: bool = False
@@ -446,6 +446,7 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
             "comment": ("komentar", "comment"),
             "guard": ("syarat", "guard"),
             "distinct_actor": ("pemisahan tugas", "separation of duties"),
+            "issues": ("dokumen yang diterbitkan", "documents issued"),
         }.items():
             if before.get(prop) != transition.get(prop):
                 changes.append(
@@ -474,6 +475,130 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
     return changes
 
 
+def _block_text(block: Any) -> str:
+    """A body block as one line: a paragraph as is, rows as "label: value; …"."""
+    if isinstance(block, Mapping):
+        return "; ".join(f"{row[0]}: {row[1]}" for row in block.get("rows", []) if len(row) == 2)
+    return str(block)
+
+
+_DOCUMENT_PROPS: dict[str, tuple[str, str]] = {
+    "title": ("judul", "title"),
+    "number": ("pola nomor", "number pattern"),
+    "signatory": ("penanda tangan", "signatory"),
+    "visible_to": ("dapat dilihat oleh", "visible to"),
+    "revoke_roles": ("peran yang boleh mencabut", "roles that may revoke"),
+}
+
+
+def _diff_document_body(
+    names: tuple[str, str], pointer: str, old: list[Any], new: list[Any]
+) -> list[Change]:
+    name, name_en = names
+    changes: list[Change] = []
+    for index in range(max(len(old), len(new))):
+        where = f"{pointer}/body/{index}"
+        if index >= len(old):
+            text = _show(_block_text(new[index]))
+            changes.append(
+                Change(
+                    "added",
+                    "document",
+                    where,
+                    msg(
+                        f"Dokumen '{name}': bagian isi ke-{index + 1} ditambahkan: {text}.",
+                        f"Document '{name_en}': body part {index + 1} added: {text}.",
+                    ),
+                )
+            )
+        elif index >= len(new):
+            text = _show(_block_text(old[index]))
+            changes.append(
+                Change(
+                    "removed",
+                    "document",
+                    where,
+                    msg(
+                        f"Dokumen '{name}': bagian isi ke-{index + 1} dihapus: {text}.",
+                        f"Document '{name_en}': body part {index + 1} removed: {text}.",
+                    ),
+                )
+            )
+        elif old[index] != new[index]:
+            before, after = _show(_block_text(old[index])), _show(_block_text(new[index]))
+            changes.append(
+                Change(
+                    "changed",
+                    "document",
+                    where,
+                    msg(
+                        f"Dokumen '{name}': teks bagian isi ke-{index + 1} berubah: {before} → {after}.",
+                        f"Document '{name_en}': the text of body part {index + 1} changed: {before} → {after}.",
+                    ),
+                )
+            )
+    return changes
+
+
+def _diff_documents(old: Definition, new: Definition) -> list[Change]:
+    changes: list[Change] = []
+    old_docs, new_docs = old.get("documents") or {}, new.get("documents") or {}
+    for doc_id, spec in new_docs.items():
+        pointer = f"/documents/{doc_id}"
+        title_id, title_en = localise(spec.get("title"), "id"), localise(spec.get("title"), "en")
+        if doc_id not in old_docs:
+            changes.append(
+                Change(
+                    "added",
+                    "document",
+                    pointer,
+                    msg(
+                        f"Dokumen '{title_id}' ({doc_id}) ditambahkan.",
+                        f"Document '{title_en}' ({doc_id}) added.",
+                    ),
+                )
+            )
+            continue
+        before = old_docs[doc_id]
+        for prop, (prop_id, prop_en) in _DOCUMENT_PROPS.items():
+            was, now = before.get(prop), spec.get(prop)
+            if was != now:
+                shown_was = _show(was) if was is not None else None
+                shown_now = _show(now) if now is not None else None
+                changes.append(
+                    Change(
+                        "changed",
+                        "document",
+                        f"{pointer}/{prop}",
+                        msg(
+                            f"Dokumen '{title_id}': {prop_id} {shown_was or '(kosong)'} → "
+                            f"{shown_now or '(kosong)'}.",
+                            f"Document '{title_en}': {prop_en} {shown_was or '(empty)'} → "
+                            f"{shown_now or '(empty)'}.",
+                        ),
+                    )
+                )
+        changes.extend(
+            _diff_document_body(
+                (title_id, title_en), pointer, before.get("body", []), spec.get("body", [])
+            )
+        )
+    for doc_id, spec in old_docs.items():
+        if doc_id not in new_docs:
+            changes.append(
+                Change(
+                    "removed",
+                    "document",
+                    f"/documents/{doc_id}",
+                    msg(
+                        f"Dokumen '{localise(spec.get('title'), 'id')}' ({doc_id}) dihapus.",
+                        f"Document '{localise(spec.get('title'), 'en')}' ({doc_id}) removed.",
+                    ),
+                )
+            )
+    return changes
+
+
 _SERVICE_PROPS = {"title": ("Judul layanan", "Service title"), "summary": ("Ringkasan", "Summary")}
 _STANDARD_PROPS = {
     "requirements": ("Persyaratan", "Requirements"),
@@ -494,7 +619,8 @@ _PRIVACY_PROPS = {
 
 
 def diff(old: Definition, new: Definition) -> list[Change]:
-    """Every change from `old` to `new`: service texts, standard, privacy, form and workflow."""
+    """Every change from `old` to `new`: service texts, standard, privacy, form, workflow and
+    documents."""
     changes = _diff_simple(old, new, "service", "", _SERVICE_PROPS)
     changes += _diff_simple(
         old.get("standard", {}), new.get("standard", {}), "standard", "/standard", _STANDARD_PROPS
@@ -504,6 +630,7 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     )
     changes += _diff_form(old, new)
     changes += _diff_workflow(old, new)
+    changes += _diff_documents(old, new)
     return changes
 
 

@@ -673,6 +673,141 @@ CODES: dict[str, Code] = {
             "Law 27/2022 on personal data protection requires a lawful basis.",
         ),
     ),
+    # documents
+    "document-unknown": _c(
+        E,
+        "Dokumen '{value}' tidak ada di 'documents'.",
+        "Document '{value}' is not declared in 'documents'.",
+        (
+            "{guess_id}Dokumen yang ada: {allowed}.",
+            "{guess_en}Declared documents: {allowed}.",
+        ),
+    ),
+    "document-not-issued": _c(
+        W,
+        "Dokumen '{value}' tidak diterbitkan oleh transisi mana pun.",
+        "Document '{value}' is not issued by any transition.",
+        (
+            'Tambahkan "issues": ["{value}"] pada transisi yang menerbitkannya, atau hapus dokumennya.',
+            'Add "issues": ["{value}"] to the transition that issues it, or remove the document.',
+        ),
+    ),
+    "document-issued-by-applicant": _c(
+        E,
+        "Transisi '{action}' yang dijalankan pemohon tidak dapat menerbitkan dokumen '{value}'.",
+        "Transition '{action}', taken by the applicant, cannot issue document '{value}'.",
+        (
+            "Surat resmi diterbitkan petugas: pindahkan 'issues' ke transisi petugas.",
+            "Official letters are issued by officers: move 'issues' to an officer's transition.",
+        ),
+    ),
+    "document-bad-number": _c(
+        E,
+        "Pola nomor dokumen tidak sah: {detail_id}",
+        "Invalid document number pattern: {detail_en}",
+        (
+            "Contoh pola yang sah: 470/{{seq:04}}/DUKCAPIL/{{month_roman}}/{{year}}.",
+            "A valid pattern looks like 470/{{seq:04}}/DUKCAPIL/{{month_roman}}/{{year}}.",
+        ),
+    ),
+    "document-duplicate-audience": _c(
+        E,
+        "'{value}' ditulis lebih dari sekali di visible_to.",
+        "'{value}' is written more than once in visible_to.",
+        ("Tulis setiap penerima sekali saja.", "Write each audience only once."),
+    ),
+    "document-bad-placeholder": _c(
+        E,
+        "Tempat isian tidak sah (karakter ke-{column}): {detail_id}",
+        "Invalid placeholder (character {column}): {detail_en}",
+        (
+            "Tempat isian ditulis {{kunci}} atau {{kunci|filter}}; kurung kurawal biasa ditulis {{{{ dan }}}}.",
+            "Placeholders are written {{key}} or {{key|filter}}; literal braces are {{{{ and }}}}.",
+        ),
+    ),
+    "document-unknown-key": _c(
+        E,
+        "Tempat isian {{{value}}} tidak merujuk field atau data apa pun.",
+        "Placeholder {{{value}}} does not name any field or data.",
+        (
+            "{guess_id}Pakai kunci field formulir atau field petugas, atau nama seperti"
+            " {{case.reference}}; daftar lengkapnya di schemas/README.md.",
+            "{guess_en}Use the key of a form field or an officer's field, or a name such as"
+            " {{case.reference}}; the full list is in schemas/README.md.",
+        ),
+    ),
+    "document-unknown-name": _c(
+        E,
+        "Tempat isian {{{value}}} tidak dikenal di '{namespace}'.",
+        "Placeholder {{{value}}} is not known under '{namespace}'.",
+        ("{guess_id}Yang ada: {allowed}.", "{guess_en}Known ones: {allowed}."),
+    ),
+    "document-unknown-filter": _c(
+        E,
+        "Filter '{value}' pada {{{key}}} tidak dikenal.",
+        "Filter '{value}' on {{{key}}} is unknown.",
+        ("{guess_id}Filter yang ada: {allowed}.", "{guess_en}Known filters: {allowed}."),
+    ),
+    "document-file-as-text": _c(
+        E,
+        "Field '{value}' berisi berkas dan tidak dapat dicetak sebagai teks.",
+        "Field '{value}' holds a file and cannot be printed as text.",
+        (
+            "Hapus tempat isian ini; berkas dilampirkan pada permohonan, tidak dicetak di surat.",
+            "Remove this placeholder; files stay with the application and are not printed.",
+        ),
+    ),
+    "document-not-printable": _c(
+        E,
+        "Field '{value}' ({type}) tidak dapat dicetak di dokumen: {reason_id}.",
+        "Field '{value}' ({type}) cannot be printed on a document: {reason_en}.",
+        (
+            "Rujuk field yang berisi satu jawaban, misalnya teks, tanggal, angka atau pilihan.",
+            "Refer to a field holding one answer, such as a text, date, number or choice.",
+        ),
+    ),
+    "document-terbilang-not-number": _c(
+        E,
+        "Filter terbilang hanya untuk angka, sedangkan {{{value}}} berjenis {type}.",
+        "The terbilang filter is for numbers only, but {{{value}}} is of type {type}.",
+        (
+            "Hapus |terbilang, atau rujuk field berjenis number.",
+            "Remove |terbilang, or refer to a field of type number.",
+        ),
+    ),
+    "document-field-may-be-hidden": _c(
+        E,
+        "Field '{value}' dapat tersembunyi oleh syarat tampil ({condition}), sehingga"
+        " tempat isiannya bisa kosong.",
+        "Field '{value}' may be hidden by a condition ({condition}), so its placeholder may"
+        " be empty.",
+        (
+            "Tulis teks pengganti, misalnya {{{value}|default:-}}.",
+            "Write a fallback text, e.g. {{{value}|default:-}}.",
+        ),
+    ),
+    "document-field-optional": _c(
+        E,
+        "Field '{value}' tidak wajib diisi, sehingga tempat isiannya bisa kosong.",
+        "Field '{value}' is not required, so its placeholder may be empty.",
+        (
+            'Tulis teks pengganti, misalnya {{{value}|default:-}}, atau jadikan field wajib ("required": true).',
+            'Write a fallback text, e.g. {{{value}|default:-}}, or make the field required ("required": true).',
+        ),
+    ),
+    "document-officer-field-not-taken": _c(
+        E,
+        "Field petugas '{value}' diisi pada transisi '{owner}', yang tidak selalu dilalui"
+        " sebelum transisi '{action}' menerbitkan dokumen ini.",
+        "Officer field '{value}' is filled in on transition '{owner}', which is not always"
+        " taken before transition '{action}' issues this document.",
+        (
+            "Pindahkan field itu ke transisi yang menerbitkan dokumen, atau tulis teks pengganti,"
+            " misalnya {{{value}|default:-}}.",
+            "Move the field to the transition that issues the document, or write a fallback"
+            " text, e.g. {{{value}|default:-}}.",
+        ),
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.contact_checks import check_blank_texts, check_contact
+from builder.document_checks import check_documents
 from builder.form_checks import (
     check_conditions,
     check_cycles,
@@ -43,6 +44,7 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_workflow(definition))
     found.extend(check_contact(definition))
     found.extend(check_standard(definition))
+    found.extend(check_documents(definition))
     return sort_problems(found)
 
 

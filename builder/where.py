@@ -18,6 +18,7 @@ _WORDS = {
     "group": ("grup", "group"),
     "state": ("status", "state"),
     "transition": ("transisi", "transition"),
+    "document": ("dokumen", "document"),
 }
 
 
@@ -80,6 +81,11 @@ def _steps(definition: Mapping[str, Any], pointer: str, lang: str) -> list[tuple
             name = _name(move, ("label", "action"), lang)
             if name:
                 steps.append(("transition", name))
+    elif parts[:1] == ["documents"] and len(parts) > 1:
+        found = definition.get("documents")
+        document = found.get(parts[1]) if isinstance(found, Mapping) else None
+        if isinstance(document, Mapping):
+            steps.append(("document", _name(document, ("title",), lang) or parts[1]))
     return steps
 
 
