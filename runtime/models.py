@@ -275,6 +275,49 @@ class CaseEvent(Table, table=True):
     details: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
 
 
+DOCUMENT_STATUSES = ("valid", "superseded", "revoked")
+
+
+class IssuedDocument(Table, table=True):
+    """A document (letter) issued for a case: numbered, rendered, signed, immutable.
+
+    The signed PDF lives in the data folder under ``storage_name``; its sha256 is kept here. A
+    correction issues a new document that supersedes this one; a revocation records who, when
+    and why. Only ``status`` and the supersede/revoke columns ever change.
+    """
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "doc_type", "year", "seq"),
+        CheckConstraint(_one_of("status", DOCUMENT_STATUSES), name="status"),
+    )
+
+    id: str = Field(default_factory=new_token, primary_key=True, max_length=TOKEN_LENGTH)
+    submission_id: str = Field(foreign_key="submissions.id", index=True, max_length=TOKEN_LENGTH)
+    event_id: int | None = Field(default=None, foreign_key="case_events.id")
+    agency_id: str = Field(foreign_key="agencies.id", max_length=64)
+    doc_type: str = Field(max_length=64)  # the document's id in the definition
+    title: str = Field(max_length=300)
+    number: str = Field(max_length=100)
+    year: int
+    seq: int
+    issued_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    issued_by_user_id: int | None = Field(default=None, foreign_key="users.id")
+    holder_name: str = Field(default="", max_length=200)  # shown partly masked when verified
+    sha256: str = Field(index=True, max_length=SHA256_LENGTH)
+    size: int
+    storage_name: str = Field(unique=True, max_length=TOKEN_LENGTH + 8)
+    verify_code: str = Field(unique=True, max_length=TOKEN_LENGTH)
+    visible_to_applicant: bool = Field(default=True)
+    status: str = Field(default="valid", max_length=16)
+    superseded_by_id: str | None = Field(
+        default=None, foreign_key="issued_documents.id", max_length=TOKEN_LENGTH
+    )
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_by_user_id: int | None = Field(default=None, foreign_key="users.id")
+    revoked_reason: str | None = None
+
+
 class ServiceEvent(Table, table=True):
     """The life of a service: draft saved, sent for review, changes requested (with comments on
     the items they concern), published, retired, and state mappings chosen at publication."""
