@@ -509,6 +509,13 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_answers": ("Jawaban pemohon", "The applicant's answers"),
     "office_attachments": ("Berkas", "Files"),
     "office_no_attachments": ("Tidak ada berkas.", "No files."),
+    "office_officer_fields": ("Isian petugas: {action}", "Entered by the officer: {action}"),
+    "office_fields_legend": ("Isian untuk aksi ini", "To fill in for this action"),
+    "office_file_again": (
+        "Berkas belum disimpan karena ada kesalahan; pilih berkasnya lagi.",
+        "The file was not kept because of an error; choose it again.",
+    ),
+    "status_officer_fields": ("Keterangan dari petugas", "From the officer"),
     "office_show_nik": ("Tampilkan", "Show"),
     "office_nik_logged": (
         "NIK disamarkan dan data pribadi spesifik disembunyikan. Setiap kali NIK lengkap atau "
