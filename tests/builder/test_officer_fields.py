@@ -224,7 +224,12 @@ def test_officer_field_conditions_read_answers_and_their_own_transition(
     assert approve.pages[0].id == "setujui"
     # a condition on the applicant's answers reads them from the context
     today = dt.date(2026, 12, 2)
-    report = {"id": "berkas0123456789", "name": "a.pdf", "size": 10, "content_type": "application/pdf"}
+    report = {
+        "id": "berkas0123456789",
+        "name": "a.pdf",
+        "size": 10,
+        "content_type": "application/pdf",
+    }
     values = {"berlaku_sampai": "2027-06-01", "laporan": {**report, "sha256": "0" * 64}}
     kept, errors = approve.check(values, today, context={"jumlah_anak": 3})
     assert kept == values and errors == []
