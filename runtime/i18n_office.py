@@ -362,6 +362,12 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "studio_question": ("Pertanyaan", "Question"),
     "studio_add_field": ("Tambah pertanyaan", "Add a question"),
     "studio_add_to_group": ("Tambah ke grup", "Add to the group"),
+    "studio_officer_fields": ("Isian petugas pada transisi", "Officer fields on the transition"),
+    "studio_no_officer_fields": (
+        "Petugas tidak mengisi apa pun pada transisi ini.",
+        "The officer fills in nothing on this transition.",
+    ),
+    "studio_add_officer_field": ("Tambah isian petugas", "Add an officer field"),
     "studio_group_fields": ("Isian grup", "Fields of the group"),
     "studio_change_type": ("Ganti jenis", "Change the type"),
     "studio_required": ("wajib", "required"),
