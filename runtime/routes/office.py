@@ -299,14 +299,15 @@ def _refused(
     error: tuple[str, str] | None = None,
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
 ) -> Response:
-    """The case again with what the officer typed and why it was refused (422; htmx: the panel)."""
+    """The case again with what the officer typed and why it was refused (422), or for htmx the
+    panel (200: htmx swaps only successful responses, and the panel carries the errors)."""
     lang = language(request)
     opened = _open(session, user, case_id)
     context = views.case_context(
         session, user, opened, lang, error=error, typed=comment, entered=entered
     )
     if _partial_wanted(request):
-        return render(request, "office/_case_panel.html", context, 422)
+        return render(request, "office/_case_panel.html", context)
     return render(request, "office/case.html", context, 422)
 
 
