@@ -292,6 +292,7 @@ class CompiledService:
     _value_validator: Any = None
     _value_check: Any = None
     _conditional: bool | None = None
+    _officer: dict[int, CompiledService | None] = field(default_factory=dict)
 
     @property
     def validator(self) -> Any:
@@ -318,6 +319,13 @@ class CompiledService:
         return next((p for p in self.pages if p.id == page_id), None)
 
     # -- visibility -------------------------------------------------------------------------
+
+    def officer_form(self, transition: int) -> CompiledService | None:
+        """The compiled officer fields of the transition at index `transition` (None if it has
+        none): the same plan, checks and messages as the form, built once."""
+        if transition not in self._officer:
+            self._officer[transition] = compile_officer_fields(self.definition, transition)
+        return self._officer[transition]
 
     def _prune_once(
         self, answers: Mapping[str, Any], basis: Mapping[str, Any], today: dt.date | None
@@ -366,17 +374,27 @@ class CompiledService:
             basis = kept
         return dict(basis)
 
-    def prune(self, answers: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
-        """Only the answers of visible fields, in form order; empty answers dropped."""
-        basis: Mapping[str, Any] = answers
+    def prune(
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Only the answers of visible fields, in form order; empty answers dropped.
+
+        `context` holds answers of other fields that conditions may read but that are not
+        this form's own (the applicant's answers, for an officer form); they are not returned.
+        """
+        fixed = dict(context or {})
+        basis: Mapping[str, Any] = {**fixed, **answers}
         if not self._has_conditions():
             return self._prune_once(answers, basis, today)  # nothing can hide anything
         for _ in range(len(self.fields) + 2):
             kept = self._prune_once(answers, basis, today)
-            if kept == basis:
+            if {**fixed, **kept} == basis:
                 return kept
-            basis = kept
-        return dict(basis)
+            basis = {**fixed, **kept}
+        return {k: v for k, v in basis.items() if k in self.fields}
 
     def _has_conditions(self) -> bool:
         if self._conditional is None:
@@ -411,18 +429,24 @@ class CompiledService:
         return [k for k in answers if k not in self.fields or not self.fields[k].has_value]
 
     def validate(
-        self, answers: Mapping[str, Any], today: dt.date | None = None
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> list[AnswerError]:
         """Errors of already pruned answers, one per place, in form order.
 
-        `today` is the day date bounds and conditions count from (default: the real today).
+        `today` is the day date bounds and conditions count from (default: the real today);
+        `context` as in `prune`.
         """
         with values.as_of(today):
-            return self._validate(answers)
+            return self._validate(answers, context or {})
 
-    def _validate(self, answers: Mapping[str, Any]) -> list[AnswerError]:
+    def _validate(
+        self, answers: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> list[AnswerError]:
         errors: dict[tuple[str, str], AnswerError] = {}
-        for item in self._presence_errors(answers):
+        for item in self._presence_errors(answers, context):
             errors.setdefault((item.pointer, item.key), item)
         if isinstance(answers, Mapping) and not self._values_pass(answers):
             for error in self.value_validator.iter_errors(answers):
@@ -437,14 +461,17 @@ class CompiledService:
             self._value_check = fast_check(self.value_validator.schema) or (lambda v: False)
         return bool(self._value_check(answers))
 
-    def _presence_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
+    def _presence_errors(
+        self, answers: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> Iterator[AnswerError]:
         """Missing required answers of visible fields, and answers no visible field asks for."""
         shown: set[str] = set()
+        basis = {**context, **answers} if context else answers
         for page in self.pages:
-            if not conditions.evaluate(page.condition, answers):
+            if not conditions.evaluate(page.condition, basis):
                 continue
             for plan in page.fields:
-                if not plan.has_value or not conditions.evaluate(plan.condition, answers):
+                if not plan.has_value or not conditions.evaluate(plan.condition, basis):
                     continue
                 shown.add(plan.key)
                 value = answers.get(plan.key)
@@ -480,15 +507,19 @@ class CompiledService:
                     yield make_error(pointer=pointer, key=plan.key, rule="unknown", spec=label)
 
     def check(
-        self, answers: Mapping[str, Any], today: dt.date | None = None
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> tuple[dict[str, Any], list[AnswerError]]:
         """Prune then validate: the answers that would be stored and their errors.
 
         `today` is the day date bounds and conditions count from (default: the real today);
-        a case corrected after a send-back passes the day it was first filed.
+        a case corrected after a send-back passes the day it was first filed. `context` as in
+        `prune` (an officer form gets the case's answers).
         """
-        pruned = self.prune(answers, today)
-        return pruned, self.validate(pruned, today)
+        pruned = self.prune(answers, today, context)
+        return pruned, self.validate(pruned, today, context)
 
     def page_errors(
         self, page_id: str, answers: Mapping[str, Any], today: dt.date | None = None
@@ -661,6 +692,33 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
     return CompiledService(
         definition, key, tuple(page_plans), schema, {plan.key: plan for plan in all_fields}
     )
+
+
+def compile_officer_fields(
+    definition: Mapping[str, Any], transition: int
+) -> CompiledService | None:
+    """The officer fields of one transition compiled as a one-page form, or None without any.
+
+    The page's id is the transition's action. Conditions may read the applicant's answers:
+    pass them as `context` when checking (they are not part of this form's own answers).
+    """
+    moves = definition.get("workflow", {}).get("transitions", [])
+    move = moves[transition] if 0 <= transition < len(moves) else None
+    specs = move.get("fields") if isinstance(move, Mapping) else None
+    if not specs:
+        return None
+    assert move is not None
+    action = str(move["action"])
+    plans = _plan_fields(list(specs), action, join("/workflow/transitions", transition, "fields"))
+    page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
+    key = digest({"definition": digest(definition), "transition": transition})
+    schema = {
+        "$schema": SUBMISSION_DIALECT,
+        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",
+        "title": localise(page.spec["title"], "id"),
+        **_object_schema(plans, {}),
+    }
+    return CompiledService(definition, key, (page,), schema, {p.key: p for p in plans})
 
 
 _CACHE: OrderedDict[str, CompiledService] = OrderedDict()

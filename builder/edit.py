@@ -24,7 +24,8 @@ from typing import Any
 
 from builder.conditions import OPERATORS
 from builder.fields import REGISTRY
-from builder.model import iter_fields
+from builder.form_checks import OFFICER_REFUSED
+from builder.model import iter_fields, iter_officer_fields
 from builder.pointers import split
 
 Definition = dict[str, Any]
@@ -339,9 +340,17 @@ def set_page(definition: Definition, index: int, values: Values) -> Definition:
 # -- fields --------------------------------------------------------------------------------------
 
 
+def _is_transition(pointer: str) -> bool:
+    """Whether `pointer` is a transition or within one (its officer fields)."""
+    return split(pointer)[:2] == ["workflow", "transitions"]
+
+
 def _container(definition: Definition, pointer: str) -> list[Any]:
-    """The field list of a page (`/form/pages/<n>`) or of a group field."""
+    """The field list of a page (`/form/pages/<n>`), of a group field, or the officer fields
+    of a transition (`/workflow/transitions/<n>`)."""
     parts = split(pointer)
+    if len(parts) == 3 and _is_transition(pointer):
+        return _transition(definition, _int(parts[2])).setdefault("fields", [])  # type: ignore[no-any-return]
     if len(parts) < 3 or parts[:2] != ["form", "pages"] or len(parts) not in (3, 5):
         raise EditError(
             f"'{pointer}' bukan halaman atau grup.", f"'{pointer}' is no page or group."
@@ -366,6 +375,8 @@ def _locate(definition: Definition, pointer: str) -> tuple[list[Any], int]:
     """The list holding the field at `pointer` and its index in it."""
     parts = split(pointer)
     shape_ok = len(parts) in (5, 7) and parts[:2] == ["form", "pages"] and parts[3] == "fields"
+    if len(parts) == 5 and _is_transition(pointer) and parts[3] == "fields":
+        shape_ok = True
     if not shape_ok or (len(parts) == 7 and parts[5] != "fields"):
         raise EditError(f"'{pointer}' bukan field.", f"'{pointer}' is not a field.")
     items = _container(definition, "/" + "/".join(parts[:-2]))
@@ -383,7 +394,16 @@ def field_at(definition: Definition, pointer: str) -> dict[str, Any]:
 
 
 def _all_keys(definition: Definition) -> set[str]:
-    return {ref.key for ref in iter_fields(definition)}
+    """Keys of the form's fields and of every transition's officer fields (all unique)."""
+    return {ref.key for ref in (*iter_fields(definition), *iter_officer_fields(definition))}
+
+
+def _refuse_for_officers(pointer: str, kind: str) -> None:
+    if _is_transition(pointer) and kind in OFFICER_REFUSED:
+        raise EditError(
+            f"Field berjenis '{kind}' tidak dapat diisi petugas.",
+            f"A field of type '{kind}' cannot be filled in by an officer.",
+        )
 
 
 _OPTIONS = [
@@ -410,6 +430,7 @@ def add_field(definition: Definition, container: str, kind: str, label: str) -> 
     """Add a field of type `kind` at the end of a page or group, keyed after its label."""
     if kind not in REGISTRY:
         raise EditError(f"Jenis field '{kind}' tidak dikenal.", f"Unknown field type '{kind}'.")
+    _refuse_for_officers(container, kind)
     result = copy.deepcopy(definition)
     items = _container(result, container)
     if len(split(container)) == 5 and not REGISTRY[kind].allowed_in_group:
@@ -425,10 +446,12 @@ def add_field(definition: Definition, container: str, kind: str, label: str) -> 
 
 
 def remove_field(definition: Definition, pointer: str) -> Definition:
-    """Remove a field (a group with its fields)."""
+    """Remove a field (a group with its fields; a transition's last officer field: its list)."""
     result = copy.deepcopy(definition)
     items, index = _locate(result, pointer)
     del items[index]
+    if not items and _is_transition(pointer):
+        _transition(result, _int(split(pointer)[2])).pop("fields", None)
     return result
 
 
@@ -440,7 +463,17 @@ def move_field(definition: Definition, pointer: str, direction: str) -> Definiti
     return result
 
 
-_COMMON = ("key", "type", "label", "help", "required", "visible_if", "messages", "sensitive")
+_COMMON = (
+    "key",
+    "type",
+    "label",
+    "help",
+    "required",
+    "visible_if",
+    "messages",
+    "sensitive",
+    "applicant_sees",
+)
 _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length", "pattern", "placeholder", "autocomplete"),
     "textarea": ("min_length", "max_length", "rows"),
@@ -474,6 +507,7 @@ def set_field_type(definition: Definition, pointer: str, kind: str) -> Definitio
     """Change a field's type, keeping what the new type shares and adding its defaults."""
     if kind not in REGISTRY:
         raise EditError(f"Jenis field '{kind}' tidak dikenal.", f"Unknown field type '{kind}'.")
+    _refuse_for_officers(pointer, kind)
     result = copy.deepcopy(definition)
     items, index = _locate(result, pointer)
     old = items[index]
@@ -495,8 +529,9 @@ def set_field_type(definition: Definition, pointer: str, kind: str) -> Definitio
     return result
 
 
-def field_properties(kind: str) -> tuple[str, ...]:
-    """The flat names `update_field` reads for a field of type `kind` (its edit form's inputs)."""
+def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
+    """The flat names `update_field` reads for a field of type `kind` (its edit form's inputs);
+    an `officer` field (on a transition) also has `applicant_sees`."""
     if kind == "notice":
         return ("label.id", "label.en", "text.id", "text.en", "style")
     names_: list[str] = ["key", "label.id", "label.en", "help.id", "help.en"]
@@ -504,6 +539,8 @@ def field_properties(kind: str) -> tuple[str, ...]:
         names_.append("required")
     if kind not in {"declaration", "group"}:
         names_.append("sensitive")
+        if officer:
+            names_.append("applicant_sees")
     names_.extend(
         {
             "text": ("min_length", "max_length", "pattern", "placeholder.id", "placeholder.en"),
@@ -567,7 +604,7 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         field["key"] = new_key
     for key in ("label", "help", "placeholder", "unit", "item_label", "text"):
         _text_into(field, key, values)
-    for key in ("required", "sensitive", "integer"):
+    for key in ("required", "sensitive", "integer", "applicant_sees"):
         _simple(field, key, values, lambda v: True if flag(v) else None)
     for key in ("min_length", "max_length", "rows", "min_items", "max_items"):
         _int_into(field, key, values, key)
@@ -603,7 +640,8 @@ def condition_holder(definition: Definition, pointer: str) -> tuple[dict[str, An
 
 def condition_value(definition: Definition, field_key: str, operator: str, raw: str) -> Any:
     """The value of a condition on `field_key`, converted to what its type compares with."""
-    target = next((ref for ref in iter_fields(definition) if ref.key == field_key), None)
+    everything = (*iter_fields(definition), *iter_officer_fields(definition))
+    target = next((ref for ref in everything if ref.key == field_key), None)
     if target is None:
         raise EditError(f"Field '{field_key}' tidak ada.", f"There is no field '{field_key}'.")
     if operator == "filled":

@@ -8,10 +8,20 @@ from typing import Any
 
 from builder import conditions
 from builder.fields import REGISTRY
-from builder.model import Definition, FieldRef, iter_fields, iter_texts, pages
+from builder.model import (
+    Definition,
+    FieldRef,
+    iter_fields,
+    iter_officer_fields,
+    iter_texts,
+    pages,
+    transitions,
+)
 from builder.pointers import join
 from builder.problems import Problem, did_you_mean, problem
 from builder.texts import has_indonesian
+
+OFFICER_REFUSED = frozenset({"declaration", "group"})  # types an officer cannot be asked
 
 
 def check_pages(definition: Definition) -> list[Problem]:
@@ -28,11 +38,16 @@ def check_pages(definition: Definition) -> list[Problem]:
     return found
 
 
+def all_fields(definition: Definition) -> list[FieldRef]:
+    """The form's fields (group children included), then every transition's officer fields."""
+    return [*iter_fields(definition), *iter_officer_fields(definition)]
+
+
 def check_fields(definition: Definition) -> list[Problem]:
-    """Duplicate keys, nesting rules and each type's own checks."""
+    """Duplicate keys (across the form and all transitions), nesting rules, each type's checks."""
     found: list[Problem] = []
     first: dict[str, FieldRef] = {}
-    for ref in iter_fields(definition):
+    for ref in all_fields(definition):
         if ref.key in first:
             found.append(
                 problem(
@@ -47,10 +62,24 @@ def check_fields(definition: Definition) -> list[Problem]:
         kind = REGISTRY.get(ref.type)
         if kind is None:
             continue
+        if ref.is_officer and ref.type in OFFICER_REFUSED:
+            found.append(problem("officer-field-type", join(ref.pointer, "type"), value=ref.type))
+            continue
+        if not ref.is_officer and "applicant_sees" in ref.spec:
+            found.append(problem("applicant-sees-in-form", join(ref.pointer, "applicant_sees")))
         if ref.group is not None and not kind.allowed_in_group:
             code = "nested-group" if ref.type == "group" else "unsupported-in-group"
             found.append(problem(code, join(ref.pointer, "type"), value=ref.type))
         found.extend(kind.check(ref.spec, ref.pointer))
+    for index, transition in enumerate(transitions(definition)):
+        if "applicant" in transition.get("roles", []) and transition.get("fields"):
+            found.append(
+                problem(
+                    "officer-fields-applicant",
+                    join("/workflow/transitions", index, "fields"),
+                    value=transition.get("action"),
+                )
+            )
     return found
 
 
@@ -66,11 +95,13 @@ def check_condition(
     page_index: int,
     visible: Mapping[str, FieldRef],
     group: str | None,
+    officer: Mapping[str, FieldRef] | None = None,
 ) -> list[Problem]:
     """Check one condition: known fields, no self reference, order, operator and value types.
 
     `visible` holds the fields a condition at this place may read; `group` is the group whose
-    item the condition lives in (sibling fields only), or None for the top level.
+    item the condition lives in (sibling fields only), or None for the top level. `officer`
+    holds the officer fields of all transitions, to name them when one may not be read here.
     """
     found: list[Problem] = []
     everything = visible
@@ -80,6 +111,12 @@ def check_condition(
         target = everything.get(key) if isinstance(key, str) else None
         if owner is not None and key == owner.key:
             found.append(problem("condition-self", where, value=key))
+            continue
+        elsewhere = (officer or {}).get(key) if isinstance(key, str) else None
+        if target is None and elsewhere is not None:
+            found.append(
+                problem("condition-officer-field", where, value=key, action=elsewhere.page_id)
+            )
             continue
         if target is None:
             usable = [
@@ -145,9 +182,20 @@ def check_condition(
     return found
 
 
+def officer_scope(definition: Definition, transition: int) -> dict[str, FieldRef]:
+    """What a condition on an officer field of `transition` may read: the top-level answers of
+    the form and the other officer fields of the same transition (in any order)."""
+    scope = {ref.key: ref for ref in iter_fields(definition)}
+    scope.update(
+        (ref.key, ref) for ref in iter_officer_fields(definition) if ref.transition == transition
+    )
+    return scope
+
+
 def check_conditions(definition: Definition) -> list[Problem]:
-    """Check every visibility condition of pages and fields."""
+    """Check every visibility condition of pages, form fields and officer fields."""
     refs = {ref.key: ref for ref in iter_fields(definition)}
+    officer = {ref.key: ref for ref in iter_officer_fields(definition)}
     found: list[Problem] = []
     for index, page in enumerate(pages(definition)):
         condition = page.get("visible_if")
@@ -161,27 +209,30 @@ def check_conditions(definition: Definition) -> list[Problem]:
                     page_index=index - 1,
                     visible=refs,
                     group=None,
+                    officer=officer,
                 )
             )
-    for ref in iter_fields(definition):
+    for ref in all_fields(definition):
         condition = ref.spec.get("visible_if")
         if isinstance(condition, Mapping):
+            scope = refs if ref.transition is None else officer_scope(definition, ref.transition)
             found.extend(
                 check_condition(
                     condition,
                     join(ref.pointer, "visible_if"),
                     owner=ref,
                     page_index=ref.page_index,
-                    visible=refs,
+                    visible=scope,
                     group=ref.group,
+                    officer=officer,
                 )
             )
     return found
 
 
 def check_cycles(definition: Definition) -> list[Problem]:
-    """Visibility conditions that depend on each other in a loop."""
-    refs = {ref.key: ref for ref in iter_fields(definition)}
+    """Visibility conditions that depend on each other in a loop (officer fields included)."""
+    refs = {ref.key: ref for ref in all_fields(definition)}
     edges = {
         key: sorted(conditions.referenced_fields(ref.spec.get("visible_if")) & refs.keys())
         for key, ref in refs.items()

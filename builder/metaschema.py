@@ -81,7 +81,12 @@ def _allowed_names(schema: Mapping[str, Any]) -> list[str]:
     return list(schema.get("properties", {}))
 
 
+OFFICER_ONLY = ("applicant_sees",)  # field keys that only officer fields take
+
+
 def _unknown_key(pointer: str, key: str, allowed: list[str]) -> Problem:
+    if pointer.startswith("/form/"):
+        allowed = [name for name in allowed if name not in OFFICER_ONLY]
     return problem(
         "unknown-key",
         join(pointer, key),
@@ -295,6 +300,7 @@ def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
 def _document_validator() -> Draft202012Validator:
     schema = copy.deepcopy(meta_schema())
     schema["$defs"]["page"]["properties"]["fields"]["items"] = {}
+    schema["$defs"]["transition"]["properties"]["fields"]["items"] = {}
     body = _inline({k: v for k, v in schema.items() if k != "$defs"}, schema["$defs"])
     return Draft202012Validator({**body, "$defs": schema["$defs"]})
 
@@ -341,23 +347,32 @@ def _any_field_validator() -> Draft202012Validator:
     )
 
 
-def _field_errors(definition: Any) -> Iterable[ValidationError]:
-    form = definition.get("form") if isinstance(definition, Mapping) else None
-    pages = form.get("pages") if isinstance(form, Mapping) else None
-    if not isinstance(pages, list):
+def _field_lists(definition: Any) -> Iterable[tuple[list[Any], list[Any]]]:
+    """Every list of field specs (form pages, then transitions) with the path to it."""
+    if not isinstance(definition, Mapping):
         return
-    typed = _field_validators()
-    for page_index, page in enumerate(pages):
+    form = definition.get("form")
+    pages = form.get("pages") if isinstance(form, Mapping) else None
+    for page_index, page in enumerate(pages if isinstance(pages, list) else []):
         fields = page.get("fields") if isinstance(page, Mapping) else None
-        if not isinstance(fields, list):
-            continue
+        if isinstance(fields, list):
+            yield ["form", "pages", page_index, "fields"], fields
+    workflow = definition.get("workflow")
+    moves = workflow.get("transitions") if isinstance(workflow, Mapping) else None
+    for index, move in enumerate(moves if isinstance(moves, list) else []):
+        fields = move.get("fields") if isinstance(move, Mapping) else None
+        if isinstance(fields, list):
+            yield ["workflow", "transitions", index, "fields"], fields
+
+
+def _field_errors(definition: Any) -> Iterable[ValidationError]:
+    typed = _field_validators()
+    for path, fields in _field_lists(definition):
         for field_index, spec in enumerate(fields):
             kind = spec.get("type") if isinstance(spec, Mapping) else None
             validator = typed.get(kind) if isinstance(kind, str) else None
             for error in (validator or _any_field_validator()).iter_errors(spec):
-                error.path.extendleft(
-                    reversed(["form", "pages", page_index, "fields", field_index])
-                )
+                error.path.extendleft(reversed([*path, field_index]))
                 yield error
 
 

@@ -47,6 +47,12 @@ class FieldRef:
     page_id: str
     group: str | None
     order: int
+    transition: int | None = None  # an officer field: the index of its transition
+
+    @property
+    def is_officer(self) -> bool:
+        """Whether an officer fills the field in on a transition (not the applicant's form)."""
+        return self.transition is not None
 
     @property
     def type(self) -> str:
@@ -131,3 +137,25 @@ def sources(transition: Mapping[str, Any]) -> list[str]:
     if isinstance(origin, str):
         return [origin]
     return [str(s) for s in origin] if isinstance(origin, list) else []
+
+
+def officer_fields(transition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The fields the acting officer fills in on a transition (its `fields`)."""
+    found = transition.get("fields")
+    return [f for f in found if isinstance(f, Mapping)] if isinstance(found, list) else []
+
+
+def iter_officer_fields(definition: Definition) -> Iterator[FieldRef]:
+    """Every officer field of every transition, in transition order.
+
+    They come after the whole form (`page_index` is the number of pages), so a condition on
+    one may read any answer of the form.
+    """
+    after = len(pages(definition))
+    order = 0
+    for index, transition in enumerate(transitions(definition)):
+        action = str(transition.get("action", ""))
+        for field_index, spec in enumerate(officer_fields(transition)):
+            pointer = join("/workflow/transitions", index, "fields", field_index)
+            yield FieldRef(str(spec.get("key")), spec, pointer, after, action, None, order, index)
+            order += 1

@@ -242,8 +242,43 @@ CODES: dict[str, Code] = {
         "Kunci field '{value}' sudah dipakai di {other}.",
         "Field key '{value}' is already used at {other}.",
         (
-            "Kunci field harus unik di seluruh formulir, termasuk di dalam grup.",
-            "Field keys must be unique in the whole form, groups included.",
+            "Kunci field harus unik di seluruh formulir (termasuk di dalam grup) dan di semua"
+            " field petugas pada transisi.",
+            "Field keys must be unique in the whole form (groups included) and across the"
+            " officer fields of all transitions.",
+        ),
+    ),
+    "officer-field-type": _c(
+        E,
+        "Field berjenis '{value}' tidak dapat diisi petugas pada transisi.",
+        "A field of type '{value}' cannot be filled in by an officer on a transition.",
+        (
+            "Pernyataan dan grup hanya untuk formulir pemohon; pakai jenis lain, misalnya"
+            " 'yesno' atau 'textarea'.",
+            "Declarations and groups belong to the applicant's form; use another type, such as"
+            " 'yesno' or 'textarea'.",
+        ),
+    ),
+    "applicant-sees-in-form": _c(
+        E,
+        "'applicant_sees' hanya berlaku untuk field petugas pada transisi.",
+        "'applicant_sees' applies only to officer fields on transitions.",
+        (
+            "Hapus 'applicant_sees' dari field formulir ini: pemohon selalu melihat jawabannya"
+            " sendiri.",
+            "Remove 'applicant_sees' from this form field: applicants always see their own"
+            " answers.",
+        ),
+    ),
+    "officer-fields-applicant": _c(
+        E,
+        "Transisi '{value}' dapat dilakukan pemohon, jadi tidak dapat memiliki field petugas.",
+        "Transition '{value}' can be taken by the applicant, so it cannot have officer fields.",
+        (
+            "Pindahkan field ini ke transisi petugas, atau ke formulir bila pemohon yang"
+            " mengisinya.",
+            "Move these fields to an officer's transition, or to the form if the applicant fills"
+            " them in.",
         ),
     ),
     "no-options": _c(
@@ -433,6 +468,18 @@ CODES: dict[str, Code] = {
         (
             "{guess_id}Field yang dapat dipakai: {allowed}.",
             "{guess_en}Fields you can use: {allowed}.",
+        ),
+    ),
+    "condition-officer-field": _c(
+        E,
+        "Kondisi merujuk '{value}', field yang diisi petugas pada transisi '{action}'.",
+        "The condition refers to '{value}', a field the officer fills in on transition '{action}'.",
+        (
+            "Kondisi formulir dan penjaga transisi hanya membaca jawaban pemohon; kondisi field"
+            " petugas membaca jawaban pemohon dan field petugas dari transisi yang sama.",
+            "Form conditions and transition guards read only the applicant's answers; a"
+            " condition on an officer field reads those and the officer fields of its own"
+            " transition.",
         ),
     ),
     "condition-self": _c(

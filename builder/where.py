@@ -81,6 +81,10 @@ def _steps(definition: Mapping[str, Any], pointer: str, lang: str) -> list[tuple
             name = _name(move, ("label", "action"), lang)
             if name:
                 steps.append(("transition", name))
+            field = _item(move.get("fields"), _at(parts, 4)) if _at(parts, 3) == "fields" else None
+            name = _name(field, ("label", "text", "key"), lang) if field is not None else None
+            if name:
+                steps.append(("field", name))
     elif parts[:1] == ["documents"] and len(parts) > 1:
         found = definition.get("documents")
         document = found.get(parts[1]) if isinstance(found, Mapping) else None

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from builder.form_checks import check_condition
-from builder.model import Definition, iter_fields, sources, states, transitions
+from builder.model import Definition, iter_fields, iter_officer_fields, sources, states, transitions
 from builder.pointers import join
 from builder.problems import Problem, did_you_mean, nearest, problem
 
@@ -160,6 +160,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     page_index=last_page,
                     visible=refs,
                     group=None,
+                    officer={ref.key: ref for ref in iter_officer_fields(definition)},
                 )
             )
     for role in roles:

@@ -9,17 +9,18 @@ serialises writers) and nothing of the second attempt is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from runtime import catalog, db, store
 from runtime.auth import StaffUser
-from runtime.models import CaseEvent, Submission, utcnow
+from runtime.models import Attachment, CaseEvent, Submission, utcnow
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
@@ -37,6 +38,15 @@ class CaseNotFound(LookupError):
 
 class CaseForbidden(Exception):
     """The case is in one of the user's agencies, but none of their roles works on it."""
+
+
+class FieldsRefused(Exception):
+    """The officer's fields of a transition do not pass their checks; nothing was written."""
+
+    def __init__(self, errors: list[AnswerError], values: Mapping[str, Any]) -> None:
+        super().__init__(f"{len(errors)} officer field(s) refused")
+        self.errors = errors
+        self.values = dict(values)
 
 
 class AlreadyProcessed(Exception):
@@ -131,6 +141,34 @@ def clock(
     return (calendar.due_at(now, int(days)) if days else None), False
 
 
+def check_officer_fields(
+    compiled: CompiledService,
+    transition: int,
+    values: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[AnswerError]]:
+    """The values to store for a transition's officer fields, and their errors.
+
+    The same pruning and checks as the form (`CompiledService.check`); conditions may read the
+    case's (visible) answers. A transition without fields takes no values.
+    """
+    form = compiled.officer_form(transition) if transition >= 0 else None
+    if form is None:
+        return {}, []
+    return form.check(values, context=compiled.prune(answers))
+
+
+def officer_values(events: Iterable[CaseEvent]) -> dict[str, tuple[Any, CaseEvent]]:
+    """What officers entered on the case's transitions, by field key, with the event that holds
+    it (keys are unique across a definition; a transition taken twice: the latest value)."""
+    found: dict[str, tuple[Any, CaseEvent]] = {}
+    for event in events:
+        fields = event.details.get("fields") if isinstance(event.details, Mapping) else None
+        if isinstance(fields, Mapping):
+            found.update((str(key), (value, event)) for key, value in fields.items())
+    return found
+
+
 @dataclass(frozen=True)
 class Applied:
     """A stored transition: the case as it is now and its audit event."""
@@ -149,13 +187,18 @@ def apply_transition(
     expected_row_version: int,
     calendar: Calendar,
     answers: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    files: Sequence[Attachment] = (),
     now: dt.datetime | None = None,
 ) -> Applied:
     """Apply a workflow action once and commit it with its audit event, or write nothing.
 
     Raises AlreadyProcessed when the case moved on since `expected_row_version`, ActionRefused
-    when the actor may not take the action, CaseNotFound for an unknown case. `answers`
-    replaces the case's answers in the same transaction (the applicant's corrections).
+    when the actor may not take the action, FieldsRefused when the transition's officer fields
+    do not pass their checks, CaseNotFound for an unknown case. `answers` replaces the case's
+    answers in the same transaction (the applicant's corrections). `fields` are the officer's
+    values (pruned and checked here; kept in the event's ``details["fields"]``) and `files` the
+    uploads they name (stored with the case; files no kept value names are not added).
     The session is committed on success and rolled back on any failure.
     """
     now = now or utcnow()
@@ -167,6 +210,10 @@ def apply_transition(
         raise AlreadyProcessed(case.state, case.row_version)
     definition = found[0].definition
     outcome = apply(definition, snapshot(session, case), actor, action, comment, now=now)
+    kept, errors = check_officer_fields(found[1], outcome.transition, fields or {}, case.answers)
+    if errors:
+        raise FieldsRefused(errors, kept)
+    named = {v.get("id") for v in kept.values() if isinstance(v, Mapping)}
     due_at, paused = clock(definition, outcome.to_state, now, calendar)
     values: dict[str, Any] = {
         "row_version": expected_row_version + 1,
@@ -195,7 +242,12 @@ def apply_transition(
                 current = session.get(Submission, case_id, populate_existing=True)
                 assert current is not None
                 raise AlreadyProcessed(current.state, current.row_version)
+            for file in files:
+                if file.id in named:
+                    file.submission_id = case_id
+                    session.add(file)
             event = outcome.event
+            has_fields = found[1].officer_form(outcome.transition) is not None
             stored = store.add_event(
                 session,
                 submission_id=case_id,
@@ -207,6 +259,7 @@ def apply_transition(
                 to_state=event["to_state"],
                 comment=event["comment"],
                 comment_public=event["comment_public"],
+                details={"fields": kept} if has_fields else None,
                 at=now,
             )
             session.commit()

@@ -222,14 +222,18 @@ def field_views(
     visible_only: bool = True,
     extra_items: Mapping[str, int] | None = None,
     slots: bool = False,
+    context: Mapping[str, Any] | None = None,
 ) -> list[FieldView]:
     """The visible fields of a page, with values and errors, ready to render.
 
     With `slots`, a hidden conditional field is kept as an empty `hidden` view, so the page
-    has a place where htmx can put the question when an answer reveals it.
+    has a place where htmx can put the question when an answer reveals it. `context`: answers
+    conditions may read besides the page's own (an officer form reads the case's answers).
     """
     by_pointer = {e.pointer: e.text(lang) for e in errors}
-    pruned = compiled.prune(answers)
+    pruned = compiled.prune(answers, context=context)
+    if context:
+        pruned = {**context, **pruned}
     views = []
     for plan in page.fields:
         if plan.type == "declaration":

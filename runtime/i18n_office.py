@@ -362,6 +362,12 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "studio_question": ("Pertanyaan", "Question"),
     "studio_add_field": ("Tambah pertanyaan", "Add a question"),
     "studio_add_to_group": ("Tambah ke grup", "Add to the group"),
+    "studio_officer_fields": ("Isian petugas pada transisi", "Officer fields on the transition"),
+    "studio_no_officer_fields": (
+        "Petugas tidak mengisi apa pun pada transisi ini.",
+        "The officer fills in nothing on this transition.",
+    ),
+    "studio_add_officer_field": ("Tambah isian petugas", "Add an officer field"),
     "studio_group_fields": ("Isian grup", "Fields of the group"),
     "studio_change_type": ("Ganti jenis", "Change the type"),
     "studio_required": ("wajib", "required"),
@@ -509,6 +515,13 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_answers": ("Jawaban pemohon", "The applicant's answers"),
     "office_attachments": ("Berkas", "Files"),
     "office_no_attachments": ("Tidak ada berkas.", "No files."),
+    "office_officer_fields": ("Isian petugas: {action}", "Entered by the officer: {action}"),
+    "office_fields_legend": ("Isian untuk aksi ini", "To fill in for this action"),
+    "office_file_again": (
+        "Berkas belum disimpan karena ada kesalahan; pilih berkasnya lagi.",
+        "The file was not kept because of an error; choose it again.",
+    ),
+    "status_officer_fields": ("Keterangan dari petugas", "From the officer"),
     "office_show_nik": ("Tampilkan", "Show"),
     "office_nik_logged": (
         "NIK disamarkan dan data pribadi spesifik disembunyikan. Setiap kali NIK lengkap atau "

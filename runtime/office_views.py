@@ -15,10 +15,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from builder import conditions
+from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.texts import localise
 from runtime import cases, inbox, store
 from runtime.auth import StaffUser
+from runtime.forms import field_views, located
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, User, utcnow
 from runtime.uploads import clean_name
@@ -110,10 +112,61 @@ def _line(
     return line
 
 
-def sections(
-    opened: cases.OpenedCase, lang: str, revealed: set[str], base: str
+def officer_plans(opened: cases.OpenedCase) -> dict[str, FieldPlan]:
+    """Every officer field of the case's definition version, by key."""
+    plans: dict[str, FieldPlan] = {}
+    for index, _ in enumerate(opened.definition.get("workflow", {}).get("transitions", [])):
+        form = opened.compiled.officer_form(index)
+        if form is not None:
+            plans.update(form.fields)
+    return plans
+
+
+def officer_sections(
+    opened: cases.OpenedCase,
+    events: list[CaseEvent],
+    lang: str,
+    revealed: set[str],
+    base: str,
 ) -> list[dict[str, Any]]:
-    """The answers laid out by the pages of the case's own definition version."""
+    """What officers entered, one section per transition taken with fields (oldest first)."""
+    plans = officer_plans(opened)
+    labels = {
+        str(move["action"]): localise(move.get("label"), lang) or str(move["action"])
+        for move in opened.definition.get("workflow", {}).get("transitions", [])
+    }
+    found = []
+    for event in events:
+        fields = event.details.get("fields") if isinstance(event.details, Mapping) else None
+        if not isinstance(fields, Mapping) or not fields:
+            continue
+        rows = []
+        for key, value in fields.items():
+            plan = plans.get(str(key))
+            if plan is None or value is None:
+                continue
+            label = plan.label(lang)
+            rows.append(
+                {
+                    "label": label,
+                    "lines": [_line(plan, value, plan.key, label, lang, base, revealed)],
+                }
+            )
+        if rows:
+            title = t("office_officer_fields", lang, action=labels.get(event.action, event.action))
+            found.append({"title": f"{title} · {when(event.at)}", "rows": rows, "officer": True})
+    return found
+
+
+def sections(
+    opened: cases.OpenedCase,
+    lang: str,
+    revealed: set[str],
+    base: str,
+    events: list[CaseEvent] | None = None,
+) -> list[dict[str, Any]]:
+    """The answers laid out by the pages of the case's own definition version, then what
+    officers entered on its transitions (when `events` are given)."""
     answers = opened.case.answers
     sections = []
     for page in opened.compiled.visible_pages(answers):
@@ -140,6 +193,8 @@ def sections(
             rows.append({"label": label, "lines": lines})
         if rows:
             sections.append({"title": page.title(lang), "rows": rows})
+    if events:
+        sections.extend(officer_sections(opened, events, lang, revealed, base))
     return sections
 
 
@@ -202,15 +257,30 @@ def case_context(
     error: tuple[str, str] | None = None,
     typed: str = "",
     notice: str = "",
+    entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the case page and its panel show (`error`: action name and message)."""
+    """Everything the case page and its panel show.
+
+    `error`: action name and message (a refused action or a missing comment); `entered`: the
+    action name, the officer's values and their errors, shown again in that action's form.
+    """
     case, definition = opened.case, opened.definition
     base = f"/kantor/kasus/{case.id}"
     actor = Actor.user(user.id, sorted(user.roles_in(case.agency_id)))
+    context = opened.compiled.prune(case.answers)
     actions = []
+    summary: list[AnswerError] = []
     for action in available_actions(definition, cases.snapshot(session, case), actor):
         failed = error is not None and error[0] == action.name
         target = definition.get("workflow", {}).get("states", {}).get(action.to, {})
+        form = opened.compiled.officer_form(action.transition)
+        views: list[Any] = []
+        if form is not None:
+            mine = entered is not None and entered[0] == action.name
+            values = entered[1] if entered is not None and mine else {}
+            errors = located(form, entered[2]) if entered is not None and mine else []
+            summary.extend(errors)
+            views = field_views(form, form.pages[0], values, errors, lang, context=context)
         actions.append(
             {
                 "name": action.name,
@@ -219,16 +289,21 @@ def case_context(
                 "to_applicant": action.comment_to_applicant,
                 "warn": target.get("final") == "rejected",
                 "error": error[1] if failed and error else "",
-                "typed": typed if failed else "",
+                "typed": typed if failed or (entered and entered[0] == action.name) else "",
+                "fields": views,
+                "files": any(v.type == "file" for v in views),
+                "refused": bool(entered and entered[0] == action.name and entered[2]),
             }
         )
     if error is not None and not any(a["error"] for a in actions):
         notice = notice or error[1]
+    officer = officer_plans(opened)
     hidden = {
         key
-        for key, plan in opened.compiled.fields.items()
+        for key, plan in [*opened.compiled.fields.items(), *officer.items()]
         if is_sensitive(plan) and key not in (revealed or set())
     }
+    events = store.list_events(session, case.id)
     attachments = [
         a
         for a in session.exec(
@@ -253,8 +328,10 @@ def case_context(
         "filed": when(case.created_at),
         "actions": actions,
         "notice": notice,
-        "timeline": timeline(session, store.list_events(session, case.id), definition, lang),
-        "sections": sections(opened, lang, revealed or set(), base),
+        "errors": summary,
+        "lang": lang,
+        "timeline": timeline(session, events, definition, lang),
+        "sections": sections(opened, lang, revealed or set(), base, events),
         "attachments": [
             {
                 "name": clean_name(a.original_name),
@@ -266,12 +343,16 @@ def case_context(
     }
 
 
-def secret_line(opened: cases.OpenedCase, lang: str, name: str) -> dict[str, Any] | None:
+def secret_line(
+    opened: cases.OpenedCase, lang: str, name: str, events: list[CaseEvent] | None = None
+) -> dict[str, Any] | None:
     """One NIK or sensitive answer of the case (by input name), revealed; None if no such answer.
 
-    Only answers the case page shows can be revealed (a hidden field's answer cannot).
+    Only answers the case page shows can be revealed (a hidden field's answer cannot); with
+    `events`, officer fields marked sensitive too.
     """
-    for section in sections(opened, lang, {name}, f"/kantor/kasus/{opened.case.id}"):
+    base = f"/kantor/kasus/{opened.case.id}"
+    for section in sections(opened, lang, {name}, base, events):
         for row in section["rows"]:
             for line in row["lines"]:
                 if line.get("secret") and line["name"] == name:

@@ -320,21 +320,58 @@ class _Column:
         return self.key if self.child is None else f"{self.key}.{self.child}"
 
 
+def _officer_forms(plan: CompiledService) -> list[CompiledService]:
+    """The officer forms of a version's transitions, in transition order."""
+    moves = plan.definition.get("workflow", {}).get("transitions", [])
+    found = (plan.officer_form(index) for index in range(len(moves)))
+    return [form for form in found if form is not None]
+
+
 def _field_order(plans: Iterable[CompiledService]) -> dict[str, FieldPlan]:
-    """Top-level answer fields of the given versions, newest version's order first."""
+    """Top-level answer fields of the given versions, newest version's order first, then the
+    officer fields of their transitions."""
+    plans = list(plans)
     fields: dict[str, FieldPlan] = {}
     for plan in plans:
         for key, field in plan.fields.items():
             if field.has_value:
                 fields.setdefault(key, field)
+    for plan in plans:
+        for form in _officer_forms(plan):
+            for key, field in form.fields.items():
+                if field.has_value:
+                    fields.setdefault(key, field)
     return fields
+
+
+def _officer_values(session: Session, case_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """What officers entered on each case's transitions, by case id and field key (latest)."""
+    found: dict[str, dict[str, Any]] = {}
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(CaseEvent.submission_id, CaseEvent.details)
+            .where(
+                col(CaseEvent.submission_id).in_(ids[start : start + 500]),
+                col(CaseEvent.to_state).is_not(None),
+            )
+            .order_by(col(CaseEvent.id))
+        ).all()
+        for case_id, details in rows:
+            fields = details.get("fields") if isinstance(details, Mapping) else None
+            if isinstance(fields, Mapping):
+                found.setdefault(case_id, {}).update(fields)
+    return found
 
 
 def sensitive_paths(plans: Iterable[CompiledService]) -> set[str]:
     """Paths of the fields marked sensitive in any of the versions (``key``, ``group.child``)."""
     found: set[str] = set()
     for plan in plans:
-        for key, field in plan.fields.items():
+        for key, field in [
+            *plan.fields.items(),
+            *((k, f) for form in _officer_forms(plan) for k, f in form.fields.items()),
+        ]:
             if field.spec.get("sensitive") is True:
                 found.add(key)
             found.update(
@@ -420,9 +457,11 @@ def export_table(
         columns += [_Column(key, i, child) for i in range(1, most + 1) for child in children]
     if not options.sensitive:
         columns = [c for c in columns if c.path not in sensitive]
+    officer = _officer_values(session, [case.id for case in cases])
     rows = []
     sensitive_cases = []
     for case in cases:
+        entered = officer.get(case.id, {})
         plans = versions_plan.get(case.service_version_id)
         own = plans.fields if plans is not None else fields
         version = stored.get(case.service_version_id)
@@ -439,7 +478,7 @@ def export_table(
         holds_sensitive = False
         for column in columns:
             plan = own.get(column.key) or fields.get(column.key)
-            value = case.answers.get(column.key)
+            value = case.answers.get(column.key, entered.get(column.key))
             if column.child is not None and column.index is not None:
                 items = value if isinstance(value, list) else []
                 item = items[column.index - 1] if column.index <= len(items) else {}

@@ -15,7 +15,8 @@ from typing import Any, Protocol, TypeVar
 from builder import edit
 from builder.compiler import CompiledService, PagePlan
 from builder.fields import ALLOWED_FILE_TYPES, REGISTRY
-from builder.model import iter_fields, sources
+from builder.form_checks import OFFICER_REFUSED
+from builder.model import iter_fields, iter_officer_fields, officer_fields, sources
 from builder.pointers import join
 from builder.texts import localise
 from runtime.deps import bounded_int
@@ -49,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "help": ("Bantuan", "Help text"),
     "required": ("Wajib diisi", "Required"),
     "sensitive": ("Data pribadi spesifik", "Sensitive personal data"),
+    "applicant_sees": ("Terlihat oleh pemohon", "Shown to the applicant"),
     "min_length": ("Panjang minimum (karakter)", "Minimum length (characters)"),
     "max_length": ("Panjang maksimum (karakter)", "Maximum length (characters)"),
     "pattern": ("Pola (regular expression)", "Pattern (regular expression)"),
@@ -100,7 +102,7 @@ _LONG = {"summary", "description", "help", "text", "purpose", "complaints", "add
 _LONG |= {"legal_basis"}
 LISTS = frozenset({"requirements", "procedure", "legal_basis", "recipients"})
 PRIVACY_LISTS = frozenset({"recipients"})
-_FLAGS = {"required", "sensitive", "integer"}
+_FLAGS = {"required", "sensitive", "integer", "applicant_sees"}
 _NUMBERS = {"duration_days", "retention_days", "min_length", "max_length", "rows", "min_items"}
 _NUMBERS |= {"max_items", "max_mb"}
 
@@ -197,9 +199,10 @@ def inputs(
     return [make_input(obj, name, lang, lists=lists) for name in names]
 
 
-def field_inputs(spec: Mapping[str, Any], lang: str) -> list[Input]:
-    """The edit form of one field, by its type."""
-    return inputs(spec, edit.field_properties(str(spec.get("type"))), lang)
+def field_inputs(spec: Mapping[str, Any], lang: str, *, officer: bool = False) -> list[Input]:
+    """The edit form of one field, by its type (an officer field on a transition: with
+    `applicant_sees`)."""
+    return inputs(spec, edit.field_properties(str(spec.get("type")), officer=officer), lang)
 
 
 def form_values(names: Iterable[str], getlist: Any) -> dict[str, str]:
@@ -246,7 +249,22 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
     for index, move in enumerate(transitions if isinstance(transitions, list) else []):
         if isinstance(move, Mapping):
             found.append(join("/workflow/transitions", index))
+            found.extend(
+                join("/workflow/transitions", index, "fields", position)
+                for position, _ in enumerate(officer_fields(move))
+            )
     return found
+
+
+def _safe_officer_fields(definition: Mapping[str, Any]) -> list[Any]:
+    try:
+        return [
+            r
+            for r in iter_officer_fields(definition)
+            if REGISTRY.get(r.type, REGISTRY["notice"]).has_value
+        ]
+    except (AttributeError, TypeError):
+        return []
 
 
 def _safe_fields(definition: Mapping[str, Any]) -> list[Any]:
@@ -282,6 +300,7 @@ class FieldItem:
     spec: Mapping[str, Any]
     in_group: bool
     children: list[FieldItem] = field(default_factory=list)
+    officer: bool = False  # an officer field of a transition
 
     @property
     def key(self) -> str:
@@ -315,12 +334,23 @@ def field_items(page: Mapping[str, Any], pointer: str) -> list[FieldItem]:
     return result
 
 
-def type_choices(lang: str, *, in_group: bool = False) -> list[tuple[str, str]]:
-    """The field types a designer can choose, with their titles."""
+def officer_items(transition: Mapping[str, Any], pointer: str) -> list[FieldItem]:
+    """The officer fields of a transition."""
+    return [
+        FieldItem(join(pointer, "fields", index), spec, False, officer=True)
+        for index, spec in enumerate(transition.get("fields") or [])
+        if isinstance(spec, Mapping)
+    ]
+
+
+def type_choices(
+    lang: str, *, in_group: bool = False, officer: bool = False
+) -> list[tuple[str, str]]:
+    """The field types a designer can choose, with their titles (in a group, or for officers)."""
     return [
         (name, kind.title.get(lang) or kind.title["id"])
         for name, kind in REGISTRY.items()
-        if kind.allowed_in_group or not in_group
+        if (kind.allowed_in_group or not in_group) and not (officer and name in OFFICER_REFUSED)
     ]
 
 
@@ -368,9 +398,16 @@ def _candidates(definition: Mapping[str, Any], owner: str) -> list[Any]:
     refs = [
         r for r in _safe_fields(definition) if REGISTRY.get(r.type, REGISTRY["notice"]).has_value
     ]
+    parts = owner.strip("/").split("/")
+    if owner.startswith("/workflow/") and len(parts) == 5:  # an officer field
+        same = [
+            r
+            for r in _safe_officer_fields(definition)
+            if r.transition == int(parts[2]) and r.pointer != owner
+        ]
+        return [r for r in refs if r.group is None] + same
     if owner.startswith("/workflow/"):
         return [r for r in refs if r.group is None]
-    parts = owner.strip("/").split("/")
     page = (bounded_int(parts[2]) if len(parts) > 2 else None) or 0
     if len(parts) == 3:  # a page looks at earlier pages only
         return [r for r in refs if r.group is None and r.page_index < page]

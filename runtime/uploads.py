@@ -26,6 +26,14 @@ from runtime.models import Attachment
 from runtime.references import new_token
 
 CHUNK = 64 * 1024
+DEFAULT_MAX_MB = 2  # a file field whose definition names no `max_mb`
+TEXT_MARGIN_BYTES = 512 * 1024  # room for a form's text inputs beside its files
+
+
+def max_bytes(spec: Mapping[str, Any]) -> int:
+    """The most a file field may hold, from its `max_mb`."""
+    return int(float(spec.get("max_mb", DEFAULT_MAX_MB)) * 1024 * 1024)
+
 
 EXTENSIONS: dict[str, str] = {
     "application/pdf": ".pdf",

@@ -59,6 +59,7 @@ class Action:
     comment: str  # none | optional | required
     role: str  # the role the actor uses for it ("applicant" for the citizen)
     comment_to_applicant: bool = False
+    transition: int = -1  # its index in the definition's transitions (-1: withdrawing)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Outcome:
     to_state: str
     final: str | None
     event: dict[str, Any]
+    transition: int = -1  # the index of the transition taken (-1: withdrawing)
 
 
 class ActionRefused(Exception):
@@ -116,7 +118,7 @@ def available_actions(
     if final_outcome(definition, case.state):
         return []
     actions: list[Action] = []
-    for transition in definition["workflow"]["transitions"]:
+    for index, transition in enumerate(definition["workflow"]["transitions"]):
         if case.state not in sources(transition):
             continue
         role = _role_for(transition, case, actor)
@@ -132,6 +134,7 @@ def available_actions(
                 str(transition.get("comment", "none")),
                 role,
                 bool(transition.get("comment_to_applicant", False)),
+                index,
             )
         )
     if actor.kind == "applicant":
@@ -209,4 +212,6 @@ def apply(
         "comment_public": bool(text) and (chosen.comment_to_applicant or actor.kind == "applicant"),
         "at": moment,
     }
-    return Outcome(case.state, chosen.to, final_outcome(definition, chosen.to), event)
+    return Outcome(
+        case.state, chosen.to, final_outcome(definition, chosen.to), event, chosen.transition
+    )

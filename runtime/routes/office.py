@@ -8,25 +8,39 @@ agency that none of their roles works on is "forbidden".
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from runtime import cases, inbox
+from builder.answers import AnswerError
+from builder.compiler import CompiledService
+from runtime import cases, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int, parse_id
+from runtime.field_render import file_types
+from runtime.forms import parse_page
 from runtime.i18n import t
 from runtime.models import Attachment, utcnow
 from runtime.references import normalise_reference
+from runtime.security import limited_receive
 from runtime.staff import Forbidden, UserDep
-from runtime.uploads import attachment_path, download_response
-from runtime.web import PostedForm, error_page, is_htmx, language, render
-from runtime.workflow import ActionRefused, Actor
+from runtime.uploads import (
+    TEXT_MARGIN_BYTES,
+    UploadRejected,
+    attachment_path,
+    download_response,
+    max_bytes,
+    store_upload,
+)
+from runtime.web import FILE_CAPS, PostedForm, error_page, is_htmx, language, render
+from runtime.workflow import ActionRefused, Actor, available_actions
 
 router = APIRouter()
 MAX_COMMENT = 4000
@@ -110,11 +124,105 @@ def case_page(request: Request, session: SessionDep, user: UserDep, case_id: str
     return render(request, "office/case.html", context)
 
 
+def _officer_forms(opened: cases.OpenedCase) -> list[CompiledService]:
+    """The officer forms of the case's definition version (transitions with fields)."""
+    moves = opened.definition.get("workflow", {}).get("transitions", [])
+    found = (opened.compiled.officer_form(index) for index in range(len(moves)))
+    return [form for form in found if form is not None]
+
+
+def _action_body_limit(request: Request, session: SessionDep, user: UserDep, case_id: str) -> None:
+    """Cap an action's request body, while it streams in, at what the largest officer form of
+    the case's definition may hold (its files' limits plus room for text), and each file at its
+    own limit. A case the user may not open gets the text-only limit (the route then refuses)."""
+    try:
+        forms = _officer_forms(cases.open_case(session, case_id=case_id, user=user))
+    except (cases.CaseNotFound, cases.CaseForbidden):
+        forms = []
+    caps: dict[str, int] = {}
+    largest = 0
+    for form in forms:
+        files = {p.key: max_bytes(p.spec) for p in form.fields.values() if p.type == "file"}
+        caps.update(files)
+        largest = max(largest, sum(files.values()))
+    limit = min(request.app.state.settings.body_limit_bytes, largest + TEXT_MARGIN_BYTES)
+    request._receive = limited_receive(request._receive, limit)
+    setattr(request.state, FILE_CAPS, caps)
+
+
+ActionBodyLimit = Annotated[None, Depends(_action_body_limit)]
+
+
+def _listing(form: FormData) -> dict[str, list[str]]:
+    """The posted text inputs by name (files left out)."""
+    found: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            found.setdefault(name, []).append(value)
+    return found
+
+
+def _uploads(
+    request: Request, form: CompiledService, posted: FormData, values: dict[str, Any]
+) -> tuple[list[Attachment], list[AnswerError]]:
+    """Store the officer's files (size while reading, type by content); their references go
+    into `values`. Returns the attachments (not yet in the database) and refused files."""
+    data_dir = request.app.state.settings.data_dir
+    files: list[Attachment] = []
+    refused: list[AnswerError] = []
+    for plan in form.fields.values():
+        upload = posted.get(plan.key) if plan.type == "file" else None
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        accept = list(plan.spec.get("accept", []))
+        try:
+            stored = store_upload(
+                upload, data_dir=data_dir, max_bytes=max_bytes(plan.spec), accept=accept
+            )
+        except UploadRejected as exc:
+            key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}
+            mb = f"{max_bytes(plan.spec) / 1024 / 1024:g}"
+            types = file_types({"accept": accept})
+            message = {lang: t(key[exc.reason], lang, mb=mb, types=types) for lang in ("id", "en")}
+            refused.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
+            continue
+        values[plan.key] = stored.answer()
+        files.append(
+            Attachment(
+                id=stored.id,
+                field_key=plan.key,
+                original_name=stored.original_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_name=stored.storage_name,
+            )
+        )
+    return files, refused
+
+
+def _forget(request: Request, files: list[Attachment], kept: Mapping[str, Any] | None) -> None:
+    """Remove from disk the stored files the case did not take (all of them without `kept`)."""
+    named = {v.get("id") for v in (kept or {}).values() if isinstance(v, Mapping)}
+    for file in files:
+        if file.id not in named:
+            attachment_path(request.app.state.settings.data_dir, file.storage_name).unlink(
+                missing_ok=True
+            )
+
+
 @router.post("/kantor/kasus/{case_id}/aksi")
 def act(
-    request: Request, session: SessionDep, user: UserDep, case_id: str, form: PostedForm
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    case_id: str,
+    limit: ActionBodyLimit,
+    form: PostedForm,
 ) -> Response:
-    """Apply a workflow action once; 409 when someone else was first, 422 when refused."""
+    """Apply a workflow action once, with the officer's fields; 409 when someone else was first,
+    422 when refused or when a field is missing or wrong (the values come back with the errors).
+    """
     if isinstance(form, Response):
         return form
     opened = _open(session, user, case_id)
@@ -124,30 +232,83 @@ def act(
     version = bounded_int(form.get("row_version"))
     if version is None:
         return error_page(request, 400, "bad_request", "bad_request")
+    actor = Actor.user(user.id, sorted(user.roles_in(opened.case.agency_id)))
+    chosen = next(
+        (
+            a
+            for a in available_actions(
+                opened.definition, cases.snapshot(session, opened.case), actor
+            )
+            if a.name == action
+        ),
+        None,
+    )
+    officer = opened.compiled.officer_form(chosen.transition) if chosen else None
+    values: dict[str, Any] = {}
+    files: list[Attachment] = []
+    refused: list[AnswerError] = []
+    if chosen is not None and officer is not None:
+        values = parse_page(officer.pages[0], _listing(form)).values
+        files, refused = _uploads(request, officer, form, values)
+    kept: Mapping[str, Any] | None = None
     try:
-        cases.apply_transition(
+        if refused:
+            assert chosen is not None
+            _, errors = cases.check_officer_fields(
+                opened.compiled, chosen.transition, values, opened.case.answers
+            )
+            taken = {e.key for e in refused}
+            raise cases.FieldsRefused(refused + [e for e in errors if e.key not in taken], values)
+        applied = cases.apply_transition(
             session,
             case_id=case_id,
-            actor=Actor.user(user.id, sorted(user.roles_in(opened.case.agency_id))),
+            actor=actor,
             action=action,
             comment=comment,
             expected_row_version=version,
             calendar=request.app.state.calendar,
+            fields=values,
+            files=files,
         )
+        details = applied.event.details or {}
+        kept = details.get("fields") if isinstance(details.get("fields"), Mapping) else None
     except cases.AlreadyProcessed as exc:
         return _conflict(request, session, user, case_id, exc)
+    except cases.FieldsRefused as exc:
+        typed = {k: v for k, v in values.items() if not isinstance(v, Mapping)}  # files: again
+        entered = (action, typed, exc.errors)
+        return _refused(request, session, user, case_id, comment, entered=entered)
     except ActionRefused as exc:
-        opened = _open(session, user, case_id)
-        error = (action, exc.message[lang])
-        context = views.case_context(session, user, opened, lang, error=error, typed=comment)
-        if _partial_wanted(request):
-            return render(request, "office/_case_panel.html", context)
-        return render(request, "office/case.html", context, 422)
+        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
+    finally:
+        _forget(request, files, kept)
     if _partial_wanted(request):
         opened = _open(session, user, case_id)
         context = views.case_context(session, user, opened, lang)
         return render(request, "office/_case_panel.html", context)
     return RedirectResponse(f"/kantor/kasus/{case_id}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    user: StaffUser,
+    case_id: str,
+    comment: str,
+    *,
+    error: tuple[str, str] | None = None,
+    entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
+) -> Response:
+    """The case again with what the officer typed and why it was refused (422), or for htmx the
+    panel (200: htmx swaps only successful responses, and the panel carries the errors)."""
+    lang = language(request)
+    opened = _open(session, user, case_id)
+    context = views.case_context(
+        session, user, opened, lang, error=error, typed=comment, entered=entered
+    )
+    if _partial_wanted(request):
+        return render(request, "office/_case_panel.html", context)
+    return render(request, "office/case.html", context, 422)
 
 
 def _conflict(
@@ -185,7 +346,7 @@ def reveal_nik(
     opened = _open(session, user, case_id)
     name = str(form.get("field") or "")[:200]
     lang = language(request)
-    line = views.secret_line(opened, lang, name)
+    line = views.secret_line(opened, lang, name, store.list_events(session, opened.case.id))
     if line is None:
         return error_page(request, 404, "not_found", "not_found_text")
     record = cases.record_nik_view if line["nik"] else cases.record_sensitive_view

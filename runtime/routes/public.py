@@ -15,8 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
+from builder.compiler import FieldPlan
 from builder.texts import localise
-from runtime import catalog, db, store
+from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent
@@ -136,6 +137,40 @@ def _timeline(
     return rows
 
 
+def _officer_fields(found: Any) -> dict[str, FieldPlan]:
+    """The officer fields of a case's definition version, by key."""
+    if found is None:
+        return {}
+    definition, plan = found[0].definition, found[1]
+    moves = definition.get("workflow", {}).get("transitions", [])
+    fields: dict[str, FieldPlan] = {}
+    for index in range(len(moves)):
+        form = plan.officer_form(index)
+        if form is not None:
+            fields.update(form.fields)
+    return fields
+
+
+def _hidden_files(officer: Mapping[str, FieldPlan]) -> set[str]:
+    """Keys of the officer file fields the applicant may not see (all but `applicant_sees`)."""
+    return {key for key, plan in officer.items() if plan.spec.get("applicant_sees") is not True}
+
+
+def _from_officers(
+    events: list[CaseEvent], officer: Mapping[str, FieldPlan], lang: str
+) -> list[dict[str, str]]:
+    """What officers entered that the definition shows the applicant (`applicant_sees`)."""
+    shown = []
+    for key, (value, _event) in cases.officer_values(events).items():
+        plan = officer.get(key)
+        if plan is None or value is None or plan.spec.get("applicant_sees") is not True:
+            continue
+        if plan.type == "file":
+            continue  # listed with the files, as a download
+        shown.append({"label": plan.label(lang), "text": plan.kind.display(plan.spec, value, lang)})
+    return shown
+
+
 @router.get("/status/{reference}/{secret}")
 def status(request: Request, session: SessionDep, reference: str, secret: str) -> Response:
     """The citizen-facing state and timeline of a case (same not-found for a wrong reference or secret)."""
@@ -146,11 +181,17 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
     found = catalog.compiled_version(session, case.service_version_id)
     definition = found[0].definition if found else {}
     events = store.list_public_events(session, case.id)
-    attachments = session.exec(
-        select(Attachment)
-        .where(Attachment.submission_id == case.id)
-        .order_by(col(Attachment.created_at))
-    ).all()
+    officer = _officer_fields(found)
+    hidden = _hidden_files(officer)
+    attachments = [
+        a
+        for a in session.exec(
+            select(Attachment)
+            .where(Attachment.submission_id == case.id)
+            .order_by(col(Attachment.created_at))
+        ).all()
+        if a.field_key not in hidden
+    ]
     outcome = case.final_outcome
     tag = (
         "ok" if outcome == "approved" else "bad" if outcome in {"rejected", "withdrawn"} else "wait"
@@ -169,6 +210,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
             "due": format_date(case.due_at, lang) if case.due_at and not outcome else "",
             "expected": expected_completion(request, case, definition),
             "timeline": _timeline(list(events), definition, lang),
+            "from_officers": _from_officers(list(events), officer, lang),
             "attachments": [
                 {
                     "name": clean_name(a.original_name),
@@ -189,5 +231,8 @@ def status_download(
     case = store.find_submission(session, reference, secret)
     attachment = session.get(Attachment, attachment_id) if case is not None else None
     if case is None or attachment is None or attachment.submission_id != case.id:
+        return error_page(request, 404, "not_found", "case_not_found")
+    found = catalog.compiled_version(session, case.service_version_id)
+    if attachment.field_key in _hidden_files(_officer_fields(found)):
         return error_page(request, 404, "not_found", "case_not_found")
     return download_response(request.app.state.settings.data_dir, attachment)

@@ -302,8 +302,9 @@ def _editor(
         ],
         "sv": sv,
         "widget": widget,
-        "field_inputs": lambda spec: sv.field_inputs(spec, lang),
+        "field_inputs": lambda spec, officer=False: sv.field_inputs(spec, lang, officer=officer),
         "types": sv.type_choices(lang),
+        "officer_types": sv.type_choices(lang, officer=True),
         "type_titles": dict(sv.type_choices(lang)),
         "group_types": sv.type_choices(lang, in_group=True),
         "anchor": sv.anchor,
@@ -379,8 +380,9 @@ def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
 
 
 def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
-    spec = edit.field_at(definition, str(form.get("at") or ""))
-    names = edit.field_properties(str(spec.get("type")))
+    at = str(form.get("at") or "")
+    spec = edit.field_at(definition, at)
+    names = edit.field_properties(str(spec.get("type")), officer=at.startswith("/workflow/"))
     return sv.form_values(names, form.getlist)
 
 
@@ -452,7 +454,11 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
     at = _s(form, "at")
     pages = after.get("form", {}).get("pages", [])
     if op == "field_add":
-        holder = edit.field_at(dict(after), at) if at.count("/") == 5 else _page(after, at)
+        if at.startswith("/workflow/transitions/"):
+            moves = after.get("workflow", {}).get("transitions", [])
+            holder = moves[int(at.rsplit("/", 1)[-1])]
+        else:
+            holder = edit.field_at(dict(after), at) if at.count("/") == 5 else _page(after, at)
         return f"{at}/fields/{len(holder.get('fields', [])) - 1}"
     if op == "page_add":
         return f"/form/pages/{len(pages) - 1}"

@@ -321,6 +321,8 @@ def test_a_combined_condition_is_shown_and_only_cleared_on_request(
         ]
     }
     definition["form"]["pages"][1]["fields"][1]["visible_if"] = combined
+    letter = definition["documents"]["surat_domisili"]["body"]  # a hidden answer needs a default
+    letter[2] = letter[2].replace("{alamat_domisili}", "{alamat_domisili|default:alamat KTP-el}")
     assert designer.submit("main form", {"definition": json.dumps(definition)}).status_code == 303
     designer.open(open="/form/pages/1/fields/1")
     cond = "#cs-form-pages-1-fields-1"
@@ -331,3 +333,34 @@ def test_a_combined_condition_is_shown_and_only_cleared_on_request(
     assert field["visible_if"] == combined
     designer.submit_ok(f"{cond} form", {"clear": "1"})
     assert "visible_if" not in studio.draft().definition["form"]["pages"][1]["fields"][1]
+
+
+def test_officer_fields_are_edited_on_their_transition(designer: Designer, studio: Studio) -> None:
+    designer.open()
+    transitions = studio.draft().definition["workflow"]["transitions"]
+    index = next(i for i, t in enumerate(transitions) if t["action"] == "setujui")
+    row = f"#s-workflow-transitions-{index}-fields"
+    options = [attr(o, "value") for o in designer.doc.css(f"{row} form.add select option")]
+    assert "date" in options and "file" in options
+    assert "declaration" not in options and "group" not in options
+    designer.submit_ok(designer.form("field_add", row), {"type": "date", "label": "Berlaku sampai"})
+    added = studio.draft().definition["workflow"]["transitions"][index]["fields"]
+    assert added == [{"key": "berlaku_sampai", "type": "date", "label": "Berlaku sampai"}]
+    # the new field is open; its form has the form fields' properties and applicant_sees
+    field_id = f"#s-workflow-transitions-{index}-fields-0"
+    form = designer.doc.css_first(f"{field_id} form.sform")
+    assert form is not None and form.css_first("input[name=applicant_sees]") is not None
+    designer.submit_ok(form, {"required": "on", "applicant_sees": "on", "min": "today"})
+    field = studio.draft().definition["workflow"]["transitions"][index]["fields"][0]
+    assert field["required"] is True and field["applicant_sees"] is True
+    assert field["min"] == "today"
+    assert [p for p in validate(studio.draft().definition) if p.severity == "error"] == []
+    # a key the form already uses is refused
+    refused = designer.submit(designer.doc.css_first(f"{field_id} form.sform"), {"key": "nama"})
+    assert refused.status_code == 422
+    # removing the last field removes the list (no empty `fields`)
+    designer.open()
+    remove = designer.doc.css_first(f"{field_id} button[value=field_remove]")
+    assert remove is not None
+    designer.edit_ok("field_remove", at=f"/workflow/transitions/{index}/fields/0")
+    assert "fields" not in studio.draft().definition["workflow"]["transitions"][index]
