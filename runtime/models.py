@@ -428,3 +428,42 @@ TABLES = (
     LoginAttempt,
     ServiceEvent,
 )
+
+
+OUTBOX_STATUSES = ("pending", "sent", "failed", "skipped")
+
+
+class OutboxMessage(Table, table=True):
+    """A message to deliver, written in the same transaction as the change that caused it.
+
+    Background workers deliver it (runtime.notify) at least once; the idempotency key travels
+    with it so a receiver can drop a duplicate. ``status`` ends as sent, failed (after the last
+    try; an administrator may send it again) or skipped (its channel is not configured).
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kind: str = Field(max_length=64)  # e.g. case.received, case.sent_back, webhook
+    channel: str = Field(max_length=32)  # email, whatsapp, sms, webhook
+    recipient: str = Field(max_length=2048)  # address, +62 number or URL
+    subject: str = Field(default="", max_length=300)
+    body: str = ""
+    payload: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    idempotency_key: str = Field(unique=True, max_length=128)
+    agency_id: str | None = Field(default=None, foreign_key="agencies.id", max_length=64)
+    submission_id: str | None = Field(
+        default=None, foreign_key="submissions.id", index=True, max_length=TOKEN_LENGTH
+    )
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_by: str | None = Field(default=None, max_length=100)
+    last_error: str | None = None
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)

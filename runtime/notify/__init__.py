@@ -1,0 +1,8 @@
+"""Messages that leave Loket: the transactional outbox, channels (email, WhatsApp/SMS gateway,
+webhooks), background delivery and periodic jobs.
+
+Dependency rule: `runtime.notify` may use `builder`, `runtime.models`, `runtime.db`,
+`runtime.settings` and `runtime.workdays`; it never imports web code (`runtime.web`,
+`runtime.routes`). Routes and `runtime.cases` call `outbox.enqueue` inside their own
+transaction; nothing here is called back from a request after it commits.
+"""
