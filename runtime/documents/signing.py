@@ -21,18 +21,20 @@ Passphrases and service credentials come from settings and are never logged or s
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import concurrent.futures
 import datetime as dt
 import io
 import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -58,6 +60,23 @@ class Signer(Protocol):
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         """Return the signed PDF (the input bytes followed by an incremental update)."""
         ...
+
+
+T = TypeVar("T")
+
+
+def _off_loop(work: Callable[[], T]) -> T:
+    """Run `work` here, or in a helper thread when this thread already runs an event loop.
+
+    pyHanko signs and validates with `asyncio.run`, which refuses to start inside a running
+    loop (an async route, or a test session with a browser driver running).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 class LocalSigner:
@@ -117,8 +136,10 @@ class LocalSigner:
         )
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            signed = signers.sign_pdf(
-                writer, meta, signer=self._signer, bytes_reserved=self._reserved
+            signed = _off_loop(
+                lambda: signers.sign_pdf(
+                    writer, meta, signer=self._signer, bytes_reserved=self._reserved
+                )
             )
         except PdfError as exc:
             raise SigningError(f"the document is not a PDF that can be signed: {exc}") from exc
@@ -398,7 +419,7 @@ def check_signature(pdf: bytes, trusted_roots: Sequence[bytes]) -> SignatureChec
     roots = [asn1_x509.Certificate.load(der) for der in trusted_roots]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _off_loop(lambda: validate_pdf_signature(signatures[-1], context))
     except (SignatureValidationError, PdfError, ValueError) as exc:
         raise SigningError(f"the signature cannot be checked: {exc}") from exc
     cert = status.signing_cert

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from pathlib import Path
@@ -222,3 +223,15 @@ def test_a_certificate_issued_by_a_ca_validates_against_that_ca(unsigned: bytes)
     check = check_signature(signed, [ca_der])
     assert check.ok, check
     assert "Kepala Dinas Uji" in check.signer
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(
+    signer: LocalSigner, unsigned: bytes
+) -> None:
+    """An async caller (or a test session with a browser driver) already runs a loop."""
+
+    async def inside() -> bool:
+        signed = signer.sign(unsigned, reason="Uji", location="Bandar Lampung")
+        return check_signature(signed, [signer.certificate_der]).ok
+
+    assert asyncio.run(inside())
