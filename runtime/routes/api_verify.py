@@ -92,14 +92,19 @@ class VerifiedDocument(BaseModel):
     )
     sha256: str = Field(description="SHA-256 of the issued PDF file, hex.")
     size: int = Field(description="Size of the issued PDF file in bytes.")
-    superseded_by: Successor | None = Field(description="The newer document, when superseded.")
+    superseded_by: Successor | None = Field(
+        default=None, description="The newer document, when superseded."
+    )
     revoked_at: dt.datetime | None = Field(
-        description="When it was revoked (the reason is not public)."
+        default=None, description="When it was revoked (the reason is not public)."
     )
     signature_intact: bool | None = Field(
-        description="Whether the stored file's signature is intact; null when it cannot be read."
+        default=None,
+        description="Whether the stored file's signature is intact; null when it cannot be read.",
     )
-    signer: str | None = Field(description="The signer certificate's subject, when readable.")
+    signer: str | None = Field(
+        default=None, description="The signer certificate's subject, when readable."
+    )
     development_certificate: bool = Field(
         description="Signed with a development certificate: NOT a legally valid signature."
     )
@@ -135,7 +140,7 @@ def _successor(code: str | None) -> dict[str, str] | None:
 
 
 @router.get(
-    f"{verify.PATH}/{{code}}",
+    f"{verify.PATH}/{{code:path}}",
     summary="Verify an issued document",
     response_model=VerifiedDocument,
     responses={404: _NOT_FOUND, 429: _LIMITED},

@@ -118,7 +118,7 @@ def _page(
     return render(request, "verify.html", context, status_code)
 
 
-@router.get(f"{verify.PATH}/{{code}}", dependencies=[Depends(limit_lookups)])
+@router.get(f"{verify.PATH}/{{code:path}}", dependencies=[Depends(limit_lookups)])
 def verification_page(request: Request, session: SessionDep, code: str) -> Response:
     """The status and public details of the document with this code."""
     doc = verify.find(session, code)
@@ -127,7 +127,9 @@ def verification_page(request: Request, session: SessionDep, code: str) -> Respo
     return _page(request, session, doc)
 
 
-@router.post(f"{verify.PATH}/{{code}}", dependencies=[Depends(limit_lookups), Depends(_cap_upload)])
+@router.post(
+    f"{verify.PATH}/{{code:path}}", dependencies=[Depends(limit_lookups), Depends(_cap_upload)]
+)
 def compare_upload(request: Request, session: SessionDep, code: str, form: PostedForm) -> Response:
     """Whether an uploaded PDF is exactly the issued file (the file is read, never kept)."""
     if isinstance(form, Response):
