@@ -186,14 +186,14 @@ def demo_command(
 
 @app.command("prune")
 def prune_command() -> None:
-    """Remove expired data: citizen drafts that expired unsent (with their uploaded files),
-    login attempts older than the throttle's window (24 hours) and ended rate-limit windows.
+    """Remove expired data: citizen drafts that expired unsent (with their uploaded files) and
+    login attempts older than the throttle's window (24 hours).
 
     Safe to run at any time (e.g. daily from cron or a systemd timer) while Loket serves.
     """
     from sqlmodel import Session
 
-    from runtime import db, login_attempts, rate_limit, store
+    from runtime import db, login_attempts, store
     from runtime.models import utcnow
     from runtime.uploads import attachment_path
 
@@ -209,8 +209,6 @@ def prune_command() -> None:
             removed.append(("berkas draf / draft files", drafts.attachments))
             attempts = login_attempts.prune_login_attempts(session, now)
             removed.append(("percobaan masuk lama / old login attempts", attempts))
-            windows = rate_limit.prune_rate_limits(session, now)
-            removed.append(("hitungan batas permintaan lama / ended rate-limit windows", windows))
             session.commit()
     finally:
         engine.dispose()

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -413,21 +412,6 @@ class LoginAttempt(Table, table=True):
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ok: bool
     known: bool = False
-
-
-class RateLimitWindow(Table, table=True):
-    """Requests of one client address to one limited kind of page in one minute
-    (runtime.rate_limit); ``window`` counts minutes since 1970-01-01 UTC."""
-
-    __tablename__ = "rate_limit_windows"
-    __table_args__ = (Index("ix_rate_limit_windows_window", "window"),)
-
-    scope: str = Field(primary_key=True, max_length=32)
-    address: str = Field(primary_key=True, max_length=64)
-    window: int = Field(
-        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
-    )
-    hits: int
 
 
 TABLES = (

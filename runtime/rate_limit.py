@@ -1,35 +1,35 @@
-"""Request limits per client address and minute, counted in the database.
+"""Request limits per client address and minute, counted in the memory of each app process.
 
-Each limited request adds one to the row of (scope, client address, current minute) with a
-single upsert and commits at once; when the count passes the limit the request is refused until
-the minute ends (`Limited.retry_after`). Counting in the database, not in memory, makes the
-limit hold for the whole installation: every worker of `loket serve --workers N` and every app
-process behind a load balancer shares it, and a restart does not reset it.
+`RateLimiter.count` adds one to the count of (scope, client address) in the current minute;
+when the count passes the limit the request is refused until the minute ends
+(`Limited.retry_after`). A fixed one-minute window is simple and cheap, at the price of letting
+up to twice the limit through around a minute's boundary; refused requests count too, but a
+window never outlasts its minute, so hammering does not lengthen the wait.
 
-A fixed one-minute window is simple and cheap (one indexed row per address and minute) at the
-price of letting up to twice the limit through around a minute's boundary; for slowing down
-guessing and scraping that is enough. Refused requests count too, but a window never outlasts
-its minute, so hammering does not lengthen the wait.
+Why in memory and not in the database: counting in the database would make the limit hold
+across every worker and app process, but it costs a write transaction per look-up. Measured on
+the benchmark machine (`bench/verify_bench.py`, docs/benchmarks.md) an upsert and commit on
+SQLite (WAL, synchronous=FULL) added about 17 ms to every verification page, most of the
+20 ms budget. In memory it costs microseconds. The price: with `loket serve --workers N` (or
+several app processes) each process counts on its own, so one address may get up to N times the
+limit when its requests are spread over the processes. The limit slows down scraping and
+guessing; guessing a code (about 123 random bits) is hopeless even at N times the limit.
+
+Memory is bounded: counts of ended minutes are dropped, and at most `MAX_ADDRESSES` addresses
+are counted per minute (further addresses are not limited within that minute).
 
 The client address is `auth.client_address` (the connection's peer, or what a proxy listed in
 LOKET_TRUSTED_PROXIES forwarded), the same as the login throttle's.
-`prune_rate_limits` deletes windows that have ended (`loket prune`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-
-from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col
-
-from runtime import db
-from runtime.models import RateLimitWindow
+import threading
 
 WINDOW_SECONDS = 60
+MAX_ADDRESSES = 100_000
 
 
 class Limited(Exception):
@@ -46,35 +46,35 @@ def minute_of(now: dt.datetime) -> int:
     return math.floor(now.timestamp() / WINDOW_SECONDS)
 
 
-def count_request(
-    session: Session, *, scope: str, address: str, limit: int, now: dt.datetime
-) -> None:
-    """Count one request of `address` to `scope` and commit; raise Limited when over `limit`.
+class RateLimiter:
+    """Counts of requests per (scope, address) in the current minute, in this process."""
 
-    A `limit` of 0 turns the limit off (nothing is counted).
-    """
-    if limit <= 0:
-        return
-    window = minute_of(now)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RateLimitWindow).values(
-        scope=scope, address=address[:64], window=window, hits=1
-    )
-    counted = statement.on_conflict_do_update(
-        index_elements=["scope", "address", "window"],
-        set_={"hits": col(RateLimitWindow.hits) + 1},
-    ).returning(col(RateLimitWindow.hits))
-    with db.serialised_writes(session):
-        hits = int(session.execute(counted).scalar_one())
-        session.commit()
-    if hits > limit:
-        ends = (window + 1) * WINDOW_SECONDS
-        raise Limited(scope, max(1, math.ceil(ends - now.timestamp())))
+    def __init__(self, max_addresses: int = MAX_ADDRESSES) -> None:
+        self._lock = threading.Lock()
+        self._window = -1
+        self._hits: dict[tuple[str, str], int] = {}
+        self._max = max_addresses
 
+    def count(self, *, scope: str, address: str, limit: int, now: dt.datetime) -> None:
+        """Count one request of `address` to `scope`; raise Limited when over `limit`.
 
-def prune_rate_limits(session: Session, now: dt.datetime) -> int:
-    """Delete the windows that have ended; how many (the caller commits)."""
-    result = session.exec(
-        delete(RateLimitWindow).where(col(RateLimitWindow.window) < minute_of(now))
-    )
-    return int(result.rowcount or 0)
+        A `limit` of 0 turns the limit off (nothing is counted).
+        """
+        if limit <= 0:
+            return
+        window = minute_of(now)
+        key = (scope, address[:64])
+        with self._lock:
+            if window > self._window:
+                self._hits.clear()
+                self._window = window
+            hits = self._hits.get(key, 0) + 1
+            if hits > 1 or len(self._hits) < self._max:
+                self._hits[key] = hits
+        if hits > limit:
+            ends = (max(window, self._window) + 1) * WINDOW_SECONDS
+            raise Limited(scope, max(1, math.ceil(ends - now.timestamp())))
+
+    def __len__(self) -> int:
+        """How many (scope, address) pairs are counted in the current minute."""
+        return len(self._hits)

@@ -3,7 +3,8 @@
 Anyone with a document's code (printed under its QR code) sees its status and public details
 (`runtime.documents.verify`) and may upload a PDF to learn whether it is exactly the issued
 file. Every look-up, the page, its JSON (`runtime.routes.api_verify`) and the file check, counts
-towards one limit per client address and minute (`runtime.rate_limit`, LOKET_VERIFY_RATE_LIMIT);
+towards one limit per client address and minute (`runtime.rate_limit`, counted in each app
+process, LOKET_VERIFY_RATE_LIMIT);
 over it the answer is 429 with Retry-After. A wrong code, whatever it looks like, gets the same
 404 page, which never repeats the code.
 """
@@ -11,6 +12,7 @@ over it the answer is 429 with Retry-After. A wrong code, whatever it looks like
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -37,10 +39,25 @@ FILE_FIELD = "berkas"
 MAX_TYPED_CODE = 200
 
 
-def limit_lookups(request: Request, session: SessionDep) -> None:
+_limiter_lock = threading.Lock()
+
+
+def limiter(request: Request) -> rate_limit.RateLimiter:
+    """The application's counter of verification look-ups (one per app, made on first use)."""
+    state = request.app.state
+    found: rate_limit.RateLimiter | None = getattr(state, "verify_limiter", None)
+    if found is None:
+        with _limiter_lock:
+            found = getattr(state, "verify_limiter", None)
+            if found is None:
+                found = rate_limit.RateLimiter()
+                state.verify_limiter = found
+    return found
+
+
+async def limit_lookups(request: Request) -> None:
     """Count this look-up against the client address's limit (raises rate_limit.Limited)."""
-    rate_limit.count_request(
-        session,
+    limiter(request).count(
         scope=SCOPE,
         address=auth.client_address(request),
         limit=request.app.state.settings.verify_rate_limit,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from runtime.documents.files import document_path
 from runtime.documents.verify import (
@@ -18,8 +18,7 @@ from runtime.documents.verify import (
     new_verify_code,
     signature_of,
 )
-from runtime.models import RateLimitWindow
-from runtime.rate_limit import Limited, count_request, prune_rate_limits
+from runtime.rate_limit import Limited, RateLimiter
 from tests.runtime.documents.verify_site import close, make_site
 
 CODE = re.compile(r"^([2-9A-HJKMNP-TV-Z]{5}-){4}[2-9A-HJKMNP-TV-Z]{5}$")
@@ -79,20 +78,27 @@ def test_the_development_label_holds_when_the_stored_file_is_gone(site) -> None:
         assert describe(session, site.settings, other).development
 
 
-def test_lookups_over_the_limit_wait_for_the_end_of_their_minute(engine: Engine) -> None:
+def test_lookups_over_the_limit_wait_for_the_end_of_their_minute() -> None:
+    limiter = RateLimiter()
     at = dt.datetime(2026, 12, 2, 8, 0, 45, tzinfo=dt.UTC)
-    with Session(engine) as session:
-        for _ in range(3):
-            count_request(session, scope="verify", address="a", limit=3, now=at)
-        with pytest.raises(Limited) as refused:
-            count_request(session, scope="verify", address="a", limit=3, now=at)
-        assert refused.value.retry_after == 15
-        count_request(session, scope="verify", address="b", limit=3, now=at)  # other address
-        count_request(session, scope="other", address="a", limit=3, now=at)  # other scope
-        later = at + dt.timedelta(seconds=15)  # the next minute starts afresh
-        count_request(session, scope="verify", address="a", limit=3, now=later)
-        count_request(session, scope="verify", address="a", limit=0, now=at)  # limit off
-        assert prune_rate_limits(session, later) == 3
-        session.commit()
-        rows = session.exec(select(RateLimitWindow)).all()
-        assert [(r.scope, r.address, r.hits) for r in rows] == [("verify", "a", 1)]
+    for _ in range(3):
+        limiter.count(scope="verify", address="a", limit=3, now=at)
+    with pytest.raises(Limited) as refused:
+        limiter.count(scope="verify", address="a", limit=3, now=at)
+    assert refused.value.retry_after == 15
+    limiter.count(scope="verify", address="b", limit=3, now=at)  # another address
+    limiter.count(scope="other", address="a", limit=3, now=at)  # another scope
+    limiter.count(scope="verify", address="a", limit=0, now=at)  # limit off
+    later = at + dt.timedelta(seconds=15)  # the next minute starts afresh, older counts go
+    limiter.count(scope="verify", address="a", limit=3, now=later)
+    assert len(limiter) == 1
+
+
+def test_the_counts_are_bounded() -> None:
+    limiter = RateLimiter(max_addresses=2)
+    at = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
+    for address in ("a", "b", "c", "d"):
+        limiter.count(scope="verify", address=address, limit=1, now=at)
+    assert len(limiter) == 2
+    with pytest.raises(Limited):
+        limiter.count(scope="verify", address="a", limit=1, now=at)
