@@ -15,15 +15,19 @@ from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from runtime import db
+from runtime.i18n import t
+from runtime.rate_limit import Limited
 from runtime.routes import (
     admin,
     admin_agencies,
     api,
+    api_verify,
     applicant,
     form_pages,
     public,
     reports,
     submit,
+    verify,
 )
 from runtime.routes import auth as auth_routes
 from runtime.routes import office as office_routes
@@ -32,7 +36,7 @@ from runtime.routes import studio as studio_routes
 from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from runtime.settings import Settings
 from runtime.staff import Forbidden, LoginRequired
-from runtime.web import error_page, make_environment
+from runtime.web import error_page, language, make_environment, render
 from runtime.workdays import Calendar
 
 log = logging.getLogger("loket")
@@ -58,6 +62,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_verify.router)
     # the OpenAPI document describes the JSON API only, not the HTML pages
     for pages in (
         public,
@@ -71,6 +76,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         admin,
         admin_agencies,
         reports,
+        verify,
     ):
         app.include_router(pages.router, include_in_schema=False)
     _install_error_handlers(app)
@@ -106,6 +112,21 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return error_page(request, 413, "bad_request", "too_large")
+
+    @app.exception_handler(Limited)
+    async def limited(request: Request, exc: Limited) -> Response:
+        lang = language(request)
+        message = t("verify_too_many_text", lang, seconds=exc.retry_after)
+        response: Response
+        if request.url.path.startswith("/api/"):
+            body = {"error": "too_many_requests", "message": message, "errors": []}
+            response = JSONResponse(body, status_code=429)
+        else:
+            heading = t("verify_too_many", lang)
+            context = {"heading": heading, "message": message, "self_url": "/"}
+            response = render(request, "error.html", context, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

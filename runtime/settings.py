@@ -87,6 +87,11 @@ VARIABLES: dict[str, Variable] = {
         "10MiB",
         "Largest request body accepted, in bytes (KiB and MiB suffixes allowed).",
     ),
+    "LOKET_VERIFY_RATE_LIMIT": Variable(
+        "verify_rate_limit",
+        "30",
+        "Document verifications (page, API, file checks) per client address and minute; 0: off.",
+    ),
     "LOKET_DRAFT_TTL_HOURS": Variable(
         "draft_ttl_hours", "72", "Hours an unsent form is kept after its last change."
     ),
@@ -149,6 +154,7 @@ class Settings:
     base_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
     body_limit_bytes: int = 10 * MIB
+    verify_rate_limit: int = 30
     draft_ttl_hours: int = 72
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
@@ -197,6 +203,9 @@ class Settings:
             base_url=_base_url(env.get("LOKET_BASE_URL")),
             trusted_proxies=_networks("LOKET_TRUSTED_PROXIES", env.get("LOKET_TRUSTED_PROXIES")),
             body_limit_bytes=_size("LOKET_BODY_LIMIT_BYTES", env.get("LOKET_BODY_LIMIT_BYTES")),
+            verify_rate_limit=_whole(
+                "LOKET_VERIFY_RATE_LIMIT", env.get("LOKET_VERIFY_RATE_LIMIT"), 30, 0, 100_000
+            ),
             draft_ttl_hours=_whole(
                 "LOKET_DRAFT_TTL_HOURS", env.get("LOKET_DRAFT_TTL_HOURS"), 72, 1, 24 * 365
             ),

@@ -31,7 +31,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -390,6 +390,7 @@ class SignatureCheck:
     covers_whole_file: bool  # nothing was appended after the signature
     signer: str  # the signer certificate's subject
     signed_at: dt.datetime | None
+    organisation: str = ""  # the signer certificate's organisation (O=)
 
     @property
     def ok(self) -> bool:
@@ -430,4 +431,13 @@ def check_signature(pdf: bytes, trusted_roots: Sequence[bytes]) -> SignatureChec
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer=cert.subject.human_friendly if cert is not None else "",
         signed_at=status.signer_reported_dt,
+        organisation=_organisation(cert.subject.native) if cert is not None else "",
     )
+
+
+def _organisation(subject: Any) -> str:
+    """The organisation (O=) of a certificate subject in asn1crypto's native form."""
+    value = subject.get("organization_name", "") if isinstance(subject, Mapping) else ""
+    if isinstance(value, list):  # several O= attributes
+        value = ", ".join(str(part) for part in value)
+    return str(value)

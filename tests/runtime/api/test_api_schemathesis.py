@@ -23,7 +23,11 @@ from runtime.routes.api import PREFIX
 from tests.runtime.api.conftest import AGENCY, SLUG, Api
 
 # operations no request can be invalid for: no parameters, or any text is a valid reference
-NOTHING_INVALID = {f"{PREFIX}/services", f"{PREFIX}/status/{{reference}}"}
+NOTHING_INVALID = {
+    f"{PREFIX}/services",
+    f"{PREFIX}/status/{{reference}}",
+    f"{PREFIX}/verifikasi/{{code}}",
+}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -48,6 +52,7 @@ def test_the_json_api_keeps_to_its_document(api: Api, mode: GenerationMode) -> N
         f"{PREFIX}/services/{{agency}}/{{service}}/schema",
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
         f"{PREFIX}/status/{{reference}}",
+        f"{PREFIX}/verifikasi/{{code}}",
     }
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and operation.path in NOTHING_INVALID:

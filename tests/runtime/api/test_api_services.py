@@ -119,6 +119,7 @@ def test_openapi_lists_the_endpoints(api: Api) -> None:
         f"{PREFIX}/services/{{agency}}/{{service}}/schema",
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
         f"{PREFIX}/status/{{reference}}",
+        f"{PREFIX}/verifikasi/{{code}}",
     }
     post = paths[f"{PREFIX}/services/{{agency}}/{{service}}/submissions"]["post"]
     assert post["description"]
