@@ -7,6 +7,7 @@ worker thread itself (LOKET_NOTIFY_IN_PROCESS), so nothing else has to be starte
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import threading
@@ -19,14 +20,20 @@ if TYPE_CHECKING:
     from runtime.settings import Settings
 
 
-def run_worker(settings: Settings, *, once: bool = False, senders: Senders | None = None) -> int:
+def run_worker(
+    settings: Settings,
+    *,
+    once: bool = False,
+    senders: Senders | None = None,
+    lease: dt.timedelta | None = None,
+) -> int:
     """Run a worker until SIGTERM/SIGINT (or one round with `once`); how many messages it tried."""
     from runtime import db
-    from runtime.notify.worker import Worker
+    from runtime.notify.worker import LEASE, Worker
 
     engine = db.make_engine(settings)
     db.check_migrated(engine)
-    worker = Worker(engine, settings, senders=senders)
+    worker = Worker(engine, settings, senders=senders, lease=lease or LEASE)
     stop = threading.Event()
     try:
         if once:
