@@ -18,6 +18,7 @@ from runtime import db
 from runtime.routes import (
     admin,
     admin_agencies,
+    admin_messages,
     api,
     applicant,
     form_pages,
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         studio_routes,
         admin,
         admin_agencies,
+        admin_messages,
         reports,
     ):
         app.include_router(pages.router, include_in_schema=False)
