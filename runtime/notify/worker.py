@@ -52,7 +52,7 @@ def backoff(
     attempts: int, base: dt.timedelta = BACKOFF_BASE, cap: dt.timedelta = BACKOFF_CAP
 ) -> dt.timedelta:
     """The wait after the `attempts`-th failed try: base, 2×base, 4×base, … but at most `cap`."""
-    return min(cap, base * 2 ** min(max(attempts - 1, 0), 32))
+    return min(cap, base * (1 << min(max(attempts - 1, 0), 32)))
 
 
 def worker_name() -> str:

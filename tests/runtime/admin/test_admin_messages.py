@@ -59,7 +59,9 @@ def test_the_list_shows_failed_and_skipped_masked_without_bodies(site: Site) -> 
 
 
 def test_masking() -> None:
-    assert mask("webhook", "https://hooks.example.org/secret-token") == "https://hooks.example.org/…"
+    assert (
+        mask("webhook", "https://hooks.example.org/secret-token") == "https://hooks.example.org/…"
+    )
     assert mask("email", "ab@x.id") == "ab…@x.id"
     assert mask("sms", "123") == "…"
 
@@ -80,7 +82,10 @@ def test_send_again_requeues_and_is_audited_once(site: Site) -> None:
         assert (message.status, message.attempts, message.locked_by) == ("pending", 0, None)
         (event,) = session.exec(select(AdminEvent)).all()
         assert event.actor_user_id == site.user("admin").id
-        assert (event.action, event.target) == ("outbox.send_again", f"outbox_messages/{ids['failed']}")
+        assert (event.action, event.target) == (
+            "outbox.send_again",
+            f"outbox_messages/{ids['failed']}",
+        )
         assert event.details == {"status": "failed", "attempts": 8, "last_error": "error of failed"}
         event.action = "changed"
         try:

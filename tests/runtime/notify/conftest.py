@@ -31,7 +31,9 @@ def settings_for(engine: Engine, data_dir: Path, **values: object) -> Settings:
     )
 
 
-def add_messages(engine: Engine, count: int, *, channel: str = "email", now: dt.datetime = START) -> list[str]:
+def add_messages(
+    engine: Engine, count: int, *, channel: str = "email", now: dt.datetime = START
+) -> list[str]:
     """Enqueue `count` committed messages; their idempotency keys."""
     keys = [f"test:{number}" for number in range(count)]
     with Session(engine) as session:

@@ -1,6 +1,6 @@
 """A worker process whose sender appends each idempotency key to a file (for the kill test).
 
-    python -m tests.runtime.notify.file_worker KEYS_FILE   (settings from LOKET_* variables)
+python -m tests.runtime.notify.file_worker KEYS_FILE   (settings from LOKET_* variables)
 """
 
 from __future__ import annotations

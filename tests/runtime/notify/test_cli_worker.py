@@ -14,7 +14,11 @@ from tests.runtime.notify.conftest import SECRET_KEY, add_messages
 
 
 def _env(url: str, tmp_path: Path) -> dict[str, str]:
-    return {"LOKET_DATABASE_URL": url, "LOKET_DATA_DIR": str(tmp_path), "LOKET_SECRET_KEY": SECRET_KEY}
+    return {
+        "LOKET_DATABASE_URL": url,
+        "LOKET_DATA_DIR": str(tmp_path),
+        "LOKET_SECRET_KEY": SECRET_KEY,
+    }
 
 
 def test_loket_worker_once(engine: Engine, tmp_path: Path) -> None:

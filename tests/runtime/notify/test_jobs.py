@@ -86,12 +86,18 @@ def test_the_prune_job_removes_old_login_attempts_and_old_runs(
     engine: Engine, tmp_path: Path
 ) -> None:
     with Session(engine) as session:
-        session.add(LoginAttempt(username="x", address="10.0.0.1", at=START - 2 * 24 * HOUR, ok=False))
+        session.add(
+            LoginAttempt(username="x", address="10.0.0.1", at=START - 2 * 24 * HOUR, ok=False)
+        )
         session.add(LoginAttempt(username="x", address="10.0.0.1", at=START - HOUR, ok=False))
-        session.add(JobRun(job="prune", period="old", worker="w", started_at=START - 40 * 24 * HOUR))
+        session.add(
+            JobRun(job="prune", period="old", worker="w", started_at=START - 40 * 24 * HOUR)
+        )
         session.commit()
     settings = settings_for(engine, tmp_path)
-    assert run_due_jobs(engine, settings, "w", START, {"prune": jobs.REGISTRY["prune"]}) == ["prune"]
+    assert run_due_jobs(engine, settings, "w", START, {"prune": jobs.REGISTRY["prune"]}) == [
+        "prune"
+    ]
     with Session(engine) as session:
         assert len(session.exec(select(LoginAttempt)).all()) == 1
         (run,) = session.exec(select(JobRun)).all()

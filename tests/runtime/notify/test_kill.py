@@ -51,7 +51,9 @@ def _wait(condition: object, timeout: float) -> None:
 
 
 def test_a_killed_worker_loses_no_message(engine: Engine, tmp_path: Path) -> None:
-    expected = set(add_messages(engine, COUNT, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+    expected = set(
+        add_messages(engine, COUNT, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    )
     keys = tmp_path / "delivered.txt"
     first = _start(engine, keys, tmp_path / "data")
     try:
