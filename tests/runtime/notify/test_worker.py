@@ -175,3 +175,18 @@ def test_claim_takes_at_most_its_limit(engine: Engine, clock: Clock, limit: int)
     add_messages(engine, 5)
     assert len(claim(engine, "a", clock.now, limit=limit)) == limit
     assert len(claim(engine, "b", clock.now, limit=limit)) == 2
+
+
+def test_the_in_process_thread_delivers_and_stops(engine: Engine, tmp_path: Path) -> None:
+    add_messages(engine, 1, now=dt.datetime.now(dt.UTC) - MINUTE)
+    thread, stop = delivery.start_thread(engine, settings_for(engine, tmp_path))
+    try:
+        for _ in range(200):
+            if _messages(engine)[0].status != "pending":
+                break
+            threading.Event().wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert _messages(engine)[0].status == "skipped"  # the stub configures no channel
