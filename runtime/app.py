@@ -20,6 +20,7 @@ from runtime.rate_limit import Limited
 from runtime.routes import (
     admin,
     admin_agencies,
+    admin_messages,
     api,
     api_verify,
     applicant,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         studio_routes,
         admin,
         admin_agencies,
+        admin_messages,
         reports,
         verify,
     ):

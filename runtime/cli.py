@@ -15,6 +15,7 @@ from builder.cli import app, definition_files
 from builder.validate import validate
 from runtime.cli_agency import agency_app
 from runtime.cli_keys import keys_command
+from runtime.cli_worker import worker_command
 from runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -131,7 +132,13 @@ def serve_command(
     settings = _settings()
     from runtime import db
 
-    db.check_migrated(db.make_engine(settings))
+    engine = db.make_engine(settings)
+    db.check_migrated(engine)
+    stop = None
+    if settings.worker_in_process:  # one worker in this process, whatever the app processes
+        from runtime.notify.worker import start_thread
+
+        _, stop = start_thread(engine, settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.secho(
@@ -145,6 +152,8 @@ def serve_command(
         proxy_headers=False,  # the app honours forwarded headers from LOKET_TRUSTED_PROXIES only
         log_level=settings.log_level.lower(),
     )
+    if stop is not None:
+        stop.set()
 
 
 @app.command("demo")
@@ -189,31 +198,20 @@ def prune_command() -> None:
     """Remove expired data: citizen drafts that expired unsent (with their uploaded files) and
     login attempts older than the throttle's window (24 hours).
 
-    Safe to run at any time (e.g. daily from cron or a systemd timer) while Loket serves.
+    Workers (`loket worker`, or `loket serve` on SQLite) do this every hour by themselves; the
+    command is safe to run at any time while Loket serves.
     """
-    from sqlmodel import Session
-
-    from runtime import db, login_attempts, store
+    from runtime import db
     from runtime.models import utcnow
-    from runtime.uploads import attachment_path
+    from runtime.prune import prune
 
     settings = _settings()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
-    now = utcnow()
-    removed: list[tuple[str, int]] = []  # (what, rows removed), one line each in the report
     try:
-        with Session(engine) as session:
-            drafts = store.prune_expired_drafts(session, now)
-            removed.append(("draf kedaluwarsa / expired drafts", drafts.drafts))
-            removed.append(("berkas draf / draft files", drafts.attachments))
-            attempts = login_attempts.prune_login_attempts(session, now)
-            removed.append(("percobaan masuk lama / old login attempts", attempts))
-            session.commit()
+        removed = prune(engine, settings.data_dir, utcnow())
     finally:
         engine.dispose()
-    for name in drafts.storage_names:  # only once the rows that named them are gone
-        attachment_path(settings.data_dir, name).unlink(missing_ok=True)
     for what, count in removed:
         typer.echo(f"{what}: {count}")
 
@@ -342,6 +340,7 @@ def user_revoke(
 
 
 app.add_typer(agency_app, name="agency")
+app.command("worker")(worker_command)
 app.command("keys")(keys_command)
 
 

@@ -40,6 +40,34 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_none": ("–", "–"),
     "admin_yes": ("ada", "yes"),
     "admin_agencies": ("Instansi", "Agencies"),
+    "admin_messages": ("Pesan keluar", "Outgoing messages"),
+    "admin_messages_intro": (
+        "Pemberitahuan yang gagal terkirim setelah percobaan terakhir, atau dilewati karena "
+        "salurannya belum diatur. Isi pesan tidak ditampilkan. Kirim lagi menaruhnya kembali "
+        "di antrean dengan hitungan percobaan baru; setiap pengiriman ulang dicatat.",
+        "Notifications that failed after their last try, or were skipped because their channel "
+        "is not configured. Message contents are not shown. Send again puts one back in the "
+        "queue with a fresh count of tries; every send-again is recorded.",
+    ),
+    "admin_messages_time": ("Dibuat", "Created"),
+    "admin_messages_kind": ("Jenis", "Kind"),
+    "admin_messages_channel": ("Saluran", "Channel"),
+    "admin_messages_recipient": ("Penerima", "Recipient"),
+    "admin_messages_attempts": ("Percobaan", "Tries"),
+    "admin_messages_error": ("Galat terakhir", "Last error"),
+    "admin_messages_status_failed": ("Gagal", "Failed"),
+    "admin_messages_status_skipped": ("Dilewati", "Skipped"),
+    "admin_messages_send_again": ("Kirim lagi", "Send again"),
+    "admin_messages_send_again_label": ("Kirim lagi pesan {id}", "Send message {id} again"),
+    "admin_messages_none": ("Tidak ada pesan yang perlu ditangani.", "No message needs attention."),
+    "admin_messages_done_queued": (
+        "Pesan ditaruh kembali di antrean dan akan dikirim oleh pekerja latar.",
+        "The message is back in the queue; a background worker will send it.",
+    ),
+    "admin_messages_done_unchanged": (
+        "Pesan itu sudah tidak gagal atau dilewati; tidak ada yang diubah.",
+        "That message is no longer failed or skipped; nothing was changed.",
+    ),
     "admin_agencies_intro": (
         "Data kop surat dan penanda tangan setiap instansi (OPD). Instansi dapat ditambahkan "
         "sebelum punya layanan, agar perancangnya bisa diberi peran.",

@@ -467,3 +467,51 @@ class OutboxMessage(Table, table=True):
     locked_by: str | None = Field(default=None, max_length=100)
     last_error: str | None = None
     sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class JobRun(Table, table=True):
+    """One run of a periodic job (runtime.notify.jobs) in one period, e.g. ``prune`` on a day.
+
+    The primary key is the lock: of the workers that try to insert (job, period), one succeeds
+    and runs the job; the others see the row and leave it. ``finished_at`` stays empty while it
+    runs (or when its worker died); ``error`` holds what went wrong.
+    """
+
+    __tablename__ = "job_runs"
+
+    job: str = Field(primary_key=True, max_length=64)
+    period: str = Field(primary_key=True, max_length=32)
+    worker: str = Field(max_length=100)
+    started_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: str | None = None
+    error: str | None = None
+
+
+class AdminEvent(Table, table=True):
+    """An administrator's action outside cases and services, kept as an append-only trail.
+
+    ``action`` names it (e.g. ``outbox.send_again``), ``target`` what it acted on (e.g.
+    ``outbox_messages/12``); ``details`` hold what the row looked like before, without personal
+    data.
+    """
+
+    __tablename__ = "admin_events"
+    __table_args__ = (Index("ix_admin_events_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_user_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=64)
+    target: str = Field(max_length=200)
+    details: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+
+
+@sa_event.listens_for(AdminEvent, "before_update")
+def _refuse_admin_event_update(mapper: Mapper[Any], connection: Any, target: AdminEvent) -> None:
+    raise AppendOnlyError(f"admin event {target.id} is part of the audit trail: it cannot change")
+
+
+@sa_event.listens_for(AdminEvent, "before_delete")
+def _refuse_admin_event_delete(mapper: Mapper[Any], connection: Any, target: AdminEvent) -> None:
+    raise AppendOnlyError(f"admin event {target.id} is part of the audit trail: it cannot go")

@@ -3,7 +3,7 @@
 One list serves the staff navigation bar (on every staff page) and the landing after login, so
 both always agree with the access rules of the areas themselves: the inbox and reports open to
 anyone with a role in an agency, the studio to designers, the review queue to Diskominfo
-reviewers, the accounts page to administrators.
+reviewers, the accounts, agencies and outgoing messages pages to administrators.
 """
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ def areas(user: StaffUser) -> list[Area]:
     if user.has_global(REVIEWER):
         found.append(Area("/tinjau", "review_queue"))
     if user.has_global(ADMIN):
-        found += [Area("/admin/pengguna", "admin_users"), Area("/admin/instansi", "admin_agencies")]
+        found += [
+            Area("/admin/pengguna", "admin_users"),
+            Area("/admin/instansi", "admin_agencies"),
+            Area("/admin/pesan", "admin_messages"),
+        ]
     return found
 
 

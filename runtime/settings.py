@@ -131,6 +131,20 @@ VARIABLES: dict[str, Variable] = {
         "(none)",
         "The signer's id at the signing service: NIK, or e-mail address.",
     ),
+    "LOKET_NOTIFY_IN_PROCESS": Variable(
+        "notify_in_process",
+        "(auto: 1 on SQLite, 0 on PostgreSQL)",
+        "1: `loket serve` delivers messages and runs periodic jobs in a thread of its own; "
+        "0: only `loket worker` processes do.",
+    ),
+    "LOKET_NOTIFY_POLL_SECONDS": Variable(
+        "notify_poll_seconds", "5", "Seconds an idle worker waits before it looks for work again."
+    ),
+    "LOKET_NOTIFY_MAX_ATTEMPTS": Variable(
+        "notify_max_attempts",
+        "8",
+        "Delivery tries of a message before it is marked failed (retries back off, 1 min to 1 h).",
+    ),
 }
 
 
@@ -165,6 +179,9 @@ class Settings:
     signing_service_user: str | None = None
     signing_service_password: str | None = field(default=None, repr=False)
     signing_signer_id: str | None = field(default=None, repr=False)
+    notify_in_process: bool | None = None  # None: on SQLite yes, on PostgreSQL no
+    notify_poll_seconds: int = 5
+    notify_max_attempts: int = 8
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -218,7 +235,23 @@ class Settings:
             signing_service_user=env.get("LOKET_SIGNING_SERVICE_USER"),
             signing_service_password=env.get("LOKET_SIGNING_SERVICE_PASSWORD"),
             signing_signer_id=env.get("LOKET_SIGNING_SIGNER_ID"),
+            notify_in_process=_optional_boolean(
+                "LOKET_NOTIFY_IN_PROCESS", env.get("LOKET_NOTIFY_IN_PROCESS")
+            ),
+            notify_poll_seconds=_whole(
+                "LOKET_NOTIFY_POLL_SECONDS", env.get("LOKET_NOTIFY_POLL_SECONDS"), 5, 1, 3600
+            ),
+            notify_max_attempts=_whole(
+                "LOKET_NOTIFY_MAX_ATTEMPTS", env.get("LOKET_NOTIFY_MAX_ATTEMPTS"), 8, 1, 100
+            ),
         )
+
+    @property
+    def worker_in_process(self) -> bool:
+        """Whether `loket serve` runs a delivery worker thread (LOKET_NOTIFY_IN_PROCESS)."""
+        if self.notify_in_process is not None:
+            return self.notify_in_process
+        return make_url(self.database_url).drivername in SQLITE_DRIVERS
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -269,6 +302,10 @@ def _boolean(name: str, raw: str | None) -> bool:
     if raw.lower() in _FALSE:
         return False
     raise SettingsError(f"{name} must be 1 or 0 (true/false and yes/no also work), got {raw!r}")
+
+
+def _optional_boolean(name: str, raw: str | None) -> bool | None:
+    return None if raw is None or raw.lower() == "auto" else _boolean(name, raw)
 
 
 def _data_dir(env: _Env) -> Path:

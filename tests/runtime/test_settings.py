@@ -44,6 +44,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert result.trusted_proxies == ()  # no forwarded header is believed by default
     assert result.log_level == "INFO"
     assert result.dev is False
+    assert (result.notify_poll_seconds, result.notify_max_attempts) == (5, 8)
+    assert result.notify_in_process is None and result.worker_in_process  # SQLite: in-process
 
 
 def test_default_data_dir_is_var_in_the_working_directory(
@@ -71,7 +73,12 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         LOKET_LOG_LEVEL="debug",
         LOKET_DEV="no",
         LOKET_TRUSTED_PROXIES=" 10.0.0.7, 10.1.0.0/16,,::1 ",
+        LOKET_NOTIFY_IN_PROCESS="yes",
+        LOKET_NOTIFY_POLL_SECONDS="2",
+        LOKET_NOTIFY_MAX_ATTEMPTS="3",
     )
+    assert result.worker_in_process is True  # asked for, even on PostgreSQL
+    assert (result.notify_poll_seconds, result.notify_max_attempts) == (2, 3)
     assert result.trusted_proxies == ("10.0.0.7", "10.1.0.0/16", "::1")
     assert result.database_url == "postgresql://loket:pw@db.example:5432/loket"
     assert (result.host, result.port, result.workers) == ("0.0.0.0", 8080, 4)
@@ -82,6 +89,15 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert result.cuti_bersama == (date(2025, 3, 31), date(2025, 12, 26))
     assert result.log_level == "DEBUG"
     assert result.dev is False
+
+
+def test_the_in_process_worker_follows_the_database_unless_set(tmp_path: Path) -> None:
+    postgres = "postgresql://loket@db.example/loket"
+    assert not settings(tmp_path, LOKET_DATABASE_URL=postgres).worker_in_process
+    assert not settings(tmp_path, LOKET_NOTIFY_IN_PROCESS="0").worker_in_process
+    assert settings(tmp_path, LOKET_NOTIFY_IN_PROCESS="auto").worker_in_process
+    auto = settings(tmp_path, LOKET_DATABASE_URL=postgres, LOKET_NOTIFY_IN_PROCESS="auto")
+    assert not auto.worker_in_process
 
 
 @pytest.mark.parametrize(
@@ -159,6 +175,9 @@ def test_empty_values_count_as_unset(tmp_path: Path) -> None:
             "LOUD",
             "LOKET_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'",
         ),
+        ("LOKET_NOTIFY_POLL_SECONDS", "0", "must be a whole number between 1 and 3600"),
+        ("LOKET_NOTIFY_MAX_ATTEMPTS", "many", "must be a whole number between 1 and 100"),
+        ("LOKET_NOTIFY_IN_PROCESS", "sometimes", "must be 1 or 0"),
         (
             "LOKET_DEV",
             "maybe",
