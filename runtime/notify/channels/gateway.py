@@ -125,13 +125,14 @@ class GatewayConfig:
         def setting(name: str) -> Any:
             return getattr(settings, f"{channel}_{name}")
 
-        body_format = setting("body_format") or preset.body_format
+        method = setting("method")
+        body_format = setting("body_format") or ("query" if method == "GET" else preset.body_format)
         headers_raw, body_raw = setting("headers"), setting("body_template")
         return cls(
             channel=channel,
             gateway=gateway,
             url=setting("url") or preset.url,
-            method=setting("method") or ("GET" if body_format == "query" else preset.method),
+            method=method or ("GET" if body_format == "query" else preset.method),
             headers=preset.headers | (json.loads(headers_raw) if headers_raw else {}),
             body_format=body_format,
             body=json.loads(body_raw) if body_raw else preset.body,
