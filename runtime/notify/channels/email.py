@@ -87,7 +87,7 @@ class EmailSender:
         mail["Date"] = formatdate(localtime=False, usegmt=True)
         mail["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
         mail[IDEMPOTENCY_HEADER] = key
-        mail.set_content(message.body, charset="utf-8")
+        mail.set_content(message.body, charset="utf-8", cte="quoted-printable")  # 7-bit safe
         return mail
 
     def send(self, message: OutboxMessage) -> None:
