@@ -697,6 +697,8 @@ def _json_template(name: str, raw: str | None, *, flat: bool) -> None:
         flat and not all(isinstance(value, str) for value in template.values())
     ):
         raise SettingsError(how)
+    if flat and any("\r" in value or "\n" in value for value in template.values()):
+        raise SettingsError(f"{name} must not hold line breaks in its values")
     unknown = sorted(set(_PLACEHOLDER.findall(raw)) - set(GATEWAY_PLACEHOLDERS))
     if unknown:
         raise SettingsError(

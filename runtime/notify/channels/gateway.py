@@ -18,6 +18,7 @@ is temporary. Tokens never appear in errors or logs.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
@@ -216,6 +217,8 @@ class GatewaySender:
             raise DeliveryError(
                 f"{message.recipient!r} is not an Indonesian phone number", permanent=True
             )
+        if "\r" in message.idempotency_key or "\n" in message.idempotency_key:
+            raise DeliveryError("the idempotency key holds a line break", permanent=True)
         values = {
             "number": wire_number(number, config.number_format),
             "text": message.body,
@@ -254,10 +257,15 @@ class GatewaySender:
             raise DeliveryError(
                 f"{where} answered HTTP {exc.code}: {detail}", permanent=permanent
             ) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise DeliveryError(
                 f"{where} could not be reached: {self._redact(str(reason).encode())}"
+            ) from None
+        except ValueError:  # http.client refuses a header value (a line break in a setting)
+            raise DeliveryError(
+                f"{where}: a request header is not valid; check LOKET_{self.config.channel.upper()}"
+                "_HEADERS and _TOKEN for line breaks"
             ) from None
         if not 200 <= status < 300:
             raise DeliveryError(f"{where} answered HTTP {status}")

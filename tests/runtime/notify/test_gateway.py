@@ -6,6 +6,7 @@ test sets: a status, a body, or nothing for a while (a timeout).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -37,6 +38,7 @@ class Gateway:
     status: int = 200
     answer: bytes = b'{"status": true}'
     delay: float = 0.0
+    garbage: bool = False
     received: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -63,6 +65,10 @@ def _handler(state: Gateway) -> type[BaseHTTPRequestHandler]:
             )
             if state.delay:
                 time.sleep(state.delay)
+            if state.garbage:
+                self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
+                self.close_connection = True
+                return
             self.send_response(state.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(state.answer)))
@@ -356,6 +362,47 @@ def test_a_gateway_that_is_down(tmp_path: Path, gateway: Gateway) -> None:
     with pytest.raises(DeliveryError, match="could not be reached") as caught:
         down.send(message())
     assert not caught.value.permanent
+
+
+def test_an_answer_that_is_not_http(tmp_path: Path, gateway: Gateway) -> None:
+    fonnte = sender(
+        tmp_path,
+        LOKET_WHATSAPP_GATEWAY="fonnte",
+        LOKET_WHATSAPP_TOKEN=TOKEN,
+        LOKET_WHATSAPP_URL=gateway.url + "/send",
+    )
+    gateway.garbage = True
+    with pytest.raises(DeliveryError, match="could not be reached") as caught:
+        fonnte.send(message())
+    assert not caught.value.permanent
+
+
+def test_a_line_break_in_a_header_setting_is_a_clear_error(
+    tmp_path: Path, gateway: Gateway
+) -> None:
+    headers = {"X-Key": "a\r\nX-Evil: 1"}
+    with pytest.raises(SettingsError, match="must not hold line breaks"):
+        settings(
+            tmp_path,
+            LOKET_WHATSAPP_GATEWAY="fonnte",
+            LOKET_WHATSAPP_TOKEN=TOKEN,
+            LOKET_WHATSAPP_HEADERS=json.dumps(headers),
+        )
+    config = GatewayConfig.from_settings(
+        "whatsapp",
+        settings(
+            tmp_path,
+            LOKET_WHATSAPP_GATEWAY="fonnte",
+            LOKET_WHATSAPP_TOKEN=TOKEN,
+            LOKET_WHATSAPP_URL=gateway.url + "/send",
+        ),
+    )
+    assert config is not None
+    config = dataclasses.replace(config, headers=headers)  # as if a setting slipped through
+    with pytest.raises(DeliveryError, match="LOKET_WHATSAPP_HEADERS") as caught:
+        GatewaySender(config).send(message())
+    assert not caught.value.permanent
+    assert gateway.received == []
 
 
 @pytest.mark.parametrize("recipient", ["", "12345", "+1 415 555 0100", "warga@example.org"])
