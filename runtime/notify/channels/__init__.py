@@ -16,7 +16,7 @@ from typing import Protocol
 from runtime.models import OutboxMessage
 from runtime.notify.channels.email import EmailSender
 from runtime.notify.channels.errors import DeliveryError
-from runtime.notify.channels.gateway import GatewayConfig, GatewaySender
+from runtime.notify.channels.gateway import GatewayConfig, GatewaySender, shown_url
 from runtime.notify.outbox import CHANNELS
 from runtime.settings import Settings
 
@@ -84,7 +84,5 @@ def channel_status(settings: Settings) -> dict[str, str]:
         else:
             config = GatewayConfig.from_settings(channel, settings)
             assert config is not None
-            status[channel] = (
-                f"configured: gateway {config.gateway}, {GatewaySender(config)._where()}"
-            )
+            status[channel] = f"configured: gateway {config.gateway}, {shown_url(config.url)}"
     return status

@@ -165,6 +165,13 @@ def render(template: Any, values: dict[str, str]) -> Any:
     return template
 
 
+def shown_url(url: str) -> str:
+    """A gateway address fit for logs and pages: no query (it may hold a token), no user info."""
+    parts = urllib.parse.urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
+
+
 def _field(value: Any) -> str:
     """One form or URL field: strings as they are, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -246,7 +253,7 @@ class GatewaySender:
     def send(self, message: OutboxMessage) -> None:
         """Deliver `message`; raise DeliveryError (permanent or not) when the gateway fails."""
         request = self.request(message)
-        where = f"{self.config.channel} gateway {self._where()}"
+        where = f"{self.config.channel} gateway {shown_url(self.config.url)}"
         try:
             with _OPENER.open(request, timeout=self.config.timeout) as response:
                 answer = response.read(MAX_ANSWER_BYTES)
@@ -274,10 +281,6 @@ class GatewaySender:
                 f"{where} did not confirm the message ({self.config.success}): "
                 f"{self._redact(answer)}"
             )
-
-    def _where(self) -> str:
-        parts = urllib.parse.urlsplit(self.config.url)
-        return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
 
     def _redact(self, raw: bytes) -> str:
         text = " ".join(raw.decode("utf-8", "replace").split())[:300] or "no message"
