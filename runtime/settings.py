@@ -55,7 +55,6 @@ GATEWAY_METHODS = ("POST", "GET", "PUT")
 GATEWAY_BODY_FORMATS = ("json", "form", "query")
 GATEWAY_NUMBER_FORMATS = ("e164", "international", "local")
 GATEWAY_PLACEHOLDERS = ("number", "text", "subject", "token", "user", "idempotency_key")
-GATEWAY_CHANNELS = ("WHATSAPP", "SMS")
 GATEWAY_SETTINGS = (
     "URL",
     "TOKEN",
@@ -652,8 +651,8 @@ def _gateway(env: _Env, channel: str) -> dict[str, Any]:
     url = values["URL"]
     if url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s#]*)?", url):
         raise SettingsError(
-            f"{prefix}URL must be an http:// or https:// address, e.g. "
-            f"https://api.fonnte.com/send, got {url!r}"
+            f"{prefix}URL must be an http:// or https:// address without spaces, e.g. "
+            "https://api.fonnte.com/send (the value is not shown: it may hold a token)"
         )
     for name, choices_ in (
         ("METHOD", GATEWAY_METHODS),

@@ -459,7 +459,11 @@ def test_success_rules(rule: str, answer: bytes, expected: bool) -> None:
             "LOKET_SMS_URL and LOKET_SMS_BODY_TEMPLATE are not set",
         ),
         (
-            {"LOKET_SMS_GATEWAY": "fonnte", "LOKET_SMS_TOKEN": "x", "LOKET_SMS_URL": "ftp://x"},
+            {
+                "LOKET_SMS_GATEWAY": "fonnte",
+                "LOKET_SMS_TOKEN": "x",
+                "LOKET_SMS_URL": "ftp://sms.example/send?key=s3cret",
+            },
             "LOKET_SMS_URL must be an http:// or https:// address",
         ),
         (
@@ -527,6 +531,7 @@ def test_bad_gateway_settings_stop_the_start(
     with pytest.raises(SettingsError) as caught:
         settings(tmp_path, **variables)
     assert message_part in str(caught.value)
+    assert "s3cret" not in str(caught.value)
 
 
 def test_gateway_secrets_are_not_in_the_settings_repr(tmp_path: Path) -> None:
