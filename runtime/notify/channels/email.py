@@ -129,6 +129,10 @@ class EmailSender:
             raise DeliveryError(
                 f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
             ) from None
+        except UnicodeEncodeError:
+            raise DeliveryError(
+                f"{where}: LOKET_SMTP_USER and LOKET_SMTP_PASSWORD must be plain ASCII for login"
+            ) from None
         except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
             raise DeliveryError(f"{where} could not be reached: {exc}") from None
 

@@ -285,6 +285,25 @@ def test_a_wrong_password_is_a_temporary_failure_without_the_password(
     assert "salah-SECRET" not in str(caught.value)
 
 
+def test_a_non_ascii_password_is_a_clear_error(
+    tmp_path: Path, starttls: Server, certificate: Certificate
+) -> None:
+    sender = EmailSender(
+        host="127.0.0.1",
+        port=starttls.port,
+        security="starttls",
+        sender=SENDER,
+        user=USER,
+        password="kata-sandi-é",
+        timeout=5,
+        ssl_context=certificate.client_context(),
+    )
+    with pytest.raises(DeliveryError, match="must be plain ASCII") as caught:
+        sender.send(outbox())
+    assert not caught.value.permanent
+    assert "kata-sandi" not in str(caught.value)
+
+
 def test_implicit_tls(tmp_path: Path, implicit_tls: Server, certificate: Certificate) -> None:
     sender = EmailSender(
         host="127.0.0.1",
