@@ -7,6 +7,7 @@ one is documented in ``docs/configuration.md``. Nothing is read or created at im
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -14,10 +15,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+from builder.values import is_email
 
 PREFIX = "LOKET_"
 KIB = 1024
@@ -35,6 +40,34 @@ _FALSE = {"0", "false", "no", "off"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SIZE = re.compile(r"(\d+)\s*(|B|KIB|KB|K|MIB|MB|M)", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "B": 1, "KIB": KIB, "KB": KIB, "K": KIB, "MIB": MIB, "MB": MIB, "M": MIB}
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+# WhatsApp/SMS gateway presets (runtime.notify.channels.gateway.PRESETS) and the settings each
+# one needs besides LOKET_<CHANNEL>_GATEWAY; "custom" needs a URL and a body template.
+GATEWAY_PRESETS: dict[str, tuple[str, ...]] = {
+    "fonnte": ("TOKEN",),
+    "wablas": ("TOKEN",),
+    "zenziva": ("USER", "TOKEN"),
+}
+GATEWAY_CUSTOM = "custom"
+GATEWAY_METHODS = ("POST", "GET", "PUT")
+GATEWAY_BODY_FORMATS = ("json", "form", "query")
+GATEWAY_NUMBER_FORMATS = ("e164", "international", "local")
+GATEWAY_PLACEHOLDERS = ("number", "text", "subject", "token", "user", "idempotency_key")
+GATEWAY_SETTINGS = (
+    "URL",
+    "TOKEN",
+    "USER",
+    "METHOD",
+    "HEADERS",
+    "BODY_FORMAT",
+    "BODY_TEMPLATE",
+    "NUMBER_FORMAT",
+    "SUCCESS",
+)
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SUCCESS_RULE = re.compile(r"(status|json:[A-Za-z0-9_.\-]+=.*|text:.+)", re.DOTALL)
 
 
 class SettingsError(ValueError):
@@ -145,6 +178,115 @@ VARIABLES: dict[str, Variable] = {
         "8",
         "Delivery tries of a message before it is marked failed (retries back off, 1 min to 1 h).",
     ),
+    "LOKET_SMTP_HOST": Variable(
+        "smtp_host", "(unset: e-mail messages are skipped)", "Mail server that sends e-mail."
+    ),
+    "LOKET_SMTP_PORT": Variable(
+        "smtp_port", "587 (465 with tls, 25 with none)", "Port of the mail server (1-65535)."
+    ),
+    "LOKET_SMTP_SECURITY": Variable(
+        "smtp_security", "starttls", "starttls, tls (implicit TLS) or none (local relay only)."
+    ),
+    "LOKET_SMTP_USER": Variable(
+        "smtp_user", "(none: no login)", "User name for the mail server's login."
+    ),
+    "LOKET_SMTP_PASSWORD": Variable("smtp_password", "(none)", "Password for the mail server."),
+    "LOKET_SMTP_SENDER": Variable(
+        "smtp_sender",
+        "(required with LOKET_SMTP_HOST)",
+        "From address of e-mail, e.g. Layanan DPMPTSP <layanan@example.go.id>.",
+    ),
+    "LOKET_NOTIFY_TIMEOUT_SECONDS": Variable(
+        "notify_timeout_seconds",
+        "20",
+        "Seconds to wait for the mail server or a gateway before a try counts as failed.",
+    ),
+    "LOKET_WHATSAPP_GATEWAY": Variable(
+        "whatsapp_gateway",
+        "(unset: WhatsApp messages are skipped)",
+        "WhatsApp gateway: a preset (fonnte, wablas, zenziva) or custom.",
+    ),
+    "LOKET_WHATSAPP_URL": Variable(
+        "whatsapp_url", "(the preset's)", "Address of the WhatsApp gateway's send endpoint."
+    ),
+    "LOKET_WHATSAPP_TOKEN": Variable(
+        "whatsapp_token", "(none)", "API token (or pass key) of the WhatsApp gateway; secret."
+    ),
+    "LOKET_WHATSAPP_USER": Variable(
+        "whatsapp_user", "(none)", "Account or user key at the WhatsApp gateway (zenziva: userkey)."
+    ),
+    "LOKET_WHATSAPP_METHOD": Variable(
+        "whatsapp_method", "(the preset's; custom: POST)", "HTTP method: POST, GET or PUT."
+    ),
+    "LOKET_WHATSAPP_HEADERS": Variable(
+        "whatsapp_headers",
+        "(the preset's)",
+        "Extra request headers as a JSON object; values may use {token} and {user}.",
+    ),
+    "LOKET_WHATSAPP_BODY_FORMAT": Variable(
+        "whatsapp_body_format",
+        "(the preset's; custom: json)",
+        "How the body template is sent: json, form or query (URL parameters).",
+    ),
+    "LOKET_WHATSAPP_BODY_TEMPLATE": Variable(
+        "whatsapp_body_template",
+        "(the preset's)",
+        "Request fields as a JSON object; string values may use {number}, {text}, "
+        "{subject}, {token}, {user} and {idempotency_key}.",
+    ),
+    "LOKET_WHATSAPP_NUMBER_FORMAT": Variable(
+        "whatsapp_number_format",
+        "(the preset's; custom: international)",
+        "How {number} is written: e164 (+62812...), international (62812...) or local (0812...).",
+    ),
+    "LOKET_WHATSAPP_SUCCESS": Variable(
+        "whatsapp_success",
+        "(the preset's; custom: status)",
+        "When a 2xx answer counts as sent: status, json:<path>=<value> or text:<substring>.",
+    ),
+    "LOKET_SMS_GATEWAY": Variable(
+        "sms_gateway",
+        "(unset: SMS messages are skipped)",
+        "SMS gateway: a preset (fonnte, wablas, zenziva) or custom.",
+    ),
+    "LOKET_SMS_URL": Variable(
+        "sms_url", "(the preset's)", "Address of the SMS gateway's send endpoint."
+    ),
+    "LOKET_SMS_TOKEN": Variable(
+        "sms_token", "(none)", "API token (or pass key) of the SMS gateway; secret."
+    ),
+    "LOKET_SMS_USER": Variable(
+        "sms_user", "(none)", "Account or user key at the SMS gateway (zenziva: userkey)."
+    ),
+    "LOKET_SMS_METHOD": Variable(
+        "sms_method", "(the preset's; custom: POST)", "HTTP method: POST, GET or PUT."
+    ),
+    "LOKET_SMS_HEADERS": Variable(
+        "sms_headers",
+        "(the preset's)",
+        "Extra request headers as a JSON object; values may use {token} and {user}.",
+    ),
+    "LOKET_SMS_BODY_FORMAT": Variable(
+        "sms_body_format",
+        "(the preset's; custom: json)",
+        "How the body template is sent: json, form or query (URL parameters).",
+    ),
+    "LOKET_SMS_BODY_TEMPLATE": Variable(
+        "sms_body_template",
+        "(the preset's)",
+        "Request fields as a JSON object; string values may use {number}, {text}, "
+        "{subject}, {token}, {user} and {idempotency_key}.",
+    ),
+    "LOKET_SMS_NUMBER_FORMAT": Variable(
+        "sms_number_format",
+        "(the preset's; custom: international)",
+        "How {number} is written: e164 (+62812...), international (62812...) or local (0812...).",
+    ),
+    "LOKET_SMS_SUCCESS": Variable(
+        "sms_success",
+        "(the preset's; custom: status)",
+        "When a 2xx answer counts as sent: status, json:<path>=<value> or text:<substring>.",
+    ),
 }
 
 
@@ -182,6 +324,33 @@ class Settings:
     notify_in_process: bool | None = None  # None: on SQLite yes, on PostgreSQL no
     notify_poll_seconds: int = 5
     notify_max_attempts: int = 8
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_sender: str | None = None
+    notify_timeout_seconds: int = 20
+    whatsapp_gateway: str | None = None
+    whatsapp_url: str | None = None
+    whatsapp_token: str | None = field(default=None, repr=False)
+    whatsapp_user: str | None = field(default=None, repr=False)
+    whatsapp_method: str | None = None
+    whatsapp_headers: str | None = field(default=None, repr=False)
+    whatsapp_body_format: str | None = None
+    whatsapp_body_template: str | None = None
+    whatsapp_number_format: str | None = None
+    whatsapp_success: str | None = None
+    sms_gateway: str | None = None
+    sms_url: str | None = None
+    sms_token: str | None = field(default=None, repr=False)
+    sms_user: str | None = field(default=None, repr=False)
+    sms_method: str | None = None
+    sms_headers: str | None = field(default=None, repr=False)
+    sms_body_format: str | None = None
+    sms_body_template: str | None = None
+    sms_number_format: str | None = None
+    sms_success: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -244,6 +413,12 @@ class Settings:
             notify_max_attempts=_whole(
                 "LOKET_NOTIFY_MAX_ATTEMPTS", env.get("LOKET_NOTIFY_MAX_ATTEMPTS"), 8, 1, 100
             ),
+            **_smtp(env),
+            notify_timeout_seconds=_whole(
+                "LOKET_NOTIFY_TIMEOUT_SECONDS", env.get("LOKET_NOTIFY_TIMEOUT_SECONDS"), 20, 1, 300
+            ),
+            **_gateway(env, "WHATSAPP"),
+            **_gateway(env, "SMS"),
         )
 
     @property
@@ -456,3 +631,122 @@ def _log_level(raw: str | None) -> str:
     if raw.upper() in LOG_LEVELS:
         return raw.upper()
     raise SettingsError(f"LOKET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+
+
+def _smtp(env: _Env) -> dict[str, Any]:
+    security = (env.get("LOKET_SMTP_SECURITY") or "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise SettingsError(
+            f"LOKET_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+            f"got {env.get('LOKET_SMTP_SECURITY')!r}"
+        )
+    host = env.get("LOKET_SMTP_HOST")
+    if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
+        raise SettingsError(
+            f"LOKET_SMTP_HOST must be a host name or IP address such as smtp.example.go.id, "
+            f"got {host!r}"
+        )
+    sender = env.get("LOKET_SMTP_SENDER")
+    if sender is not None:
+        _name, address = parseaddr(sender)
+        if not is_email(address) or "\n" in sender or "\r" in sender:
+            raise SettingsError(
+                "LOKET_SMTP_SENDER must be an e-mail address, optionally with a name, e.g. "
+                f"Layanan DPMPTSP <layanan@example.go.id>, got {sender!r}"
+            )
+    elif host is not None:
+        raise SettingsError(
+            "LOKET_SMTP_HOST is set but LOKET_SMTP_SENDER is not: set it to the From address, "
+            "e.g. Layanan DPMPTSP <layanan@example.go.id>"
+        )
+    port = _whole(
+        "LOKET_SMTP_PORT", env.get("LOKET_SMTP_PORT"), SMTP_DEFAULT_PORTS[security], 1, 65535
+    )
+    return {
+        "smtp_host": host,
+        "smtp_port": port,
+        "smtp_security": security,
+        "smtp_user": env.get("LOKET_SMTP_USER"),
+        "smtp_password": env.get("LOKET_SMTP_PASSWORD"),
+        "smtp_sender": sender,
+    }
+
+
+def _gateway(env: _Env, channel: str) -> dict[str, Any]:
+    """The LOKET_<channel>_* gateway settings, checked; None where the preset decides."""
+    prefix = f"LOKET_{channel}_"
+    low = channel.lower()
+    names = [*GATEWAY_SETTINGS]
+    values: dict[str, str | None] = {name: env.get(prefix + name) for name in names}
+    gateway = env.get(prefix + "GATEWAY")
+    if gateway is None:
+        return {f"{low}_gateway": None} | {f"{low}_{n.lower()}": values[n] for n in names}
+    gateway = gateway.lower()
+    choices = (*GATEWAY_PRESETS, GATEWAY_CUSTOM)
+    if gateway not in choices:
+        raise SettingsError(
+            f"{prefix}GATEWAY must be one of {', '.join(choices)}, got {env.get(prefix + 'GATEWAY')!r}"
+        )
+    needed = GATEWAY_PRESETS.get(gateway, ("URL", "BODY_TEMPLATE"))
+    missing = [prefix + name for name in needed if values[name] is None]
+    if missing:
+        raise SettingsError(
+            f"{prefix}GATEWAY is {gateway} but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set: see docs/notifications.md"
+        )
+    url = values["URL"]
+    if url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s#]*)?", url):
+        raise SettingsError(
+            f"{prefix}URL must be an http:// or https:// address without spaces, e.g. "
+            "https://api.fonnte.com/send (the value is not shown: it may hold a token)"
+        )
+    for name, choices_ in (
+        ("METHOD", GATEWAY_METHODS),
+        ("BODY_FORMAT", GATEWAY_BODY_FORMATS),
+        ("NUMBER_FORMAT", GATEWAY_NUMBER_FORMATS),
+    ):
+        raw = values[name]
+        if raw is None:
+            continue
+        value = raw.upper() if name == "METHOD" else raw.lower()
+        if value not in choices_:
+            raise SettingsError(f"{prefix}{name} must be one of {', '.join(choices_)}, got {raw!r}")
+        values[name] = value
+    if values["METHOD"] == "GET" and values["BODY_FORMAT"] not in (None, "query"):
+        raise SettingsError(f"{prefix}METHOD GET sends no body: set {prefix}BODY_FORMAT=query")
+    _json_template(prefix + "HEADERS", values["HEADERS"], flat=True)
+    _json_template(prefix + "BODY_TEMPLATE", values["BODY_TEMPLATE"], flat=False)
+    success = values["SUCCESS"]
+    if success is not None and not _SUCCESS_RULE.fullmatch(success):
+        raise SettingsError(
+            f"{prefix}SUCCESS must be status, json:<path>=<value> (e.g. json:status=true) or "
+            f"text:<substring> (e.g. text:OK), got {success!r}"
+        )
+    return {f"{low}_gateway": gateway} | {f"{low}_{n.lower()}": values[n] for n in names}
+
+
+def _json_template(name: str, raw: str | None, *, flat: bool) -> None:
+    """Check a JSON object template: its strings use only the known {placeholders}."""
+    if raw is None:
+        return
+    kind = "strings" if flat else "values"
+    how = (
+        f'{name} must be a JSON object of {kind}, e.g. {{"target": "{{number}}", '
+        f'"message": "{{text}}"}}'
+    )
+    try:
+        template = json.loads(raw)
+    except ValueError:
+        raise SettingsError(f"{how}; it is not valid JSON") from None
+    if not isinstance(template, dict) or (
+        flat and not all(isinstance(value, str) for value in template.values())
+    ):
+        raise SettingsError(how)
+    if flat and any("\r" in value or "\n" in value for value in template.values()):
+        raise SettingsError(f"{name} must not hold line breaks in its values")
+    unknown = sorted(set(_PLACEHOLDER.findall(raw)) - set(GATEWAY_PLACEHOLDERS))
+    if unknown:
+        raise SettingsError(
+            f"{name} uses unknown placeholders {', '.join('{' + u + '}' for u in unknown)}; "
+            f"known are {', '.join('{' + p + '}' for p in GATEWAY_PLACEHOLDERS)}"
+        )
