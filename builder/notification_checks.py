@@ -54,9 +54,9 @@ def _check_fields(definition: Definition, spec: Mapping[str, Any]) -> Iterator[P
         if not isinstance(key, str):
             continue
         pointer = join(HERE, role)
-        ref = fields.get(key)
+        found = fields.get(key)
         named = {"role_id": _ROLE_NAMES[role][0], "role_en": _ROLE_NAMES[role][1]}
-        if ref is None:
+        if found is None:
             candidates = [k for k in top if fields[k].type in types] or top
             yield problem(
                 "notification-unknown-field",
@@ -66,16 +66,16 @@ def _check_fields(definition: Definition, spec: Mapping[str, Any]) -> Iterator[P
                 **named,
                 **did_you_mean(key, candidates),
             )
-        elif ref.group is not None:
+        elif found.group is not None:
             yield problem(
-                "notification-field-in-group", pointer, value=key, group=ref.group, **named
+                "notification-field-in-group", pointer, value=key, group=found.group, **named
             )
-        elif ref.type not in types:
+        elif found.type not in types:
             yield problem(
                 "notification-wrong-type",
                 pointer,
                 value=key,
-                type=ref.type,
+                type=found.type,
                 expected=" / ".join(types),
                 **named,
             )
