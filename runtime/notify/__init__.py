@@ -2,6 +2,7 @@
 webhooks), background delivery and periodic jobs.
 
 Dependency rule: `runtime.notify` may use `builder`, `runtime.models`, `runtime.db`,
+`runtime.references`, `runtime.workflow`,
 `runtime.settings` and `runtime.workdays`; it never imports web code (`runtime.web`,
 `runtime.routes`). Routes and `runtime.cases` call `outbox.enqueue` inside their own
 transaction; nothing here is called back from a request after it commits.
