@@ -855,6 +855,77 @@ CODES: dict[str, Code] = {
             " text, e.g. {{{value}|default:-}}.",
         ),
     ),
+    # notifications
+    "notification-no-contact": _c(
+        E,
+        "'notifications' tidak menyebut field kontak pemohon: 'email' maupun 'phone'.",
+        "'notifications' names no contact field of the applicant: neither 'email' nor 'phone'.",
+        (
+            'Tambahkan "email": "<key field email>" dan/atau "phone": "<key field telepon>".',
+            'Add "email": "<key of an email field>" and/or "phone": "<key of a phone field>".',
+        ),
+    ),
+    "notification-unknown-field": _c(
+        E,
+        "Field '{value}' ({role_id}) tidak ada di formulir.",
+        "Field '{value}' ({role_en}) is not in the form.",
+        (
+            "{guess_id}Field yang dapat dipakai: {allowed}.",
+            "{guess_en}Fields that can be used: {allowed}.",
+        ),
+    ),
+    "notification-field-in-group": _c(
+        E,
+        "Field '{value}' ({role_id}) berada di dalam grup '{group}'; yang dipakai harus satu"
+        " jawaban di tingkat atas formulir.",
+        "Field '{value}' ({role_en}) is inside group '{group}'; it must be one answer at the top"
+        " level of the form.",
+        (
+            "Pindahkan field itu keluar dari grup, langsung ke halaman.",
+            "Move the field out of the group, directly onto the page.",
+        ),
+    ),
+    "notification-wrong-type": _c(
+        E,
+        "Field '{value}' bertipe {type}; untuk {role_id} diperlukan field bertipe {expected}.",
+        "Field '{value}' is of type {type}; {role_en} needs a field of type {expected}.",
+        (
+            "Sebutkan field bertipe {expected}, atau ubah tipe field '{value}'.",
+            "Name a field of type {expected}, or change the type of field '{value}'.",
+        ),
+    ),
+    "notification-bad-placeholder": _c(
+        E,
+        "Tanda kurung kurawal '{value}' tidak membentuk isian yang benar.",
+        "The brace '{value}' does not form a valid placeholder.",
+        (
+            "Tulis isian sebagai {{reference}}; untuk tanda kurung kurawal biasa tulis {{{{ atau"
+            " }}}}.",
+            "Write a placeholder as {{reference}}; for a literal brace write {{{{ or }}}}.",
+        ),
+    ),
+    "notification-unknown-placeholder": _c(
+        E,
+        "Isian '{{{value}}}' tidak dikenal dalam pesan '{event}'.",
+        "Placeholder '{{{value}}}' is not known in the '{event}' message.",
+        (
+            "{guess_id}Isian yang dapat dipakai: {allowed}.",
+            "{guess_en}Placeholders that can be used: {allowed}.",
+        ),
+    ),
+    "notification-sms-too-long": _c(
+        W,
+        "Dengan nilai yang lazim, pesan '{event}' ({lang}) sepanjang {length} karakter {encoding};"
+        " satu SMS memuat {limit}.",
+        "With typical values, the '{event}' message ({lang}) is {length} {encoding} characters"
+        " long; one SMS holds {limit}.",
+        (
+            "Singkatkan teksnya di notifications.messages.{event}; huruf di luar GSM-7 (mis."
+            " emoji) membatasi SMS menjadi 70 karakter.",
+            "Shorten its text in notifications.messages.{event}; letters outside GSM-7 (e.g."
+            " emoji) limit an SMS to 70 characters.",
+        ),
+    ),
 }
 
 

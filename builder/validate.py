@@ -17,6 +17,7 @@ from builder.form_checks import (
 )
 from builder.loader import Loaded, load
 from builder.metaschema import structural_problems
+from builder.notification_checks import check_notifications
 from builder.problems import Problem, has_errors, sort_problems
 from builder.workflow_checks import check_standard, check_workflow
 
@@ -45,6 +46,7 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_contact(definition))
     found.extend(check_standard(definition))
     found.extend(check_documents(definition))
+    found.extend(check_notifications(definition))
     return sort_problems(found)
 
 

@@ -21,6 +21,7 @@ from builder.compiler import CompiledService
 from runtime import catalog, db, store
 from runtime.auth import StaffUser
 from runtime.models import Attachment, CaseEvent, Submission, utcnow
+from runtime.notify import case_messages
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
@@ -189,6 +190,7 @@ def apply_transition(
     answers: Mapping[str, Any] | None = None,
     fields: Mapping[str, Any] | None = None,
     files: Sequence[Attachment] = (),
+    links: case_messages.Links | None = None,
     now: dt.datetime | None = None,
 ) -> Applied:
     """Apply a workflow action once and commit it with its audit event, or write nothing.
@@ -199,6 +201,8 @@ def apply_transition(
     answers in the same transaction (the applicant's corrections). `fields` are the officer's
     values (pruned and checked here; kept in the event's ``details["fields"]``) and `files` the
     uploads they name (stored with the case; files no kept value names are not added).
+    With `links`, the applicant's message of the new state (sent back, decided, withdrawn) is
+    queued in the same transaction (`runtime.notify.case_messages`).
     The session is committed on success and rolled back on any failure.
     """
     now = now or utcnow()
@@ -261,6 +265,9 @@ def apply_transition(
                 comment_public=event["comment_public"],
                 details={"fields": kept} if has_fields else None,
                 at=now,
+            )
+            case_messages.after_transition(
+                session, links, case, stored, definition, values.get("answers", case.answers)
             )
             session.commit()
         except BaseException:

@@ -9,6 +9,7 @@ handle, not a password: the private status link carries a separate secret.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import math
@@ -70,6 +71,23 @@ def new_token(nbytes: int = MIN_TOKEN_BYTES) -> str:
     if nbytes < MIN_TOKEN_BYTES:
         raise ValueError(f"a token needs at least {MIN_TOKEN_BYTES} random bytes, got {nbytes}")
     return secrets.token_urlsafe(nbytes)
+
+
+def status_secret(secret_key: str, case_id: str) -> str:
+    """The status secret of a case, derived from the server's key and the case's id.
+
+    Only its hash is stored, as for a random secret; deriving it lets Loket put the private
+    status link into later messages (a case sent back, decided) without keeping the secret.
+    """
+    digest = hmac.new(
+        secret_key.encode("utf-8"), b"loket-status-secret\x00" + case_id.encode("utf-8"), "sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:MIN_TOKEN_BYTES]).decode("ascii").rstrip("=")
+
+
+def status_path(reference: str, secret: str) -> str:
+    """A case's private status address (the receipt's link): /status/<reference>/<secret>."""
+    return f"/status/{reference}/{secret}"
 
 
 def hash_secret(secret: str) -> str:

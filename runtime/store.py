@@ -32,6 +32,7 @@ from runtime.references import (
     new_token,
     normalise_reference,
     secrets_equal,
+    status_secret,
 )
 
 # Compared against when a reference is unknown, so both failures cost the same work.
@@ -250,6 +251,7 @@ def submit_draft(
     initial_state: str,
     due_at: dt.datetime | None,
     filed_by_user_id: int | None = None,
+    secret_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str | None]:
     """File a draft as a case, once: return (case, status secret), or (case, None) if repeated.
@@ -294,6 +296,7 @@ def submit_draft(
         initial_state=initial_state,
         due_at=due_at,
         filed_by_user_id=filed_by_user_id,
+        secret_key=secret_key,
         now=now,
     )
     draft.submission_id = submission.id
@@ -318,6 +321,7 @@ def file_case(
     due_at: dt.datetime | None,
     filed_by_user_id: int | None = None,
     check_reference: bool = True,
+    secret_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str]:
     """File a case and its first audit event; return the case and its status secret.
@@ -325,12 +329,15 @@ def file_case(
     The JSON API calls it directly (no draft); web forms go through `submit_draft`, which also
     makes a repeated submit of the same draft file one case. The caller commits. With
     `check_reference=False` the reference is not looked up first: the unique index refuses the
-    (about one in 10^13) clash and the caller retries.
+    (about one in 10^13) clash and the caller retries. With `secret_key` (the server's key) the
+    status secret is derived from it and the case's id (`references.status_secret`), so
+    messages about the case can carry the status link later; without it, it is random.
     """
     now = now or utcnow()
-    secret = new_token()
+    case_id = new_token()
+    secret = status_secret(secret_key, case_id) if secret_key else new_token()
     submission = Submission(
-        id=new_token(),
+        id=case_id,
         reference=_unused_reference(session) if check_reference else new_reference(),
         secret_hash=hash_secret(secret),
         service_version_id=service_version_id,

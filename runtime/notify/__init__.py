@@ -2,8 +2,9 @@
 webhooks), background delivery and periodic jobs.
 
 Dependency rule: `runtime.notify` may use `builder`, `runtime.models`, `runtime.db`,
-`runtime.settings` and `runtime.workdays` (and the periodic jobs the storage modules they
-run, e.g. `runtime.prune`); it never imports web code (`runtime.web`,
+`runtime.references`, `runtime.workflow`, `runtime.settings` and `runtime.workdays` (and
+the storage modules its periodic jobs run, e.g. `runtime.prune`); it never imports web code
+(`runtime.web`,
 `runtime.routes`). Routes and `runtime.cases` call `outbox.enqueue` inside their own
 transaction; nothing here is called back from a request after it commits.
 """

@@ -55,7 +55,8 @@ from runtime.models import (
     Submission,
     utcnow,
 )
-from runtime.references import hash_secret
+from runtime.notify import case_messages
+from runtime.references import hash_secret, secrets_equal, status_secret
 from runtime.settings import Settings
 from runtime.web import language
 
@@ -584,7 +585,9 @@ def _replay(
         return None
     if found[1].prune(answers) != case.answers:
         return _Outcome(status=422, code="idempotency_key_reused")
-    secret = _keyed(secret_key, "loket-api-status-secret", draft_id)
+    secret = status_secret(secret_key, case.id)
+    if not secrets_equal(hash_secret(secret), case.secret_hash):  # filed before secrets were
+        secret = _keyed(secret_key, "loket-api-status-secret", draft_id)  # derived from the id
     return _Outcome(case=case, secret=secret, replayed=True)
 
 
@@ -624,14 +627,19 @@ def _file_case(
     sla = definition["workflow"]["states"][initial].get("sla_days")
     now = utcnow()
     due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
+    links = case_messages.Links.of(settings, str(request.base_url))
     with db.serialised_writes(session):
         try:
-            case, secret = _insert(session, settings, live, draft_id, pruned, initial, due, now)
+            case, secret = _insert(
+                session, settings, live, draft_id, pruned, initial, due, now, links
+            )
         except IntegrityError:
             session.rollback()
             if draft_id is None:
                 # A reference drawn twice (the unique index said so): draw again, once.
-                case, secret = _insert(session, settings, live, None, pruned, initial, due, now)
+                case, secret = _insert(
+                    session, settings, live, None, pruned, initial, due, now, links
+                )
                 return _Outcome(case=case, secret=secret)
             # Another attempt with the same Idempotency-Key committed first: answer with its case.
             earlier = _replay(session, settings.secret_key, draft_id, answers)
@@ -650,12 +658,14 @@ def _insert(
     initial: str,
     due: dt.datetime | None,
     now: dt.datetime,
+    links: case_messages.Links,
 ) -> tuple[Submission, str]:
-    """Create the draft, file it and commit; return the case and its status secret."""
+    """Create the draft, file it, queue its 'received' messages and commit; return the case
+    and its status secret (derived from the case's id, so a retry gets the same one)."""
     assert live.version.id is not None
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     if draft_id is None:  # no retry to recognise: file the case directly, without a draft
-        direct, direct_secret = store.file_case(
+        case, secret = store.file_case(
             session,
             service_version_id=live.version.id,
             service_id=live.service_id,
@@ -664,10 +674,9 @@ def _insert(
             initial_state=initial,
             due_at=due,
             check_reference=False,
+            secret_key=settings.secret_key,
             now=now,
         )
-        session.commit()
-        return direct, direct_secret
     else:
         # The only way to choose a draft's id: store.create_draft always draws a random one.
         draft = FormDraft(
@@ -680,15 +689,19 @@ def _insert(
         )
         session.add(draft)
         session.flush()
-    case, secret = store.submit_draft(
-        session, draft_id=draft.id, answers=pruned, initial_state=initial, due_at=due, now=now
-    )
-    if secret is None:  # pragma: no cover - a new draft cannot have been filed already
-        raise store.StoreError(f"draft {draft.id} was filed twice")
-    if draft_id is not None:
-        secret = _keyed(settings.secret_key, "loket-api-status-secret", draft_id)
-        case.secret_hash = hash_secret(secret)
-        session.flush()
+        case, filed = store.submit_draft(
+            session,
+            draft_id=draft.id,
+            answers=pruned,
+            initial_state=initial,
+            due_at=due,
+            secret_key=settings.secret_key,
+            now=now,
+        )
+        if filed is None:  # pragma: no cover - a new draft cannot have been filed already
+            raise store.StoreError(f"draft {draft.id} was filed twice")
+        secret = filed
+    case_messages.case_filed(session, links, case, live.compiled.definition, secret)
     session.commit()
     return case, secret
 

@@ -16,6 +16,7 @@ from builder.model import sources
 from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep, bounded_int
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
+from runtime.notify import case_messages
 from runtime.routes.citizen import with_draft_cookie
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, error_page, render, secure_cookies
@@ -143,6 +144,7 @@ def resubmit(
             expected_row_version=case.row_version,
             calendar=request.app.state.calendar,
             answers=dict(answers),
+            links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
         )
     except (cases.AlreadyProcessed, ActionRefused):
         return error_page(request, 409, "bad_request", "case_not_editable")
@@ -177,6 +179,7 @@ def withdraw(
             comment=comment or None,
             expected_row_version=bounded_int(form.get("row_version")) or -1,
             calendar=request.app.state.calendar,
+            links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
         )
     except cases.AlreadyProcessed:
         return RedirectResponse(f"/status/{case.reference}/{secret}", status_code=303)

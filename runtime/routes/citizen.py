@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from builder.compiler import CompiledService, PagePlan
 from runtime import catalog, store
 from runtime.models import Attachment, FormDraft, Submission
+from runtime.references import status_path
 from runtime.uploads import attachment_path
 from runtime.web import error_page, is_htmx, language, secure_cookies
 from runtime.workdays import WIB
@@ -183,7 +184,7 @@ def remove_files(data_dir: Path, storage_names: list[str]) -> None:
 
 def status_url(case: Submission, secret: str) -> str:
     """A case's private status address."""
-    return f"/status/{case.reference}/{secret}"
+    return status_path(case.reference, secret)
 
 
 def expected_completion(request: Request, case: Submission, definition: Mapping[str, Any]) -> str:

@@ -28,6 +28,7 @@ from runtime.field_render import file_types
 from runtime.forms import parse_page
 from runtime.i18n import t
 from runtime.models import Attachment, utcnow
+from runtime.notify import case_messages
 from runtime.references import normalise_reference
 from runtime.security import limited_receive
 from runtime.staff import Forbidden, UserDep
@@ -269,6 +270,7 @@ def act(
             calendar=request.app.state.calendar,
             fields=values,
             files=files,
+            links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
         )
         details = applied.event.details or {}
         kept = details.get("fields") if isinstance(details.get("fields"), Mapping) else None

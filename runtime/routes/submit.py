@@ -15,6 +15,7 @@ from runtime import catalog, db, store
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
 from runtime.models import Submission, utcnow
+from runtime.notify import case_messages
 from runtime.references import hash_secret, secrets_equal
 from runtime.routes.applicant import resubmit
 from runtime.routes.citizen import (
@@ -212,8 +213,12 @@ def submit(
                 answers=pruned,
                 initial_state=initial,
                 due_at=due,
+                secret_key=request.app.state.settings.secret_key,
                 now=now,
             )
+            if secret is not None:
+                links = case_messages.Links.of(request.app.state.settings, str(request.base_url))
+                case_messages.case_filed(session, links, case, definition, secret)
         except store.StoreError:
             session.rollback()  # the draft expired meanwhile: start again
             return RedirectResponse(base, status_code=303)
