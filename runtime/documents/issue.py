@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from builder.compiler import CompiledService
 from builder.documents import CaseData, documents, render_document, signatory_for, visible_to
 from builder.texts import localise
+from runtime.agencies import TEXT_FIELDS
 from runtime.documents.files import write_document
 from runtime.documents.numbering import next_number
 from runtime.documents.pdf import render_pdf
@@ -183,12 +184,13 @@ class Issuer:
         for doc_id in doc_ids:
             missing.update(dict.fromkeys(letterhead_problems(agency, specs.get(doc_id, {}))))
         if missing:
-            names = ", ".join(missing)
+            names_id = ", ".join(TEXT_FIELDS[name][1] for name in missing)
+            names_en = ", ".join(TEXT_FIELDS[name][2] for name in missing)
             raise IssuingRefused(
-                f"Surat tidak dapat diterbitkan: data kop surat instansi belum lengkap ({names}). "
-                "Minta administrator melengkapinya di Admin → Instansi.",
-                f"The letter cannot be issued: the agency's letterhead data is incomplete "
-                f"({names}). Ask an administrator to fill it in under Admin → Agencies.",
+                "Surat tidak dapat diterbitkan: data kop surat instansi belum lengkap "
+                f"({names_id}). Minta administrator melengkapinya di /admin/instansi.",
+                "The letter cannot be issued: the agency's letterhead data is incomplete "
+                f"({names_en}). Ask an administrator to fill it in at /admin/instansi.",
             )
         try:
             self._signers[agency_id] = cached_signer(self.settings, agency_id)
