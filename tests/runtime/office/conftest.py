@@ -99,6 +99,33 @@ def csrf_of(doc: LexborHTMLParser) -> str:
     return node.attributes.get("value") or ""
 
 
+def post_action(
+    client: TestClient,
+    office: Office,
+    filed: Filed,
+    action: str,
+    comment: str = "",
+    *,
+    version: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Post the action form of the case page."""
+    page = client.get(f"/kantor/kasus/{filed.id}")
+    assert page.status_code == 200
+    return client.post(
+        f"/kantor/kasus/{filed.id}/aksi",
+        data={
+            "csrf_token": csrf_of(parse(page)),
+            "action": action,
+            "comment": comment,
+            "row_version": str(
+                version if version is not None else office.case(filed.id).row_version
+            ),
+        },
+        headers=headers or {},
+    )
+
+
 @dataclass
 class Filed:
     """A case filed for a test, with the citizen's status secret."""
