@@ -147,7 +147,6 @@ def serve_command(
     )
 
 
-@app.command("demo")
 def _demo_secret(name: str) -> str:
     """A random secret kept in the demo's data folder (created once, mode 0600)."""
     path = Path(os.environ["LOKET_DATA_DIR"]) / name
@@ -180,6 +179,7 @@ def _demo_certificates(settings: Settings, agency_ids: list[str]) -> None:
     )
 
 
+@app.command("demo")
 def demo_command(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     no_serve: Annotated[

@@ -11,7 +11,9 @@ import copy
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +27,8 @@ from builder.canonical import digest
 from builder.numbering import format_number
 from runtime import store
 from runtime.app import create_app
-from runtime.documents.files import document_path
+from runtime.documents import issued
+from runtime.documents.files import document_path, write_document
 from runtime.documents.signing import certificate_path, check_signature
 from runtime.models import DocumentCounter, IssuedDocument
 from runtime.workdays import WIB
@@ -391,3 +394,17 @@ def test_a_case_without_documents_says_so(office: Office) -> None:
     page = parse(office.login("petugas.uji").get(f"/kantor/kasus/{filed.id}"))
     assert page.css_first("#no-documents") is not None
     assert _status_page(office, filed).css_first("#documents") is None
+
+
+def test_prune_removes_old_document_files_without_a_row(office: Office) -> None:
+    filed = office.file_case()
+    (doc,) = office.approve(filed.id)
+    kept = document_path(office.settings.data_dir, doc.storage_name)
+    old_orphan = write_document(office.settings.data_dir, "orphan-old.pdf", b"%PDF-1.7\n")
+    young_orphan = write_document(office.settings.data_dir, "orphan-young.pdf", b"%PDF-1.7\n")
+    two_hours_ago = time.time() - 2 * 3600
+    for path in (kept, old_orphan):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    with office.session() as session:
+        assert issued.prune_orphan_files(session, office.settings.data_dir) == 1
+    assert kept.is_file() and young_orphan.is_file() and not old_orphan.exists()
