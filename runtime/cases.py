@@ -20,6 +20,8 @@ from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from runtime import catalog, db, store
 from runtime.auth import StaffUser
+from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
+from runtime.documents.issued import REVOKE_ACTION
 from runtime.models import Attachment, CaseEvent, Submission, utcnow
 from runtime.notify import case_messages
 from runtime.workdays import Calendar
@@ -29,8 +31,12 @@ VIEW_NIK = "view_nik"
 VIEW_SENSITIVE = "view_sensitive"  # an answer of a field marked `sensitive` shown on the case page
 EXPORT_SENSITIVE = "export_sensitive"  # the case's sensitive answers went into an export
 DOWNLOAD = "download_attachment"
+DOWNLOAD_DOCUMENT = "download_document"  # an issued document downloaded by staff
+REVOKE_DOCUMENT = REVOKE_ACTION  # an issued document revoked (the row keeps who and why)
 # recorded, but they are not decisions
-ACCESS_ACTIONS = frozenset({VIEW_NIK, VIEW_SENSITIVE, EXPORT_SENSITIVE, DOWNLOAD})
+ACCESS_ACTIONS = frozenset(
+    {VIEW_NIK, VIEW_SENSITIVE, EXPORT_SENSITIVE, DOWNLOAD, DOWNLOAD_DOCUMENT, REVOKE_DOCUMENT}
+)
 
 
 class CaseNotFound(LookupError):
@@ -190,6 +196,7 @@ def apply_transition(
     answers: Mapping[str, Any] | None = None,
     fields: Mapping[str, Any] | None = None,
     files: Sequence[Attachment] = (),
+    issuer: Issuer | None = None,
     links: case_messages.Links | None = None,
     now: dt.datetime | None = None,
 ) -> Applied:
@@ -201,6 +208,9 @@ def apply_transition(
     answers in the same transaction (the applicant's corrections). `fields` are the officer's
     values (pruned and checked here; kept in the event's ``details["fields"]``) and `files` the
     uploads they name (stored with the case; files no kept value names are not added).
+    A transition that ``issues`` documents needs `issuer`: they are numbered, signed, written
+    and added in the same transaction (IssuingRefused, before anything is written, when they
+    cannot be; a rollback deletes the files written).
     With `links`, the applicant's message of the new state (sent back, decided, withdrawn) is
     queued in the same transaction (`runtime.notify.case_messages`).
     The session is committed on success and rolled back on any failure.
@@ -218,6 +228,14 @@ def apply_transition(
     if errors:
         raise FieldsRefused(errors, kept)
     named = {v.get("id") for v in kept.values() if isinstance(v, Mapping)}
+    doc_ids = issued_documents(definition, outcome.transition)
+    if doc_ids:
+        if issuer is None:
+            raise IssuingRefused(
+                "Tindakan ini menerbitkan surat dan hanya dapat dilakukan dari halaman kasus.",
+                "This action issues a letter and can only be taken from the case page.",
+            )
+        issuer.prepare(session, agency_id=case.agency_id, definition=definition, doc_ids=doc_ids)
     due_at, paused = clock(definition, outcome.to_state, now, calendar)
     values: dict[str, Any] = {
         "row_version": expected_row_version + 1,
@@ -266,12 +284,25 @@ def apply_transition(
                 details={"fields": kept} if has_fields else None,
                 at=now,
             )
+            if doc_ids and issuer is not None:
+                issuer.issue(
+                    session,
+                    case=case,
+                    answers=values.get("answers", case.answers),
+                    definition=definition,
+                    compiled=found[1],
+                    doc_ids=doc_ids,
+                    event=stored,
+                    now=now,
+                )
             case_messages.after_transition(
                 session, links, case, stored, definition, values.get("answers", case.answers)
             )
             session.commit()
         except BaseException:
             session.rollback()
+            if issuer is not None:
+                issuer.discard()
             raise
     updated = session.get(Submission, case_id, populate_existing=True)
     assert updated is not None
@@ -355,4 +386,17 @@ def record_download(
         user_id=user_id,
         action=DOWNLOAD,
         details={"attachment_id": attachment_id},
+    )
+
+
+def record_document_download(
+    session: Session, *, case_id: str, user_id: int, document_id: str, number: str
+) -> CaseEvent:
+    """Record (and commit) that a user downloaded one of the case's issued documents."""
+    return _record_access(
+        session,
+        case_id=case_id,
+        user_id=user_id,
+        action=DOWNLOAD_DOCUMENT,
+        details={"document_id": document_id, "number": number},
     )

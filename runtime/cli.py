@@ -156,6 +156,38 @@ def serve_command(
         stop.set()
 
 
+def _demo_secret(name: str) -> str:
+    """A random secret kept in the demo's data folder (created once, mode 0600)."""
+    path = Path(os.environ["LOKET_DATA_DIR"]) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        import secrets
+
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _demo_certificates(settings: Settings, agency_ids: list[str]) -> None:
+    """A development signing certificate for every agency that has none (demo only)."""
+    from runtime.cli_keys import write_development_certificate
+    from runtime.documents.signing import DEVELOPMENT_ORGANISATION, certificate_path
+
+    if settings.signing_service_url or not settings.signing_passphrase:
+        return
+    for agency_id in agency_ids:
+        path = certificate_path(settings, agency_id)
+        if not path.exists():
+            write_development_certificate(path, f"{agency_id} (demo)", settings.signing_passphrase)
+            typer.echo(f"sertifikat pengembangan / development certificate: {path}")
+    typer.secho(
+        f"Surat demo ditandatangani dengan sertifikat pengembangan ({DEVELOPMENT_ORGANISATION}) "
+        "/ demo letters are signed with development certificates, not official ones.",
+        fg=typer.colors.YELLOW,
+    )
+
+
 @app.command("demo")
 def demo_command(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
@@ -167,23 +199,24 @@ def demo_command(
     os.environ.setdefault("LOKET_DATA_DIR", "var")
     if not os.environ.get("LOKET_SECRET_KEY"):
         # A demo keeps its own key in the data folder so links and forms survive a restart.
-        key_file = Path(os.environ["LOKET_DATA_DIR"]) / "secret_key"
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        if not key_file.exists():
-            import secrets
-
-            key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-            key_file.chmod(0o600)
-        os.environ["LOKET_SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+        os.environ["LOKET_SECRET_KEY"] = _demo_secret("secret_key")
+    if not os.environ.get("LOKET_SIGNING_PASSPHRASE"):
+        # The demo's development certificates are encrypted with a passphrase kept beside them.
+        os.environ["LOKET_SIGNING_PASSPHRASE"] = _demo_secret("signing_passphrase")
     migrate_command()
     for line in publish_paths([EXAMPLES]):
         typer.echo(f"diterbitkan / published: {line}")
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
     from runtime import db, seed
+    from runtime.models import Agency
 
-    with Session(db.make_engine(_settings())) as session:
+    settings = _settings()
+    with Session(db.make_engine(settings)) as session:
         accounts = seed.demo_accounts(session)
+        seed.demo_letterheads(session)
+        agencies = sorted(session.exec(select(Agency.id)).all())
+    _demo_certificates(settings, agencies)
     typer.secho(
         "Akun demo / demo accounts (hanya untuk percobaan / for trying out only):", bold=True
     )
@@ -195,8 +228,9 @@ def demo_command(
 
 @app.command("prune")
 def prune_command() -> None:
-    """Remove expired data: citizen drafts that expired unsent (with their uploaded files) and
-    login attempts older than the throttle's window (24 hours).
+    """Remove expired data: citizen drafts that expired unsent (with their uploaded files),
+    login attempts older than the throttle's window (24 hours), and issued-document files no
+    document row names (left by a crash while issuing; files younger than an hour are kept).
 
     Workers (`loket worker`, or `loket serve` on SQLite) do this every hour by themselves; the
     command is safe to run at any time while Loket serves.

@@ -10,9 +10,32 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+
+def write_development_certificate(
+    path: Path, name: str, passphrase: str, *, days: int = 730
+) -> tuple[str, str]:
+    """Create a development certificate at `path` (PKCS#12, mode 0600) with its public
+    certificate beside it (.pem); return its subject and SHA-256 fingerprint."""
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    from runtime.documents.signing import create_development_certificate
+
+    data = create_development_certificate(name, passphrase, days=days)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    certificate = pkcs12.load_pkcs12(data, passphrase.encode()).cert
+    assert certificate is not None
+    path.with_suffix(".pem").write_bytes(certificate.certificate.public_bytes(Encoding.PEM))
+    der = certificate.certificate.public_bytes(Encoding.DER)
+    subject = certificate.certificate.subject.rfc4514_string()
+    return subject, hashlib.sha256(der).hexdigest()
 
 
 def keys_command(
@@ -26,16 +49,8 @@ def keys_command(
     force: Annotated[bool, typer.Option(help="Replace an existing certificate.")] = False,
 ) -> None:
     """Create a self-signed DEVELOPMENT signing certificate for an agency (not official)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-
     from runtime.cli import _settings
-    from runtime.documents.signing import (
-        DEVELOPMENT_ORGANISATION,
-        SigningError,
-        certificate_path,
-        create_development_certificate,
-    )
+    from runtime.documents.signing import DEVELOPMENT_ORGANISATION, SigningError, certificate_path
 
     settings = _settings()
     if not settings.signing_passphrase:
@@ -58,19 +73,12 @@ def keys_command(
             err=True,
         )
         raise typer.Exit(1)
-    data = create_development_certificate(name or agency_id, settings.signing_passphrase, days=days)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    certificate = pkcs12.load_pkcs12(data, settings.signing_passphrase.encode()).cert
-    assert certificate is not None
+    subject, fingerprint = write_development_certificate(
+        path, name or agency_id, settings.signing_passphrase, days=days
+    )
     pem = path.with_suffix(".pem")
-    pem.write_bytes(certificate.certificate.public_bytes(Encoding.PEM))
-    fingerprint = hashlib.sha256(certificate.certificate.public_bytes(Encoding.DER)).hexdigest()
-    subject: x509.Name = certificate.certificate.subject
     typer.echo(f"Sertifikat pengembangan / development certificate: {path}")
-    typer.echo(f"  subjek / subject: {subject.rfc4514_string()}")
+    typer.echo(f"  subjek / subject: {subject}")
     typer.echo(f"  SHA-256: {fingerprint}")
     typer.echo(f"  sertifikat publik / public certificate: {pem}")
     typer.secho(

@@ -143,6 +143,26 @@ UI: dict[str, tuple[str, str]] = {
     "nik_hint": ("16 angka sesuai KTP-el", "16 digits, as on the e-KTP"),
     "agency": ("Instansi", "Agency"),
     "version": ("Versi", "Version"),
+    # issued documents (status page, case page, API)
+    "status_documents": ("Dokumen", "Documents"),
+    "doc_number": ("Nomor", "Number"),
+    "doc_issued": ("Tanggal terbit", "Issued on"),
+    "doc_status": ("Status", "Status"),
+    "doc_status_valid": ("Berlaku", "Valid"),
+    "doc_status_superseded": ("Diganti", "Superseded"),
+    "doc_status_revoked": ("Dicabut", "Revoked"),
+    "doc_revoked_on": ("Dicabut pada {date}", "Revoked on {date}"),
+    "doc_superseded_note": (
+        "Diganti oleh dokumen yang lebih baru.",
+        "Replaced by a newer document.",
+    ),
+    "doc_download": ("Unduh PDF", "Download PDF"),
+    "doc_signed_note": (
+        "Dokumen ditandatangani secara elektronik; keasliannya dapat diperiksa lewat kode QR "
+        "pada dokumen.",
+        "The documents are signed electronically; their authenticity can be checked through "
+        "the QR code on them.",
+    ),
 }
 
 

@@ -563,6 +563,40 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_system": ("Sistem", "System"),
     "office_ev_view_nik": ("Melihat NIK lengkap", "Viewed a full NIK"),
     "office_ev_download": ("Mengunduh berkas", "Downloaded a file"),
+    "office_ev_download_document": ("Mengunduh dokumen terbit", "Downloaded an issued document"),
+    "office_ev_revoke_document": ("Mencabut dokumen", "Revoked a document"),
+    "office_documents": ("Dokumen terbit", "Issued documents"),
+    "office_no_documents": ("Belum ada dokumen terbit.", "No document issued yet."),
+    "office_doc_audited": (
+        "Setiap unduhan dokumen dicatat.",
+        "Every download of a document is recorded.",
+    ),
+    "office_doc_hidden": (
+        "Tidak untuk petugas (hanya pemohon)",
+        "Not for officers (applicant only)",
+    ),
+    "office_doc_not_applicant": ("Tidak ditampilkan ke pemohon", "Not shown to the applicant"),
+    "office_revoke": ("Cabut dokumen", "Revoke document"),
+    "office_revoke_reason": ("Alasan pencabutan", "Reason for revoking"),
+    "office_revoke_confirm": (
+        "Saya mengerti: dokumen {number} tidak berlaku lagi setelah dicabut, pemohon dan "
+        "halaman verifikasi akan menampilkannya sebagai dicabut, dan pencabutan tidak dapat "
+        "dibatalkan.",
+        "I understand: document {number} is no longer valid once revoked, the applicant and "
+        "the verification page will show it as revoked, and this cannot be undone.",
+    ),
+    "office_revoke_reason_missing": (
+        "Tuliskan alasan pencabutan.",
+        "Write the reason for revoking.",
+    ),
+    "office_revoke_confirm_missing": (
+        "Centang pernyataan untuk mengonfirmasi pencabutan.",
+        "Tick the statement to confirm the revocation.",
+    ),
+    "office_revoke_not_valid": (
+        "Dokumen ini sudah tidak berlaku (dicabut atau diganti); tidak ada yang diubah.",
+        "This document is no longer valid (revoked or superseded); nothing was changed.",
+    ),
     "office_ev_view_sensitive": ("Melihat data pribadi spesifik", "Viewed sensitive personal data"),
     "office_ev_export_sensitive": (
         "Mengekspor data pribadi spesifik",

@@ -17,9 +17,11 @@ from sqlmodel import Session, col, select
 from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
+from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
 from runtime import cases, inbox, store
 from runtime.auth import StaffUser
+from runtime.documents import issued
 from runtime.forms import field_views, located
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, User, utcnow
@@ -216,6 +218,8 @@ def timeline(
         cases.VIEW_SENSITIVE: "office_ev_view_sensitive",
         cases.EXPORT_SENSITIVE: "office_ev_export_sensitive",
         cases.DOWNLOAD: "office_ev_download",
+        cases.DOWNLOAD_DOCUMENT: "office_ev_download_document",
+        cases.REVOKE_DOCUMENT: "office_ev_revoke_document",
     }
     rows = []
     for event in events:
@@ -258,11 +262,13 @@ def case_context(
     typed: str = "",
     notice: str = "",
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
+    revoke_error: tuple[str, str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the case page and its panel show.
 
     `error`: action name and message (a refused action or a missing comment); `entered`: the
-    action name, the officer's values and their errors, shown again in that action's form.
+    action name, the officer's values and their errors, shown again in that action's form;
+    `revoke_error`: a refused revocation (document id, message, the reason typed).
     """
     case, definition = opened.case, opened.definition
     base = f"/kantor/kasus/{case.id}"
@@ -340,7 +346,45 @@ def case_context(
             }
             for a in attachments
         ],
+        "documents": document_rows(session, user, opened, lang, revoke_error),
     }
+
+
+def document_rows(
+    session: Session,
+    user: StaffUser,
+    opened: cases.OpenedCase,
+    lang: str,
+    revoke_error: tuple[str, str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The case's issued documents as officers see them: number, title, date, status, whether
+    the user may download (the document is for officers) and revoke it (a `revoke_roles` role,
+    while it is valid)."""
+    roles = user.roles_in(opened.case.agency_id)
+    specs = documents(opened.definition)
+    rows = []
+    for doc in issued.for_case(session, opened.case.id):
+        spec = specs.get(doc.doc_type, {})
+        error = revoke_error if revoke_error is not None and revoke_error[0] == doc.id else None
+        rows.append(
+            {
+                "id": doc.id,
+                "title": doc.title,
+                "number": doc.number,
+                "issued": when(doc.issued_at),
+                "status": doc.status,
+                "status_label": t(f"doc_status_{doc.status}", lang),
+                "revoked": when(doc.revoked_at),
+                "reason": doc.revoked_reason or "",
+                "for_applicant": doc.visible_to_applicant,
+                "downloadable": "officers" in visible_to(spec),
+                "revocable": doc.status == "valid"
+                and bool(roles & set(revoke_roles(opened.definition, doc.doc_type))),
+                "error": error[1] if error else "",
+                "typed": error[2] if error else "",
+            }
+        )
+    return rows
 
 
 def secret_line(

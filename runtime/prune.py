@@ -1,5 +1,5 @@
-"""Removing expired data: citizen drafts that expired unsent (with their files) and old login
-attempts. `loket prune` runs it on demand; the periodic job ``prune`` (runtime.notify.jobs)
+"""Removing expired data: citizen drafts that expired unsent (with their files), old login
+attempts, and issued-document files no row names (left by a crash while issuing). `loket prune` runs it on demand; the periodic job ``prune`` (runtime.notify.jobs)
 runs it every hour in a worker.
 """
 
@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from runtime import login_attempts, store
+from runtime.documents import issued
 from runtime.uploads import attachment_path
 
 
@@ -23,8 +24,11 @@ def prune(engine: Engine, data_dir: Path, now: dt.datetime) -> list[tuple[str, i
         session.commit()
     for name in drafts.storage_names:  # only once the rows that named them are gone
         attachment_path(data_dir, name).unlink(missing_ok=True)
+    with Session(engine) as session:
+        orphans = issued.prune_orphan_files(session, data_dir, now)
     return [
         ("draf kedaluwarsa / expired drafts", drafts.drafts),
         ("berkas draf / draft files", drafts.attachments),
         ("percobaan masuk lama / old login attempts", attempts),
+        ("berkas dokumen tanpa data / document files without a row", orphans),
     ]

@@ -1,11 +1,59 @@
-"""Demo accounts: one user per role of every published service, plus a reviewer and an admin."""
+"""Demo data: one user per role of every published service, plus a reviewer and an admin; the
+example agencies' letterhead and signatory data (fictional, marked as demo) so the demo issues
+real signed letters."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from runtime import auth
-from runtime.models import Service, ServiceVersion
+from runtime import agencies, auth
+from runtime.models import Agency, Service, ServiceVersion
+
+DEMO_CITY = "Bandar Lampung"
+DEMO_PARENT = "Pemerintah Kota Bandar Lampung"
+# Fictional addresses, names and NIPs (all marked "(demo)"): never real officials.
+DEMO_LETTERHEADS: dict[str, dict[str, str]] = {
+    "disdukcapil": {
+        "address": "Jl. Dr. Susilo No. 2, Sumur Batu, Teluk Betung Utara, Bandar Lampung 35214",
+        "phone": "0721 000101",
+        "email": "disdukcapil@contoh.go.id",
+        "signatory_position": "Kepala Dinas Kependudukan dan Pencatatan Sipil",
+        "signatory_name": "Rina Marlina, S.Sos. (demo)",
+        "signatory_nip": "197501012000032001",
+    },
+    "dinsos": {
+        "address": "Jl. Basuki Rahmat No. 24, Teluk Betung Utara, Bandar Lampung 35215",
+        "phone": "0721 000102",
+        "email": "dinsos@contoh.go.id",
+        "signatory_position": "Kepala Bidang Perlindungan dan Jaminan Sosial",
+        "signatory_name": "Ahmad Fauzi, S.E. (demo)",
+        "signatory_nip": "198003152005011002",
+    },
+}
+DEMO_DEFAULT = {
+    "address": "Jl. Dr. Susilo No. 1, Sumur Batu, Teluk Betung Utara, Bandar Lampung 35214",
+    "signatory_position": "Kepala Instansi",
+    "signatory_name": "Pejabat Demo (demo)",
+}
+
+
+def demo_letterheads(session: Session) -> list[str]:
+    """Fill in (idempotently, only where empty) every agency's letterhead and signatory data
+    with the fictional demo values; return the ids of the agencies changed."""
+    changed = []
+    for agency in session.exec(select(Agency).order_by(Agency.id)).all():
+        wanted = {
+            "parent_government": DEMO_PARENT,
+            "city": DEMO_CITY,
+            **DEMO_DEFAULT,
+            **DEMO_LETTERHEADS.get(agency.id, {}),
+        }
+        empty = {k: v for k, v in wanted.items() if not getattr(agency, k)}
+        if empty:
+            agencies.update_agency(session, agency.id, empty)
+            changed.append(agency.id)
+    session.commit()
+    return changed
 
 
 def demo_accounts(session: Session) -> list[tuple[str, str, str]]:

@@ -144,7 +144,7 @@ VARIABLES: dict[str, Variable] = {
     ),
     "LOKET_SIGNING_PASSPHRASE": Variable(
         "signing_passphrase",
-        "(unset: documents are not signed)",
+        "(unset: actions that issue documents are refused)",
         "Passphrase of the agencies' signing certificates (<data dir>/keys/<agency>.p12), "
         "or the signer's passphrase at the signing service.",
     ),

@@ -211,6 +211,19 @@ def download_response(data_dir: Path, attachment: Attachment) -> Response:
     )
 
 
+def bytes_download(content: bytes, name: str, media_type: str = "application/pdf") -> Response:
+    """Bytes held in memory (an issued document) sent as a private download under `name`."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": content_disposition(name),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 class CappedMultiPartParser(MultiPartParser):
     """Multipart parsing that keeps at most `cap + 1` bytes of each capped file field.
 

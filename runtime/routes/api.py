@@ -48,6 +48,7 @@ from builder.texts import LANGUAGES, localise
 from runtime import catalog, db, store
 from runtime.catalog import LiveService
 from runtime.deps import SessionDep
+from runtime.documents import issued
 from runtime.i18n import t
 from runtime.models import (
     CaseEvent,
@@ -58,6 +59,7 @@ from runtime.models import (
 from runtime.notify import case_messages
 from runtime.references import hash_secret, secrets_equal, status_secret
 from runtime.settings import Settings
+from runtime.uploads import bytes_download
 from runtime.web import language
 
 PREFIX = "/api/v1"
@@ -201,6 +203,22 @@ class TimelineEntry(BaseModel):
     comment: str | None = Field(default=None, description="A comment meant for the applicant.")
 
 
+class IssuedDocumentInfo(BaseModel):
+    """A document (letter) issued for the case and meant for the applicant."""
+
+    id: str = Field(description="The document's id (for its download address).")
+    title: str
+    number: str = Field(description="The official number, e.g. 470/0007/DUKCAPIL/XII/2026.")
+    issued_at: dt.datetime
+    status: Literal["valid", "superseded", "revoked"] = Field(
+        description="superseded: replaced by a newer document; revoked: no longer valid."
+    )
+    revoked_at: dt.datetime | None = None
+    download_url: str = Field(
+        description="GET it with the X-Status-Secret header: the signed PDF (application/pdf)."
+    )
+
+
 class CaseStatus(BaseModel):
     """What the applicant may see of a case."""
 
@@ -216,6 +234,9 @@ class CaseStatus(BaseModel):
     submitted_at: dt.datetime
     due_at: dt.datetime | None = Field(description="When the current step is due (working days).")
     timeline: list[TimelineEntry]
+    documents: list[IssuedDocumentInfo] = Field(
+        default_factory=list, description="Documents issued for the applicant, oldest first."
+    )
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -818,4 +839,54 @@ def case_status(
         submitted_at=case.created_at,
         due_at=None if case.final_outcome else case.due_at,
         timeline=list(_timeline(store.list_public_events(session, case.id), definition)),
+        documents=[
+            IssuedDocumentInfo(
+                id=doc.id,
+                title=doc.title,
+                number=doc.number,
+                issued_at=doc.issued_at,
+                status=doc.status,  # type: ignore[arg-type]  # DOCUMENT_STATUSES
+                revoked_at=doc.revoked_at,
+                download_url=f"{PREFIX}/status/{case.reference}/dokumen/{doc.id}",
+            )
+            for doc in issued.for_applicant(session, case.id)
+        ],
     )
+
+
+@router.get(
+    "/status/{reference}/dokumen/{document_id}",
+    summary="Download an issued document",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The signed PDF."},
+        404: {"model": ApiError, "description": "Wrong reference, secret or document."},
+    },
+)
+def case_document(
+    request: Request,
+    session: SessionDep,
+    reference: ReferencePath,
+    document_id: Annotated[str, Path(max_length=64, description="The document's id.")],
+    x_status_secret: Annotated[
+        str | None,
+        Header(alias="X-Status-Secret", description="The secret returned when the case was filed."),
+    ] = None,
+) -> Response:
+    """The signed PDF of a document issued for the case, authenticated like the status.
+
+    A wrong reference, secret or document id (or a document not meant for the applicant) gets
+    the same 404.
+    """
+    secret = (x_status_secret or "")[:MAX_SECRET_LENGTH]
+    case = store.find_submission(session, reference[:MAX_SECRET_LENGTH], secret)
+    document = issued.of_case(session, case.id, document_id) if case is not None else None
+    data_dir = request.app.state.settings.data_dir
+    content = (
+        issued.content(data_dir, document)
+        if document is not None and document.visible_to_applicant
+        else None
+    )
+    if document is None or content is None:
+        return _error(request, 404, "case_not_found")
+    return bytes_download(content, issued.file_name(document))

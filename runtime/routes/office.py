@@ -20,10 +20,13 @@ from starlette.exceptions import HTTPException
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
+from builder.documents import revoke_roles
 from runtime import cases, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int, parse_id
+from runtime.documents import issued
+from runtime.documents.issue import Issuer, IssuingRefused
 from runtime.field_render import file_types
 from runtime.forms import parse_page
 from runtime.i18n import t
@@ -36,6 +39,7 @@ from runtime.uploads import (
     TEXT_MARGIN_BYTES,
     UploadRejected,
     attachment_path,
+    bytes_download,
     download_response,
     max_bytes,
     store_upload,
@@ -252,6 +256,13 @@ def act(
         values = parse_page(officer.pages[0], _listing(form)).values
         files, refused = _uploads(request, officer, form, values)
     kept: Mapping[str, Any] | None = None
+    settings = request.app.state.settings
+    issuer = Issuer(
+        settings,
+        base_url=settings.base_url or str(request.base_url).rstrip("/"),
+        acting_officer=user.display_name,
+        user_id=user.id,
+    )
     try:
         if refused:
             assert chosen is not None
@@ -271,6 +282,7 @@ def act(
             fields=values,
             files=files,
             links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
+            issuer=issuer,
         )
         details = applied.event.details or {}
         kept = details.get("fields") if isinstance(details.get("fields"), Mapping) else None
@@ -281,6 +293,8 @@ def act(
         entered = (action, typed, exc.errors)
         return _refused(request, session, user, case_id, comment, entered=entered)
     except ActionRefused as exc:
+        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
+    except IssuingRefused as exc:
         return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
     finally:
         _forget(request, files, kept)
@@ -377,3 +391,79 @@ def download(
     response = download_response(settings.data_dir, attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# -- issued documents --------------------------------------------------------------------------
+
+
+@router.get("/kantor/kasus/{case_id}/dokumen/{document_id}")
+def download_document(
+    request: Request, session: SessionDep, user: UserDep, case_id: str, document_id: str
+) -> Response:
+    """Download one of the case's issued documents (for officers); the download is recorded."""
+    opened = _open(session, user, case_id)
+    document = issued.of_case(session, opened.case.id, document_id)
+    rows = views.document_rows(session, user, opened, language(request))
+    allowed = {row["id"] for row in rows if row["downloadable"]}
+    data_dir = request.app.state.settings.data_dir
+    content = issued.content(data_dir, document) if document and document.id in allowed else None
+    if document is None or content is None:
+        return error_page(request, 404, "not_found", "not_found_text")
+    cases.record_document_download(
+        session, case_id=case_id, user_id=user.id, document_id=document.id, number=document.number
+    )
+    return bytes_download(content, issued.file_name(document))
+
+
+@router.post("/kantor/kasus/{case_id}/dokumen/{document_id}/cabut")
+def revoke_document(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    case_id: str,
+    document_id: str,
+    form: PostedForm,
+) -> Response:
+    """Revoke an issued document with a reason (a role of its `revoke_roles`; 403 otherwise);
+    the statement must be ticked. Refusals show the case page again with the reason kept (422).
+    """
+    if isinstance(form, Response):
+        return form
+    opened = _open(session, user, case_id)
+    lang = language(request)
+    document = issued.of_case(session, opened.case.id, document_id)
+    if document is None:
+        return error_page(request, 404, "not_found", "not_found_text")
+    row = next(
+        r for r in views.document_rows(session, user, opened, lang) if r["id"] == document.id
+    )
+    roles = user.roles_in(opened.case.agency_id)
+    allowed = set(revoke_roles(opened.definition, document.doc_type))
+    if not roles & allowed:
+        raise Forbidden()
+    reason = str(form.get("reason") or "").strip()[: issued.MAX_REASON]
+    problem = ""
+    if not row["revocable"]:
+        problem = "office_revoke_not_valid"
+    elif not reason:
+        problem = "office_revoke_reason_missing"
+    elif form.get("confirm") != "1":
+        problem = "office_revoke_confirm_missing"
+    if not problem:
+        try:
+            issued.revoke(
+                session,
+                document=document,
+                user_id=user.id,
+                role=sorted(roles & allowed)[0],
+                reason=reason,
+            )
+        except issued.NotRevocable:
+            problem = "office_revoke_not_valid"
+    if problem:
+        opened = _open(session, user, case_id)
+        failed = (document.id, t(problem, lang), reason)
+        context = views.case_context(session, user, opened, lang, revoke_error=failed)
+        status = 409 if problem == "office_revoke_not_valid" else 422
+        return render(request, "office/case.html", context, status)
+    return RedirectResponse(f"/kantor/kasus/{case_id}#dokumen", status_code=303)

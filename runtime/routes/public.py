@@ -19,6 +19,7 @@ from builder.compiler import FieldPlan
 from builder.texts import localise
 from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep
+from runtime.documents import issued
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent
 from runtime.routes.applicant import applicant_options
@@ -32,7 +33,7 @@ from runtime.routes.citizen import (
     status_url,
     with_draft_cookie,
 )
-from runtime.uploads import clean_name, download_response
+from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
 
 router = APIRouter()
@@ -219,8 +220,39 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
                 }
                 for a in attachments
             ],
+            "documents": [
+                {
+                    "title": d.title,
+                    "number": d.number,
+                    "issued": format_date(d.issued_at, lang),
+                    "status": d.status,
+                    "status_label": t(f"doc_status_{d.status}", lang),
+                    "revoked": format_date(d.revoked_at, lang) if d.revoked_at else "",
+                    "url": f"{base}/dokumen/{d.id}",
+                }
+                for d in issued.for_applicant(session, case.id)
+            ],
         },
     )
+
+
+@router.get("/status/{reference}/{secret}/dokumen/{document_id}")
+def status_document(
+    request: Request, session: SessionDep, reference: str, secret: str, document_id: str
+) -> Response:
+    """Download one of the case's issued documents meant for the applicant (any status: a
+    revoked one still downloads, and the verification page says it is revoked)."""
+    case = store.find_submission(session, reference, secret)
+    document = issued.of_case(session, case.id, document_id) if case is not None else None
+    data_dir = request.app.state.settings.data_dir
+    content = (
+        issued.content(data_dir, document)
+        if document is not None and document.visible_to_applicant
+        else None
+    )
+    if document is None or content is None:
+        return error_page(request, 404, "not_found", "case_not_found")
+    return bytes_download(content, issued.file_name(document))
 
 
 @router.get("/status/{reference}/{secret}/berkas/{attachment_id}")

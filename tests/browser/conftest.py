@@ -149,10 +149,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         LOKET_DATA_DIR=str(data_dir),
         LOKET_SECRET_KEY=secrets.token_urlsafe(48),
         LOKET_LOG_LEVEL="WARNING",
+        LOKET_SIGNING_PASSPHRASE=secrets.token_urlsafe(24),
         PYTHONUNBUFFERED="1",
     )
     _loket(env, "migrate")
     _loket(env, "publish", str(ROOT / "schemas" / "examples"))
+    for agency in ("disdukcapil", "dinsos"):  # approving issues a signed letter
+        _loket(env, "keys", agency)
+        _loket(
+            env,
+            *("agency", "update", agency, "--parent", "Pemerintah Kota Bandar Lampung"),
+            *("--city", "Bandar Lampung", "--address", "Jl. Dr. Susilo No. 2, Bandar Lampung"),
+            *("--signatory-position", "Kepala Dinas", "--signatory-name", "Pejabat Uji"),
+        )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = data_dir / "server.log"

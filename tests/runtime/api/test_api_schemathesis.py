@@ -53,6 +53,7 @@ def test_the_json_api_keeps_to_its_document(api: Api, mode: GenerationMode) -> N
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
         f"{PREFIX}/status/{{reference}}",
         f"{PREFIX}/verifikasi/{{code}}",
+        f"{PREFIX}/status/{{reference}}/dokumen/{{document_id}}",
     }
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and operation.path in NOTHING_INVALID:

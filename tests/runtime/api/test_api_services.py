@@ -120,7 +120,11 @@ def test_openapi_lists_the_endpoints(api: Api) -> None:
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
         f"{PREFIX}/status/{{reference}}",
         f"{PREFIX}/verifikasi/{{code}}",
+        f"{PREFIX}/status/{{reference}}/dokumen/{{document_id}}",
     }
+    download = paths[f"{PREFIX}/status/{{reference}}/dokumen/{{document_id}}"]["get"]
+    assert "X-Status-Secret" in {p["name"] for p in download["parameters"]}
+    assert "application/pdf" in download["responses"]["200"]["content"]
     post = paths[f"{PREFIX}/services/{{agency}}/{{service}}/submissions"]["post"]
     assert post["description"]
     assert "application/json" in post["requestBody"]["content"]

@@ -2,7 +2,9 @@
 
 The database comes from the `engine` fixture of tests/runtime/conftest.py (SQLite, and
 PostgreSQL too when LOKET_TEST_DATABASE_URL is set). Two example services are published:
-Surat Keterangan Domisili (disdukcapil) and SKTM (dinsos).
+Surat Keterangan Domisili (disdukcapil) and SKTM (dinsos). Both issue a signed letter on
+`setujui`: the agencies get the demo letterhead data and a development certificate each (made
+once per test run), so issuing works as in the demo.
 """
 
 from __future__ import annotations
@@ -26,14 +28,24 @@ from sqlmodel import Session, col, select
 
 from builder.bundle import normalise
 from builder.canonical import digest
-from runtime import auth, store
+from runtime import auth, cases, seed, store
 from runtime.app import create_app
 from runtime.auth import StaffUser
-from runtime.models import Attachment, CaseEvent, Membership, Submission, User
+from runtime.documents.issue import Issuer
+from runtime.documents.signing import certificate_path, create_development_certificate
+from runtime.models import (
+    Attachment,
+    CaseEvent,
+    IssuedDocument,
+    Membership,
+    Submission,
+    User,
+)
 from runtime.references import new_token
 from runtime.settings import Settings
 from runtime.uploads import attachment_path
 from runtime.workdays import Calendar
+from runtime.workflow import Actor
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "schemas" / "examples"
@@ -43,6 +55,8 @@ DOMISILI = "disdukcapil/surat-keterangan-domisili"
 SKTM = "dinsos/surat-keterangan-tidak-mampu"
 NIK = "1871015708900001"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+SIGNING_PASSPHRASE = "uji-tanda-tangan-elektronik-2026"
+SIGNING_AGENCIES = ("disdukcapil", "dinsos")
 ANSWERS: dict[str, Any] = {
     "nik": NIK,
     "nama": "Budi Santoso",
@@ -83,6 +97,33 @@ def csrf_of(doc: LexborHTMLParser) -> str:
     node = doc.css_first("input[name=csrf_token]")
     assert node is not None, "no csrf_token on the page"
     return node.attributes.get("value") or ""
+
+
+def post_action(
+    client: TestClient,
+    office: Office,
+    filed: Filed,
+    action: str,
+    comment: str = "",
+    *,
+    version: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Post the action form of the case page."""
+    page = client.get(f"/kantor/kasus/{filed.id}")
+    assert page.status_code == 200
+    return client.post(
+        f"/kantor/kasus/{filed.id}/aksi",
+        data={
+            "csrf_token": csrf_of(parse(page)),
+            "action": action,
+            "comment": comment,
+            "row_version": str(
+                version if version is not None else office.case(filed.id).row_version
+            ),
+        },
+        headers=headers or {},
+    )
 
 
 @dataclass
@@ -215,6 +256,41 @@ class Office:
             session.commit()
         return attachment.id
 
+    def issuer(self, display_name: str = "Kepala Uji", user_id: int | None = None) -> Issuer:
+        """What the case page passes to `apply_transition` to issue documents."""
+        return Issuer(
+            self.settings,
+            base_url="https://layanan.example.go.id",
+            acting_officer=display_name,
+            user_id=user_id,
+        )
+
+    def approve(self, case_id: str, *, now: dt.datetime | None = None) -> list[IssuedDocument]:
+        """Take a domisili case through verification (petugas.uji) and approval (kepala.uji)
+        as the case page does; returns the documents the approval issued."""
+        issued: list[IssuedDocument] = []
+        for username, action in (("petugas.uji", "verifikasi"), ("kepala.uji", "setujui")):
+            staff = self.staff(username)
+            actor = Actor.user(staff.id, sorted(staff.roles_in("disdukcapil")))
+            with self.session() as session:
+                applied = cases.apply_transition(
+                    session,
+                    case_id=case_id,
+                    actor=actor,
+                    action=action,
+                    comment="Sesuai hasil pemeriksaan.",
+                    expected_row_version=self.case(case_id).row_version,
+                    calendar=self.calendar,
+                    issuer=self.issuer(staff.display_name, staff.id),
+                    now=now,
+                )
+                issued = list(
+                    session.exec(
+                        select(IssuedDocument).where(IssuedDocument.event_id == applied.event.id)
+                    ).all()
+                )
+        return issued
+
     def case(self, case_id: str) -> Submission:
         """A case as stored now."""
         with self.session() as session:
@@ -245,8 +321,25 @@ def password_hash() -> str:
     return auth.hash_password(PASSWORD)
 
 
+@cache
+def development_certificate(agency_id: str) -> bytes:
+    """A development PKCS#12 file for an agency, made once per test run (RSA keys are slow)."""
+    return create_development_certificate(f"{agency_id} (uji)", SIGNING_PASSPHRASE)
+
+
+def install_certificates(
+    settings: Settings, agency_ids: tuple[str, ...] = SIGNING_AGENCIES
+) -> None:
+    """Put the agencies' development certificates where `signer_for_agency` looks for them."""
+    for agency_id in agency_ids:
+        path = certificate_path(settings, agency_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(development_certificate(agency_id))
+
+
 def build_office(engine: Engine, data_dir: Path) -> Office:
-    """Publish the two example services, create the officers and build the app."""
+    """Publish the two example services, create the officers, set up signing (demo letterhead
+    data, development certificates) and build the app."""
     definitions = {
         DOMISILI: load_example("surat-keterangan-domisili"),
         SKTM: load_example("surat-keterangan-tidak-mampu"),
@@ -265,11 +358,14 @@ def build_office(engine: Engine, data_dir: Path) -> Office:
             assert user.id is not None
             user_ids[username] = user.id
         session.commit()
+        seed.demo_letterheads(session)
     settings = Settings(
         data_dir=data_dir,
         secret_key=SECRET_KEY,
         database_url=engine.url.render_as_string(hide_password=False),
+        signing_passphrase=SIGNING_PASSPHRASE,
     )
+    install_certificates(settings)
     return Office(create_app(settings), settings, definitions, user_ids)
 
 

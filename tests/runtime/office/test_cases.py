@@ -47,6 +47,7 @@ def act(
             comment=comment,
             expected_row_version=expected,
             calendar=office.calendar,
+            issuer=office.issuer(),
             now=now,
         )
 

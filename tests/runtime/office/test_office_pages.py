@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi.testclient import TestClient
-from httpx2 import Response
 from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import update
 from sqlmodel import col
@@ -14,7 +12,7 @@ from sqlmodel import col
 from runtime.models import CaseEvent, Submission
 from runtime.routes import office as office_routes
 from runtime.workdays import WIB
-from tests.runtime.office.conftest import NIK, PDF, Filed, Office, csrf_of, parse
+from tests.runtime.office.conftest import NIK, PDF, Office, csrf_of, parse, post_action
 
 HTMX = {"HX-Request": "true"}
 
@@ -36,33 +34,6 @@ def text_of(response_text: str, selector: str) -> str:
 def parse_text(html: str) -> LexborHTMLParser:
     """Parse HTML text."""
     return LexborHTMLParser(html)
-
-
-def post_action(
-    client: TestClient,
-    office: Office,
-    filed: Filed,
-    action: str,
-    comment: str = "",
-    *,
-    version: int | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Post the action form of the case page."""
-    page = client.get(f"/kantor/kasus/{filed.id}")
-    assert page.status_code == 200
-    return client.post(
-        f"/kantor/kasus/{filed.id}/aksi",
-        data={
-            "csrf_token": csrf_of(parse(page)),
-            "action": action,
-            "comment": comment,
-            "row_version": str(
-                version if version is not None else office.case(filed.id).row_version
-            ),
-        },
-        headers=headers or {},
-    )
 
 
 # -- the inbox -------------------------------------------------------------------------------

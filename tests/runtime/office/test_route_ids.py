@@ -44,6 +44,7 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
     """A client signed in as a user with every role, its CSRF token, and real path values."""
     filed = office.file_case()
     attachment = office.attach(filed.id)
+    (document,) = office.approve(filed.id)
     definition = office.definitions[DOMISILI]
     with office.session() as session:
         user = auth.create_user(
@@ -68,9 +69,11 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             "secret": filed.secret,
             "case_id": filed.id,
             "attachment_id": attachment,
+            "document_id": document.id,
             "version_id": str(version.id),
             "service_id": str(version.service_id),
             "user_id": str(user.id),
+            "message_id": "1",
             "code": new_verify_code(),
         }
     client = office.login("semua.peran")
