@@ -21,7 +21,7 @@ from builder.compiler import CompiledService
 from runtime import catalog, db, store
 from runtime.auth import StaffUser
 from runtime.models import Attachment, CaseEvent, Submission, utcnow
-from runtime.notify import case_messages
+from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
@@ -268,6 +268,18 @@ def apply_transition(
             )
             case_messages.after_transition(
                 session, links, case, stored, definition, values.get("answers", case.answers)
+            )
+            assert stored.id is not None
+            webhooks.state_changed(
+                session,
+                case,
+                event_id=stored.id,
+                from_state=stored.from_state,
+                to_state=stored.to_state,
+                action=stored.action,
+                final_outcome=outcome.final,
+                due_at=due_at,
+                at=now,
             )
             session.commit()
         except BaseException:
