@@ -23,7 +23,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from runtime.models import OutboxMessage, Service, Submission, WebhookEndpoint, utcnow
+from runtime.models import (
+    IssuedDocument,
+    OutboxMessage,
+    Service,
+    Submission,
+    WebhookEndpoint,
+    utcnow,
+)
 from runtime.notify import outbox
 from runtime.notify.channels.webhook import Resolver, UrlRefused, check_url
 
@@ -216,6 +223,38 @@ def state_changed(
         event_key=f"{case.id}:{event_id}",
         submission_id=case.id,
         now=at,
+    )
+
+
+def document_issued(
+    session: Session,
+    case: Submission,
+    document: IssuedDocument,
+    *,
+    verification_url: str | None = None,
+) -> int:
+    """Queue ``document.issued`` for a document just issued (before the caller commits).
+
+    Call it where the document row is added, in the same transaction. The holder's name is
+    not sent; `verification_url` is the document's public /verifikasi address, if known.
+    """
+    service = session.get(Service, case.service_id)
+    data = {
+        "reference": case.reference,
+        "service": service.slug if service is not None else None,
+        "document_number": document.number,
+        "document_type": document.doc_type,
+        "issued_at": _stamp(document.issued_at),
+        "verification_url": verification_url,
+    }
+    return enqueue_event(
+        session,
+        case.agency_id,
+        DOCUMENT_ISSUED,
+        data,
+        event_key=f"{case.id}:{document.id}",
+        submission_id=case.id,
+        now=document.issued_at,
     )
 
 
