@@ -33,15 +33,22 @@ from runtime.models import (
 from runtime.notify import case_messages, webhooks
 from runtime.notify.channels import DeliveryError, sender_for
 from runtime.notify.channels.webhook import UrlRefused, WebhookSender, _lookup_in, check_url, sign
-from tests.runtime.admin.conftest import Site, cheap_hashing, csrf, page, site  # noqa: F401
+from tests.runtime.admin import conftest as admin_fixtures
+from tests.runtime.admin.conftest import Site, csrf, page
 from tests.runtime.notify.conftest import settings_for
-from tests.runtime.office.conftest import ANSWERS, DOMISILI, NIK, Office, office  # noqa: F401
+from tests.runtime.office import conftest as office_fixtures
+from tests.runtime.office.conftest import ANSWERS, DOMISILI, NIK, Filed, Office, csrf_of, parse
 from tests.runtime.office.test_case_messages import BASE, file_through_the_form, officer_acts
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs"
 SECRET = "whsec_test-secret"
 PAGE = "/admin/webhook"
+
+# the admin page's and the back office's fixtures (an app with services, users, cases)
+site = admin_fixtures.site
+cheap_hashing = admin_fixtures.cheap_hashing
+office = office_fixtures.office
 
 
 def schema(event: str) -> dict[str, Any]:
@@ -389,8 +396,6 @@ def test_filing_and_transitions_queue_events_that_match_the_schemas(office: Offi
         case = session.get(Submission, case_id)
         assert case is not None
         secret = link.split("/")[3]
-    from tests.runtime.office.conftest import Filed
-
     officer_acts(office, "petugas.uji", Filed(case_id, reference, secret), "verifikasi", "rahasia")
     changed = [m for m in _webhooks(office) if m.kind == "webhook.case.state_changed"]
     (message,) = changed
@@ -429,8 +434,6 @@ def test_a_refused_transition_queues_no_webhook(office: Office) -> None:
     file_through_the_form(office, consent=None)
     (case_id,) = office.case_ids()
     client = office.login("petugas.uji")
-    from tests.runtime.office.conftest import csrf_of, parse
-
     token = csrf_of(parse(client.get(f"/kantor/kasus/{case_id}")))
     stale = office.case(case_id).row_version - 1  # someone else acted meanwhile
     client.post(
