@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from runtime import db
+import runtime.db as db
 from runtime.models import OutboxMessage, WebhookEndpoint
 from runtime.notify.channels.errors import DeliveryError
 from runtime.settings import Settings
