@@ -621,3 +621,13 @@ def test_admin_page_needs_csrf_and_an_admin(site: Site) -> None:
     token = csrf(page(admin.get(PAGE)))
     assert admin.post(f"{PAGE}/999999/nonaktifkan", data={"csrf_token": token}).status_code == 404
     assert admin.get(f"{PAGE}/999999").status_code == 404
+
+
+def test_http_for_webhooks_is_off_unless_the_setting_says_so(tmp_path: Path) -> None:
+    from runtime.settings import Settings, SettingsError
+
+    base = {"LOKET_SECRET_KEY": "k" * 40, "LOKET_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base).webhook_allow_http is False
+    assert Settings.from_env(base | {"LOKET_WEBHOOK_ALLOW_HTTP": "1"}).webhook_allow_http is True
+    with pytest.raises(SettingsError, match="LOKET_WEBHOOK_ALLOW_HTTP"):
+        Settings.from_env(base | {"LOKET_WEBHOOK_ALLOW_HTTP": "maybe"})
