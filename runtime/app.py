@@ -21,6 +21,7 @@ from runtime.routes import (
     admin,
     admin_agencies,
     admin_messages,
+    admin_webhooks,
     api,
     api_verify,
     applicant,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         admin,
         admin_agencies,
         admin_messages,
+        admin_webhooks,
         reports,
         verify,
     ):

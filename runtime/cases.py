@@ -23,7 +23,7 @@ from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
 from runtime.models import Attachment, CaseEvent, Submission, utcnow
-from runtime.notify import case_messages
+from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
@@ -297,6 +297,18 @@ def apply_transition(
                 )
             case_messages.after_transition(
                 session, links, case, stored, definition, values.get("answers", case.answers)
+            )
+            assert stored.id is not None
+            webhooks.state_changed(
+                session,
+                case,
+                event_id=stored.id,
+                from_state=stored.from_state,
+                to_state=stored.to_state,
+                action=stored.action,
+                final_outcome=outcome.final,
+                due_at=due_at,
+                at=now,
             )
             session.commit()
         except BaseException:

@@ -40,6 +40,59 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_none": ("–", "–"),
     "admin_yes": ("ada", "yes"),
     "admin_agencies": ("Instansi", "Agencies"),
+    "admin_webhooks": ("Webhook", "Webhooks"),
+    "admin_webhooks_intro": (
+        "Alamat sistem lain (SP4N-LAPOR!, SRIKANDI, dasbor kota) yang menerima peristiwa "
+        "permohonan sebuah instansi sebagai JSON bertanda tangan. Isinya tanpa data pribadi. "
+        "Hanya alamat https; alamat loopback, link-local dan privat ditolak kecuali diizinkan.",
+        "Addresses of other systems (SP4N-LAPOR!, SRIKANDI, a city dashboard) that receive an "
+        "agency's case events as signed JSON. They hold no personal data. Only https "
+        "addresses; loopback, link-local and private addresses are refused unless allowed.",
+    ),
+    "admin_webhook_url": ("Alamat (URL)", "Address (URL)"),
+    "admin_webhook_url_hint": (
+        "Contoh: https://dasbor.example.go.id/loket-webhook",
+        "E.g. https://dashboard.example.go.id/loket-webhook",
+    ),
+    "admin_webhook_events": ("Peristiwa", "Events"),
+    "admin_webhook_event": ("Peristiwa", "Event"),
+    "admin_webhook_event_case_filed": ("Permohonan diajukan", "Case filed"),
+    "admin_webhook_event_case_state_changed": ("Status permohonan berubah", "Case state changed"),
+    "admin_webhook_event_document_issued": ("Dokumen diterbitkan", "Document issued"),
+    "admin_webhook_private": ("Alamat privat diizinkan", "Private address allowed"),
+    "admin_webhook_private_allow": (
+        "Izinkan host ini walau alamatnya loopback, link-local atau privat",
+        "Allow this host even if its address is loopback, link-local or private",
+    ),
+    "admin_webhook_private_hint": (
+        "Hanya untuk sistem internal yang Anda kenal, misalnya dasbor di jaringan kantor.",
+        "Only for an internal system you know, e.g. a dashboard on the office network.",
+    ),
+    "admin_webhook_history": ("Riwayat pengiriman", "Delivery history"),
+    "admin_webhook_change": ("Ubah", "Change"),
+    "admin_webhook_disable": ("Nonaktifkan", "Disable"),
+    "admin_webhook_enable": ("Aktifkan", "Enable"),
+    "admin_webhook_none": ("Belum ada webhook.", "No webhook yet."),
+    "admin_webhook_add_title": ("Tambah webhook", "Add a webhook"),
+    "admin_webhook_add": ("Tambah", "Add"),
+    "admin_webhook_created": ("Webhook ke {url} ditambahkan.", "Webhook to {url} added."),
+    "admin_webhook_secret": ("Rahasia penanda tangan", "Signing secret"),
+    "admin_webhook_secret_once": (
+        "Salin rahasia ini sekarang ke sistem penerima: rahasia ini hanya ditampilkan sekali. "
+        "Penerima memakainya untuk memeriksa tanda tangan X-Loket-Signature.",
+        "Copy this secret to the receiving system now: it is shown only once. The receiver "
+        "uses it to check the X-Loket-Signature signature.",
+    ),
+    "admin_webhook_unknown_agency": ("Pilih instansi yang ada.", "Choose an existing agency."),
+    "admin_webhook_refused": ("Alamat ditolak: {reason}", "Address refused: {reason}"),
+    "admin_webhook_done_disabled": ("Webhook dinonaktifkan.", "Webhook disabled."),
+    "admin_webhook_done_enabled": ("Webhook diaktifkan.", "Webhook enabled."),
+    "admin_webhook_sent_at": ("Terkirim", "Sent"),
+    "admin_webhook_no_deliveries": ("Belum ada pengiriman.", "No delivery yet."),
+    "admin_webhook_status_pending": ("Menunggu", "Pending"),
+    "admin_webhook_status_sent": ("Terkirim", "Sent"),
+    "admin_webhook_status_failed": ("Gagal", "Failed"),
+    "admin_webhook_status_skipped": ("Dilewati", "Skipped"),
     "admin_messages": ("Pesan keluar", "Outgoing messages"),
     "admin_messages_intro": (
         "Pemberitahuan yang gagal terkirim setelah percobaan terakhir, atau dilewati karena "

@@ -515,3 +515,25 @@ def _refuse_admin_event_update(mapper: Mapper[Any], connection: Any, target: Adm
 @sa_event.listens_for(AdminEvent, "before_delete")
 def _refuse_admin_event_delete(mapper: Mapper[Any], connection: Any, target: AdminEvent) -> None:
     raise AppendOnlyError(f"admin event {target.id} is part of the audit trail: it cannot go")
+
+
+class WebhookEndpoint(Table, table=True):
+    """An agency's webhook: Loket POSTs signed JSON about its cases to ``url`` on ``events``.
+
+    ``secret`` signs every delivery (HMAC-SHA256, runtime.notify.channels.webhook). It is shown
+    to the administrator once, when the endpoint is added, and is stored as it is: signing needs
+    it at each delivery (a hash could not sign), so the database must be protected like the
+    server's key. ``allowed_private_host`` lets deliveries reach a loopback, link-local or
+    private address (an administrator's explicit choice for an internal dashboard).
+    """
+
+    __tablename__ = "webhook_endpoints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: str = Field(foreign_key="agencies.id", index=True, max_length=64)
+    url: str = Field(max_length=2048)
+    events: list[str] = Field(default_factory=list, sa_type=JSON)
+    secret: str = Field(max_length=128, repr=False)
+    active: bool = True
+    allowed_private_host: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -40,6 +40,7 @@ def areas(user: StaffUser) -> list[Area]:
             Area("/admin/pengguna", "admin_users"),
             Area("/admin/instansi", "admin_agencies"),
             Area("/admin/pesan", "admin_messages"),
+            Area("/admin/webhook", "admin_webhooks"),
         ]
     return found
 

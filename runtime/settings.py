@@ -201,6 +201,11 @@ VARIABLES: dict[str, Variable] = {
         "20",
         "Seconds to wait for the mail server or a gateway before a try counts as failed.",
     ),
+    "LOKET_WEBHOOK_ALLOW_HTTP": Variable(
+        "webhook_allow_http",
+        "0",
+        "1: webhook endpoints may use http:// (development only); 0: https:// only.",
+    ),
     "LOKET_WHATSAPP_GATEWAY": Variable(
         "whatsapp_gateway",
         "(unset: WhatsApp messages are skipped)",
@@ -331,6 +336,7 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_sender: str | None = None
     notify_timeout_seconds: int = 20
+    webhook_allow_http: bool = False
     whatsapp_gateway: str | None = None
     whatsapp_url: str | None = None
     whatsapp_token: str | None = field(default=None, repr=False)
@@ -416,6 +422,9 @@ class Settings:
             **_smtp(env),
             notify_timeout_seconds=_whole(
                 "LOKET_NOTIFY_TIMEOUT_SECONDS", env.get("LOKET_NOTIFY_TIMEOUT_SECONDS"), 20, 1, 300
+            ),
+            webhook_allow_http=_boolean(
+                "LOKET_WEBHOOK_ALLOW_HTTP", env.get("LOKET_WEBHOOK_ALLOW_HTTP")
             ),
             **_gateway(env, "WHATSAPP"),
             **_gateway(env, "SMS"),

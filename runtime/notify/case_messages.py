@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from builder import messages
 from builder.texts import DEFAULT_LANGUAGE, localise
 from runtime.models import CaseEvent, Submission
-from runtime.notify import outbox
+from runtime.notify import outbox, webhooks
 from runtime.references import hash_secret, secrets_equal, status_path, status_secret
 from runtime.settings import Settings
 from runtime.workflow import final_outcome
@@ -106,7 +106,8 @@ def case_filed(
     definition: Mapping[str, Any],
     secret: str | None = None,
 ) -> int:
-    """Queue the 'received' message of a case just filed (before the caller commits)."""
+    """Queue the 'received' message of a case just filed, and the agency's ``case.filed``
+    webhooks (before the caller commits)."""
     event_id = session.exec(
         select(CaseEvent.id)
         .where(CaseEvent.submission_id == case.id, CaseEvent.action == SUBMIT_ACTION)
@@ -114,6 +115,7 @@ def case_filed(
     ).first()
     if event_id is None:
         return 0
+    webhooks.case_filed(session, case, event_id)  # the agency's endpoints (no personal data)
     return enqueue_case_message(
         session, links, case, "received", definition=definition, event_id=event_id, secret=secret
     )

@@ -4,7 +4,8 @@ The worker asks `sender_for(channel, settings)` for a `Delivery` and calls its `
 `DeliveryError` says the try failed (``permanent`` ones are not tried again). A channel whose
 settings are missing gives None: its messages are skipped, never an error for the citizen, and
 the process logs one line per channel saying what to set. `channel_status` says the same for
-the administrators' page. Webhooks are not available yet (None).
+the administrators' page. Webhooks are always available: each message names its endpoint,
+whose address and secret are read from the database at delivery.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from runtime.models import OutboxMessage
 from runtime.notify.channels.email import EmailSender
 from runtime.notify.channels.errors import DeliveryError
 from runtime.notify.channels.gateway import GatewayConfig, GatewaySender, shown_url
+from runtime.notify.channels.webhook import WebhookSender
 from runtime.notify.outbox import CHANNELS
 from runtime.settings import Settings
 
@@ -31,7 +33,7 @@ HOW_TO_CONFIGURE = {
     "email": "set LOKET_SMTP_HOST and LOKET_SMTP_SENDER",
     "whatsapp": "set LOKET_WHATSAPP_GATEWAY",
     "sms": "set LOKET_SMS_GATEWAY",
-    "webhook": "webhooks are not available yet",
+    "webhook": "add endpoints at /admin/webhook",
 }
 
 
@@ -51,6 +53,8 @@ def _build(channel: str, settings: Settings) -> Delivery | None:
     if channel in ("whatsapp", "sms"):
         config = GatewayConfig.from_settings(channel, settings)
         return GatewaySender(config) if config is not None else None
+    if channel == "webhook":
+        return WebhookSender.from_settings(settings)
     return None
 
 
@@ -81,6 +85,9 @@ def channel_status(settings: Settings) -> dict[str, str]:
                 f"configured: {settings.smtp_host}:{settings.smtp_port} "
                 f"({settings.smtp_security}), from {settings.smtp_sender}"
             )
+        elif channel == "webhook":
+            scheme = "https or http" if settings.webhook_allow_http else "https only"
+            status[channel] = f"configured: endpoints per agency at /admin/webhook ({scheme})"
         else:
             config = GatewayConfig.from_settings(channel, settings)
             assert config is not None

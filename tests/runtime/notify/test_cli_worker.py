@@ -22,7 +22,7 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
 
 
 def test_loket_worker_once(engine: Engine, tmp_path: Path) -> None:
-    add_messages(engine, 2, channel="webhook")
+    add_messages(engine, 2, channel="sms")
     url = engine.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(app, ["worker", "--once"], env=_env(url, tmp_path))
     assert result.exit_code == 0, result.output

@@ -560,14 +560,12 @@ def test_an_unconfigured_channel_is_skipped_with_one_log_line(
         assert sender_for("whatsapp", bare) is None
         assert sender_for("whatsapp", bare) is None
         assert sender_for("sms", bare) is None
-        assert sender_for("webhook", bare) is None
+        assert sender_for("webhook", bare) is not None  # endpoints live in the database
     lines = [record.getMessage() for record in caplog.records]
     assert lines == [
         "notify: channel whatsapp not configured (set LOKET_WHATSAPP_GATEWAY); "
         "messages are skipped",
         "notify: channel sms not configured (set LOKET_SMS_GATEWAY); messages are skipped",
-        "notify: channel webhook not configured (webhooks are not available yet); "
-        "messages are skipped",
     ]
 
 
@@ -581,7 +579,7 @@ def test_channel_status(tmp_path: Path) -> None:
         "email": "not configured: set LOKET_SMTP_HOST and LOKET_SMTP_SENDER",
         "whatsapp": "not configured: set LOKET_WHATSAPP_GATEWAY",
         "sms": "not configured: set LOKET_SMS_GATEWAY",
-        "webhook": "not configured: webhooks are not available yet",
+        "webhook": "configured: endpoints per agency at /admin/webhook (https only)",
     }
     configured = channel_status(
         settings(

@@ -13,7 +13,10 @@ EXPECTED = {
     "designer": ("/studio", ["/studio"]),
     "reviewer": ("/tinjau", ["/tinjau"]),
     "officer": ("/kantor", ["/kantor", "/kantor/laporan"]),
-    "admin": ("/admin/pengguna", ["/admin/pengguna", "/admin/instansi", "/admin/pesan"]),
+    "admin": (
+        "/admin/pengguna",
+        ["/admin/pengguna", "/admin/instansi", "/admin/pesan", "/admin/webhook"],
+    ),
 }
 
 
