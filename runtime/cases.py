@@ -22,6 +22,7 @@ from runtime import catalog, db, store
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
+from runtime.documents.verify import verification_url
 from runtime.models import Attachment, CaseEvent, Submission, utcnow
 from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
@@ -285,7 +286,7 @@ def apply_transition(
                 at=now,
             )
             if doc_ids and issuer is not None:
-                issuer.issue(
+                for document in issuer.issue(
                     session,
                     case=case,
                     answers=values.get("answers", case.answers),
@@ -294,7 +295,13 @@ def apply_transition(
                     doc_ids=doc_ids,
                     event=stored,
                     now=now,
-                )
+                ):
+                    webhooks.document_issued(
+                        session,
+                        case,
+                        document,
+                        verification_url=verification_url(issuer.base_url, document.verify_code),
+                    )
             case_messages.after_transition(
                 session, links, case, stored, definition, values.get("answers", case.answers)
             )

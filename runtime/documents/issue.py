@@ -42,12 +42,12 @@ from runtime.documents.signing import (
     certificate_path,
     signer_for_agency,
 )
+from runtime.documents.verify import new_verify_code, verification_url
 from runtime.models import Agency, AgencyLogo, CaseEvent, IssuedDocument, Submission
 from runtime.references import new_token
 from runtime.settings import Settings
 from runtime.workdays import WIB
 
-VERIFY_PATH = "/verifikasi/"
 FOOTER = (
     "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan memindai "
     "kode QR atau membuka alamat di bawah kode tersebut."
@@ -70,11 +70,6 @@ def issued_documents(definition: Mapping[str, Any], transition: int) -> list[str
     if not 0 <= transition < len(moves):
         return []
     return [str(doc) for doc in moves[transition].get("issues") or []]
-
-
-def verification_url(base_url: str, verify_code: str) -> str:
-    """The public address printed (and encoded in the QR code) on a document."""
-    return f"{base_url.rstrip('/')}{VERIFY_PATH}{verify_code}"
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -234,7 +229,7 @@ class Issuer:
                 pattern=str(spec["number"]),
                 issued_on=issued_on,
             )
-            verify_code = new_token()
+            verify_code = new_verify_code()
             rendered = render_document(
                 definition,
                 doc_id,

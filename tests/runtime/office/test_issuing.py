@@ -30,7 +30,7 @@ from runtime.app import create_app
 from runtime.documents import issued
 from runtime.documents.files import document_path, write_document
 from runtime.documents.signing import certificate_path, check_signature
-from runtime.models import DocumentCounter, IssuedDocument
+from runtime.models import DocumentCounter, IssuedDocument, OutboxMessage, WebhookEndpoint
 from runtime.workdays import WIB
 from tests.runtime.office.conftest import (
     DOMISILI,
@@ -408,3 +408,29 @@ def test_prune_removes_old_document_files_without_a_row(office: Office) -> None:
     with office.session() as session:
         assert issued.prune_orphan_files(session, office.settings.data_dir) == 1
     assert kept.is_file() and young_orphan.is_file() and not old_orphan.exists()
+
+
+def test_an_issued_letter_is_announced_and_verifiable(office: Office) -> None:
+    """Issuing queues the agency's `document.issued` webhook and the printed code verifies."""
+    with office.session() as session:
+        session.add(
+            WebhookEndpoint(
+                agency_id="disdukcapil",
+                url="https://hooks.kota.test/loket",
+                events=["document.issued"],
+                secret="whsec_uji",
+            )
+        )
+        session.commit()
+    filed = office.file_case()
+    _approve_on_the_page(office, filed)
+    (doc,) = _documents(office, filed.id)
+    with office.session() as session:
+        hooks = session.exec(select(OutboxMessage).where(OutboxMessage.channel == "webhook")).all()
+    announced = [m for m in hooks if '"document.issued"' in m.body]
+    assert len(announced) == 1
+    assert doc.number in announced[0].body and doc.verify_code in announced[0].body
+    page = office.client().get(f"/verifikasi/{doc.verify_code}")
+    assert page.status_code == 200
+    assert doc.number in page.text
+    assert "Budi Santoso" not in page.text  # the holder's name is masked
