@@ -167,7 +167,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
     for state in declared.values():
         escalate = state.get("escalate")
         if isinstance(escalate, Mapping):
-            used_roles.add(escalate.get("to"))
+            used_roles.add(str(escalate.get("to")))
     for role in roles:
         if role != APPLICANT and role not in used_roles:
             found.append(problem("unused-role", join("/roles", role), value=role))

@@ -511,6 +511,12 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_filter": ("Tampilkan", "Show"),
     "office_due": ("Batas waktu", "Due"),
     "office_overdue": ("Terlambat", "Overdue"),
+    "office_escalated": ("Eskalasi", "Escalated"),
+    "office_escalated_to": (
+        "Dieskalasi kepada {role}: {days} hari kerja melewati batas waktu.",
+        "Escalated to {role}: {days} working days past the due date.",
+    ),
+    "office_ev_escalated": ("Eskalasi", "Escalation"),
     "office_empty": (
         "Tidak ada permohonan yang menunggu Anda.",
         "No applications are waiting for you.",
