@@ -1,7 +1,8 @@
 """Periodic jobs about deadlines: escalations (hourly) and the officers' daily digest (daily at
 00:00 UTC, 07:00 WIB).
 
-Importing this module registers the jobs (`runtime.notify.worker` does so).
+Importing this module registers the jobs: `loket worker` and `loket serve` do so where they start
+a worker (the digest reads the inbox's rules, which `runtime.notify` may not import).
 """
 
 from __future__ import annotations

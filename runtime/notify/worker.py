@@ -30,7 +30,6 @@ from typing import Any
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
-import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
 from runtime import db
 from runtime.models import OutboxMessage, utcnow
 from runtime.notify import jobs

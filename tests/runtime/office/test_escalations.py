@@ -158,7 +158,7 @@ def test_the_escalation_role_sees_the_case_flagged(office: Office) -> None:
 
 
 def test_the_worker_registers_the_job_hourly(office: Office) -> None:
-    import runtime.notify.worker  # noqa: F401  (the worker imports the deadline jobs)
+    import runtime.deadline_jobs  # noqa: F401  (loket worker and loket serve import it)
 
     job = REGISTRY["escalate"]
     assert job.every == dt.timedelta(hours=1)
