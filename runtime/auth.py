@@ -18,8 +18,8 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
-from runtime import db, login_attempts
 from builder.values import is_email
+from runtime import db, login_attempts
 from runtime.models import Membership, User, WebSession, utcnow
 from runtime.settings import Settings
 from runtime.web import session_token
