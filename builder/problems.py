@@ -585,6 +585,28 @@ CODES: dict[str, Code] = {
             "{guess_en}Add it to 'roles' or use one of: {allowed}.",
         ),
     ),
+    "escalate-unknown-role": _c(
+        E,
+        "Eskalasi status '{state}' ditujukan ke peran '{value}' yang belum dideklarasikan di 'roles'.",
+        "The escalation of state '{state}' goes to role '{value}', which is not declared in 'roles'.",
+        (
+            "{guess_id}Tambahkan ke 'roles' atau pakai salah satu: {allowed}.",
+            "{guess_en}Add it to 'roles' or use one of: {allowed}.",
+        ),
+    ),
+    "escalate-without-sla": _c(
+        E,
+        "Status '{value}' punya eskalasi tetapi tidak punya batas waktu (sla_days) yang berjalan.",
+        "State '{value}' has an escalation but no running time limit (sla_days).",
+        (
+            'Eskalasi dihitung dari batas waktu status: beri status ini "sla_days" lebih dari 0,'
+            ' atau hapus "escalate". Status akhir dan status perbaikan oleh pemohon tidak punya'
+            " batas waktu.",
+            'An escalation counts from the state\'s time limit: give this state "sla_days" above 0,'
+            ' or remove "escalate". Final states and states where the applicant edits have no'
+            " time limit.",
+        ),
+    ),
     "unreachable-state": _c(
         E,
         "Status '{value}' tidak pernah dapat dicapai dari status awal.",

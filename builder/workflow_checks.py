@@ -86,8 +86,9 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     value=name,
                 )
             )
-    seen_actions: set[tuple[str, str]] = set()
     role_names = [r for r in roles if r != APPLICANT]
+    found.extend(_check_escalations(declared, roles, role_names))
+    seen_actions: set[tuple[str, str]] = set()
     used_roles: set[str] = set()
     for index, transition in enumerate(transitions(definition)):
         pointer = join("/workflow/transitions", index)
@@ -163,10 +164,46 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     officer={ref.key: ref for ref in iter_officer_fields(definition)},
                 )
             )
+    for state in declared.values():
+        escalate = state.get("escalate")
+        if isinstance(escalate, Mapping):
+            used_roles.add(str(escalate.get("to")))
     for role in roles:
         if role != APPLICANT and role not in used_roles:
             found.append(problem("unused-role", join("/roles", role), value=role))
     found.extend(_check_graph(definition, finals))
+    return found
+
+
+def _check_escalations(
+    declared: Mapping[str, Mapping[str, Any]], roles: Mapping[str, Any], role_names: list[str]
+) -> list[Problem]:
+    """An escalation goes to a declared role and counts from a running time limit."""
+    found: list[Problem] = []
+    for name, state in declared.items():
+        escalate = state.get("escalate")
+        if not isinstance(escalate, Mapping):
+            continue
+        pointer = join("/workflow/states", name, "escalate")
+        role = escalate.get("to")
+        if role not in roles or role == APPLICANT:
+            found.append(
+                problem(
+                    "escalate-unknown-role",
+                    join(pointer, "to"),
+                    value=role,
+                    state=name,
+                    allowed=", ".join(role_names) or "-",
+                    **did_you_mean(role, role_names),
+                )
+            )
+        sla = state.get("sla_days")
+        if (
+            state.get("final")
+            or state.get("applicant_edits")
+            or not (isinstance(sla, int) and sla > 0)
+        ):
+            found.append(problem("escalate-without-sla", pointer, value=name))
     return found
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
+from builder.values import is_email
 from runtime import db, login_attempts
 from runtime.models import Membership, User, WebSession, utcnow
 from runtime.settings import Settings
@@ -151,9 +152,11 @@ def create_user(
     display_name: str,
     password: str,
     global_roles: tuple[str, ...] = (),
+    email: str | None = None,
 ) -> User:
-    """Add a staff account; refuses weak passwords and unknown global roles."""
+    """Add a staff account; refuses weak passwords, unknown global roles and bad addresses."""
     username = username.strip().lower()
+    email = checked_email(email)
     if not _USERNAME.match(username):
         raise AuthError(
             "bad-username",
@@ -177,10 +180,31 @@ def create_user(
         display_name=display_name.strip() or username,
         password_hash=hash_password(password),
         global_roles=list(global_roles),
+        email=email,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def checked_email(email: str | None) -> str | None:
+    """An account's e-mail address (for the deadline digest), trimmed; None when empty."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if not is_email(email):
+        raise AuthError(
+            "bad-email",
+            "Alamat e-mail tidak sah, misalnya nama@instansi.go.id. / Not a valid e-mail address,"
+            " e.g. name@agency.go.id.",
+        )
+    return email
+
+
+def set_email(session: Session, *, user: User, email: str | None) -> None:
+    """Change (or remove, with None or "") an account's e-mail address."""
+    user.email = checked_email(email)
+    session.add(user)
 
 
 def find_user(session: Session, username: str) -> User | None:

@@ -136,6 +136,7 @@ def serve_command(
     db.check_migrated(engine)
     stop = None
     if settings.worker_in_process:  # one worker in this process, whatever the app processes
+        import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
         from runtime.notify.worker import start_thread
 
         _, stop = start_thread(engine, settings)
@@ -277,6 +278,9 @@ def user_add(
     global_role: Annotated[
         list[str] | None, typer.Option("--global-role", help="reviewer or admin.")
     ] = None,
+    email: Annotated[
+        str, typer.Option("--email", help="E-mail address (for the deadline digest).")
+    ] = "",
 ) -> None:
     """Add a staff account; the password is asked twice (or read from LOKET_NEW_PASSWORD)."""
     from runtime import auth
@@ -292,12 +296,32 @@ def user_add(
                 display_name=name or username,
                 password=password,
                 global_roles=tuple(global_role or ()),
+                email=email or None,
             )
         except auth.AuthError as exc:
             typer.secho(str(exc), fg=typer.colors.RED, err=True)
             raise typer.Exit(1) from exc
         session.commit()
     typer.echo(f"ditambahkan / added: {username}")
+
+
+@user_app.command("email")
+def user_email(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    address: Annotated[str, typer.Argument(help='E-mail address; "" removes it.')],
+) -> None:
+    """Set or remove a staff account's e-mail address (used for the deadline digest)."""
+    from runtime import auth
+
+    with _user_session() as session:
+        user = _existing(session, username)
+        try:
+            auth.set_email(session, user=user, email=address)
+        except auth.AuthError as exc:
+            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from exc
+        session.commit()
+    typer.echo(f"e-mail disimpan / saved: {username}")
 
 
 def _existing(session: Session, username: str) -> User:

@@ -32,6 +32,11 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_done_revoked": ("Peran dicabut.", "Role revoked."),
     "admin_users_list": ("Daftar pengguna", "Users"),
     "admin_display_name": ("Nama tampilan", "Display name"),
+    "admin_email": ("Alamat e-mail", "E-mail address"),
+    "admin_email_hint": (
+        "Untuk ringkasan tenggat harian yang dapat dipilih petugas.",
+        "For the daily deadline digest officers may choose.",
+    ),
     "admin_status": ("Status", "Status"),
     "admin_active": ("Aktif", "Active"),
     "admin_inactive": ("Nonaktif", "Disabled"),
@@ -564,6 +569,29 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_filter": ("Tampilkan", "Show"),
     "office_due": ("Batas waktu", "Due"),
     "office_overdue": ("Terlambat", "Overdue"),
+    "office_escalated": ("Eskalasi", "Escalated"),
+    "office_digest": ("Ringkasan tenggat lewat e-mail", "Deadline digest by e-mail"),
+    "office_digest_intro": (
+        "Setiap pagi hari kerja (07.00 WIB), e-mail berisi permohonan yang terlambat dan yang"
+        " jatuh tempo dalam beberapa hari kerja, di instansi yang Anda pilih.",
+        "Every working day at 07:00 WIB, an e-mail listing the overdue applications and those"
+        " due within a few working days, in the agencies you choose.",
+    ),
+    "office_digest_off": ("Tidak dikirim", "Off"),
+    "office_digest_days": ("Jatuh tempo dalam {days} hari kerja", "Due within {days} working days"),
+    "office_digest_save": ("Simpan pilihan ringkasan", "Save digest choices"),
+    "office_digest_saved": ("Pilihan ringkasan disimpan.", "Digest choices saved."),
+    "office_digest_no_email": (
+        "Akun Anda belum punya alamat e-mail; minta administrator mengisinya agar ringkasan"
+        " dapat dikirim.",
+        "Your account has no e-mail address; ask an administrator to add one so that the"
+        " digest can be sent.",
+    ),
+    "office_escalated_to": (
+        "Dieskalasi kepada {role}: {days} hari kerja melewati batas waktu.",
+        "Escalated to {role}: {days} working days past the due date.",
+    ),
+    "office_ev_escalated": ("Eskalasi", "Escalation"),
     "office_empty": (
         "Tidak ada permohonan yang menunggu Anda.",
         "No applications are waiting for you.",

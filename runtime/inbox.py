@@ -7,6 +7,9 @@ index (agency_id, state, due_at, id) — or (service_id, state, due_at, id) — 
 parts (cases with a due date, then those without, so NULLs come last on SQLite and PostgreSQL
 alike); the parts are merged and cut to the page. Keyset pagination: the opaque cursor holds the
 (due_at, id) of the last row shown, so a later page costs what the first does (no OFFSET).
+
+Escalated cases (runtime.escalations) also reach the users who hold a state's `escalate.to`
+role, in lanes that show only the cases escalated in their current stay in the state.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlmodel import Session, col, select
 from builder.model import sources
 from runtime.auth import StaffUser
 from runtime.cases import definition_roles
+from runtime.escalations import escalated_states
 from runtime.models import Service, ServiceVersion, Submission, utcnow
 from runtime.references import normalise_reference
 from runtime.workflow import APPLICANT
@@ -45,6 +49,8 @@ _COLUMNS = (
     col(Submission.state),
     col(Submission.due_at),
     col(Submission.created_at),
+    col(Submission.state_entered_at),
+    col(Submission.escalated_at),
 )
 
 
@@ -60,6 +66,7 @@ class Lane:
     state: str
     service_id: int | None = None
     version_ids: frozenset[int] | None = None
+    escalated_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,17 @@ class InboxRow:
     state: str
     due_at: dt.datetime | None
     created_at: dt.datetime
+    state_entered_at: dt.datetime | None = None
+    escalated_at: dt.datetime | None = None
+
+    @property
+    def escalated(self) -> bool:
+        """Whether the case was escalated in its current stay in its state."""
+        return (
+            self.escalated_at is not None
+            and self.state_entered_at is not None
+            and self.escalated_at >= self.state_entered_at
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,7 @@ def lanes(
 ) -> list[Lane]:
     """The lanes of a user's inbox (empty when the user can act nowhere)."""
     allowed: dict[tuple[str, int | None, str], set[int]] = {}
+    escalating: dict[tuple[str, int | None, str], set[int]] = {}
     known: dict[tuple[str, int | None, str], set[int]] = {}
     for agency, service, version, definition in _versions(session, user):
         if service_id is not None and service != service_id:
@@ -133,13 +152,21 @@ def lanes(
         scope = service if service_id is not None else None
         for name in definition.get("workflow", {}).get("states", {}):
             known.setdefault((agency, scope, name), set()).add(version)
-        for name in acting_states(definition, user.roles_in(agency)):
+        acting = acting_states(definition, user.roles_in(agency))
+        for name in acting:
             if state is None or name == state:
                 allowed.setdefault((agency, scope, name), set()).add(version)
+        for name in escalated_states(definition, user.roles_in(agency)) - acting:
+            if state is None or name == state:
+                escalating.setdefault((agency, scope, name), set()).add(version)
     result = []
     for key, ids in sorted(allowed.items(), key=lambda item: str(item[0])):
         agency, scope, name = key
         result.append(Lane(agency, name, scope, None if ids == known[key] else frozenset(ids)))
+    for key, ids in sorted(escalating.items(), key=lambda item: str(item[0])):
+        agency, scope, name = key
+        only = None if ids == known[key] else frozenset(ids)
+        result.append(Lane(agency, name, scope, only, escalated_only=True))
     return result
 
 
@@ -197,6 +224,11 @@ def _arm(
     stmt = stmt.where(col(Submission.state) == lane.state)
     if lane.version_ids is not None:
         stmt = stmt.where(col(Submission.service_version_id).in_(sorted(lane.version_ids)))
+    if lane.escalated_only:
+        stmt = stmt.where(
+            col(Submission.escalated_at).is_not(None),
+            col(Submission.escalated_at) >= col(Submission.state_entered_at),
+        )
     if dated:
         if after is not None and after[0] is None:
             return None  # the cursor is already past every dated case

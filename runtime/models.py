@@ -220,6 +220,9 @@ class Submission(Table, table=True):
     state_entered_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     sla_paused: bool = Field(default=False)
+    # when the case was escalated (the state's "escalate"); it counts for the current stay in
+    # the state only while escalated_at >= state_entered_at
+    escalated_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     final_outcome: str | None = Field(default=None, max_length=32)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -362,6 +365,7 @@ class User(Table, table=True):
     username: str = Field(unique=True, max_length=64)
     display_name: str = Field(max_length=200)
     password_hash: str = Field(max_length=255)
+    email: str | None = Field(default=None, max_length=254)  # for the deadline digest
     is_active: bool = Field(default=True)
     global_roles: list[str] = Field(default_factory=list, sa_type=JSON)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -378,6 +382,20 @@ class Membership(Table, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     agency_id: str = Field(foreign_key="agencies.id", ondelete="CASCADE", index=True, max_length=64)
     role: str = Field(max_length=64)
+
+
+class DigestPreference(Table, table=True):
+    """A user's choice of a daily e-mail digest for one agency: cases due within `days`
+    working days and overdue cases (runtime.digests)."""
+
+    __tablename__ = "digest_preferences"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    agency_id: str = Field(
+        foreign_key="agencies.id", ondelete="CASCADE", primary_key=True, max_length=64
+    )
+    days: int = Field(default=3)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class WebSession(Table, table=True):

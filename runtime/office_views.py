@@ -19,12 +19,12 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
-from runtime import cases, inbox, store
+from runtime import cases, escalations, inbox, store
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
 from runtime.i18n import t
-from runtime.models import Attachment, CaseEvent, ServiceVersion, User, utcnow
+from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB
 from runtime.workflow import Actor, available_actions
@@ -63,6 +63,7 @@ def inbox_rows(
                 "state": state_label(definition, row.state, lang, public=True),
                 "due": when(row.due_at),
                 "overdue": row.due_at is not None and row.due_at < now,
+                "escalated": row.escalated,
             }
         )
     return shown
@@ -220,6 +221,7 @@ def timeline(
         cases.DOWNLOAD: "office_ev_download",
         cases.DOWNLOAD_DOCUMENT: "office_ev_download_document",
         cases.REVOKE_DOCUMENT: "office_ev_revoke_document",
+        escalations.ESCALATED_ACTION: "office_ev_escalated",
     }
     rows = []
     for event in events:
@@ -234,6 +236,8 @@ def timeline(
                 "office_applicant" if event.actor_kind == "applicant" else "office_system", lang
             )
         change = ""
+        if event.action == escalations.ESCALATED_ACTION and event.details:
+            change = escalation_text(definition, event.details, lang)
         if event.to_state and event.from_state:
             before = state_label(definition, event.from_state, lang, public=False)
             change = f"{before} → {state_label(definition, event.to_state, lang, public=False)}"
@@ -249,6 +253,24 @@ def timeline(
             }
         )
     return rows
+
+
+def escalation_text(definition: Mapping[str, Any], details: Mapping[str, Any], lang: str) -> str:
+    """What an `escalated` event says: to which role, after how many working days overdue."""
+    role = str(details.get("to_role", ""))
+    return t("office_escalated_to", lang).format(
+        role=localise(definition.get("roles", {}).get(role), lang) or role,
+        days=details.get("days_overdue", "?"),
+    )
+
+
+def _current_escalation(
+    session: Session, case: Submission, definition: Mapping[str, Any], lang: str
+) -> dict[str, str] | None:
+    event = escalations.current_escalation(session, case)
+    if event is None:
+        return None
+    return {"when": when(event.at), "text": escalation_text(definition, event.details or {}, lang)}
 
 
 def case_context(
@@ -331,6 +353,7 @@ def case_context(
         "tag": "ok" if outcome == "approved" else "bad" if outcome else "wait",
         "due": when(case.due_at),
         "overdue": case.due_at is not None and case.due_at < utcnow(),
+        "escalation": _current_escalation(session, case, definition, lang),
         "filed": when(case.created_at),
         "actions": actions,
         "notice": notice,

@@ -139,6 +139,7 @@ _ANCHORS = {
     "duplicate-user": "new-username",
     "weak-password": "new-password",
     "bad-role": "new-global-roles",
+    "bad-email": "new-email",
 }
 
 
@@ -152,12 +153,18 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, form: Poste
     password = form.get("password")
     password = password if isinstance(password, str) else ""
     chosen = tuple(r for r in form.getlist("global_roles") if isinstance(r, str))
+    email = _text(form, "email", 254)
     errors = []
     if not name:
         errors.append(FormProblem("new-display-name", _NAME_MISSING))
     try:
         auth.create_user(
-            session, username=username, display_name=name, password=password, global_roles=chosen
+            session,
+            username=username,
+            display_name=name,
+            password=password,
+            global_roles=chosen,
+            email=email,
         )
     except IntegrityError:  # the same username added at the same moment by someone else
         session.rollback()
@@ -176,7 +183,7 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, form: Poste
         except IntegrityError:
             errors.append(FormProblem("new-username", _TAKEN.format(username.lower())))
     session.rollback()
-    values = {"display_name": name, "username": username, "global_roles": chosen}
+    values = {"display_name": name, "username": username, "global_roles": chosen, "email": email}
     return _page(request, session, admin, errors=errors, form="add", values=values, status_code=422)
 
 

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
-from runtime import cases, inbox, store
+from runtime import cases, digests, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int, parse_id
@@ -30,7 +30,7 @@ from runtime.documents.issue import Issuer, IssuingRefused
 from runtime.field_render import file_types
 from runtime.forms import parse_page
 from runtime.i18n import t
-from runtime.models import Attachment, utcnow
+from runtime.models import Agency, Attachment, User, utcnow
 from runtime.notify import case_messages
 from runtime.references import normalise_reference
 from runtime.security import limited_receive
@@ -103,9 +103,47 @@ def inbox_page(
         "overdue": terlambat == "1",
         "reference": nomor[:64],
         "bad_reference": bool(nomor.strip()) and normalise_reference(nomor) is None,
+        "digest": _digest_form(session, user),
+        "digest_saved": request.query_params.get("ringkasan") == "1",
     }
     template = "office/_inbox_results.html" if _partial_wanted(request) else "office/inbox.html"
     return render(request, template, context)
+
+
+def _digest_form(session: Session, user: StaffUser) -> dict[str, Any]:
+    """The digest preferences of the user's agencies, for the form on the inbox page."""
+    chosen = digests.preferences(session, user.id)
+    account = session.get(User, user.id)
+    agencies = []
+    for agency_id in user.agencies:
+        agency = session.get(Agency, agency_id)
+        name = agency.name if agency else agency_id
+        agencies.append({"id": agency_id, "name": name, "days": chosen.get(agency_id)})
+    return {
+        "agencies": agencies,
+        "email": account.email if account else None,
+        "choices": list(range(digests.MIN_DAYS, digests.MAX_DAYS + 1)),
+    }
+
+
+@router.post("/kantor/ringkasan")
+def digest_preferences(
+    request: Request, session: SessionDep, user: UserDep, form: PostedForm
+) -> Response:
+    """Store the user's digest choices (per agency: off, or 1–10 working days ahead)."""
+    if isinstance(form, Response):
+        return form
+    now = utcnow()
+    wanted: dict[str, int | None] = {}
+    for agency_id in user.agencies:
+        raw = str(form.get(f"hari_{agency_id}") or "").strip()
+        days = bounded_int(raw, low=digests.MIN_DAYS, high=digests.MAX_DAYS) if raw else None
+        if raw and days is None:
+            return error_page(request, 400, "bad_request", "bad_request")
+        wanted[agency_id] = days
+    for agency_id, days in wanted.items():
+        digests.set_preference(session, user, agency_id, days, now)
+    return RedirectResponse("/kantor?ringkasan=1#ringkasan", status_code=303)
 
 
 # -- the case page -----------------------------------------------------------------------------

@@ -98,3 +98,31 @@ def test_user_add_reads_the_password_from_the_environment_without_a_warning(
             assert auth.verify_password(user.password_hash, "Senja-Di-Pahoman-Tujuh-2026")
     finally:
         engine.dispose()
+
+
+def _email(username: str) -> str | None:
+    engine = db.make_engine(Settings.from_env())
+    try:
+        with Session(engine) as session:
+            user = auth.find_user(session, username)
+            assert user is not None
+            return user.email
+    finally:
+        engine.dispose()
+
+
+def test_an_email_address_on_adding_and_later(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv("LOKET_NEW_PASSWORD", "kata-sandi-yang-panjang-sekali-2")
+    result = runner.invoke(app, ["user", "add", "kepala.uji", "--email", "kepala@example.go.id"])
+    assert result.exit_code == 0, result.output
+    assert _email("kepala.uji") == "kepala@example.go.id"
+    result = runner.invoke(app, ["user", "add", "lain.uji", "--email", "bukan alamat"])
+    assert result.exit_code == 1 and "e-mail" in result.output
+    result = runner.invoke(app, ["user", "email", "petugas.uji", "petugas@example.go.id"])
+    assert result.exit_code == 0, result.output
+    assert _email("petugas.uji") == "petugas@example.go.id"
+    result = runner.invoke(app, ["user", "email", "petugas.uji", ""])
+    assert result.exit_code == 0 and _email("petugas.uji") is None

@@ -350,3 +350,24 @@ def test_roles_are_not_granted_to_disabled_or_unknown_users(site: Site) -> None:
         assert [a.attributes["href"] for a in page(response).css("#error-summary a")] == [
             "#grant-user"
         ]
+
+
+def test_an_account_may_have_an_email_address_checked_on_adding(site: Site) -> None:
+    client = site.login("admin")
+    token = csrf(page(client.get(PAGE)))
+    values = {
+        "csrf_token": token,
+        "display_name": "Dewi Lestari",
+        "username": "dewi.lestari",
+        "password": NEW_PASSWORD,
+        "email": "bukan-alamat",
+    }
+    refused = client.post(PAGE, data=values)
+    assert refused.status_code == 422
+    shown = page(refused)
+    field = shown.css_first("#new-email")
+    assert field is not None and field.attributes.get("value") == "bukan-alamat"
+    assert "e-mail" in shown.text()
+    added = client.post(PAGE, data={**values, "email": " dewi@dinsos.example.go.id "})
+    assert added.status_code == 303
+    assert site.user("dewi.lestari").email == "dewi@dinsos.example.go.id"
