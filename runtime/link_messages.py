@@ -52,9 +52,7 @@ def resend_status_link(
     )
     version = session.get(ServiceVersion, case.service_version_id if case is not None else 0)
     definition: Mapping[str, Any] = version.definition if version is not None else {}
-    match = messages.matching_channel(
-        definition, case.answers if case is not None else {}, contact
-    )
+    match = messages.matching_channel(definition, case.answers if case is not None else {}, contact)
     if not allowed or case is None or match is None:
         return False
     link = links.status_link(case)

@@ -38,9 +38,7 @@ def key_of(scope: str, value: str) -> str:
     return hashlib.sha256(f"{scope}\x00{value}".encode()).hexdigest()
 
 
-def allow(
-    session: Session, limits: Sequence[tuple[Limit, str]], now: dt.datetime
-) -> bool:
+def allow(session: Session, limits: Sequence[tuple[Limit, str]], now: dt.datetime) -> bool:
     """Whether a request passes every (limit, value); if so it is recorded (the caller commits)."""
     keyed = [(limit, key_of(limit.scope, value)) for limit, value in limits]
     allowed = True

@@ -43,13 +43,13 @@ def enable(draft: FormDraft, secret_key: str) -> str:
     return token
 
 
-def find_draft(
-    session: Session, token: str, *, now: dt.datetime | None = None
-) -> FormDraft | None:
+def find_draft(session: Session, token: str, *, now: dt.datetime | None = None) -> FormDraft | None:
     """The live, unfiled draft a resume token opens, or None."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    draft = session.exec(select(FormDraft).where(FormDraft.resume_hash == hash_secret(token))).first()
+    draft = session.exec(
+        select(FormDraft).where(FormDraft.resume_hash == hash_secret(token))
+    ).first()
     if draft is None or draft.submission_id is not None or draft.expires_at <= (now or utcnow()):
         return None
     return draft

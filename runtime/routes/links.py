@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from builder import messages
 from runtime import catalog, db, link_messages, resume
@@ -30,8 +31,8 @@ def _links(request: Request) -> Links:
     return Links.of(request.app.state.settings, str(request.base_url))
 
 
-def _field(form: object, name: str) -> str:
-    value = form.get(name) if hasattr(form, "get") else None
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
     return value.strip()[:MAX_INPUT] if isinstance(value, str) else ""
 
 
@@ -102,7 +103,9 @@ def continue_later(
         "resume_action": f"{base}/lanjut-nanti",
     }
     if contact is None:
-        errors = [{"key": "contact", "text": t("lost_link_bad_contact", lang), "anchor": "resume-contact"}]
+        errors = [
+            {"key": "contact", "text": t("lost_link_bad_contact", lang), "anchor": "resume-contact"}
+        ]
         return render(request, "resume_sent.html", {**context, "errors": errors}, 422)
     with db.serialised_writes(session):
         sent = link_messages.send_resume_link(
