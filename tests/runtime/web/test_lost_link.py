@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,8 +10,9 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlmodel import select
 
-from runtime import link_messages
+from runtime import link_messages, link_requests
 from runtime.models import LinkRequest, OutboxMessage
+from runtime.prune import prune
 from runtime.references import new_reference
 
 from .conftest import Loket, csrf_of, file_a_case, parse
@@ -117,3 +119,11 @@ def test_input_that_cannot_be_a_reference_or_contact_is_refused_clearly(loket: L
     assert len(errors) == 2
     assert _ask(client, "x" * 5000, "y" * 5000).status_code == 422
     assert client.get("/status?lang=en").text.count("Lost your status link?") == 1
+
+
+def test_requests_older_than_an_hour_are_pruned(loket: Loket) -> None:
+    _ask(loket.new_client(), new_reference(), "budi@contoh.id")
+    later = dt.datetime.now(dt.UTC) + link_requests.WINDOW + dt.timedelta(seconds=1)
+    result = dict(prune(loket.engine, loket.settings.data_dir, later))
+    assert result["permintaan tautan lama / old link requests"] == 2  # reference and address
+    assert loket.count(LinkRequest) == 0
