@@ -9,12 +9,14 @@ runtime (`runtime.notify.case_messages`) supplies the values and queues the resu
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from builder.texts import LANGUAGES, Message, localise, msg
+from builder.values import is_email, normalise_phone
 
 EVENTS = ("received", "sent_back", "decided", "withdrawn")
 PHONE_CHANNELS = ("whatsapp", "sms")
@@ -28,6 +30,12 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "withdrawn": ("reference", "status_link", "service"),
 }
 ALL_PLACEHOLDERS = ("reference", "status_link", "service", "note", "outcome", "document_link")
+
+# Messages a citizen asks for themselves (not case events; a definition cannot replace them):
+# a lost status link sent again, and a link that resumes a draft on another device.
+REQUESTED = ("link", "resume")
+PLACEHOLDERS["link"] = ("reference", "status_link", "service")
+PLACEHOLDERS["resume"] = ("service", "resume_link", "expires")
 
 # Short enough for one SMS with typical values (a test checks every example).
 DEFAULTS: dict[str, Message] = {
@@ -47,6 +55,14 @@ DEFAULTS: dict[str, Message] = {
         "Permohonan {reference} telah ditarik kembali. Status: {status_link}",
         "Application {reference} was withdrawn. Status: {status_link}",
     ),
+    "link": msg(
+        "Tautan status permohonan {reference}: {status_link}",
+        "Status link of application {reference}: {status_link}",
+    ),
+    "resume": msg(
+        "Lanjutkan {service}: {resume_link} (berlaku s.d. {expires})",
+        "Continue {service}: {resume_link} (valid until {expires})",
+    ),
 }
 SUBJECTS: dict[str, Message] = {
     "received": msg(
@@ -59,6 +75,8 @@ SUBJECTS: dict[str, Message] = {
     "withdrawn": msg(
         "{service}: permohonan {reference} ditarik kembali", "{service}: {reference} withdrawn"
     ),
+    "link": msg("{service}: tautan status {reference}", "{service}: status link {reference}"),
+    "resume": msg("{service}: lanjutkan permohonan", "{service}: continue your application"),
 }
 
 # What the SMS length check fills a text with: a reference, a status link on a short city
@@ -127,6 +145,50 @@ def channels(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> list[
     return found
 
 
+def typed_contact(text: str) -> tuple[str, str] | None:
+    """What a citizen typed as their contact: ("email", address) or ("phone", +62…), or None.
+
+    An address is compared lower-cased (the form stores it so); a number in its normal form.
+    """
+    text = text.strip()
+    if "@" in text:
+        address = text.lower()
+        return ("email", address) if is_email(address) else None
+    phone = normalise_phone(text)
+    return ("phone", phone) if phone else None
+
+
+def matching_channel(
+    definition: Mapping[str, Any], answers: Mapping[str, Any], typed: tuple[str, str] | None
+) -> tuple[str, str] | None:
+    """(channel, recipient) when a typed contact is the e-mail or phone the answers hold.
+
+    Consent is not needed: the citizen asks for this message. Both contacts are compared,
+    in constant time, whatever matches, so the time taken says nothing about the answers.
+    """
+    spec = notifications(definition)
+    kind, value = typed if typed is not None else ("", "")
+    email = answers.get(spec.email) if spec is not None and spec.email else None
+    phone = answers.get(spec.phone) if spec is not None and spec.phone else None
+    stored_email = email.strip().lower() if isinstance(email, str) else ""
+    stored_phone = (normalise_phone(phone) or "") if isinstance(phone, str) else ""
+    same_email = hmac.compare_digest(value.encode(), stored_email.encode())
+    same_phone = hmac.compare_digest(value.encode(), stored_phone.encode())
+    if spec is None or not value:
+        return None
+    if kind == "email" and stored_email and same_email:
+        return "email", stored_email
+    if kind == "phone" and stored_phone and same_phone:
+        return spec.phone_channel, stored_phone
+    return None
+
+
+def phone_channel(definition: Mapping[str, Any]) -> str:
+    """The channel a definition sends to phones on (WhatsApp when it does not say)."""
+    spec = notifications(definition)
+    return spec.phone_channel if spec is not None else DEFAULT_PHONE_CHANNEL
+
+
 @dataclass(frozen=True)
 class Token:
     """A placeholder in a message text, or a misplaced brace (`name` None)."""
@@ -152,7 +214,7 @@ def placeholders(template: str) -> list[Token]:
 def template(definition: Mapping[str, Any], event: str, lang: str) -> str:
     """The text of an event's message in `lang`: the definition's own, or the default."""
     spec = notifications(definition)
-    own = spec.messages.get(event) if spec is not None else None
+    own = spec.messages.get(event) if spec is not None and event in EVENTS else None
     if own is not None:
         return localise(own, lang)
     return DEFAULTS[event].get(lang) or DEFAULTS[event]["id"]
@@ -220,12 +282,16 @@ __all__ = [
     "EVENTS",
     "LANGUAGES",
     "PLACEHOLDERS",
+    "REQUESTED",
     "Notifications",
     "channels",
+    "matching_channel",
     "notifications",
+    "phone_channel",
     "placeholders",
     "render",
     "sms_units",
     "template",
+    "typed_contact",
     "typical_length",
 ]

@@ -26,6 +26,7 @@ from runtime.routes import (
     api_verify,
     applicant,
     form_pages,
+    links,
     public,
     reports,
     submit,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         admin_webhooks,
         reports,
         verify,
+        links,
     ):
         app.include_router(pages.router, include_in_schema=False)
     _install_error_handlers(app)

@@ -82,6 +82,56 @@ UI: dict[str, tuple[str, str]] = {
         "This application cannot be changed now; open your status link again.",
     ),
     "status_lookup": ("Cek status permohonan", "Check an application"),
+    "lost_link_title": ("Lupa tautan status?", "Lost your status link?"),
+    "lost_link_intro": (
+        "Masukkan nomor permohonan dan e-mail atau nomor HP yang Anda isi di formulir. Jika cocok, tautan status pribadi dikirim ulang ke kontak tersebut.",
+        "Enter the reference number and the e-mail address or phone number you gave in the form. If they match, the private status link is sent to that contact again.",
+    ),
+    "lost_link_reference": ("Nomor permohonan", "Reference number"),
+    "lost_link_reference_hint": ("Contoh: LKT-7K3M9-QXP4C", "For example: LKT-7K3M9-QXP4C"),
+    "lost_link_contact": ("E-mail atau nomor HP", "E-mail address or phone number"),
+    "lost_link_contact_hint": (
+        "Sama seperti yang Anda isi di formulir, misalnya budi@contoh.id atau 0812 3456 7890.",
+        "As you gave it in the form, for example budi@contoh.id or 0812 3456 7890.",
+    ),
+    "lost_link_button": ("Kirim ulang tautan", "Send the link again"),
+    "lost_link_sent": (
+        "Jika nomor permohonan dan kontak tersebut cocok, tautan status pribadi sudah dikirim ke kontak itu. Pesan bisa memerlukan beberapa menit untuk sampai.",
+        "If the reference number and that contact match, the private status link has been sent to that contact. The message may take a few minutes to arrive.",
+    ),
+    "lost_link_bad_reference": (
+        "Masukkan nomor permohonan yang benar, misalnya LKT-7K3M9-QXP4C.",
+        "Enter a valid reference number, for example LKT-7K3M9-QXP4C.",
+    ),
+    "lost_link_bad_contact": (
+        "Masukkan alamat e-mail atau nomor HP Indonesia, misalnya budi@contoh.id atau 0812 3456 7890.",
+        "Enter an e-mail address or an Indonesian phone number, for example budi@contoh.id or 0812 3456 7890.",
+    ),
+    "resume_title": ("Lanjutkan nanti", "Continue later"),
+    "resume_intro": (
+        "Kirim tautan ke e-mail atau WhatsApp Anda untuk melanjutkan pengisian di perangkat lain. Tautan berlaku selama draf ini tersimpan.",
+        "Send a link to your e-mail or WhatsApp to continue on another device. The link works as long as this draft is kept.",
+    ),
+    "resume_contact": ("E-mail atau nomor WhatsApp", "E-mail address or WhatsApp number"),
+    "resume_hint": (
+        "Misalnya budi@contoh.id atau 0812 3456 7890. Jawaban yang sudah diisi tetap tersimpan.",
+        "For example budi@contoh.id or 0812 3456 7890. Your answers so far are kept.",
+    ),
+    "resume_button": ("Kirim tautan", "Send the link"),
+    "resume_sent": (
+        "Tautan untuk melanjutkan sudah dikirim. Siapa pun yang memiliki tautan itu dapat membuka draf ini: jangan bagikan.",
+        "The link to continue has been sent. Anyone who has the link can open this draft: do not share it.",
+    ),
+    "resume_limited": (
+        "Terlalu banyak permintaan tautan. Silakan coba lagi dalam satu jam.",
+        "Too many link requests. Please try again in an hour.",
+    ),
+    "resume_back": ("Kembali ke formulir", "Back to the form"),
+    "resume_gone": ("Tautan tidak berlaku lagi", "This link no longer works"),
+    "resume_gone_text": (
+        "Draf ini sudah kedaluwarsa atau sudah dikirim. Mulai permohonan baru dari daftar layanan, atau cek status permohonan yang sudah dikirim.",
+        "This draft has expired or has already been sent. Start a new application from the list of services, or check an application already sent.",
+    ),
     "status_lookup_intro": (
         "Buka tautan status pribadi yang Anda terima saat mengirim permohonan.",
         "Open the private status link you received when you sent the application.",

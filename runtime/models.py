@@ -197,6 +197,8 @@ class FormDraft(Table, table=True):
     editing_submission_id: str | None = Field(
         default=None, foreign_key="submissions.id", index=True, max_length=TOKEN_LENGTH
     )
+    # sha256 of the draft's resume token, set when a resume link is first asked for
+    resume_hash: str | None = Field(default=None, unique=True, max_length=SHA256_LENGTH)
 
 
 class Submission(Table, table=True):
@@ -409,6 +411,25 @@ class WebSession(Table, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class LinkRequest(Table, table=True):
+    """One request for a link by message (a lost status link, a resume link), for rate limits.
+
+    ``key`` is the sha256 of what is limited (a reference, a draft, a client address), never
+    the value itself; requests refused by a limit are not kept (runtime.link_requests).
+    """
+
+    __tablename__ = "link_requests"
+    __table_args__ = (
+        Index("ix_link_requests_scope_key_at", "scope", "key", "at"),
+        Index("ix_link_requests_at", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=32)
+    key: str = Field(max_length=SHA256_LENGTH)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class LoginAttempt(Table, table=True):

@@ -95,6 +95,8 @@ def _page_context(
         "errors": errors,
         "back_url": back,
         "action": f"{base}/isi/{page.id}",
+        "resume_action": f"{base}/lanjut-nanti",
+        "page_id": page.id,
         "validate_url": f"{base}/isi/{page.id}/validasi",
         "reveal_url": f"{base}/isi/{page.id}/tampil",
         "controlling": controlling,

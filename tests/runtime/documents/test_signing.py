@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -234,4 +235,8 @@ def test_signing_and_checking_work_inside_a_running_event_loop(
         signed = signer.sign(unsigned, reason="Uji", location="Bandar Lampung")
         return check_signature(signed, [signer.certificate_der]).ok
 
-    assert asyncio.run(inside())
+    results: list[bool] = []  # a thread of its own: this one may run a loop already
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(inside())))
+    worker.start()
+    worker.join(timeout=60)
+    assert results == [True]

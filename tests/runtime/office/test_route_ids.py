@@ -74,6 +74,9 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             "service_id": str(version.service_id),
             "user_id": str(user.id),
             "message_id": "1",
+            "endpoint_id": "1",
+            "change": "nonaktifkan",
+            "token": "x" * 43,
             "code": new_verify_code(),
         }
     client = office.login("semua.peran")
