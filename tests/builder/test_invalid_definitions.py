@@ -655,7 +655,7 @@ WARNINGS = [
     ),
 ]
 
-# The codes the brief asks this suite to cover; the parametrized cases must exercise each one.
+# The codes this suite must cover; the parametrized cases must exercise each one.
 REQUIRED_ERRORS = {
     "missing-key", "unknown-key", "wrong-type", "bad-value", "unknown-field-type",
     "wrong-format-version", "bad-identifier", "bad-text", "bad-date-bound", "too-small",
