@@ -7,7 +7,7 @@ before it has any service, so that designers can be granted a role in it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,8 +18,27 @@ agency_app = typer.Typer(
 Text = Annotated[str | None, typer.Option()]
 
 
-def _values(**given: str | None) -> dict[str, str | None]:
-    return {name: value for name, value in given.items() if value is not None}
+OPTION_FIELDS = {  # command option -> agency field (runtime.agencies.TEXT_FIELDS)
+    "name": "name",
+    "parent": "parent_government",
+    "city": "city",
+    "address": "address",
+    "phone": "phone",
+    "email": "email",
+    "website": "website",
+    "signatory_position": "signatory_position",
+    "signatory_name": "signatory_name",
+    "signatory_nip": "signatory_nip",
+}
+
+
+def _values(options: dict[str, Any]) -> dict[str, str | None]:
+    """The agency fields a command was given (options left out are not changed)."""
+    return {
+        field: options[option]
+        for option, field in OPTION_FIELDS.items()
+        if options.get(option) is not None
+    }
 
 
 def _logo(path: Path | None) -> bytes | None:
@@ -62,18 +81,7 @@ def agency_add(
     from runtime import agencies
     from runtime.cli import _user_session
 
-    values = _values(
-        name=name,
-        parent_government=parent,
-        city=city,
-        address=address,
-        phone=phone,
-        email=email,
-        website=website,
-        signatory_position=signatory_position,
-        signatory_name=signatory_name,
-        signatory_nip=signatory_nip,
-    )
+    values = _values(locals())
     with _user_session() as session:
         try:
             picture = _logo(logo)
@@ -104,18 +112,7 @@ def agency_update(
     from runtime import agencies
     from runtime.cli import _user_session
 
-    values = _values(
-        name=name,
-        parent_government=parent,
-        city=city,
-        address=address,
-        phone=phone,
-        email=email,
-        website=website,
-        signatory_position=signatory_position,
-        signatory_name=signatory_name,
-        signatory_nip=signatory_nip,
-    )
+    values = _values(locals())
     with _user_session() as session:
         try:
             picture = _logo(logo)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -268,6 +268,34 @@ def delete(defn: Any, pointer: str) -> Any:
     else:
         del parent[last]
     return defn
+
+
+Change = Callable[[dict[str, Any]], Any]  # one edit of a definition, for parametrized cases
+
+
+def put(pointer: str, value: Any) -> Change:
+    """A change that sets `pointer` to `value`."""
+    return lambda d: mutate(d, pointer, value)
+
+
+def drop(pointer: str) -> Change:
+    """A change that removes `pointer`."""
+    return lambda d: delete(d, pointer)
+
+
+def steps(*changes: Change) -> Change:
+    """Several changes applied in order."""
+
+    def apply(d: dict[str, Any]) -> None:
+        for change in changes:
+            change(d)
+
+    return apply
+
+
+def case(name: str, change: Change, *expected: tuple[str, str]) -> Any:
+    """A parametrized case: a change and the (pointer, code) problems it must cause."""
+    return pytest.param(change, list(expected), id=name)
 
 
 # Test modules import these helpers with `from builder_testing import ...`. Every test folder

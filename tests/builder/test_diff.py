@@ -6,12 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builder_testing import delete, fresh_definition, mutate
+from builder_testing import Change, delete, fresh_definition, mutate, steps
 
 from builder.diff import diff, removed_states
 
@@ -20,16 +19,6 @@ P1 = "/form/pages/1/fields"
 T = "/workflow/transitions"
 S = "/workflow/states"
 ROOT = Path(__file__).resolve().parents[2]
-
-Change = Callable[[dict[str, Any]], Any]
-
-
-def steps(*changes: Change) -> Change:
-    def apply(d: dict[str, Any]) -> None:
-        for change in changes:
-            change(d)
-
-    return apply
 
 
 CASES = [

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from builder_testing import delete, fresh_definition, mutate, problems_of
+from builder_testing import (
+    Change,
+    case,
+    drop,
+    fresh_definition,
+    mutate,
+    problems_of,
+    put,
+    steps,
+)
 
 from builder.checklist import review_checklist
 from builder.document_model import Letterhead, RenderedDocument, Rows, Signatory
@@ -26,8 +34,6 @@ from builder.documents import (
 )
 from builder.metaschema import full_structural_problems, structural_problems
 from builder.validate import validate
-
-Change = Callable[[dict[str, Any]], Any]
 
 DOC = "/documents/surat"
 B = DOC + "/body"
@@ -76,26 +82,6 @@ def with_document() -> dict[str, Any]:
     transitions[3]["issues"] = ["surat"]
     transitions[4]["fields"] = [dict(REFUSAL)]
     return definition
-
-
-def put(pointer: str, value: Any) -> Change:
-    return lambda d: mutate(d, pointer, value)
-
-
-def drop(pointer: str) -> Change:
-    return lambda d: delete(d, pointer)
-
-
-def steps(*changes: Change) -> Change:
-    def apply(d: dict[str, Any]) -> None:
-        for change in changes:
-            change(d)
-
-    return apply
-
-
-def case(name: str, change: Change, *expected: tuple[str, str]) -> Any:
-    return pytest.param(change, list(expected), id=name)
 
 
 def test_the_document_definition_is_valid_without_warnings() -> None:

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from builder_testing import delete, mutate, problems_of
+from builder_testing import Change, case, delete, drop, mutate, problems_of, put, steps
 
 from builder.problems import CODES, Problem, has_errors
 from builder.validate import is_valid, validate
-
-Change = Callable[[dict[str, Any]], Any]
 
 P0 = "/form/pages/0/fields"  # nik, nama, tanggal_lahir, jenis_kelamin, jumlah_anak, telepon, email
 P1 = "/form/pages/1/fields"  # alasan, alasan_lain, kebutuhan, rt, punya_tanggungan, tanggungan
@@ -25,30 +22,6 @@ P2 = "/form/pages/2/fields"  # info (notice), ktp (file), setuju (declaration)
 GROUP = P1 + "/5/fields"  # nama_tanggungan, hubungan, hubungan_lain (visible if hubungan=lainnya)
 T = "/workflow/transitions"  # verifikasi, minta_perbaikan, kirim_ulang, setujui, tolak
 S = "/workflow/states"  # diajukan, perlu_perbaikan, diverifikasi, selesai (final), ditolak (final)
-
-
-def put(pointer: str, value: Any) -> Change:
-    """A change that sets `pointer` to `value`."""
-    return lambda d: mutate(d, pointer, value)
-
-
-def drop(pointer: str) -> Change:
-    """A change that removes `pointer`."""
-    return lambda d: delete(d, pointer)
-
-
-def steps(*changes: Change) -> Change:
-    """Several changes applied in order."""
-
-    def apply(d: dict[str, Any]) -> None:
-        for change in changes:
-            change(d)
-
-    return apply
-
-
-def case(name: str, change: Change, *expected: tuple[str, str]) -> Any:
-    return pytest.param(change, list(expected), id=name)
 
 
 TEXT_FIELD = {"key": "pekerjaan", "type": "text", "label": "Pekerjaan"}

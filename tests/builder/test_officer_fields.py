@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from builder_testing import mutate
+from builder_testing import mutate, put
 
 from builder.compiler import compile_definition
 from builder.metaschema import meta_schema
@@ -85,10 +85,6 @@ def test_officer_fields_and_issues_are_part_of_the_language(
     assert officer_fields(valid_definition["workflow"]["transitions"][0]) == []
     transition = meta_schema()["$defs"]["transition"]["properties"]
     assert {"fields", "issues"} <= set(transition)
-
-
-def put(pointer: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda d: mutate(d, pointer, value)
 
 
 CASES = [
