@@ -15,8 +15,6 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx2 import Response
-from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -26,6 +24,7 @@ from runtime import auth, store
 from runtime.app import create_app
 from runtime.models import User
 from runtime.settings import Settings
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = "test-secret-key-for-the-admin-page-0123456789abcdef"
@@ -37,16 +36,8 @@ PASSWORDS = {
 }
 
 
-def page(response: Response) -> LexborHTMLParser:
-    """The response body as a parsed HTML document."""
-    return LexborHTMLParser(response.text)
-
-
-def csrf(doc: LexborHTMLParser) -> str:
-    """The CSRF token of the first form on a page."""
-    node = doc.css_first("input[name=csrf_token]")
-    assert node is not None, "no csrf_token on the page"
-    return node.attributes.get("value") or ""
+page = kit.page
+csrf = kit.csrf
 
 
 @dataclass
@@ -69,19 +60,8 @@ class Site:
 
     def login(self, username: str, password: str | None = None) -> TestClient:
         """A client signed in as `username`."""
-        client = self.client()
-        token = csrf(page(client.get("/masuk")))
-        response = client.post(
-            "/masuk",
-            data={
-                "username": username,
-                "password": password or PASSWORDS[username],
-                "csrf_token": token,
-                "next": "/kantor/laporan",
-            },
-        )
-        assert response.status_code == 303, response.text
-        return client
+        password = password or PASSWORDS[username]
+        return kit.signed_in(self.client(), username, password, "/kantor/laporan")
 
     def user(self, username: str) -> User:
         """A user as stored now."""

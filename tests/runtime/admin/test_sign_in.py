@@ -16,6 +16,7 @@ from sqlmodel import select
 from runtime import auth, login_attempts
 from runtime.app import create_app
 from runtime.models import LoginAttempt, WebSession, utcnow
+from tests import kit
 
 from .conftest import PASSWORDS, Site, csrf, page
 
@@ -33,11 +34,8 @@ def visitor(site: Site, address: str) -> TestClient:
 
 def sign_in(client: TestClient, username: str, password: str) -> Response:
     """One attempt through the login form."""
-    token = csrf(page(client.get("/masuk")))
-    return client.post(
-        "/masuk",
-        data={"username": username, "password": password, "csrf_token": token, "next": "/kantor"},
-    )
+    response: Response = kit.sign_in(client, username, password, "/kantor")
+    return response
 
 
 def attempts(site: Site) -> int:

@@ -22,7 +22,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -46,6 +45,7 @@ from runtime.settings import Settings
 from runtime.uploads import attachment_path
 from runtime.workdays import Calendar
 from runtime.workflow import Actor
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "schemas" / "examples"
@@ -87,16 +87,8 @@ def load_example(name: str) -> dict[str, Any]:
     return normalise(json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8")))
 
 
-def parse(response: Response) -> LexborHTMLParser:
-    """The response body as a parsed HTML document."""
-    return LexborHTMLParser(response.text)
-
-
-def csrf_of(doc: LexborHTMLParser) -> str:
-    """The CSRF token of the first form on a page."""
-    node = doc.css_first("input[name=csrf_token]")
-    assert node is not None, "no csrf_token on the page"
-    return node.attributes.get("value") or ""
+parse = kit.page
+csrf_of = kit.csrf
 
 
 def post_action(
@@ -169,19 +161,7 @@ class Office:
 
     def login(self, username: str) -> TestClient:
         """A client signed in as `username`."""
-        client = self.client()
-        page = client.get("/masuk")
-        response = client.post(
-            "/masuk",
-            data={
-                "csrf_token": csrf_of(parse(page)),
-                "username": username,
-                "password": PASSWORD,
-                "next": "/kantor",
-            },
-        )
-        assert response.status_code == 303, response.text[:500]
-        return client
+        return kit.signed_in(self.client(), username, PASSWORD, "/kantor")
 
     def staff(self, username: str) -> StaffUser:
         """The StaffUser of an officer (as a request would see it)."""
@@ -218,13 +198,10 @@ class Office:
             initial = definition["workflow"]["initial"]
             sla = definition["workflow"]["states"][initial].get("sla_days")
             due = due_at or (self.calendar.due_at(now, int(sla)) if sla else None)
-            draft = store.create_draft(
-                session, service_version_id=version.id, ttl=dt.timedelta(hours=1), now=now
-            )
-            case, secret = store.submit_draft(
+            case, secret = kit.file_case(
                 session,
-                draft_id=draft.id,
-                answers=dict(ANSWERS if answers is None else answers),
+                version.id,
+                dict(ANSWERS if answers is None else answers),
                 initial_state=initial,
                 due_at=due,
                 now=now,

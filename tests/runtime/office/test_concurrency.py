@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
+from tests import kit
 from tests.runtime.office.conftest import PASSWORD, ROOT, SECRET_KEY, Office
 
 STARTUP_SECONDS = 15
@@ -89,23 +89,13 @@ def server(office: Office, tmp_path: Path) -> Iterator[str]:
             process.wait()
 
 
-def csrf(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    node = LexborHTMLParser(html).css_first("input[name=csrf_token]")
-    assert node is not None
-    return node.attributes.get("value") or ""
+csrf = kit.csrf
 
 
 def sign_in(base: str, username: str) -> httpx.Client:
     """An httpx client with a staff session."""
     client = httpx.Client(base_url=base, follow_redirects=False, timeout=15)
-    page = client.get("/masuk")
-    response = client.post(
-        "/masuk",
-        data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD},
-    )
-    assert response.status_code == 303, response.text[:300]
-    return client
+    return kit.signed_in(client, username, PASSWORD)
 
 
 @pytest.mark.live_server

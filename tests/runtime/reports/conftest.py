@@ -17,8 +17,6 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx2 import Response
-from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -31,6 +29,7 @@ from runtime.app import create_app
 from runtime.models import CaseEvent, Submission
 from runtime.references import hash_secret, new_reference, new_token
 from runtime.settings import Settings
+from tests import kit
 
 SECRET_KEY = "test-secret-key-for-reports-and-exports-0123456789"
 AGENCY = "dinas-uji"
@@ -157,9 +156,7 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
     }
 
 
-def page(response: Response) -> LexborHTMLParser:
-    """The response body as a parsed HTML document."""
-    return LexborHTMLParser(response.text)
+page = kit.page
 
 
 def add_case(
@@ -236,17 +233,7 @@ class Data:
         """A client signed in as `username`."""
         client = TestClient(self.app, follow_redirects=False)
         self.clients.append(client)
-        form = page(client.get("/masuk")).css_first("input[name=csrf_token]")
-        response = client.post(
-            "/masuk",
-            data={
-                "username": username,
-                "password": PASSWORDS[username],
-                "csrf_token": form.attributes["value"] if form else "",
-            },
-        )
-        assert response.status_code == 303, response.text
-        return client
+        return kit.signed_in(client, username, PASSWORDS[username])
 
 
 def publish(session: Session, agency: str, slug: str) -> tuple[int, int]:

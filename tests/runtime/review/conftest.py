@@ -18,15 +18,15 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from runtime import auth, lifecycle, store
+from runtime import auth, lifecycle
 from runtime.app import create_app
 from runtime.auth import StaffUser
 from runtime.models import Agency, Service, ServiceVersion, Submission, User
 from runtime.settings import Settings
+from tests import kit
 
 SECRET_KEY = "test-secret-key-for-the-review-pages-0123456789"
 PASSWORD = "Kalimat-Rahasia-Untuk-Uji-2026"
@@ -137,16 +137,8 @@ def v2_definition() -> dict[str, Any]:
     return body
 
 
-def parse(text: str) -> LexborHTMLParser:
-    """An HTML page parsed."""
-    return LexborHTMLParser(text)
-
-
-def csrf_of(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    node = parse(html).css_first("input[name=csrf_token]")
-    assert node is not None, "no CSRF token on the page"
-    return node.attributes.get("value") or ""
+parse = kit.page
+csrf_of = kit.csrf
 
 
 @dataclass
@@ -171,19 +163,7 @@ class Loket:
 
     def login(self, username: str) -> TestClient:
         """A visitor signed in through the login form."""
-        client = self.client()
-        page = client.get("/masuk")
-        response = client.post(
-            "/masuk",
-            data={
-                "csrf_token": csrf_of(page.text),
-                "username": username,
-                "password": PASSWORD,
-                "next": "/tinjau",
-            },
-        )
-        assert response.status_code == 303, response.text
-        return client
+        return kit.signed_in(self.client(), username, PASSWORD, "/tinjau")
 
     def create_service(
         self,
@@ -235,16 +215,7 @@ class Loket:
     def file_case(self, version_id: int, state: str) -> str:
         """A case filed under a version and sitting in `state`: its id."""
         with self.session() as session:
-            draft = store.create_draft(
-                session, service_version_id=version_id, ttl=dt.timedelta(hours=1)
-            )
-            case, _ = store.submit_draft(
-                session,
-                draft_id=draft.id,
-                answers={"nama": "Budi"},
-                initial_state=state,
-                due_at=None,
-            )
+            case, _ = kit.file_case(session, version_id, {"nama": "Budi"}, initial_state=state)
             session.commit()
             return case.id
 

@@ -26,6 +26,7 @@ from runtime import auth, lifecycle
 from runtime.app import create_app
 from runtime.models import Agency, Service, ServiceVersion
 from runtime.settings import Settings
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "schemas" / "examples"
@@ -46,9 +47,7 @@ STAFF: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 }
 
 
-def parse(response: Response) -> LexborHTMLParser:
-    """The response body as a parsed HTML document."""
-    return LexborHTMLParser(response.text)
+parse = kit.page
 
 
 def attr(node: Any, name: str) -> str:
@@ -103,15 +102,7 @@ class Studio:
 
     def login(self, username: str) -> Designer:
         """A browser signed in as `username`."""
-        client = self.client()
-        page = client.get("/masuk")
-        token = attr(parse(page).css_first("input[name=csrf_token]"), "value")
-        response = client.post(
-            "/masuk",
-            data={"csrf_token": token, "username": username, "password": PASSWORD, "next": "/"},
-        )
-        assert response.status_code == 303, response.text
-        return Designer(client, self)
+        return Designer(kit.signed_in(self.client(), username, PASSWORD, "/"), self)
 
     def draft(self, slug: str = DOMISILI["id"], agency: str = AGENCY) -> ServiceVersion:
         """The open draft of a service, fresh from the database."""

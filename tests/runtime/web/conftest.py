@@ -35,6 +35,7 @@ from runtime import store
 from runtime.app import create_app
 from runtime.models import Submission
 from runtime.settings import Settings
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "schemas" / "examples").glob("*.json"))
@@ -90,9 +91,7 @@ def service_path(definition: Mapping[str, Any]) -> str:
     return f"/layanan/{definition['agency']}/{definition['id']}"
 
 
-def parse(response: Response) -> LexborHTMLParser:
-    """The response body as a parsed HTML document."""
-    return LexborHTMLParser(response.text)
+parse = kit.page
 
 
 def attr(node: LexborNode, name: str) -> str:
@@ -136,11 +135,7 @@ def the_form(doc: LexborHTMLParser) -> LexborNode:
     return form
 
 
-def csrf_of(doc: LexborHTMLParser) -> str:
-    """The CSRF token of the first form on a page."""
-    node = doc.css_first("input[name=csrf_token]")
-    assert node is not None, "no csrf_token on the page"
-    return attr(node, "value")
+csrf_of = kit.csrf
 
 
 def error_texts(doc: LexborHTMLParser) -> list[str]:

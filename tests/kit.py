@@ -1,0 +1,86 @@
+"""Helpers shared by the test packages: reading pages, staff sign-in and filing a case.
+
+Each test package's conftest builds its own app and data; the steps every one of them needs
+(find the CSRF token, sign a staff member in through the real login form, file a case the way
+the citizen pages do) live here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol, TypeVar
+
+from selectolax.lexbor import LexborHTMLParser
+from sqlmodel import Session
+
+from runtime import store
+from runtime.models import Submission
+
+
+class Browser(Protocol):
+    """What the helpers need of a client: TestClient and httpx.Client both fit."""
+
+    def get(self, url: str, **kwargs: Any) -> Any: ...
+
+    def post(self, url: str, **kwargs: Any) -> Any: ...
+
+
+def page(response: Any) -> LexborHTMLParser:
+    """A response (or an HTML string) parsed as a document."""
+    return LexborHTMLParser(response if isinstance(response, str) else response.text)
+
+
+def csrf(doc: Any) -> str:
+    """The CSRF token of the first form of a page (a parsed page, a response or HTML)."""
+    parsed = doc if isinstance(doc, LexborHTMLParser) else page(doc)
+    node = parsed.css_first("input[name=csrf_token]")
+    assert node is not None, "no csrf_token on the page"
+    return node.attributes.get("value") or ""
+
+
+def sign_in(client: Browser, username: str, password: str, next_page: str | None = None) -> Any:
+    """One attempt through the login form; returns the response to the POST."""
+    data = {"csrf_token": csrf(client.get("/masuk").text), "username": username}
+    data["password"] = password
+    if next_page is not None:
+        data["next"] = next_page
+    return client.post("/masuk", data=data)
+
+
+C = TypeVar("C", bound=Browser)
+
+
+def signed_in(client: C, username: str, password: str, next_page: str | None = None) -> C:
+    """`client`, signed in as `username` (the login must succeed)."""
+    response = sign_in(client, username, password, next_page)
+    assert response.status_code == 303, response.text[:500]
+    return client
+
+
+def file_case(
+    session: Session,
+    version_id: int,
+    answers: dict[str, Any],
+    *,
+    initial_state: str,
+    due_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Submission, str]:
+    """File a case through the store as the citizen pages do (the caller commits).
+
+    Returns the case and its private status secret.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    draft = store.create_draft(
+        session, service_version_id=version_id, ttl=dt.timedelta(hours=1), now=now
+    )
+    case, secret = store.submit_draft(
+        session,
+        draft_id=draft.id,
+        answers=answers,
+        initial_state=initial_state,
+        due_at=due_at,
+        now=now,
+    )
+    assert secret is not None
+    return case, secret
