@@ -17,6 +17,9 @@ hidden fields are dropped; the rest is validated exactly like the pages do. File
 be sent through the API in this version: a service with a required file field can only be
 filed through its pages (``accepts_api_submissions`` is false in its description).
 
+Language: the ``Accept-Language`` header of a submission (``id`` or ``en``; Indonesian by
+default) is kept with the case, and the applicant's messages about it are written in it.
+
 Retries: an ``Idempotency-Key`` header (8-64 characters ``A-Z a-z 0-9 - _``) makes a retry
 return the case the first attempt filed. The key is never stored: the draft behind the case
 gets the id ``HMAC(secret key, agency/service/key)``, so a retry finds it by primary key, and
