@@ -23,7 +23,7 @@ from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
 from runtime.documents.verify import verification_url
-from runtime.models import Attachment, CaseEvent, Submission, utcnow
+from runtime.models import Attachment, CaseEvent, IssuedDocument, Submission, utcnow
 from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
@@ -213,7 +213,8 @@ def apply_transition(
     and added in the same transaction (IssuingRefused, before anything is written, when they
     cannot be; a rollback deletes the files written).
     With `links`, the applicant's message of the new state (sent back, decided, withdrawn) is
-    queued in the same transaction (`runtime.notify.case_messages`).
+    queued in the same transaction (`runtime.notify.case_messages`), in the language the case
+    was filed in; a decision's message links to the documents it issued.
     The session is committed on success and rolled back on any failure.
     """
     now = now or utcnow()
@@ -285,8 +286,9 @@ def apply_transition(
                 details={"fields": kept} if has_fields else None,
                 at=now,
             )
+            documents: list[IssuedDocument] = []
             if doc_ids and issuer is not None:
-                for document in issuer.issue(
+                documents = issuer.issue(
                     session,
                     case=case,
                     answers=values.get("answers", case.answers),
@@ -295,7 +297,8 @@ def apply_transition(
                     doc_ids=doc_ids,
                     event=stored,
                     now=now,
-                ):
+                )
+                for document in documents:
                     webhooks.document_issued(
                         session,
                         case,
@@ -303,7 +306,13 @@ def apply_transition(
                         verification_url=verification_url(issuer.base_url, document.verify_code),
                     )
             case_messages.after_transition(
-                session, links, case, stored, definition, values.get("answers", case.answers)
+                session,
+                links,
+                case,
+                stored,
+                definition,
+                values.get("answers", case.answers),
+                documents,
             )
             assert stored.id is not None
             webhooks.state_changed(

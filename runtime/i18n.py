@@ -201,6 +201,7 @@ UI: dict[str, tuple[str, str]] = {
     "doc_status_valid": ("Berlaku", "Valid"),
     "doc_status_superseded": ("Diganti", "Superseded"),
     "doc_status_revoked": ("Dicabut", "Revoked"),
+    "doc_verify_link": ("Periksa keasliannya", "Check that it is genuine"),
     "doc_revoked_on": ("Dicabut pada {date}", "Revoked on {date}"),
     "doc_superseded_note": (
         "Diganti oleh dokumen yang lebih baru.",

@@ -20,7 +20,7 @@ from runtime import link_requests, resume
 from runtime.link_requests import Limit
 from runtime.models import FormDraft, ServiceVersion, Submission
 from runtime.notify import outbox
-from runtime.notify.case_messages import Links
+from runtime.notify.case_messages import Links, case_language
 from runtime.references import new_token
 from runtime.workdays import WIB
 
@@ -37,11 +37,11 @@ def resend_status_link(
     reference: str,
     contact: tuple[str, str] | None,
     address: str,
-    lang: str,
     now: dt.datetime,
 ) -> bool:
     """Queue the private status link of case `reference` (canonical) to `contact` if it is the
-    case's; whether a message was queued. The caller answers the same either way.
+    case's; whether a message was queued. The caller answers the same either way. The message
+    is in the language the case was filed in, like every other message about it.
 
     The same reads and the rate-limit write happen whether or not the case exists and the
     contact matches; a match adds one outbox row.
@@ -59,6 +59,7 @@ def resend_status_link(
     if link == links.base_url + "/status":
         return False  # a case filed before status secrets were derived: no link to send
     channel, recipient = match
+    lang = case_language(case)
     subject, body = messages.render(
         definition, "link", lang, {"reference": case.reference, "status_link": link}
     )

@@ -230,6 +230,8 @@ class Submission(Table, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     row_version: int = Field(default=1)
     filed_by_user_id: int | None = Field(default=None, foreign_key="users.id")
+    # the language the applicant filed in ('id' or 'en'): their messages are written in it
+    language: str = Field(default="id", max_length=8)
 
 
 class Attachment(Table, table=True):

@@ -85,6 +85,28 @@ def status_secret(secret_key: str, case_id: str) -> str:
     return base64.urlsafe_b64encode(digest[:MIN_TOKEN_BYTES]).decode("ascii").rstrip("=")
 
 
+def document_secret(secret_key: str, document_id: str) -> str:
+    """The secret of an issued document's own download link, derived like `status_secret`.
+
+    128 bits from the server's key and the document's id: as unguessable as the private
+    status link, nothing stored, and it names one document only (not the case's status).
+    """
+    digest = hmac.new(
+        secret_key.encode("utf-8"),
+        b"loket-document-secret\x00" + document_id.encode("utf-8"),
+        "sha256",
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:MIN_TOKEN_BYTES]).decode("ascii").rstrip("=")
+
+
+def document_path(reference: str, secret: str) -> str:
+    """An issued document's private download address: /surat/<reference>/<document secret>.
+
+    No longer than the status link, so a "decided" message carrying it still fits one SMS.
+    """
+    return f"/surat/{reference}/{secret}"
+
+
 def status_path(reference: str, secret: str) -> str:
     """A case's private status address (the receipt's link): /status/<reference>/<secret>."""
     return f"/status/{reference}/{secret}"

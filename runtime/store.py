@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
+from builder.texts import DEFAULT_LANGUAGE, LANGUAGES
 from runtime.models import (
     ACTOR_KINDS,
     Agency,
@@ -252,6 +253,7 @@ def submit_draft(
     due_at: dt.datetime | None,
     filed_by_user_id: int | None = None,
     secret_key: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str | None]:
     """File a draft as a case, once: return (case, status secret), or (case, None) if repeated.
@@ -297,6 +299,7 @@ def submit_draft(
         due_at=due_at,
         filed_by_user_id=filed_by_user_id,
         secret_key=secret_key,
+        language=language,
         now=now,
     )
     draft.submission_id = submission.id
@@ -322,6 +325,7 @@ def file_case(
     filed_by_user_id: int | None = None,
     check_reference: bool = True,
     secret_key: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str]:
     """File a case and its first audit event; return the case and its status secret.
@@ -332,6 +336,7 @@ def file_case(
     (about one in 10^13) clash and the caller retries. With `secret_key` (the server's key) the
     status secret is derived from it and the case's id (`references.status_secret`), so
     messages about the case can carry the status link later; without it, it is random.
+    `language` ('id' or 'en') is the one the applicant filed in: their messages use it.
     """
     now = now or utcnow()
     case_id = new_token()
@@ -350,6 +355,7 @@ def file_case(
         created_at=now,
         updated_at=now,
         filed_by_user_id=filed_by_user_id,
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
     )
     session.add(submission)
     session.flush()  # the case row first: its event refers to it

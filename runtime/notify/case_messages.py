@@ -6,25 +6,39 @@ The private status link is a secret: it is derived from the server's key and the
 (`references.status_secret`) and checked against the stored hash, so a case filed before
 (random secret) or under another key gets the public status page's address instead. The
 message body holding it lives only in the outbox row; nothing here logs a body or a link.
+
+Messages are written in the language the case was filed in (`Submission.language`). A
+decision that issued a document the applicant may see carries that document's own download
+link (`references.document_secret`, as secret as the status link and naming that document
+only); two or more such documents: the private status page at its documents; none: the
+status link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from builder import messages
-from builder.texts import DEFAULT_LANGUAGE, localise
-from runtime.models import CaseEvent, Submission
+from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise
+from runtime.models import CaseEvent, IssuedDocument, Submission
 from runtime.notify import outbox, webhooks
-from runtime.references import hash_secret, secrets_equal, status_path, status_secret
+from runtime.references import (
+    document_path,
+    document_secret,
+    hash_secret,
+    secrets_equal,
+    status_path,
+    status_secret,
+)
 from runtime.settings import Settings
 from runtime.workflow import final_outcome
 
+DOCUMENTS_ANCHOR = "#dokumen"  # the documents' heading on the status page (status.html)
 SUBMIT_ACTION = "submit"  # runtime.store.SUBMIT_ACTION (the store imports this package's users)
 
 
@@ -46,6 +60,29 @@ class Links:
         if secrets_equal(hash_secret(secret), case.secret_hash):
             return self.base_url + status_path(case.reference, secret)
         return self.base_url + "/status"
+
+    def document_link(self, case: Submission, document: IssuedDocument) -> str:
+        """The private download link of one of the case's issued documents."""
+        secret = document_secret(self.secret_key, document.id)
+        return self.base_url + document_path(case.reference, secret)
+
+    def documents_link(
+        self, case: Submission, documents: Sequence[IssuedDocument], secret: str | None = None
+    ) -> str | None:
+        """Where the applicant gets the documents just issued: the one document's download
+        link, the status page at its documents for several, None when none is theirs."""
+        theirs = [d for d in documents if d.visible_to_applicant]
+        if len(theirs) == 1:
+            return self.document_link(case, theirs[0])
+        if not theirs:
+            return None
+        link = self.status_link(case, secret)
+        return link + DOCUMENTS_ANCHOR if link != self.base_url + "/status" else link
+
+
+def case_language(case: Submission) -> str:
+    """The language the applicant filed in ('id' for cases filed before it was kept)."""
+    return case.language if case.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def enqueue_case_message(
@@ -71,7 +108,7 @@ def enqueue_case_message(
     contacts = messages.channels(definition, case.answers if answers is None else answers)
     if not contacts:
         return 0
-    lang = DEFAULT_LANGUAGE  # the language the applicant filed in is not stored
+    lang = case_language(case)
     link = links.status_link(case, secret)
     values = {
         "reference": case.reference,
@@ -141,8 +178,12 @@ def after_transition(
     event: CaseEvent,
     definition: Mapping[str, Any],
     answers: Mapping[str, Any],
+    documents: Sequence[IssuedDocument] = (),
 ) -> int:
-    """Queue the message of a stored transition, if its new state sends one (no `links`: none)."""
+    """Queue the message of a stored transition, if its new state sends one (no `links`: none).
+
+    `documents` are those the transition issued: a decision's message links to them.
+    """
     kind = event_kind(definition, event.to_state)
     if links is None or kind is None or event.id is None:
         return 0
@@ -157,5 +198,6 @@ def after_transition(
         event_id=event.id,
         answers=answers,
         note=event.comment if event.comment_public else None,
-        outcome=localise(label, DEFAULT_LANGUAGE) if label else event.to_state,
+        outcome=localise(label, case_language(case)) if label else event.to_state,
+        document_link=links.documents_link(case, documents) if kind == "decided" else None,
     )

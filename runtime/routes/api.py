@@ -17,6 +17,9 @@ hidden fields are dropped; the rest is validated exactly like the pages do. File
 be sent through the API in this version: a service with a required file field can only be
 filed through its pages (``accepts_api_submissions`` is false in its description).
 
+Language: the ``Accept-Language`` header of a submission (``id`` or ``en``; Indonesian by
+default) is kept with the case, and the applicant's messages about it are written in it.
+
 Retries: an ``Idempotency-Key`` header (8-64 characters ``A-Z a-z 0-9 - _``) makes a retry
 return the case the first attempt filed. The key is never stored: the draft behind the case
 gets the id ``HMAC(secret key, agency/service/key)``, so a retry finds it by primary key, and
@@ -44,7 +47,7 @@ from sqlmodel import Session
 
 from builder.answers import AnswerError, make_error
 from builder.compiler import CompiledService
-from builder.texts import LANGUAGES, localise
+from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
 from runtime import catalog, db, store
 from runtime.catalog import LiveService
 from runtime.deps import SessionDep
@@ -69,6 +72,7 @@ MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 8
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_SECRET_LENGTH = 128
+MAX_ACCEPT_LANGUAGE = 200  # an Accept-Language header is read up to this many characters
 JSON_TYPE = "application/json"
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"  # as the definition language's slugs
 
@@ -193,6 +197,12 @@ class SubmissionCreated(BaseModel):
         description="The citizen's private status page (holds the secret)."
     )
     secret: str = Field(description="The status secret; only its hash is stored.")
+    language: Literal["id", "en"] = Field(
+        description=(
+            "The language the applicant's messages about the case are written in, chosen "
+            "from the request's Accept-Language when the case was filed (Indonesian by default)."
+        )
+    )
 
 
 class TimelineEntry(BaseModel):
@@ -565,6 +575,7 @@ def _created(request: Request, case: Submission, secret: str, replayed: bool) ->
         status_url=status_url,
         status_page_url=f"/status/{case.reference}/{secret}",
         secret=secret,
+        language="en" if case.language == "en" else "id",
     )
     headers = {"Location": status_url}
     if replayed:
@@ -619,6 +630,7 @@ def _file_case(
     slug: str,
     answers: dict[str, Any],
     key: str | None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> _Outcome:
     """Validate and file the answers (runs in a worker thread: it does blocking database work)."""
     settings = request.app.state.settings
@@ -652,14 +664,14 @@ def _file_case(
     with db.serialised_writes(session):
         try:
             case, secret = _insert(
-                session, settings, live, draft_id, pruned, initial, due, now, links
+                session, settings, live, draft_id, pruned, initial, due, now, links, lang
             )
         except IntegrityError:
             session.rollback()
             if draft_id is None:
                 # A reference drawn twice (the unique index said so): draw again, once.
                 case, secret = _insert(
-                    session, settings, live, None, pruned, initial, due, now, links
+                    session, settings, live, None, pruned, initial, due, now, links, lang
                 )
                 return _Outcome(case=case, secret=secret)
             # Another attempt with the same Idempotency-Key committed first: answer with its case.
@@ -680,6 +692,7 @@ def _insert(
     due: dt.datetime | None,
     now: dt.datetime,
     links: case_messages.Links,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[Submission, str]:
     """Create the draft, file it, queue its 'received' messages and commit; return the case
     and its status secret (derived from the case's id, so a retry gets the same one)."""
@@ -696,6 +709,7 @@ def _insert(
             due_at=due,
             check_reference=False,
             secret_key=settings.secret_key,
+            language=lang,
             now=now,
         )
     else:
@@ -717,6 +731,7 @@ def _insert(
             initial_state=initial,
             due_at=due,
             secret_key=settings.secret_key,
+            language=lang,
             now=now,
         )
         if filed is None:  # pragma: no cover - a new draft cannot have been filed already
@@ -760,12 +775,26 @@ async def create_submission(
             description="8-64 characters A-Z a-z 0-9 - _; a retry with it returns the same case.",
         ),
     ] = None,
+    accept_language: Annotated[
+        str | None,
+        Header(
+            alias="Accept-Language",
+            description=(
+                "The applicant's language: `id` (Bahasa Indonesia, the default) or `en`, "
+                "chosen by the usual q-values (e.g. `en-GB,en;q=0.9`). It is stored with the "
+                "case, and every message to the applicant about it (received, sent back, "
+                "decided, withdrawn) is written in it; the reply's `language` says which."
+            ),
+            examples=["en"],
+        ),
+    ] = None,
 ) -> Response:
     """Validate the answers like the pages do and file the case; the reply comes after the commit.
 
     Answers to hidden fields are dropped before validation and are not stored. Keep the
     returned secret: it is needed to read the status and is shown only in this reply (or in
-    the reply to a retry with the same Idempotency-Key).
+    the reply to a retry with the same Idempotency-Key). The case keeps the language of
+    `Accept-Language` for the applicant's messages.
     """
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != JSON_TYPE:
@@ -776,8 +805,9 @@ async def create_submission(
         answers = await _read_answers(request)
     except _BadBody as bad:
         return _error(request, bad.status, bad.code)
+    lang = pick_language((accept_language or "")[:MAX_ACCEPT_LANGUAGE])
     outcome = await run_in_threadpool(
-        _file_case, request, session, agency, service, answers, idempotency_key
+        _file_case, request, session, agency, service, answers, idempotency_key, lang
     )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)

@@ -70,7 +70,6 @@ def lost_link(request: Request, session: SessionDep, form: PostedForm) -> Respon
             reference=reference,
             contact=contact,
             address=client_address(request),
-            lang=lang,
             now=utcnow(),
         )
         session.commit()

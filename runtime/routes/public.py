@@ -19,9 +19,10 @@ from builder.compiler import FieldPlan
 from builder.texts import localise
 from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep
-from runtime.documents import issued
+from runtime.documents import issued, verify
 from runtime.i18n import t
-from runtime.models import Attachment, CaseEvent
+from runtime.models import Attachment, CaseEvent, Submission
+from runtime.references import document_secret, normalise_reference, secrets_equal
 from runtime.routes.applicant import applicant_options
 from runtime.routes.citizen import (
     draft_cookie_name,
@@ -37,6 +38,7 @@ from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
 
 router = APIRouter()
+MAX_LINK_PART = 128  # a reference or document secret is read up to this many characters
 
 
 @router.get("/")
@@ -229,6 +231,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
                     "status_label": t(f"doc_status_{d.status}", lang),
                     "revoked": format_date(d.revoked_at, lang) if d.revoked_at else "",
                     "url": f"{base}/dokumen/{d.id}",
+                    "verify_url": verify.verification_path(d.verify_code),
                 }
                 for d in issued.for_applicant(session, case.id)
             ],
@@ -250,6 +253,28 @@ def status_document(
         if document is not None and document.visible_to_applicant
         else None
     )
+    if document is None or content is None:
+        return error_page(request, 404, "not_found", "case_not_found")
+    return bytes_download(content, issued.file_name(document))
+
+
+@router.get("/surat/{reference}/{token}")
+def document_link(request: Request, session: SessionDep, reference: str, token: str) -> Response:
+    """Download the issued document a message's private document link names (the link of a
+    "decided" message, `case_messages.Links.document_link`); the same not-found otherwise."""
+    canonical = normalise_reference(reference[:MAX_LINK_PART])
+    case = (
+        session.exec(select(Submission).where(Submission.reference == canonical)).first()
+        if canonical is not None
+        else None
+    )
+    secret_key = request.app.state.settings.secret_key
+    wanted = token[:MAX_LINK_PART]
+    document = None
+    for candidate in issued.for_applicant(session, case.id) if case is not None else []:
+        if secrets_equal(document_secret(secret_key, candidate.id), wanted):
+            document = candidate
+    content = issued.content(request.app.state.settings.data_dir, document) if document else None
     if document is None or content is None:
         return error_page(request, 404, "not_found", "case_not_found")
     return bytes_download(content, issued.file_name(document))

@@ -214,6 +214,7 @@ def submit(
                 initial_state=initial,
                 due_at=due,
                 secret_key=request.app.state.settings.secret_key,
+                language=language(request),
                 now=now,
             )
             if secret is not None:

@@ -287,6 +287,7 @@ def open_session(
         block_cdn: bool = False,
         bypass_csp: bool = False,
         width: int = 1024,
+        height: int = 800,
     ) -> Session:
         if js and htmx_body is None and not block_cdn:
             htmx_body = request.getfixturevalue("htmx_bytes")
@@ -294,7 +295,7 @@ def open_session(
             java_script_enabled=js,
             bypass_csp=bypass_csp,
             base_url=live_server.url,
-            viewport={"width": width, "height": 800},
+            viewport={"width": width, "height": height},
             locale="id-ID",
             service_workers="block",
         )

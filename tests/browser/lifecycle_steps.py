@@ -347,10 +347,7 @@ def apply(page: Any, service: Service, *, js: bool) -> str:
     expect(page.get_by_role("heading", level=1)).to_have_text("Permohonan terkirim")
     reference = page.locator(".ref").inner_text().strip()
     assert sktm.REFERENCE.match(reference), reference
-    link = page.get_by_role("link", name=re.compile(re.escape(reference)))
-    href = str(link.get_attribute("href") or "")
-    assert href.startswith(f"/status/{reference}/"), href
-    return href
+    return sktm.status_link(page, reference)
 
 
 def see_status(page: Any, status_url: str, state: str) -> None:

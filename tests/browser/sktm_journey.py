@@ -217,6 +217,14 @@ def submit(page: Any) -> str:
     return reference
 
 
+def status_link(page: Any, reference: str) -> str:
+    """The private status link the receipt shows for `reference` (its path)."""
+    link = page.get_by_role("link", name=re.compile(re.escape(reference)))
+    href = str(link.get_attribute("href") or "")
+    assert href.startswith(f"/status/{reference}/"), href
+    return href
+
+
 def complete(page: Any, *, js: bool) -> str:
     """The whole form without detours; returns the reference on the receipt."""
     open_service(page)

@@ -39,7 +39,8 @@ def test_submission_is_committed_before_the_reply(api: Api) -> None:
     response = api.submit(VALID)
     assert response.status_code == 201, response.text
     body = response.json()
-    assert set(body) == {"reference", "status_url", "status_page_url", "secret"}
+    assert set(body) == {"reference", "status_url", "status_page_url", "secret", "language"}
+    assert body["language"] == "id"  # no Accept-Language: Indonesian
     assert body["status_url"] == f"{PREFIX}/status/{body['reference']}"
     assert body["status_page_url"] == f"/status/{body['reference']}/{body['secret']}"
     assert response.headers["location"] == body["status_url"]

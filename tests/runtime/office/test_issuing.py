@@ -230,6 +230,11 @@ def test_the_citizen_downloads_the_letter_from_the_status_page(office: Office) -
     assert "Surat Keterangan Domisili 470-0001-DUKCAPIL" in disposition
     wrong = office.client().get(f"/status/{filed.reference}/{'x' * 43}/dokumen/{doc.id}")
     assert wrong.status_code == 404
+    verify_link = section.css_first("a.verify-link")
+    assert verify_link is not None and verify_link.text() == "Periksa keasliannya"
+    assert verify_link.attributes["href"] == f"/verifikasi/{doc.verify_code}"
+    verified = office.client().get(verify_link.attributes["href"] or "")
+    assert verified.status_code == 200 and doc.number in verified.text
 
 
 def test_the_api_lists_the_documents_and_downloads_them_with_the_secret(office: Office) -> None:

@@ -127,3 +127,19 @@ def test_requests_older_than_an_hour_are_pruned(loket: Loket) -> None:
     result = dict(prune(loket.engine, loket.settings.data_dir, later))
     assert result["permintaan tautan lama / old link requests"] == 2  # reference and address
     assert loket.count(LinkRequest) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_link_comes_in_the_language_the_case_was_filed_in(loket: Loket, lang: str) -> None:
+    filer = loket.new_client()
+    filer.cookies.set("loket_lang", lang)
+    _, link = file_a_case(loket, DOMISILI, filer)
+    reference = link.split("/")[2]
+    asker = loket.new_client()
+    asker.cookies.set("loket_lang", "id" if lang == "en" else "en")  # asked from the other
+    assert _ask(asker, reference, "budi@contoh.id").status_code == 200
+    (message,) = _links(loket)
+    expected = "Status link of application" if lang == "en" else "Tautan status permohonan"
+    assert message.body.startswith(f"{expected} {reference}: "), message.body
+    assert message.payload["lang"] == lang
