@@ -11,7 +11,7 @@ from typing import Any
 
 from builder import edit
 from builder.document_placeholders import GROUPS, Choice, grouped, placeholder_choices
-from builder.documents import AUDIENCES, SIGNATORIES, documents, issuers, visible_to
+from builder.documents import AUDIENCES, SIGNATORIES, documents, issuers
 from builder.edit_documents import body_text
 from builder.model import transitions
 from builder.pointers import join
@@ -57,6 +57,12 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def _audiences(value: Any) -> tuple[str, ...]:
+    if not value:
+        return AUDIENCES
+    return tuple(str(a) for a in value if isinstance(a, str)) if isinstance(value, list) else ()
+
+
 def document_items(definition: Mapping[str, Any], lang: str) -> list[DocumentItem]:
     """Every document of the definition, in order, ready for its edit form."""
     items = []
@@ -72,6 +78,10 @@ def document_items(definition: Mapping[str, Any], lang: str) -> list[DocumentIte
             choices = []  # a structure too broken to read: its problems are listed
         groups = [(g, GROUPS[g].get(lang) or GROUPS[g]["id"], c) for g, c in grouped(choices)]
         roles = spec.get("revoke_roles")
+        try:
+            issued_by = tuple(issuers(definition, document_id))
+        except (AttributeError, TypeError):
+            issued_by = ()
         items.append(
             DocumentItem(
                 id=document_id,
@@ -83,9 +93,9 @@ def document_items(definition: Mapping[str, Any], lang: str) -> list[DocumentIte
                 number=str(spec.get("number") or ""),
                 body=body_text(spec.get("body")),
                 signatory=str(spec.get("signatory") or "agency"),
-                audiences=tuple(str(a) for a in visible_to(spec)),
+                audiences=_audiences(spec.get("visible_to")),
                 revoke_roles=tuple(str(r) for r in roles) if isinstance(roles, list) else (),
-                issued_by=tuple(issuers(definition, document_id)),
+                issued_by=issued_by,
                 placeholders=groups,
             )
         )
