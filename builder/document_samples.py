@@ -3,8 +3,8 @@
 `sample_answers` gives every field of the form (and `sample_officer_values` every officer field)
 a value of its type that reads like a real answer: a name for a name, an address for an
 address, a birth date for a birth date, the first option of a choice. Numbers and dates stay
-within the field's `min`/`max`. Files, groups and notices get nothing (a document never prints
-them). `preview_document` fills a document with these values, a sample case, the agency's data
+within the field's `min`/`max`. A group gets as many items as it needs, each with sample
+answers; files and notices get nothing (a document never prints them). `preview_document` fills a document with these values, a sample case, the agency's data
 (sample values where the agency has none yet) and a number made from the pattern with sequence
 1, marked as a sample: never a document anyone can rely on.
 
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from builder import values
+from builder import patterns, values
 from builder.document_model import RenderedDocument, Signatory
 from builder.documents import CaseData, documents, render_document, signatory_for
 from builder.model import Definition, FieldRef, iter_fields, iter_officer_fields
@@ -84,13 +84,32 @@ def _label(ref: FieldRef) -> str:
     return localise(ref.spec.get("label"), "id") or ref.key.replace("_", " ")
 
 
+# Tried in turn for a text field whose sample does not match its pattern.
+_PATTERN_TRIES = ("005", "12345", "1234567890123456", "ABC-12345", "AB12345", "contoh")
+
+
 def _text(ref: FieldRef, *, long: bool = False) -> str:
     key = ref.key
     found = _EXACT.get(key) or next((text for word, text in _TEXTS if word in key), None)
     if found is None:
         found = f"Contoh {_label(ref)[:1].lower()}{_label(ref)[1:]}" + ("." if long else "")
+    least = ref.spec.get("min_length")
+    if isinstance(least, int) and len(found) < least:
+        found = (found.rstrip(".") + " " + "dan seterusnya " * least)[:least].rstrip() + "."
+        found = found.ljust(least, ".")
     limit = ref.spec.get("max_length")
-    return found[: int(limit)] if isinstance(limit, int) and limit > 0 else found
+    found = found[: int(limit)] if isinstance(limit, int) and limit > 0 else found
+    pattern = ref.spec.get("pattern")
+    if isinstance(pattern, str) and not _matches(pattern, found):
+        found = next((t for t in _PATTERN_TRIES if _matches(pattern, t)), found)
+    return found
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return patterns.full_match(pattern, text)
+    except patterns.PatternError:
+        return False
 
 
 def _number(ref: FieldRef) -> int | float:
@@ -145,7 +164,18 @@ def sample_value(ref: FieldRef, today: dt.date) -> Any:
         return [options[0].get("value")] if options else None
     if kind in {"yesno", "declaration"}:
         return True
-    return None  # file, group, notice
+    if kind == "group":
+        children = [c for c in ref.spec.get("fields") or [] if isinstance(c, Mapping)]
+        item = {}
+        for child in children:
+            child_ref = FieldRef(str(child.get("key")), child, ref.pointer, 0, "", ref.key, 0)
+            value = sample_value(child_ref, today)
+            if value is not None:
+                item[child_ref.key] = value
+        least = ref.spec.get("min_items")
+        count = least if isinstance(least, int) and least > 0 else 1
+        return [dict(item) for _ in range(count)] if item else None
+    return None  # file, notice
 
 
 def sample_answers(definition: Definition, today: dt.date | None = None) -> dict[str, Any]:
