@@ -62,8 +62,10 @@ class Choice:
 def _safe(key: str, places: Places, issued_by: list[int]) -> str:
     """The text to insert for a field key: with ``|default:-`` when the value may be missing."""
     bare = Placeholder(key, (), 0, 0)
-    return f"{{{key}}}" if not check_placeholder(bare, "", places, issued_by) else (
-        f"{{{key}|default:-}}"
+    return (
+        f"{{{key}}}"
+        if not check_placeholder(bare, "", places, issued_by)
+        else (f"{{{key}|default:-}}")
     )
 
 

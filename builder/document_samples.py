@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from builder import patterns, values
+from builder.compiler import compile_definition
 from builder.document_model import RenderedDocument, Signatory
 from builder.documents import CaseData, documents, render_document, signatory_for
 from builder.model import Definition, FieldRef, iter_fields, iter_officer_fields
@@ -232,16 +233,20 @@ def preview_document(
 ) -> RenderedDocument:
     """A (valid) definition's document filled with sample answers, marked CONTOH / PREVIEW.
 
+    The answers are pruned as a case's are (a field its conditions hide prints its default).
+
     Raises KeyError for an unknown document.
     """
     today = today or values.today()
     spec = documents(definition)[document_id]
     data = sample_agency(agency)
     signatory: Signatory = signatory_for(spec, data, SAMPLE_OFFICER)
+    compiled = compile_definition(definition)
+    answers = compiled.prune(sample_answers(definition, today), today)
     rendered = render_document(
         definition,
         document_id,
-        answers=sample_answers(definition, today),
+        answers=answers,
         officer_values=sample_officer_values(definition, today),
         case=CaseData(SAMPLE_REFERENCE, today),
         agency=data,

@@ -155,8 +155,10 @@ def set_issuers(definition: Definition, document_id: str, chosen: list[int]) -> 
 def default_number(definition: Mapping[str, Any]) -> str:
     """A number pattern to start from: sequence, agency, month in Roman numerals, year."""
     agency = str(definition.get("agency") or "").upper()
-    return f"{{seq:04}}/{agency}/{{month_roman}}/{{year}}" if agency else (
-        "{seq:04}/{month_roman}/{year}"
+    return (
+        f"{{seq:04}}/{agency}/{{month_roman}}/{{year}}"
+        if agency
+        else ("{seq:04}/{month_roman}/{year}")
     )
 
 

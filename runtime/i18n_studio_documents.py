@@ -10,7 +10,10 @@ STUDIO_DOCUMENT_UI: dict[str, tuple[str, str]] = {
         "Official letters this service issues: numbered, signed electronically and downloadable "
         "by the applicant when the chosen transition is taken.",
     ),
-    "studio_doc_none": ("Layanan ini belum menerbitkan dokumen.", "This service issues no documents yet."),
+    "studio_doc_none": (
+        "Layanan ini belum menerbitkan dokumen.",
+        "This service issues no documents yet.",
+    ),
     "studio_doc_edit": ("Ubah dokumen", "Edit the document"),
     "studio_doc_preview": ("Lihat contoh (PDF)", "See a sample (PDF)"),
     "studio_doc_preview_hint": (
@@ -26,7 +29,10 @@ STUDIO_DOCUMENT_UI: dict[str, tuple[str, str]] = {
         "The sample document cannot be made yet: this definition still has errors. Fix them first.",
     ),
     "studio_doc_issued_by_caption": ("Diterbitkan oleh", "Issued by"),
-    "studio_doc_not_issued": ("belum ada transisi yang menerbitkannya", "no transition issues it yet"),
+    "studio_doc_not_issued": (
+        "belum ada transisi yang menerbitkannya",
+        "no transition issues it yet",
+    ),
     "studio_doc_title_id": ("Judul (Bahasa Indonesia)", "Title (Bahasa Indonesia)"),
     "studio_doc_title_en": ("Judul (English)", "Title (English)"),
     "studio_doc_number": ("Pola nomor", "Number pattern"),

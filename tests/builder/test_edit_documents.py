@@ -39,7 +39,7 @@ def _with_document(**values: str) -> dict[str, Any]:
 def test_add_a_document_issued_by_a_transition() -> None:
     before = copy.deepcopy(BASE)
     result = _with_document()
-    assert BASE == before  # the input is untouched
+    assert before == BASE  # the input is untouched
     assert result["documents"] == {
         "surat_keterangan_uji": {
             "title": "Surat Keterangan Uji",
@@ -190,9 +190,7 @@ def _with_officer_fields() -> dict[str, Any]:
     result["workflow"]["transitions"][3]["fields"] = [
         {"key": "alasan_tolak", "type": "text", "label": "Alasan", "required": True}
     ]
-    result["form"]["pages"][0]["fields"].append(
-        {"key": "email", "type": "email", "label": "Email"}
-    )
+    result["form"]["pages"][0]["fields"].append({"key": "email", "type": "email", "label": "Email"})
     return result
 
 

@@ -455,9 +455,7 @@ PATH_ANSWERS: dict[str, dict[str, Any]] = {"izin-reklame": {"jenis_reklame": "ba
 
 def test_every_example_with_documents_has_an_issuing_path() -> None:
     with_documents = {
-        path.stem
-        for path in EXAMPLES.glob("*.json")
-        if load_example(path.stem).get("documents")
+        path.stem for path in EXAMPLES.glob("*.json") if load_example(path.stem).get("documents")
     }
     assert with_documents == set(ISSUING_PATHS)
 
@@ -478,9 +476,7 @@ def _officer(office: Office, agency_id: str, role: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("name", sorted(ISSUING_PATHS))
-def test_each_example_issues_a_signed_letter_from_sample_answers(
-    office: Office, name: str
-) -> None:
+def test_each_example_issues_a_signed_letter_from_sample_answers(office: Office, name: str) -> None:
     """As in the demo: the example published, demo letterheads, a development certificate;
     a case filed with plausible answers is taken to its issuing action, which issues a PDF."""
     definition = load_example(name)
@@ -517,9 +513,7 @@ def test_each_example_issues_a_signed_letter_from_sample_answers(
     (doc,) = _documents(office, filed.id)
     assert doc.event_id == applied.event.id and doc.status == "valid"
     spec = definition["documents"][doc.doc_type]
-    assert doc.number == format_number(
-        spec["number"], seq=1, issued_on=dt.datetime.now(WIB).date()
-    )
+    assert doc.number == format_number(spec["number"], seq=1, issued_on=dt.datetime.now(WIB).date())
     assert doc.holder_name == SAMPLE_NAME
     pdf = document_path(office.settings.data_dir, doc.storage_name).read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == doc.sha256

@@ -183,9 +183,7 @@ def test_posts_to_documents_need_the_csrf_token(designer: Designer, studio: Stud
         {"op": "document_add", "title": "Tanpa token"},
         {"op": "document_remove", "at": "surat_domisili"},
     ):
-        response = designer.client.post(
-            f"{EDITOR}/ubah", data={**data, "row_version": str(before)}
-        )
+        response = designer.client.post(f"{EDITOR}/ubah", data={**data, "row_version": str(before)})
         assert response.status_code == 403
     assert studio.draft().row_version == before
     assert "surat_domisili" in studio.draft().definition["documents"]
@@ -213,9 +211,7 @@ def test_only_the_services_designers_edit_and_preview_documents(
     assert (after.row_version, after.definition) == (before.row_version, before.definition)
 
 
-def test_a_broken_documents_part_still_opens_the_editor(
-    designer: Designer, studio: Studio
-) -> None:
+def test_a_broken_documents_part_still_opens_the_editor(designer: Designer, studio: Studio) -> None:
     broken = json.loads(json.dumps(DOMISILI))
     broken["documents"] = {"a": 5, "b": {"title": 3, "body": "x", "visible_to": 7}}
     broken["workflow"]["transitions"][0]["issues"] = 5
