@@ -449,14 +449,25 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
             "issues": ("dokumen yang diterbitkan", "documents issued"),
         }.items():
             if before.get(prop) != transition.get(prop):
+                if prop == "issues":
+                    docs = {**(old.get("documents") or {}), **(new.get("documents") or {})}
+                    was_id, was_en = (
+                        _issued_words(before.get(prop), docs, x) for x in ("id", "en")
+                    )
+                    now_id, now_en = (
+                        _issued_words(transition.get(prop), docs, x) for x in ("id", "en")
+                    )
+                else:
+                    was_id = was_en = _show(before.get(prop))
+                    now_id = now_en = _show(transition.get(prop))
                 changes.append(
                     Change(
                         "changed",
                         "transition",
                         f"/workflow/transitions/{index}/{prop}",
                         msg(
-                            f"Transisi '{action}': {name_id} {_show(before.get(prop))} → {_show(transition.get(prop))}.",
-                            f"Transition '{action}': {name_en} {_show(before.get(prop))} → {_show(transition.get(prop))}.",
+                            f"Transisi '{action}': {name_id} {was_id} → {now_id}.",
+                            f"Transition '{action}': {name_en} {was_en} → {now_en}.",
                         ),
                     )
                 )
@@ -489,6 +500,53 @@ _DOCUMENT_PROPS: dict[str, tuple[str, str]] = {
     "visible_to": ("dapat dilihat oleh", "visible to"),
     "revoke_roles": ("peran yang boleh mencabut", "roles that may revoke"),
 }
+
+
+_SIGNATORY_WORDS: dict[str, tuple[str, str]] = {
+    "agency": ("pejabat yang ditetapkan instansi", "the official set for the agency"),
+    "acting_officer": ("pejabat yang menjalankan transisi", "the officer taking the transition"),
+}
+_AUDIENCE_WORDS: dict[str, tuple[str, str]] = {
+    "applicant": ("pemohon", "the applicant"),
+    "officers": ("petugas", "the officers"),
+}
+
+
+def _document_value(prop: str, value: Any, lang: str) -> str:
+    """A document property's value in words (an absent one as its default, or "(kosong)")."""
+    pick = 1 if lang == "en" else 0
+    if prop == "signatory":
+        value = value or "agency"
+        return _SIGNATORY_WORDS.get(str(value), (str(value), str(value)))[pick]
+    if prop == "visible_to":
+        chosen = value if isinstance(value, list) and value else list(_AUDIENCE_WORDS)
+        words = [_AUDIENCE_WORDS.get(str(a), (str(a), str(a)))[pick] for a in chosen]
+        return (" and " if lang == "en" else " dan ").join(words)
+    if prop == "revoke_roles" and not value:
+        return (
+            "(default: the roles of the issuing transitions)"
+            if lang == "en"
+            else "(bawaan: peran pada transisi yang menerbitkannya)"
+        )
+    if value is None or value == []:
+        return "(empty)" if lang == "en" else "(kosong)"
+    if prop == "title":
+        return f"“{localise(value, lang)}”"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return _show(value)
+
+
+def _issued_words(value: Any, docs: Mapping[str, Any], lang: str) -> str:
+    """A transition's `issues` in words: the documents' titles."""
+    if not isinstance(value, list) or not value:
+        return "(none)" if lang == "en" else "(tidak ada)"
+    titles = []
+    for doc_id in value:
+        spec = docs.get(doc_id) if isinstance(docs, Mapping) else None
+        title = localise(spec.get("title"), lang) if isinstance(spec, Mapping) else ""
+        titles.append(f"“{title}” ({doc_id})" if title else f"'{doc_id}'")
+    return ", ".join(titles)
 
 
 def _diff_document_body(
@@ -563,18 +621,16 @@ def _diff_documents(old: Definition, new: Definition) -> list[Change]:
         for prop, (prop_id, prop_en) in _DOCUMENT_PROPS.items():
             was, now = before.get(prop), spec.get(prop)
             if was != now:
-                shown_was = _show(was) if was is not None else None
-                shown_now = _show(now) if now is not None else None
                 changes.append(
                     Change(
                         "changed",
                         "document",
                         f"{pointer}/{prop}",
                         msg(
-                            f"Dokumen '{title_id}': {prop_id} {shown_was or '(kosong)'} → "
-                            f"{shown_now or '(kosong)'}.",
-                            f"Document '{title_en}': {prop_en} {shown_was or '(empty)'} → "
-                            f"{shown_now or '(empty)'}.",
+                            f"Dokumen '{title_id}': {prop_id} {_document_value(prop, was, 'id')}"
+                            f" → {_document_value(prop, now, 'id')}.",
+                            f"Document '{title_en}': {prop_en} {_document_value(prop, was, 'en')}"
+                            f" → {_document_value(prop, now, 'en')}.",
                         ),
                     )
                 )

@@ -105,7 +105,7 @@ def _check_number(spec: Mapping[str, Any], pointer: str) -> list[Problem]:
     ]
 
 
-class _Places:
+class Places:
     """What placeholders can name in one definition, and when each value is there."""
 
     def __init__(self, definition: Definition) -> None:
@@ -149,7 +149,7 @@ def _check_placeholders(
     definition: Definition, spec: Mapping[str, Any], pointer: str, issued_by: list[int]
 ) -> list[Problem]:
     found: list[Problem] = []
-    places = _Places(definition)
+    places = Places(definition)
     for text, where in texts(spec, pointer):
         try:
             parts = parse(text)
@@ -167,15 +167,15 @@ def _check_placeholders(
         seen: set[tuple[str, str]] = set()
         for part in parts:
             if isinstance(part, Placeholder):
-                for item in _check_one(part, where, places, issued_by):
+                for item in check_placeholder(part, where, places, issued_by):
                     if (item.code, item.message["en"]) not in seen:  # {x} twice: said once
                         seen.add((item.code, item.message["en"]))
                         found.append(item)
     return found
 
 
-def _check_one(
-    part: Placeholder, where: str, places: _Places, issued_by: list[int]
+def check_placeholder(
+    part: Placeholder, where: str, places: Places, issued_by: list[int]
 ) -> list[Problem]:
     found: list[Problem] = []
     for item in part.filters:
@@ -258,14 +258,14 @@ def _check_one(
     return found
 
 
-def _unknown(part: Placeholder, where: str, places: _Places) -> Problem:
+def _unknown(part: Placeholder, where: str, places: Places) -> Problem:
     return problem(
         "document-unknown-key", where, value=part.key, **did_you_mean(part.key, places.known)
     )
 
 
 def _answer_may_be_missing(
-    part: Placeholder, where: str, ref: FieldRef, places: _Places
+    part: Placeholder, where: str, ref: FieldRef, places: Places
 ) -> list[Problem]:
     if ref.spec.get("visible_if") or ref.page_id in places.pages:
         condition_at = (
@@ -285,7 +285,7 @@ def _officer_value_may_be_missing(
     part: Placeholder,
     where: str,
     officers: list[OfficerField],
-    places: _Places,
+    places: Places,
     issued_by: list[int],
 ) -> list[Problem]:
     definition = places.definition

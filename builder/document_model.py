@@ -53,3 +53,4 @@ class RenderedDocument:
     verification_url: str = ""  # printed and encoded in the QR code
     footer: str = ""  # e.g. "Dokumen ini ditandatangani secara elektronik …"
     labels: dict[str, str] = field(default_factory=dict)  # e.g. {"number": "Nomor"}
+    watermark: str = ""  # printed across every page (a sample: "CONTOH / PREVIEW")

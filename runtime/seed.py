@@ -29,6 +29,22 @@ DEMO_LETTERHEADS: dict[str, dict[str, str]] = {
         "signatory_name": "Ahmad Fauzi, S.E. (demo)",
         "signatory_nip": "198003152005011002",
     },
+    "ppid": {
+        "address": "Jl. Dr. Susilo No. 2, Sumur Batu, Teluk Betung Utara, Bandar Lampung 35214",
+        "phone": "0721 000103",
+        "email": "ppid@contoh.go.id",
+        "signatory_position": "Pejabat Pengelola Informasi dan Dokumentasi",
+        "signatory_name": "Dewi Kartika, S.H. (demo)",
+        "signatory_nip": "198207102006042003",
+    },
+    "dpmptsp": {
+        "address": "Jl. Dr. Susilo No. 2, Gedung B, Teluk Betung Utara, Bandar Lampung 35214",
+        "phone": "0721 000104",
+        "email": "dpmptsp@contoh.go.id",
+        "signatory_position": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+        "signatory_name": "Bambang Setiawan, S.T., M.M. (demo)",
+        "signatory_nip": "197803212003121004",
+    },
 }
 DEMO_DEFAULT = {
     "address": "Jl. Dr. Susilo No. 1, Sumur Batu, Teluk Betung Utara, Bandar Lampung 35214",

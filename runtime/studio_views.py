@@ -21,6 +21,7 @@ from builder.pointers import join
 from builder.texts import localise
 from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
+from runtime.studio_documents import item_pointers as document_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 
@@ -253,6 +254,7 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
                 join("/workflow/transitions", index, "fields", position)
                 for position, _ in enumerate(officer_fields(move))
             )
+    found.extend(document_pointers(definition))
     return found
 
 

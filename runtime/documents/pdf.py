@@ -304,10 +304,23 @@ def _story(doc: RenderedDocument) -> list[Flowable]:
     return story
 
 
-def _footer(footer: str, title: str) -> object:
+def _watermark(canvas: Canvas, text: str) -> None:
+    """`text` in large light letters across the page, under the content (a sample's mark)."""
+    canvas.saveState()
+    canvas.setFillGray(0.82)
+    canvas.setFont(FONT_BOLD, 54)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, text)
+    canvas.restoreState()
+
+
+def _footer(footer: str, title: str, watermark: str = "") -> object:
     style = _style("f", size=8, alignment=TA_CENTER)
 
     def draw(canvas: Canvas, template: SimpleDocTemplate) -> None:
+        if watermark:
+            _watermark(canvas, watermark)
         canvas.saveState()
         canvas.setLineWidth(0.4)
         canvas.line(
@@ -347,6 +360,6 @@ def render_pdf(doc: RenderedDocument) -> bytes:
         lang="id-ID",
         initialFontName=FONT,  # no unembedded Helvetica in the resources
     )
-    footer = _footer(doc.footer, doc.title)
+    footer = _footer(doc.footer, doc.title, doc.watermark)
     template.build(_story(doc), onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

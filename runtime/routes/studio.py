@@ -21,16 +21,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
-from builder import edit
+from builder import edit, edit_documents
 from builder.compiler import compile_definition
 from builder.loader import Loaded, from_value, loads
 from builder.problems import Problem, has_errors
 from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle
+from runtime import studio_documents as sd
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
+from runtime.documents.pdf import PdfError
+from runtime.documents.preview import preview_pdf
 from runtime.i18n import t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
 from runtime.staff import Forbidden, UserDep
@@ -312,6 +315,10 @@ def _editor(
         "diagram": sv.workflow_diagram(definition, lang),
         "arrows": sv.transition_rows(definition, lang),
         "has_live": service.current_version_id is not None,
+        "sd": sd,
+        "documents": sd.document_items(definition, lang),
+        "issuing_choices": sd.transition_choices(definition, lang),
+        "can_preview_documents": not has_errors(problems),
     }
     return render(request, "studio/editor.html", context, _status_code(request, status_code))
 
@@ -446,6 +453,13 @@ OPERATIONS: dict[str, Operation] = {
         d, _index(f), sv.form_values(TRANSITION_NAMES, f.getlist)
     ),
     "transition_remove": lambda d, f: edit.remove_transition(d, _index(f)),
+    "document_add": lambda d, f: edit_documents.add_document(
+        d, sv.form_values(("title", "id", "issued_by"), f.getlist)
+    ),
+    "document": lambda d, f: edit_documents.set_document(
+        d, _s(f, "at"), sv.form_values(edit_documents.DOCUMENT_NAMES, f.getlist)
+    ),
+    "document_remove": lambda d, f: edit_documents.remove_document(d, _s(f, "at")),
 }
 
 
@@ -471,6 +485,12 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
         return f"{container}/{max(int(position) + step, 0)}"
     if op in {"page_remove", "field_remove"}:
         return at.rsplit("/fields/", 1)[0] if op == "field_remove" else "/form/pages/0"
+    if op == "document_add":
+        return f"/documents/{list(after.get('documents') or {'': None})[-1]}"
+    if op == "document":
+        return f"/documents/{at}"
+    if op == "document_remove":
+        return "/documents"
     fixed = {"texts": "/title", "standard": "/standard", "privacy": "/privacy"}
     if op in fixed:
         return fixed[op]
@@ -533,6 +553,8 @@ def apply_edit(
     except edit.EditError as exc:
         message = exc.text(language(request))
         at = _s(form, "at")
+        if op.startswith("document"):
+            at = f"/documents/{at}" if at else "/documents"
         return _editor(
             request, session, service, version, status_code=422, error=message, open_at=at
         )
@@ -548,6 +570,51 @@ def apply_edit(
     session.commit()
     target = f"{_base(service)}?open={quote(focus)}#{sv.anchor(focus)}"
     return RedirectResponse(target, status_code=303)
+
+
+# -- a document filled with sample answers ---------------------------------------------------------
+
+
+@router.get("/studio/{agency}/{slug}/dokumen/{doc}/contoh")
+def document_preview(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, doc: str
+) -> Response:
+    """The draft's document `doc` filled with sample answers: an unsigned PDF marked CONTOH /
+    PREVIEW. A draft with errors gets the editor with them instead (422)."""
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    definition = version.definition
+    declared = definition.get("documents")
+    if not isinstance(declared, dict) or doc not in declared:
+        raise HTTPException(404)
+    lang = language(request)
+    if has_errors(validate(definition)):
+        return _editor(
+            request,
+            session,
+            service,
+            version,
+            status_code=422,
+            error=t("studio_doc_preview_errors", lang),
+            open_at=f"/documents/{doc}",
+        )
+    settings = request.app.state.settings
+    try:
+        pdf = preview_pdf(
+            session,
+            definition=definition,
+            document_id=doc,
+            agency_id=service.agency_id,
+            base_url=settings.base_url or str(request.base_url).rstrip("/"),
+        )
+    except PdfError as exc:  # the agency's logo cannot be read
+        return _editor(request, session, service, version, status_code=422, error=str(exc))
+    name = f"contoh-{doc}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": content_disposition(name, "inline")},
+    )
 
 
 # -- JSON, export, submit --------------------------------------------------------------------------

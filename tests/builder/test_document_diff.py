@@ -128,7 +128,8 @@ CASES = [
                 "changed",
                 "document",
                 DOC + "/signatory",
-                "Dokumen 'Surat Keterangan Uji': penanda tangan “agency” → “acting_officer”.",
+                "Dokumen 'Surat Keterangan Uji': penanda tangan pejabat yang ditetapkan instansi"
+                " → pejabat yang menjalankan transisi.",
             )
         ],
         id="signatory-changed",
@@ -140,8 +141,7 @@ CASES = [
                 "changed",
                 "document",
                 DOC + "/visible_to",
-                'Dokumen \'Surat Keterangan Uji\': dapat dilihat oleh ["applicant", "officers"]'
-                ' → ["officers"].',
+                "Dokumen 'Surat Keterangan Uji': dapat dilihat oleh pemohon dan petugas → petugas.",
             )
         ],
         id="audience-changed",
@@ -153,7 +153,8 @@ CASES = [
                 "changed",
                 "document",
                 DOC + "/revoke_roles",
-                "Dokumen 'Surat Keterangan Uji': peran yang boleh mencabut [\"kepala\"] → (kosong).",
+                "Dokumen 'Surat Keterangan Uji': peran yang boleh mencabut kepala → (bawaan: peran"
+                " pada transisi yang menerbitkannya).",
             )
         ],
         id="revoke-roles-removed",
@@ -177,7 +178,8 @@ CASES = [
                 "changed",
                 "transition",
                 "/workflow/transitions/4/issues",
-                "Transisi 'tolak': dokumen yang diterbitkan null → [\"surat\"].",
+                "Transisi 'tolak': dokumen yang diterbitkan (tidak ada) → “Surat Keterangan Uji”"
+                " (surat).",
             )
         ],
         id="transition-issues",

@@ -24,21 +24,26 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from builder.canonical import digest
+from builder.document_samples import SAMPLE_NAME, sample_answers, sample_officer_values
 from builder.numbering import format_number
-from runtime import store
+from runtime import auth, cases, seed, store
 from runtime.app import create_app
 from runtime.documents import issued
 from runtime.documents.files import document_path, write_document
 from runtime.documents.signing import certificate_path, check_signature
-from runtime.models import DocumentCounter, IssuedDocument, OutboxMessage, WebhookEndpoint
+from runtime.models import DocumentCounter, IssuedDocument, OutboxMessage, User, WebhookEndpoint
 from runtime.workdays import WIB
+from runtime.workflow import Actor
 from tests.runtime.office.conftest import (
     DOMISILI,
+    EXAMPLES,
     PASSWORD,
     SIGNING_PASSPHRASE,
     Filed,
     Office,
     csrf_of,
+    install_certificates,
+    load_example,
     parse,
     post_action,
 )
@@ -440,3 +445,86 @@ def test_an_issued_letter_is_announced_and_verifiable(office: Office) -> None:
     assert page.status_code == 200
     assert doc.number in page.text
     assert "Budi Santoso" not in page.text  # the holder's name is masked
+
+
+# Every example that issues documents: the officers' actions from filing to the issuing one.
+ISSUING_PATHS: dict[str, tuple[str, ...]] = {
+    "surat-keterangan-domisili": ("verifikasi", "setujui"),
+    "surat-keterangan-tidak-mampu": ("teruskan_ke_kepala", "setujui"),
+    "permohonan-informasi-publik": ("registrasi", "kabulkan"),
+    "izin-reklame": ("teruskan_tanpa_peninjauan", "terbitkan"),
+}
+# Answers the sample answers need changed to take that path (a guard on the action).
+PATH_ANSWERS: dict[str, dict[str, Any]] = {"izin-reklame": {"jenis_reklame": "baliho"}}
+
+
+def test_every_example_with_documents_has_an_issuing_path() -> None:
+    with_documents = {
+        path.stem for path in EXAMPLES.glob("*.json") if load_example(path.stem).get("documents")
+    }
+    assert with_documents == set(ISSUING_PATHS)
+
+
+def _officer(office: Office, agency_id: str, role: str) -> tuple[int, str]:
+    """A user with `role` in the agency (made once), as (id, display name)."""
+    username = f"{role}.{agency_id}.uji"
+    with office.session() as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            user = User(username=username, display_name=f"{role.title()} Uji", password_hash="-")
+            session.add(user)
+            session.flush()
+            auth.grant(session, user=user, agency_id=agency_id, role=role)
+            session.commit()
+        assert user.id is not None
+        return user.id, user.display_name
+
+
+@pytest.mark.parametrize("name", sorted(ISSUING_PATHS))
+def test_each_example_issues_a_signed_letter_from_sample_answers(office: Office, name: str) -> None:
+    """As in the demo: the example published, demo letterheads, a development certificate;
+    a case filed with plausible answers is taken to its issuing action, which issues a PDF."""
+    definition = load_example(name)
+    agency_id = definition["agency"]
+    service = f"{agency_id}/{definition['id']}"
+    if service not in office.definitions:
+        with office.session() as session:
+            store.publish_version(session, definition=definition, sha256=digest(definition))
+            session.commit()
+            seed.demo_letterheads(session)
+        install_certificates(office.settings, (agency_id,))
+        office.definitions[service] = definition
+    answers = {**sample_answers(definition), **PATH_ANSWERS.get(name, {})}
+    filed = office.file_case(service, answers=answers)
+    moves = definition["workflow"]["transitions"]
+    applied = None
+    for action in ISSUING_PATHS[name]:
+        index = next(i for i, move in enumerate(moves) if move["action"] == action)
+        role = moves[index]["roles"][0]
+        user_id, display_name = _officer(office, agency_id, role)
+        with office.session() as session:
+            applied = cases.apply_transition(
+                session,
+                case_id=filed.id,
+                actor=Actor.user(user_id, [role]),
+                action=action,
+                comment="Sesuai hasil pemeriksaan.",
+                expected_row_version=office.case(filed.id).row_version,
+                calendar=office.calendar,
+                fields=sample_officer_values(definition, transition=index),
+                issuer=office.issuer(display_name, user_id),
+            )
+    assert applied is not None
+    (doc,) = _documents(office, filed.id)
+    assert doc.event_id == applied.event.id and doc.status == "valid"
+    spec = definition["documents"][doc.doc_type]
+    assert doc.number == format_number(spec["number"], seq=1, issued_on=dt.datetime.now(WIB).date())
+    assert doc.holder_name == SAMPLE_NAME
+    pdf = document_path(office.settings.data_dir, doc.storage_name).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == doc.sha256
+    text = " ".join(_text(pdf).split())
+    assert doc.number in text and SAMPLE_NAME.upper() in text
+    assert "PEMERINTAH KOTA BANDAR LAMPUNG" in text  # the demo letterhead
+    assert "PREVIEW" not in text  # a real letter, not the studio's sample
+    check = check_signature(pdf, [_root(office, agency_id)])
+    assert check.ok, check

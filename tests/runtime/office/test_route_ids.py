@@ -70,6 +70,7 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             "case_id": filed.id,
             "attachment_id": attachment,
             "document_id": document.id,
+            "doc": document.doc_type,
             "version_id": str(version.id),
             "service_id": str(version.service_id),
             "user_id": str(user.id),

@@ -6,6 +6,7 @@ import copy
 
 from sqlmodel import select
 
+from builder import edit_documents
 from runtime.models import ServiceVersion
 from tests.runtime.review.conftest import V1, Loket, parse, v2_definition
 
@@ -123,3 +124,68 @@ def test_definition_texts_are_escaped(loket: Loket) -> None:
     assert all(s.attributes.get("src", "").startswith("https://") for s in doc.css("script"))
     assert doc.css_first("h1").text() == f"Surat {hostile}"
     assert f"Field 'Alamat {hostile}' sekarang wajib diisi." in _texts(doc, "li.change .text")
+
+
+def _with_letter(body: dict[str, object]) -> dict[str, object]:
+    """A definition with a letter issued by `setujui` (made as the studio makes it)."""
+    index = [t["action"] for t in body["workflow"]["transitions"]].index("setujui")  # type: ignore[index]
+    return edit_documents.add_document(
+        body, {"title": "Surat Keterangan Uji", "issued_by": str(index)}
+    )
+
+
+def test_the_diff_names_a_document_added_in_words(loket: Loket) -> None:
+    service_id, _ = loket.publish_v1()
+    v2 = loket.submit_draft(service_id, _with_letter(copy.deepcopy(V1)))
+    changes = _texts(parse(loket.login("reviewer").get(f"/tinjau/{v2}").text), "li.change .text")
+    assert "Dokumen 'Surat Keterangan Uji' (surat_keterangan_uji) ditambahkan." in changes
+    assert (
+        "Transisi 'setujui': dokumen yang diterbitkan (tidak ada) → “Surat Keterangan Uji”"
+        " (surat_keterangan_uji)." in changes
+    )
+
+
+def test_the_diff_shows_a_document_changed_in_words(loket: Loket) -> None:
+    before = _with_letter(copy.deepcopy(V1))
+    service_id, _ = loket.publish_v1(before)
+    after = edit_documents.set_document(
+        before,
+        "surat_keterangan_uji",
+        {
+            "title.id": "Surat Keterangan Uji",
+            "title.en": "Test certificate",
+            "body": "Menerangkan bahwa {nama} telah mengajukan permohonan.",
+            "signatory": "acting_officer",
+            "visible_to": "officers",
+        },
+    )
+    v2 = loket.submit_draft(service_id, after)
+    reviewer = loket.login("reviewer")
+    doc = parse(reviewer.get(f"/tinjau/{v2}").text)
+    changes = _texts(doc, "li.change .text")
+    assert (
+        "Dokumen 'Surat Keterangan Uji': penanda tangan pejabat yang ditetapkan instansi"
+        " → pejabat yang menjalankan transisi." in changes
+    )
+    assert "Dokumen 'Surat Keterangan Uji': dapat dilihat oleh pemohon dan petugas → petugas." in (
+        changes
+    )
+    assert any(
+        c.startswith("Dokumen 'Surat Keterangan Uji': teks bagian isi ke-1 berubah: “Yang bertanda")
+        and c.endswith("→ “Menerangkan bahwa {nama} telah mengajukan permohonan.”.")
+        for c in changes
+    ), changes
+    assert (
+        "Dokumen 'Surat Keterangan Uji': bagian isi ke-2 dihapus: “Demikian surat ini dibuat"
+        in (" ".join(changes))
+    )
+    # each change carries its place for the reviewer's comment
+    item = next(n for n in doc.css("li.change") if "dapat dilihat oleh" in n.text())
+    number = (item.css_first("textarea").attributes["name"] or "").removeprefix("komentar-")
+    pointer = item.css_first(f"input[name='penunjuk-{number}']")
+    assert pointer.attributes["value"] == "/documents/surat_keterangan_uji/visible_to"
+    english = _texts(parse(reviewer.get(f"/tinjau/{v2}?lang=en").text), "li.change .text")
+    assert (
+        "Document 'Test certificate': visible to the applicant and the officers → the officers."
+        in english
+    )
