@@ -192,3 +192,20 @@ def test_display_reads_the_names_as_filed() -> None:
     assert REGION.display(KOTA, stored, "id") == "X, Kec. Kedaton, Kota Bandar Lampung, Lampung"
     assert REGION.display(KOTA, {"code": "18", "names": ["Lampung"]}, "en") == "Lampung"
     assert REGION.display(KOTA, None, "id") == ""
+
+
+def test_the_review_diff_names_the_area(valid_definition: dict[str, Any]) -> None:
+    from builder.diff import diff
+
+    old = _with(valid_definition, KOTA)
+    new = _with(valid_definition, {**KOTA, "within": "18.72", "level": "district"})
+    found = {c.pointer: c for c in diff(old, new)}
+    within = found[P0 + "/7/within"]
+    assert within.message["id"] == (
+        "Field 'Kelurahan': wilayah “18.71” (Kota Bandar Lampung) → “18.72” (Kota Metro)."
+    )
+    assert found[P0 + "/7/level"].message["en"] == (
+        "Field 'Kelurahan': area level (empty) → “district”."
+    )
+    added = diff(valid_definition, old)
+    assert [(c.kind, c.pointer) for c in added] == [("added", P0 + "/7")]
