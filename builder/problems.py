@@ -302,8 +302,7 @@ CODES: dict[str, Code] = {
         (
             "Pakai wilayah yang lebih tinggi di 'within' (misalnya kota untuk memilih kecamatan),"
             " atau 'level' yang lebih rendah.",
-            "Use a higher area in 'within' (a city to choose a district, say), or a lower"
-            " 'level'.",
+            "Use a higher area in 'within' (a city to choose a district, say), or a lower 'level'.",
         ),
     ),
     "duplicate-option": _c(

@@ -28,6 +28,8 @@ class RegionSelect:
     title: str
     options: list[tuple[str, str]]
     selected: str
+
+
 _ITEM = re.compile(r"^([a-z][a-z0-9_]*)\.([0-9]{1,3})\.([a-z][a-z0-9_]*)$")
 MAX_GROUP_ITEMS = 200
 

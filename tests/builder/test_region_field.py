@@ -66,7 +66,9 @@ def _with(definition: dict[str, Any], *fields: dict[str, Any]) -> dict[str, Any]
 
 def test_a_region_field_is_valid(valid_definition: dict[str, Any]) -> None:
     assert problems_of(_with(valid_definition, KOTA)) == []
-    put(GROUP + "/-", {**KOTA, "key": "wilayah_tanggungan"})(valid_definition)  # in a group item too
+    put(GROUP + "/-", {**KOTA, "key": "wilayah_tanggungan"})(
+        valid_definition
+    )  # in a group item too
     assert problems_of(valid_definition) == []
     bare = {"key": "asal", "type": "region", "label": "Provinsi asal", "level": "province"}
     assert problems_of(_with(valid_definition, bare)) == []
@@ -124,8 +126,9 @@ def test_invalid_region_fields(
 def test_an_unknown_area_gets_a_hint_with_real_codes(valid_definition: dict[str, Any]) -> None:
     found = validate(_with(valid_definition, {**KOTA, "within": "18.99"}))
     assert found[0].hint is not None
-    assert "Di bawah 18 (Lampung) ada antara lain: 18.04 (Kabupaten Lampung Barat)" in (
-        found[0].hint["id"]
+    assert (
+        "Di bawah 18 (Lampung) ada antara lain: 18.04 (Kabupaten Lampung Barat)"
+        in (found[0].hint["id"])
     )
     assert "18.99" in found[0].message["en"]
 
@@ -175,7 +178,10 @@ def test_an_incomplete_answer_says_how_deep_to_go(valid_definition: dict[str, An
     _, errors = service.check({"wilayah": "18.71.01"})
     error = next(e for e in errors if e.key == "wilayah")
     assert error.message["id"] == "Pilih Kelurahan sampai kelurahan/desa dari daftar."
-    assert error.message["en"] == "Select Kelurahan down to the village (kelurahan/desa) from the lists."
+    assert (
+        error.message["en"]
+        == "Select Kelurahan down to the village (kelurahan/desa) from the lists."
+    )
     _, errors = service.check({})
     assert next(e for e in errors if e.key == "wilayah").message["id"] == "Pilih Kelurahan."
 

@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import Session, select
 
 from runtime.models import Submission
-
 from tests.runtime.api.conftest import AGENCY, DEFINITION, VALID, Api, publish
 
 SLUG = "layanan-wilayah"

@@ -13,7 +13,9 @@ def _selects(doc: LexborHTMLParser, name: str = "wilayah") -> list[tuple[str, st
     """(id, chosen value, offered values) of each select named `name`, in page order."""
     found = []
     for node in the_form(doc).css(f"select[name='{name}']"):
-        chosen = next((attr(o, "value") for o in node.css("option") if "selected" in o.attributes), "")
+        chosen = next(
+            (attr(o, "value") for o in node.css("option") if "selected" in o.attributes), ""
+        )
         offered = [attr(o, "value") for o in node.css("option") if attr(o, "value")]
         found.append((attr(node, "id"), chosen, offered))
     return found
@@ -26,9 +28,7 @@ def test_without_javascript_each_choice_posts_back_and_shows_the_next_list(loket
     assert [s[0] for s in selects] == ["f-wilayah"]  # only the provinces to start with
     assert "18" in selects[0][2] and len(selects[0][2]) == 38
 
-    province = citizen.post_form(
-        first, {"wilayah": "18", "nama": "Siti Aminah"}, action="wilayah"
-    )
+    province = citizen.post_form(first, {"wilayah": "18", "nama": "Siti Aminah"}, action="wilayah")
     assert province.status_code == 200  # the same page again, nothing held against the citizen
     doc = parse(province)
     assert doc.css(".field.err") == []
@@ -56,7 +56,9 @@ def test_without_javascript_each_choice_posts_back_and_shows_the_next_list(loket
     doc = parse(done)
     assert [s[1] for s in _selects(doc)] == ["18", "18.71", "18.71.01"]
     assert doc.css_first("#wrap-f-wilayah button[value=wilayah]") is None
-    citizen._record("wilayah", {"code": "18.71.01", "names": ["Lampung", "Kota Bandar Lampung", "Kedaton"]})
+    citizen._record(
+        "wilayah", {"code": "18.71.01", "names": ["Lampung", "Kota Bandar Lampung", "Kedaton"]}
+    )
     check = citizen.fill_all(citizen.follow(citizen.fill_page(done)))
     assert "Kec. Kedaton, Kota Bandar Lampung, Lampung" in check.text
 
@@ -92,9 +94,7 @@ def test_htmx_gets_the_field_with_its_next_list(loket: Loket) -> None:
     assert attr(select, "hx-target") == "#wrap-f-wilayah"
     assert "hx-on" not in select.html  # no inline handlers: the page's CSP allows none
     data = {"csrf_token": csrf_of(doc), "wilayah": ["18", "18.71"], "nik": "123"}
-    partial = citizen.client.post(
-        f"{url}?field=wilayah", data=data, headers={"HX-Request": "true"}
-    )
+    partial = citizen.client.post(f"{url}?field=wilayah", data=data, headers={"HX-Request": "true"})
     assert partial.status_code == 200
     assert "<html" not in partial.text.lower()
     part = parse(partial)
