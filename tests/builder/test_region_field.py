@@ -215,3 +215,19 @@ def test_the_review_diff_names_the_area(valid_definition: dict[str, Any]) -> Non
     )
     added = diff(valid_definition, old)
     assert [(c.kind, c.pointer) for c in added] == [("added", P0 + "/7")]
+
+
+def test_the_studio_edits_a_region_field(valid_definition: dict[str, Any]) -> None:
+    from builder import edit
+
+    added = edit.add_field(valid_definition, "/form/pages/0", "region", "Kelurahan")
+    pointer = P0 + "/7"
+    assert edit.field_at(added, pointer)["type"] == "region"
+    assert "within" in edit.field_properties("region")
+    changed = edit.update_field(added, pointer, {"within": " 18.71 ", "level": "district"})
+    spec = edit.field_at(changed, pointer)
+    assert (spec["within"], spec["level"]) == ("18.71", "district")
+    assert problems_of(changed) == []
+    cleared = edit.update_field(changed, pointer, {"within": "", "level": ""})
+    assert "within" not in edit.field_at(cleared, pointer)
+    assert "level" not in edit.field_at(cleared, pointer)
