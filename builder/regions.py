@@ -41,23 +41,18 @@ _LOCK = threading.Lock()
 
 
 def _read(path: Path) -> RegionData:
+    """Read the data file; its lines come grouped by parent, in name order."""
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
+    source = lines[0][1:].strip() if lines and lines[0].startswith("#") else ""
     names: dict[str, str] = {}
-    source = ""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                source = line[1:].strip()
-                continue
-            code, _, name = line.rstrip("\n").partition("\t")
-            names[code] = name
     grouped: dict[str, list[str]] = {}
-    for code in names:
-        grouped.setdefault(parent(code), []).append(code)
-    children = {
-        key: tuple(sorted(codes, key=lambda c: (names[c].casefold(), c)))
-        for key, codes in grouped.items()
-    }
-    return RegionData(source, names, children)
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        code, _, name = line.partition("\t")
+        names[code] = name
+        grouped.setdefault(code.rpartition(".")[0], []).append(code)
+    return RegionData(source, names, {key: tuple(codes) for key, codes in grouped.items()})
 
 
 def data() -> RegionData:

@@ -4,9 +4,11 @@ Usage (in a scratch folder):
     npm pack idn-area-data@4.0.1 && tar xzf idn-area-data-4.0.1.tgz
     python scripts/regions_data.py package/ builder/data/regions.tsv.gz
 
-The output holds one line per area, `code<TAB>name`, sorted by code, under a header naming
-the source version. The parent of an area is its code without the last part, so provinces,
-regencies/cities, districts (kecamatan) and villages (kelurahan/desa) fit one list. The file is
+The output holds one line per area, `code<TAB>name`, under a header naming the source
+version. The parent of an area is its code without the last part, so provinces,
+regencies/cities, districts (kecamatan) and villages (kelurahan/desa) fit one list. Lines are
+ordered by parent, then by name, so the areas under a parent come together in the order a
+list shows them and reading the file needs no sorting. The file is
 written with a fixed gzip time stamp, so making it twice gives the same bytes.
 """
 
@@ -33,7 +35,8 @@ def build(package: Path, out: Path) -> int:
                     raise SystemExit(f"{name}: unusable row {row!r}")
                 rows[code] = label
     lines = [f"# {meta['name']} {meta['version']} (data: ODbL 1.0)"]
-    lines += [f"{code}\t{rows[code]}" for code in sorted(rows)]
+    order = sorted(rows, key=lambda c: (c.rpartition(".")[0], rows[c].casefold(), c))
+    lines += [f"{code}\t{rows[code]}" for code in order]
     data = ("\n".join(lines) + "\n").encode("utf-8")
     with out.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(data)
