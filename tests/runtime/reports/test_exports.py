@@ -436,3 +436,17 @@ def test_a_region_answer_is_exported_as_its_names_and_its_code(data: Data) -> No
             assert table.header.index(code_column) == table.header.index(names_column) + 1
             other = next(r for r in table.rows if r[0] != reference)
             assert dict(zip(table.header, other, strict=True))[code_column] is None
+
+
+def test_the_case_page_shows_a_region_answer_by_name(data: Data) -> None:
+    answers = {
+        "nik": NIK,
+        "nama": "Budi",
+        "wilayah": {"code": "18.71.01", "names": ["Lampung", "Kota Bandar Lampung", "Kedaton"]},
+    }
+    reference = _add_tricky(data, answers)
+    with data.session() as session:
+        case = session.exec(select(Submission).where(Submission.reference == reference)).one()
+    shown = data.login("petugas.uji").get(f"/kantor/kasus/{case.id}")
+    assert shown.status_code == 200
+    assert "Kec. Kedaton, Kota Bandar Lampung, Lampung" in page(shown).text()
