@@ -85,6 +85,11 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
         "Select one of the options for {label}.",
     ),
     "invalid_yesno": ("Pilih Ya atau Tidak untuk {label}.", "Select Yes or No for {label}."),
+    "required_region": ("Pilih {label}.", "Select {label}."),
+    "invalid_region": (
+        "Pilih {label} sampai {limit} dari daftar.",
+        "Select {label} down to the {limit} from the lists.",
+    ),
     "file_too_big": (
         "{label}: berkas paling besar {limit} MB; perkecil atau pindai ulang.",
         "{label}: the file can be at most {limit} MB; make it smaller or scan again.",
@@ -135,6 +140,8 @@ class AnswerError:
 
 
 def _format_limit(limit: Any, lang: str) -> str:
+    if isinstance(limit, Mapping):  # a text in both languages
+        return str(limit.get(lang, ""))
     if isinstance(limit, str):
         day = values.resolve_date_bound(limit)
         return day.strftime("%d-%m-%Y") if day else limit

@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import conditions, patterns, values
+from builder import conditions, patterns, regions, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -156,6 +156,26 @@ def _pattern_check(pattern: Any) -> Check:
     return lambda v: not isinstance(v, str) or _matches(pattern, v)
 
 
+def _region_accepts(rule: Any, instance: Any) -> bool:
+    """`x-loket-region`: the answer's code is a known area at the rule's level and inside its
+    `within` area (a code only; the names are the server's)."""
+    if not isinstance(instance, Mapping) or not isinstance(rule, Mapping):
+        return True  # the type keyword names a wrong shape
+    return regions.accepts(instance.get("code"), rule.get("within"), str(rule.get("level")))
+
+
+def _region_keyword(
+    validator: Any, rule: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not _region_accepts(rule, instance):
+        yield ValidationError(f"{instance!r} is not an area of {rule!r}")
+
+
+def _region_check(rule: Any) -> Check:
+    """The fast form of `x-loket-region` (same verdict as `_region_keyword`)."""
+    return lambda v: _region_accepts(rule, v)
+
+
 def fast_check(schema: Mapping[str, Any]) -> Check | None:
     """A compiled yes/no check for a submission schema, or None if it uses unknown keywords."""
     formats: dict[str, Check] = {
@@ -167,6 +187,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_check
+    keywords["x-loket-region"] = _region_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
     except Unsupported:
@@ -177,6 +198,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
 def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_keyword
+    keywords["x-loket-region"] = _region_keyword
     return validators.extend(Draft202012Validator, keywords)
 
 
@@ -337,7 +359,7 @@ class CompiledService:
             for plan in page.fields:
                 if not plan.has_value or not conditions.evaluate(plan.condition, basis, today):
                     continue
-                value = answers.get(plan.key)
+                value = plan.kind.normalise(plan.spec, answers.get(plan.key))
                 if plan.type == "group":
                     value = self._prune_items(plan, value, today)
                 if not conditions.is_empty(value):
@@ -366,7 +388,7 @@ class CompiledService:
             kept: dict[str, Any] = {}
             for child in plan.children:
                 if child.has_value and conditions.evaluate(child.condition, basis, today):
-                    value = item.get(child.key)
+                    value = child.kind.normalise(child.spec, item.get(child.key))
                     if not conditions.is_empty(value):
                         kept[child.key] = value
             if kept == basis:
@@ -597,8 +619,9 @@ class CompiledService:
         if found is None:
             return make_error(pointer=pointer, key=top, rule="unknown", spec={"label": top})
         kind, spec = found
-        if kind == "file":
-            pointer = from_parts(path[:1])  # a file answer is one thing to the citizen
+        if kind in {"file", "region"}:
+            # a file or an area is one thing to the citizen
+            pointer = from_parts(path[:1] if kind == "file" or len(path) < 3 else path[:3])
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)
@@ -607,6 +630,9 @@ class CompiledService:
             variant = "file_too_big"
         if kind == "group" and rule in {"min_items", "max_items"}:
             limit = spec.get(rule, limit)
+        if kind == "region":
+            level = regions.LEVEL_TITLES[str(spec.get("level", "village"))]
+            limit = {lang: localise(level, lang).lower() for lang in ("id", "en")}
         return make_error(
             pointer=pointer, key=top, rule=rule, spec=spec, variant=variant, limit=limit
         )
@@ -637,6 +663,8 @@ _LIMITED = {
 
 
 def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword: str) -> str | None:
+    if kind == "region" and rule in {"required", "invalid"}:
+        return f"{rule}_region"
     if rule == "required":
         if kind in {"choice", "multichoice", "yesno"}:
             return "required_choice"

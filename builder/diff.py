@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from builder import regions
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
 from builder.texts import Message, localise, msg
 
@@ -26,6 +27,8 @@ _FIELD_PROPS: dict[str, tuple[str, str]] = {
     "integer": ("bilangan bulat", "whole numbers only"),
     "display": ("tampilan", "display"),
     "messages": ("pesan kesalahan", "error messages"),
+    "within": ("wilayah", "area"),
+    "level": ("tingkat wilayah", "area level"),
 }
 
 
@@ -60,6 +63,12 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"“{value}”"
     return json.dumps(value, ensure_ascii=False)
+
+
+def _show_area(value: Any) -> str:
+    """An area code with its name, for a region field's `within`."""
+    name = regions.name(value) if isinstance(value, str) else ""
+    return f"{_show(value)} ({name})" if name else _show(value)
 
 
 def _name(ref: FieldRef) -> tuple[str, str]:
@@ -210,16 +219,17 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
     for prop, (prop_id, prop_en) in _FIELD_PROPS.items():
         before, after = old.spec.get(prop), new.spec.get(prop)
         if before != after:
+            show = _show_area if prop == "within" else _show
             changes.append(
                 Change(
                     "changed",
                     "field",
                     f"{where}/{prop}",
                     msg(
-                        f"Field '{name_id}': {prop_id} {_show(before) if before is not None else '(kosong)'} → "
-                        f"{_show(after) if after is not None else '(kosong)'}.",
-                        f"Field '{name_en}': {prop_en} {_show(before) if before is not None else '(empty)'} → "
-                        f"{_show(after) if after is not None else '(empty)'}.",
+                        f"Field '{name_id}': {prop_id} {show(before) if before is not None else '(kosong)'} → "
+                        f"{show(after) if after is not None else '(kosong)'}.",
+                        f"Field '{name_en}': {prop_en} {show(before) if before is not None else '(empty)'} → "
+                        f"{show(after) if after is not None else '(empty)'}.",
                     ),
                 )
             )

@@ -484,6 +484,7 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "file": ("accept", "max_mb"),
     "group": ("fields", "min_items", "max_items", "item_label"),
     "notice": ("text", "style"),
+    "region": ("within", "level"),
 }
 MESSAGE_RULES: dict[str, tuple[str, ...]] = {
     "text": ("required", "min_length", "max_length", "pattern"),
@@ -496,6 +497,7 @@ MESSAGE_RULES: dict[str, tuple[str, ...]] = {
     "choice": ("required",),
     "multichoice": ("required", "min_items", "max_items"),
     "yesno": ("required",),
+    "region": ("required", "invalid"),
     "file": ("required", "invalid"),
     "declaration": ("required",),
     "group": ("required", "min_items", "max_items"),
@@ -551,6 +553,7 @@ def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
             "multichoice": ("options", "min_items", "max_items"),
             "file": ("accept", "max_mb"),
             "group": ("min_items", "max_items", "item_label.id", "item_label.en"),
+            "region": ("within", "level"),
         }.get(kind, ())
     )
     for rule in MESSAGE_RULES.get(kind, ()):
@@ -614,7 +617,7 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         else:
             _simple(field, key, values, str.strip)
     _simple(field, "max_mb", values, lambda v: _number(v, "max_mb"))
-    for key in ("pattern", "style", "display"):
+    for key in ("pattern", "style", "display", "within", "level"):
         _simple(field, key, values, str.strip)
     _simple(field, "options", values, parse_options)
     _simple(field, "accept", values, names)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from builder import patterns, values
+from builder import patterns, regions, values
 from builder.pointers import join
 from builder.problems import Problem, problem
 from builder.texts import Message, localise, msg, plural
@@ -66,6 +66,10 @@ class FieldType:
     def is_required(self, spec: Spec) -> bool:
         """Whether a visible field must be answered."""
         return bool(spec.get("required", False))
+
+    def normalise(self, spec: Spec, value: Any) -> Any:
+        """The answer in its stored form (the API may send a shorter form); default: as is."""
+        return value
 
 
 REGISTRY: dict[str, FieldType] = {}
@@ -443,6 +447,114 @@ class MultichoiceField(_Options):
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
         return ", ".join(self.label_of(spec, item, lang) for item in value or [])
+
+
+def _region_hint(code: str) -> dict[str, str]:
+    """What to write instead of an unknown area code: the areas under its nearest known parent."""
+    known = code
+    while known and not regions.exists(known):
+        known = regions.parent(known)
+    under = regions.children(known)[:6]
+    listed = ", ".join(f"{c} ({regions.name(c)})" for c in under)
+    if known:
+        where_id = f"Di bawah {known} ({regions.name(known)}) ada antara lain: {listed}."
+        where_en = f"Under {known} ({regions.name(known)}) there are, among others: {listed}."
+    else:
+        where_id = f"Kode provinsi antara lain: {listed}."
+        where_en = f"Province codes include: {listed}."
+    return {
+        "hint_id": where_id + " Kode kota Bandar Lampung misalnya 18.71.",
+        "hint_en": where_en + " Kota Bandar Lampung, for one, is 18.71.",
+    }
+
+
+@register
+class RegionField(FieldType):
+    """An area of Indonesia chosen level by level (province, regency/city, district, village).
+
+    `within` keeps the choice inside one area (its code); `level` is how deep the answer goes
+    (default `village`). The answer is stored as `{"code": ..., "names": [...]}`, the names
+    from the province down as they were when the case was filed; the JSON API may send the code
+    alone (`normalise` fills in the names).
+    """
+
+    name = "region"
+    title = msg("Wilayah (provinsi s.d. kelurahan/desa)", "Area (province to village)")
+    operators = frozenset({"filled"})
+
+    @staticmethod
+    def level(spec: Spec) -> str:
+        """How deep the answer goes."""
+        return str(spec.get("level", "village"))
+
+    @staticmethod
+    def within(spec: Spec) -> str | None:
+        """The area the answer must lie in, if any."""
+        code = spec.get("within")
+        return str(code) if code else None
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        rule: dict[str, Any] = {"level": self.level(spec)}
+        if self.within(spec):
+            rule["within"] = self.within(spec)
+        return {
+            "type": "object",
+            "required": ["code", "names"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string", "maxLength": 20},
+                "names": {"type": "array", "maxItems": 4, "items": {"type": "string"}},
+            },
+            "x-loket-region": rule,
+        }
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        code = regions.deepest(raw, self.within(spec), self.level(spec))
+        return (None if code is None else regions.record(code)), None
+
+    def normalise(self, spec: Spec, value: Any) -> Any:
+        """A known code (alone or in a stored answer) with the names of today's data."""
+        code = value.get("code") if isinstance(value, Mapping) else value
+        if isinstance(code, str) and regions.exists(code):
+            return regions.record(code)
+        return value
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        code = self.within(spec)
+        if code is None:
+            return []
+        if not regions.exists(code):
+            return [
+                problem(
+                    "region-unknown",
+                    join(pointer, "within"),
+                    area=code,
+                    source=regions.data().source,
+                    **_region_hint(code),
+                )
+            ]
+        here = regions.level_of(code) or "village"
+        if regions.LEVELS.index(here) >= regions.LEVELS.index(self.level(spec)):
+            return [
+                problem(
+                    "region-within-too-deep",
+                    join(pointer, "within"),
+                    area=code,
+                    name=regions.name(code),
+                    level_id=localise(regions.LEVEL_TITLES[self.level(spec)], "id").lower(),
+                    level_en=localise(regions.LEVEL_TITLES[self.level(spec)], "en").lower(),
+                )
+            ]
+        return []
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        """The names as filed, from the lowest level up ("Kec." before a district)."""
+        if not isinstance(value, Mapping):
+            return ""
+        names = [str(n) for n in value.get("names") or []]
+        if len(names) >= 3:
+            names[2] = f"Kec. {names[2]}"
+        return ", ".join(reversed(names)) or str(value.get("code", ""))
 
 
 @register

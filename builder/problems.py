@@ -287,6 +287,24 @@ CODES: dict[str, Code] = {
         "Choice field '{key}' has no options.",
         ("Tambahkan paling sedikit dua pilihan.", "Add at least two options."),
     ),
+    "region-unknown": _c(
+        E,
+        "Kode wilayah '{area}' tidak ada dalam data wilayah Kemendagri ({source}).",
+        "Area code '{area}' is not in the Kemendagri area data ({source}).",
+        ("{hint_id}", "{hint_en}"),
+    ),
+    "region-within-too-deep": _c(
+        E,
+        "Wilayah '{area}' ({name}) sudah setingkat {level_id} atau lebih rendah; field ini"
+        " menanyakan sampai {level_id}.",
+        "Area '{area}' ({name}) is already at the {level_en} level or below; this field asks"
+        " down to the {level_en}.",
+        (
+            "Pakai wilayah yang lebih tinggi di 'within' (misalnya kota untuk memilih kecamatan),"
+            " atau 'level' yang lebih rendah.",
+            "Use a higher area in 'within' (a city to choose a district, say), or a lower 'level'.",
+        ),
+    ),
     "duplicate-option": _c(
         E,
         "Nilai pilihan '{value}' muncul lebih dari sekali.",

@@ -56,6 +56,7 @@ class FieldRenderer:
         self.use_htmx = bool(values.get("use_htmx"))
         self.validate_url: str = values.get("validate_url") or ""
         self.reveal_url: str = values.get("reveal_url") or ""
+        self.region_url: str = values.get("region_url") or ""
         self.controlling: Set[str] = values.get("controlling") or frozenset()
         self.file_types = file_types
         # The content hash of the published version the fields belong to; None (a studio
@@ -109,6 +110,7 @@ class FieldRenderer:
             self.use_htmx,
             self.validate_url,
             self.reveal_url,
+            self.region_url,
             f.plan.key in self.controlling,
             out_of_band,
         )

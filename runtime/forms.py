@@ -11,12 +11,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder import conditions
+from builder import conditions, regions
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan, PagePlan
 from builder.texts import localise
 
 FormData = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class RegionSelect:
+    """One level of a region field: its select's id, title, choices and the chosen code."""
+
+    id: str
+    level: str
+    title: str
+    options: list[tuple[str, str]]
+    selected: str
+
+
 _ITEM = re.compile(r"^([a-z][a-z0-9_]*)\.([0-9]{1,3})\.([a-z][a-z0-9_]*)$")
 MAX_GROUP_ITEMS = 200
 
@@ -159,6 +172,40 @@ class FieldView:
         if chosen in {"radio", "select"}:
             return str(chosen)
         return "radio" if len(self.spec.get("options", [])) <= 7 else "select"
+
+    def region_code(self) -> str:
+        """The code of a region answer so far ("" without one)."""
+        code = self.value.get("code") if isinstance(self.value, Mapping) else self.value
+        return code if isinstance(code, str) else ""
+
+    def region_selects(self) -> list[RegionSelect]:
+        """The selects of a region field, from below its `within` area down to the deepest
+        level chosen so far plus one (never past the field's `level`)."""
+        within = str(self.spec.get("within") or "")
+        target = regions.LEVELS.index(str(self.spec.get("level", "village")))
+        code = self.region_code()
+        chosen = regions.chain(code) if regions.exists(code) else []
+        start = len(regions.chain(within)) if within else 0
+        selects = []
+        above = within
+        for depth in range(start, target + 1):
+            level = regions.LEVELS[depth]
+            pick = chosen[depth] if depth < len(chosen) else ""
+            if pick and regions.parent(pick) != above:
+                pick = ""
+            options = [(c, regions.name(c)) for c in regions.children(above)]
+            select_id = self.id if depth == start else f"{self.id}-{level}"
+            title = localise(regions.LEVEL_TITLES[level], self.lang)
+            selects.append(RegionSelect(select_id, level, title, options, pick))
+            if not pick:
+                break
+            above = pick
+        return selects
+
+    def region_complete(self) -> bool:
+        """Whether the answer goes down to the field's level (no further select to show)."""
+        level = str(self.spec.get("level", "village"))
+        return regions.level_of(self.region_code()) == level
 
     def text_value(self) -> str:
         """The value as an input shows it."""

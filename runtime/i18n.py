@@ -179,6 +179,7 @@ UI: dict[str, tuple[str, str]] = {
     "yes": ("Ya", "Yes"),
     "no": ("Tidak", "No"),
     "choose": ("— Pilih —", "— Choose —"),
+    "region_next": ("Tampilkan pilihan berikutnya", "Show the next list"),
     "retired": (
         "Layanan ini tidak lagi menerima permohonan baru.",
         "This service no longer accepts new applications.",

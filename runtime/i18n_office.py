@@ -241,6 +241,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "reports_col_state": ("Status", "State"),
     "reports_col_created": ("Tanggal diajukan", "Filed"),
     "reports_col_due": ("Tenggat", "Due"),
+    "reports_col_region_code": ("kode wilayah", "area code"),
     # review and publishing (Diskominfo reviewer)
     "review_queue": ("Antrean tinjauan", "Review queue"),
     "review_queue_empty": (

@@ -293,6 +293,8 @@ def _value(plan: FieldPlan | None, value: Any, options: ExportOptions) -> Cell:
             return "; ".join(plan.kind.display(plan.spec, [item], options.lang) for item in value)
         if kind == "phone" and isinstance(value, str):
             return national_phone(value)
+    if kind == "region" and plan is not None:
+        return plan.kind.display(plan.spec, value, options.lang) or None
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, int | float):
@@ -309,10 +311,12 @@ class _Column:
     key: str
     index: int | None = None  # 1-based item of a repeatable group
     child: str | None = None
+    code: bool = False  # the code column of a region field (the other one has its names)
 
     @property
     def name(self) -> str:
-        return self.key if self.child is None else f"{self.key}[{self.index}].{self.child}"
+        base = self.key if self.child is None else f"{self.key}[{self.index}].{self.child}"
+        return f"{base}.code" if self.code else base
 
     @property
     def path(self) -> str:
@@ -407,6 +411,8 @@ def _header(
             child = next((c for c in plan.children if c.key == column.child), None)
             child_label = (child.label(options.lang) if child else "") or column.child
             label = f"{label} {column.index}: {child_label}"
+        if column.code:
+            label = f"{label} ({t('reports_col_region_code', options.lang)})"
         names.append(label)
     seen = {name: n for name, n in Counter([*fixed, *names]).items() if n > 1}
     return [
@@ -451,10 +457,16 @@ def export_table(
     for key, field in fields.items():
         if field.type != "group":
             columns.append(_Column(key))
+            if field.type == "region":
+                columns.append(_Column(key, code=True))
             continue
         most = max((len(c.answers.get(key) or []) for c in cases), default=0)
-        children = [child.key for child in field.children if child.has_value]
-        columns += [_Column(key, i, child) for i in range(1, most + 1) for child in children]
+        for i in range(1, most + 1):
+            for child in field.children:
+                if child.has_value:
+                    columns.append(_Column(key, i, child.key))
+                if child.type == "region":
+                    columns.append(_Column(key, i, child.key, code=True))
     if not options.sensitive:
         columns = [c for c in columns if c.path not in sensitive]
     officer = _officer_values(session, [case.id for case in cases])
@@ -488,6 +500,9 @@ def export_table(
                     if plan
                     else None
                 )
+            if column.code:
+                value = value.get("code") if isinstance(value, Mapping) else None
+                plan = None
             cell = _value(plan, value, options)
             holds_sensitive = holds_sensitive or (column.path in sensitive and cell is not None)
             row.append(cell)

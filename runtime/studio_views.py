@@ -67,6 +67,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "max_items": ("Jumlah maksimum", "Maximum count"),
     "accept": ("Jenis berkas", "File types"),
     "max_mb": ("Ukuran maksimum (MB)", "Maximum size (MB)"),
+    "within": (
+        "Hanya di dalam wilayah (kode Kemendagri, mis. 18.71 = Kota Bandar Lampung)",
+        "Only inside the area (Kemendagri code, e.g. 18.71 = Kota Bandar Lampung)",
+    ),
+    "level": ("Dipilih sampai tingkat", "Chosen down to"),
     "item_label": ("Nama tiap butir", "Name of each item"),
     "text": ("Teks", "Text"),
     "style": ("Gaya", "Style"),
@@ -92,6 +97,13 @@ CHOICES: dict[str, list[tuple[str, tuple[str, str]]]] = {
         ("auto", ("Otomatis", "Automatic")),
         ("radio", ("Tombol bulat", "Radio buttons")),
         ("select", ("Daftar tarik-turun", "Drop-down list")),
+    ],
+    "level": [
+        ("", ("Bawaan (kelurahan/desa)", "Default (village)")),
+        ("province", ("Provinsi", "Province")),
+        ("regency", ("Kabupaten/kota", "Regency/city")),
+        ("district", ("Kecamatan", "District (kecamatan)")),
+        ("village", ("Kelurahan/desa", "Village (kelurahan/desa)")),
     ],
     "style": [
         ("", ("Bawaan (informasi)", "Default (information)")),

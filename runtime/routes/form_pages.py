@@ -99,6 +99,7 @@ def _page_context(
         "page_id": page.id,
         "validate_url": f"{base}/isi/{page.id}/validasi",
         "reveal_url": f"{base}/isi/{page.id}/tampil",
+        "region_url": f"{base}/isi/{page.id}/wilayah",
         "controlling": controlling,
         "shown": " ".join(sorted(_shown_names(views))),
         "new_fields": new_fields,
@@ -180,8 +181,11 @@ def _apply_uploads(
 
 
 def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None:
-    """Apply an add/remove button of a repeatable group; returns extra empty items to show."""
+    """Apply an add/remove button of a repeatable group, or a region field's next-list button;
+    returns extra empty items to show (None: not such a button)."""
     parts = action.split(":")
+    if action == "wilayah":  # a region field's next list: the page again, nothing checked yet
+        return {}
     if parts[0] == "add" and len(parts) == 2:
         return {parts[1]: 1}
     if parts[0] == "remove" and len(parts) == 3 and bounded_int(parts[2]) is not None:
@@ -410,3 +414,33 @@ def reveal(
         "_partials/reveal.html",
         {**context, "changed": changed, "appeared": bool(now - before)},
     )
+
+
+@router.post("/layanan/{agency}/{slug}/isi/{page_id}/wilayah")
+def region_field(
+    request: Request,
+    session: SessionDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+    field: str = "",
+) -> Response:
+    """htmx: a region field again with the next level's select for what was chosen (nothing is
+    saved or checked). Without htmx: the whole page, as the field's button would show it."""
+    posted = _posted_page(request, session, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    ctx, page, _, answers = posted
+    context = _page_context(request, ctx, page, answers, [], agency, slug)
+    if not is_htmx(request):
+        return render(request, "page.html", context)
+    target = None
+    for view in context["fields"]:
+        if view.name == field:
+            target = view
+        for item in view.items:
+            target = next((c for c in item if c.name == field), target)
+    if target is None or target.type != "region" or target.hidden:
+        return Response(status_code=204)
+    return render(request, "_partials/field.html", {**context, "f": target})

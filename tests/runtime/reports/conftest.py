@@ -74,6 +74,13 @@ def definition(agency: str = AGENCY, slug: str = SLUG) -> dict[str, Any]:
                         {"key": "nama", "type": "text", "label": "Nama", "required": True},
                         {"key": "telepon", "type": "phone", "label": "Telepon"},
                         {
+                            "key": "wilayah",
+                            "type": "region",
+                            "label": "Kecamatan",
+                            "within": "18.71",
+                            "level": "district",
+                        },
+                        {
                             "key": "penghasilan",
                             "type": "number",
                             "label": "Penghasilan",

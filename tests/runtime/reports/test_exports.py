@@ -135,6 +135,8 @@ def test_csv_flattens_groups_masks_nik_and_neutralises(data: Data) -> None:
         "nik",
         "nama",
         "telepon",
+        "wilayah",
+        "wilayah.code",
         "minat",
         "anggota[1].nama_anggota",
         "anggota[1].umur",
@@ -336,6 +338,8 @@ def test_headers_are_labels_and_answers_read_as_on_the_case_page(data: Data, kin
         "NIK",
         "Nama",
         "Telepon",
+        "Kecamatan",
+        "Kecamatan (kode wilayah)",
         "Bantuan",
         "Anggota keluarga 1: Nama",
         "Anggota keluarga 1: Umur",
@@ -408,3 +412,41 @@ def test_a_bad_date_brings_the_page_back_with_the_error_beside_the_field(
         assert error is not None and message in error.text()
         assert form.css_first(f"#export-{SLUG}-errors") is not None
     assert not _sensitive_events(data)
+
+
+def test_a_region_answer_is_exported_as_its_names_and_its_code(data: Data) -> None:
+    answers = {
+        "nik": NIK,
+        "nama": "Budi",
+        "wilayah": {"code": "18.71.01", "names": ["Lampung", "Kota Bandar Lampung", "Kedaton"]},
+    }
+    reference = _add_tricky(data, answers)
+    with data.session() as session:
+        for keys, names_column, code_column in [
+            (False, "Kecamatan", "Kecamatan (kode wilayah)"),
+            (True, "wilayah", "wilayah.code"),
+        ]:
+            table = reports.export_table(
+                session, data.service_id, {data.version_id}, reports.ExportOptions(keys=keys)
+            )
+            row = next(r for r in table.rows if r[0] == reference)
+            cells = dict(zip(table.header, row, strict=True))
+            assert cells[names_column] == "Kec. Kedaton, Kota Bandar Lampung, Lampung"
+            assert cells[code_column] == "18.71.01"
+            assert table.header.index(code_column) == table.header.index(names_column) + 1
+            other = next(r for r in table.rows if r[0] != reference)
+            assert dict(zip(table.header, other, strict=True))[code_column] is None
+
+
+def test_the_case_page_shows_a_region_answer_by_name(data: Data) -> None:
+    answers = {
+        "nik": NIK,
+        "nama": "Budi",
+        "wilayah": {"code": "18.71.01", "names": ["Lampung", "Kota Bandar Lampung", "Kedaton"]},
+    }
+    reference = _add_tricky(data, answers)
+    with data.session() as session:
+        case = session.exec(select(Submission).where(Submission.reference == reference)).one()
+    shown = data.login("petugas.uji").get(f"/kantor/kasus/{case.id}")
+    assert shown.status_code == 200
+    assert "Kec. Kedaton, Kota Bandar Lampung, Lampung" in page(shown).text()

@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
+from builder import regions
 from builder.bundle import normalise
 from builder.canonical import digest
 from builder.compiler import CompiledService, FieldPlan, compiled
@@ -184,6 +185,12 @@ def valid_value(plan: FieldPlan) -> tuple[Any, Any]:
         return [value], [value]
     if kind == "yesno":
         return "ya", True
+    if kind == "region":
+        code = str(spec.get("within") or "")
+        target = regions.LEVELS.index(spec.get("level", "village"))
+        while regions.level_of(code) != regions.LEVELS[target]:
+            code = regions.children(code)[0]
+        return code, regions.record(code)
     raise AssertionError(f"no valid value for a {kind} field")
 
 

@@ -55,7 +55,10 @@ def test_full_flow(loket: Loket, path: Path) -> None:
         assert href.startswith(f"{citizen.base}/isi/{plan.page_id}?"), href
         assert href.endswith(f"#f-{key}")
         assert row.css_first("dd").text(deep=True).strip(), f"{key} shows no answer"
-        if plan.type not in {"group", "file", "number", "date", "choice", "multichoice", "yesno"}:
+        if plan.type == "region":  # shown by name, the village first
+            assert value["names"][-1] in row.css_first("dd").text(deep=True)
+        kinds = {"group", "file", "number", "date", "choice", "multichoice", "yesno", "region"}
+        if plan.type not in kinds:
             assert str(value) in row.css_first("dd").text(deep=True)
     # the change link's target exists on the page it points at
     for key in list(expected)[:3]:
