@@ -38,6 +38,7 @@ from runtime.routes import review as review_routes
 from runtime.routes import studio as studio_routes
 from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from runtime.settings import Settings
+from runtime.storage import open_store
 from runtime.staff import Forbidden, LoginRequired
 from runtime.web import error_page, language, make_environment, render
 from runtime.workdays import Calendar
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.store = open_store(settings, engine)
     app.state.templates = make_environment()
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

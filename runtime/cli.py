@@ -239,12 +239,13 @@ def prune_command() -> None:
     from runtime import db
     from runtime.models import utcnow
     from runtime.prune import prune
+    from runtime.storage import open_store
 
     settings = _settings()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
     try:
-        removed = prune(engine, settings.data_dir, utcnow())
+        removed = prune(engine, open_store(settings, engine), utcnow())
     finally:
         engine.dispose()
     for what, count in removed:
