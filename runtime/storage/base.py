@@ -14,7 +14,8 @@ CHUNK = 256 * 1024
 """Bytes per chunk of a streamed read (and per row of the database store)."""
 
 MAX_KEY = 255
-_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)*")
+_PART = r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*"  # generated tokens may start with _ or -
+_KEY = re.compile(f"{_PART}(/{_PART})*")
 
 
 class FileMissing(LookupError):
@@ -31,8 +32,8 @@ class FileInfo:
 
 
 def check_key(key: str) -> str:
-    """The key if it is one a store accepts (``part/part.ext``: letters, digits, ``_.-``, each
-    part starting with a letter or digit, at most 255 characters), else ValueError."""
+    """The key if it is one a store accepts (``part/part.ext``: letters, digits, ``_.-``, no
+    part starting with a dot, no ``..``, at most 255 characters), else ValueError."""
     if len(key) > MAX_KEY or not _KEY.fullmatch(key) or ".." in key:
         raise ValueError(f"not a storage key: {key!r}")
     return key

@@ -46,6 +46,12 @@ def test_put_then_read_back_whole_and_in_chunks(files: FileStore) -> None:
     assert files.size("documents/big.pdf") == len(BIG)
 
 
+def test_generated_names_may_start_with_a_dash_or_underscore(files: FileStore) -> None:
+    for key in ("attachments/_e/_eMaSt5.pdf", "attachments/-x/-xY.png"):
+        files.put(key, b"x")
+        assert files.read(key) == b"x"
+
+
 def test_a_file_object_is_read_from_where_it_stands(files: FileStore) -> None:
     source = io.BytesIO(b"skip-this|keep this")
     source.seek(10)
