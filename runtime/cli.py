@@ -131,15 +131,16 @@ def serve_command(
 
     settings = _settings()
     from runtime import db
+    from runtime.observability import log_config
 
     engine = db.make_engine(settings)
     db.check_migrated(engine)
-    stop = None
+    worker = stop = None
     if settings.worker_in_process:  # one worker in this process, whatever the app processes
         import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
         from runtime.notify.worker import start_thread
 
-        _, stop = start_thread(engine, settings)
+        worker, stop = start_thread(engine, settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.secho(
@@ -152,9 +153,15 @@ def serve_command(
         workers=workers or settings.workers,
         proxy_headers=False,  # the app honours forwarded headers from LOKET_TRUSTED_PROXIES only
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings),
+        access_log=False,  # runtime.observability logs each request by its route template
+        # on SIGTERM/SIGINT: stop accepting, let running requests finish for this long
+        timeout_graceful_shutdown=settings.shutdown_seconds,
     )
-    if stop is not None:
-        stop.set()
+    if worker is not None and stop is not None:
+        stop.set()  # the in-process worker finishes its current delivery, then ends
+        worker.join(timeout=settings.notify_timeout_seconds + 5)
+    engine.dispose()
 
 
 def _demo_secret(name: str) -> str:
