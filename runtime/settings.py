@@ -87,7 +87,7 @@ class Variable:
 
 VARIABLES: dict[str, Variable] = {
     "LOKET_DATA_DIR": Variable(
-        "data_dir", "./var", "Folder for the SQLite database and uploaded files."
+        "data_dir", "./var", "Folder for the SQLite database, keys and (local storage) files."
     ),
     "LOKET_DATABASE_URL": Variable(
         "database_url",
