@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -80,7 +79,7 @@ def _attachment(engine: Engine, case_id: str, field_key: str) -> Attachment:
 
 def test_an_upload_through_a_is_downloaded_through_b(pair: Pair) -> None:
     citizen, filed = _file_through(pair.a)
-    name, content, _ = citizen.uploaded["berkas_ktp"]
+    _, content, _ = citizen.uploaded["berkas_ktp"]
     attachment = _attachment(pair.a.engine, filed.id, "berkas_ktp")
 
     officer_b = pair.b.login("petugas.uji")
