@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,6 +148,11 @@ def serve_command(
     typer.secho(
         f"Loket berjalan di / is running at http://{bind_host}:{bind_port}/", fg=typer.colors.GREEN
     )
+    # uvicorn hands SIGTERM/SIGINT back to the handler it found once it has stopped serving;
+    # with these the process then goes on below (stopping the worker) and ends with status 0.
+    stopping: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda received, _frame: stopping.append(received))
     uvicorn.run(
         "runtime.asgi:app",
         host=bind_host,
@@ -162,6 +169,8 @@ def serve_command(
         stop.set()  # the in-process worker finishes its current delivery, then ends
         worker.join(timeout=settings.notify_timeout_seconds + 5)
     engine.dispose()
+    if stopping:
+        logging.getLogger("loket").info("Loket stopped (signal %s)", stopping[0])
 
 
 def _demo_secret(name: str) -> str:
