@@ -41,8 +41,14 @@ def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     )
     with log.open("wb") as output:
         return subprocess.Popen(
-            [sys.executable, "-c", "from runtime.cli import main; main()", "serve"]
-            + ["--port", str(port)],
+            [
+                sys.executable,
+                "-c",
+                "from runtime.cli import main; main()",
+                "serve",
+                "--port",
+                str(port),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
