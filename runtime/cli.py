@@ -17,6 +17,7 @@ from builder.cli import app, definition_files
 from builder.validate import validate
 from runtime.cli_agency import agency_app
 from runtime.cli_keys import keys_command
+from runtime.cli_storage import storage_app
 from runtime.cli_worker import worker_command
 from runtime.settings import Settings
 
@@ -415,6 +416,7 @@ def user_revoke(
 
 
 app.add_typer(agency_app, name="agency")
+app.add_typer(storage_app, name="storage")
 app.command("worker")(worker_command)
 app.command("keys")(keys_command)
 
