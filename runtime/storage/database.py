@@ -38,7 +38,10 @@ class DatabaseStore:
         self.location = engine.url.render_as_string(hide_password=True)
 
     def put(self, key: str, data: bytes | BinaryIO, *, session: Session | None = None) -> int:
-        """Write the file's row and chunks in one transaction: `session`'s, else a new one."""
+        """Write the file's row and chunks in one transaction: `session`'s, else a new one.
+
+        On SQLite (one writer at a time) a caller that holds a write transaction in another
+        session must pass that session, or put the file before or after that transaction."""
         check_key(key)
         if session is not None:
             return self._write(session, key, data)

@@ -7,6 +7,7 @@ LOKET_TEST_DATABASE_URL is set.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -16,17 +17,21 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from builder.canonical import digest
+from runtime import store
 from runtime.app import create_app
 from runtime.documents import verify
 from runtime.models import Attachment, IssuedDocument, Submission
 from tests.runtime.office.conftest import (
     DOMISILI,
+    PDF,
     Filed,
     Office,
     build_office,
     install_certificates,
     post_action,
 )
+from tests.runtime.office.test_officer_fields import VERIFY_FIELDS, _post
 from tests.runtime.web.conftest import Citizen, status_link
 
 
@@ -137,3 +142,34 @@ def test_with_local_storage_the_other_machine_does_not_have_the_file(
         for client in c.clients:
             client.close()
         c.engine.dispose()
+
+
+def test_an_officer_upload_through_a_is_downloaded_through_b(pair: Pair) -> None:
+    definition = copy.deepcopy(pair.a.definitions[DOMISILI])
+    for move in definition["workflow"]["transitions"]:
+        if move["action"] == "verifikasi":
+            move["fields"] = copy.deepcopy(VERIFY_FIELDS)
+    with pair.a.session() as session:
+        store.publish_version(session, definition=definition, sha256=digest(definition))
+        session.commit()
+    pair.a.definitions[DOMISILI] = definition  # shared with b
+    filed = pair.a.file_case()
+    officer_a = pair.a.login("petugas.uji")
+    refused = _post(  # a valid file beside a missing answer: the file is not kept
+        officer_a, filed, "verifikasi", {}, {"laporan_survei": ("l.pdf", PDF, "application/pdf")}
+    )
+    assert refused.status_code == 422
+    assert list(pair.a.app.state.store.list("attachments")) == []
+    done = _post(
+        officer_a,
+        filed,
+        "verifikasi",
+        {"tingkat": "ringan"},
+        {"laporan_survei": ("laporan.pdf", PDF, "application/pdf")},
+    )
+    assert done.status_code == 303, done.text[:400]
+    report = _attachment(pair.a.engine, filed.id, "laporan_survei")
+    response = pair.b.login("kepala.uji").get(f"/kantor/kasus/{filed.id}/berkas/{report.id}")
+    assert response.status_code == 200 and response.content == PDF
+    for folder in pair.folders:
+        assert not (folder / "attachments").exists()
