@@ -221,19 +221,41 @@ class Observability:
         finally:
             seconds = time.perf_counter() - started
             method = scope.get("method", "")
+            method = method if method in METHODS else "OTHER"
             route = route_template(scope)
-            LATENCY.labels(method, route).observe(seconds)
-            RESPONSES.labels(method, route, f"{status // 100}xx").inc()
-            ms = round(seconds * 1000, 1)
-            ACCESS.info(
-                "%s %s %s %.1fms",
-                method,
-                route,
-                status,
-                ms,
-                extra={"method": method, "route": route, "status": status, "duration_ms": ms},
-            )
+            latency, responses = _series(method, route)
+            latency.observe(seconds)
+            responses[min(status // 100, 5)].inc()
+            if ACCESS.isEnabledFor(logging.INFO):
+                ms = round(seconds * 1000, 1)
+                ACCESS.info(
+                    "%s %s %s %.1fms",
+                    method,
+                    route,
+                    status,
+                    ms,
+                    extra={"method": method, "route": route, "status": status, "duration_ms": ms},
+                )
             request_id.reset(token)
+
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods kept as a label value; any other is counted as OTHER (labels stay few)."""
+
+_Series = tuple[Any, dict[int, Any]]
+_series_cache: dict[tuple[str, str], _Series] = {}
+
+
+def _series(method: str, route: str) -> _Series:
+    """The labelled histogram and response counters of a method and route template, looked up
+    once (prometheus_client's `labels` takes a lock and builds a key on every call)."""
+    found = _series_cache.get((method, route))
+    if found is None:
+        counters = {n: RESPONSES.labels(method, route, f"{n}xx") for n in range(1, 6)}
+        counters[0] = counters[5]  # a status below 100 cannot be sent; count it as an error
+        found = (LATENCY.labels(method, route), counters)
+        _series_cache[(method, route)] = found
+    return found
 
 
 # -- counters that follow commits --------------------------------------------------------------
