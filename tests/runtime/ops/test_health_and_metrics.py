@@ -204,3 +204,11 @@ def test_route_template_of_a_scope() -> None:
     assert observability.sane_request_id(None) is None
     assert observability.sane_request_id("1871015708900001") is None
     assert observability.sane_request_id("req-12345678") == "req-12345678"
+
+
+def test_an_unknown_method_is_counted_as_other(make_client: object) -> None:
+    client = make_client(metrics_token=TOKEN)  # type: ignore[operator]
+    client.request("BREW", "/healthz")
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    assert 'method="OTHER",route="/healthz"' in text
+    assert "BREW" not in text
