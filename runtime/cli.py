@@ -247,8 +247,9 @@ def demo_command(
 @app.command("prune")
 def prune_command() -> None:
     """Remove expired data: citizen drafts that expired unsent (with their uploaded files),
-    login attempts older than the throttle's window (24 hours), and issued-document files no
-    document row names (left by a crash while issuing; files younger than an hour are kept).
+    login attempts older than the throttle's window (24 hours), and uploaded or issued-document
+    files no row names (left by a crash between storing and committing; files younger than an
+    hour are kept), in the file store LOKET_STORAGE chooses.
 
     Workers (`loket worker`, or `loket serve` on SQLite) do this every hour by themselves; the
     command is safe to run at any time while Loket serves.
