@@ -57,7 +57,7 @@ def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine imports slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"loket serve stopped: {log.read_text(errors='replace')[-2000:]}")
@@ -68,6 +68,20 @@ def _wait_until_up(process: subprocess.Popen[bytes], base: str, log: Path) -> No
             pass
         time.sleep(0.1)
     pytest.fail(f"loket serve did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _refused_soon(url: str) -> bool:
+    """Whether new connections are refused within 20 seconds (the signal takes a moment)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=5)
+        except httpx.ConnectError:
+            return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    return False
 
 
 def test_serve_logs_json_and_stops_gracefully(tmp_path: Path) -> None:
@@ -96,9 +110,7 @@ def test_serve_logs_json_and_stops_gracefully(tmp_path: Path) -> None:
         )
         time.sleep(0.3)
         process.send_signal(signal.SIGTERM)
-        time.sleep(0.7)
-        with pytest.raises(httpx.TransportError):  # no new connections while stopping
-            httpx.get(f"{base}/healthz", timeout=2)
+        assert _refused_soon(f"{base}/healthz"), "still accepting connections while stopping"
         slow.sendall(body[10:])
         reply = slow.recv(4096)
         slow.close()
