@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from runtime import db
+from runtime import db, observability
 from runtime.i18n import t
 from runtime.rate_limit import Limited
 from runtime.routes import (
@@ -39,6 +39,7 @@ from runtime.routes import studio as studio_routes
 from runtime.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from runtime.settings import Settings
 from runtime.staff import Forbidden, LoginRequired
+from runtime.storage import open_store
 from runtime.web import error_page, language, make_environment, render
 from runtime.workdays import Calendar
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.store = open_store(settings, engine)
     app.state.templates = make_environment()
     app.state.calendar = Calendar(settings.cuti_bersama)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -92,6 +94,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         # outermost: the client address and scheme are the proxy's word only when the
         # connection comes from a proxy listed in LOKET_TRUSTED_PROXIES
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+    observability.install(app, settings)  # outermost: request id, access log, metrics; /healthz
     return app
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ from builder.cli import app, definition_files
 from builder.validate import validate
 from runtime.cli_agency import agency_app
 from runtime.cli_keys import keys_command
+from runtime.cli_storage import storage_app
 from runtime.cli_worker import worker_command
 from runtime.settings import Settings
 
@@ -131,20 +134,26 @@ def serve_command(
 
     settings = _settings()
     from runtime import db
+    from runtime.observability import log_config
 
     engine = db.make_engine(settings)
     db.check_migrated(engine)
-    stop = None
+    worker = stop = None
     if settings.worker_in_process:  # one worker in this process, whatever the app processes
         import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
         from runtime.notify.worker import start_thread
 
-        _, stop = start_thread(engine, settings)
+        worker, stop = start_thread(engine, settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.secho(
         f"Loket berjalan di / is running at http://{bind_host}:{bind_port}/", fg=typer.colors.GREEN
     )
+    # uvicorn hands SIGTERM/SIGINT back to the handler it found once it has stopped serving;
+    # with these the process then goes on below (stopping the worker) and ends with status 0.
+    stopping: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda received, _frame: stopping.append(received))
     uvicorn.run(
         "runtime.asgi:app",
         host=bind_host,
@@ -152,9 +161,17 @@ def serve_command(
         workers=workers or settings.workers,
         proxy_headers=False,  # the app honours forwarded headers from LOKET_TRUSTED_PROXIES only
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings),
+        access_log=False,  # runtime.observability logs each request by its route template
+        # on SIGTERM/SIGINT: stop accepting, let running requests finish for this long
+        timeout_graceful_shutdown=settings.shutdown_seconds,
     )
-    if stop is not None:
-        stop.set()
+    if worker is not None and stop is not None:
+        stop.set()  # the in-process worker finishes its current delivery, then ends
+        worker.join(timeout=settings.notify_timeout_seconds + 5)
+    engine.dispose()
+    if stopping:
+        logging.getLogger("loket").info("Loket stopped (signal %s)", stopping[0])
 
 
 def _demo_secret(name: str) -> str:
@@ -230,8 +247,9 @@ def demo_command(
 @app.command("prune")
 def prune_command() -> None:
     """Remove expired data: citizen drafts that expired unsent (with their uploaded files),
-    login attempts older than the throttle's window (24 hours), and issued-document files no
-    document row names (left by a crash while issuing; files younger than an hour are kept).
+    login attempts older than the throttle's window (24 hours), and uploaded or issued-document
+    files no row names (left by a crash between storing and committing; files younger than an
+    hour are kept), in the file store LOKET_STORAGE chooses.
 
     Workers (`loket worker`, or `loket serve` on SQLite) do this every hour by themselves; the
     command is safe to run at any time while Loket serves.
@@ -239,12 +257,13 @@ def prune_command() -> None:
     from runtime import db
     from runtime.models import utcnow
     from runtime.prune import prune
+    from runtime.storage import open_store
 
     settings = _settings()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
     try:
-        removed = prune(engine, settings.data_dir, utcnow())
+        removed = prune(engine, open_store(settings, engine), utcnow())
     finally:
         engine.dispose()
     for what, count in removed:
@@ -398,6 +417,7 @@ def user_revoke(
 
 
 app.add_typer(agency_app, name="agency")
+app.add_typer(storage_app, name="storage")
 app.command("worker")(worker_command)
 app.command("keys")(keys_command)
 

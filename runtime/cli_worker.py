@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import logging.config
 import signal
 import threading
 from typing import TYPE_CHECKING, Annotated
@@ -61,9 +62,10 @@ def worker_command(
     """Deliver notifications (e-mail, WhatsApp/SMS, webhooks) and run periodic jobs."""
     from runtime.cli import _settings
     from runtime.db import NotMigratedError
+    from runtime.observability import log_config
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    logging.config.dictConfig(log_config(settings))
     try:
         tried = run_worker(settings, once=once)
     except NotMigratedError as exc:

@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     UniqueConstraint,
 )
@@ -578,3 +580,30 @@ class WebhookEndpoint(Table, table=True):
     active: bool = True
     allowed_private_host: bool = False
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# -- files kept in the database (LOKET_STORAGE=database, runtime.storage.database) -----------
+
+
+class StoredFile(Table, table=True):
+    """A file of the database store: its key (``attachments/ab/ab….pdf``), size and chunk
+    count. Written with its chunks in one transaction; never changed, only deleted."""
+
+    __tablename__ = "stored_files"
+
+    key: str = Field(primary_key=True, max_length=255)
+    size: int = Field(sa_type=BigInteger)
+    chunks: int
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FileChunk(Table, table=True):
+    """One piece (at most 256 KiB) of a stored file's bytes, in order of ``seq``."""
+
+    __tablename__ = "file_chunks"
+
+    key: str = Field(
+        foreign_key="stored_files.key", ondelete="CASCADE", primary_key=True, max_length=255
+    )
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    data: bytes = Field(sa_type=LargeBinary)

@@ -29,6 +29,8 @@ KIB = 1024
 MIB = 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+STORAGES = ("local", "database")
 SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
 POSTGRES_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -85,7 +87,7 @@ class Variable:
 
 VARIABLES: dict[str, Variable] = {
     "LOKET_DATA_DIR": Variable(
-        "data_dir", "./var", "Folder for the SQLite database and uploaded files."
+        "data_dir", "./var", "Folder for the SQLite database, keys and (local storage) files."
     ),
     "LOKET_DATABASE_URL": Variable(
         "database_url",
@@ -141,6 +143,31 @@ VARIABLES: dict[str, Variable] = {
     ),
     "LOKET_LOG_LEVEL": Variable(
         "log_level", "INFO", "One of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+    ),
+    "LOKET_LOG_FORMAT": Variable(
+        "log_format",
+        "text",
+        "text: readable log lines; json: one JSON object a line, with a request id.",
+    ),
+    "LOKET_STORAGE": Variable(
+        "storage",
+        "local",
+        "Where uploaded files and issued documents live: local (the data folder) or database.",
+    ),
+    "LOKET_METRICS_TOKEN": Variable(
+        "metrics_token",
+        "(none)",
+        "Bearer token a scraper must send to read /metrics (at least 16 characters).",
+    ),
+    "LOKET_METRICS_ALLOW": Variable(
+        "metrics_allow",
+        "(none)",
+        "Addresses or networks that may read /metrics without the token, by commas.",
+    ),
+    "LOKET_SHUTDOWN_SECONDS": Variable(
+        "shutdown_seconds",
+        "20",
+        "Seconds `loket serve` lets running requests finish when it is told to stop.",
     ),
     "LOKET_SIGNING_PASSPHRASE": Variable(
         "signing_passphrase",
@@ -321,6 +348,11 @@ class Settings:
     session_absolute_hours: int = 12
     cuti_bersama: tuple[date, ...] = ()
     log_level: str = "INFO"
+    log_format: str = "text"
+    storage: str = "local"
+    metrics_token: str | None = field(default=None, repr=False)
+    metrics_allow: tuple[str, ...] = ()
+    shutdown_seconds: int = 20
     signing_passphrase: str | None = field(default=None, repr=False)
     signing_service_url: str | None = None
     signing_service_user: str | None = None
@@ -362,6 +394,7 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "cuti_bersama", tuple(self.cuti_bersama))
         object.__setattr__(self, "trusted_proxies", tuple(self.trusted_proxies))
+        object.__setattr__(self, "metrics_allow", tuple(self.metrics_allow))
         if not self.database_url:
             object.__setattr__(self, "database_url", sqlite_url(self.data_dir))
 
@@ -405,6 +438,13 @@ class Settings:
             session_absolute_hours=absolute,
             cuti_bersama=_dates("LOKET_CUTI_BERSAMA", env.get("LOKET_CUTI_BERSAMA")),
             log_level=_log_level(env.get("LOKET_LOG_LEVEL")),
+            log_format=_choice("LOKET_LOG_FORMAT", env.get("LOKET_LOG_FORMAT"), LOG_FORMATS),
+            storage=_choice("LOKET_STORAGE", env.get("LOKET_STORAGE"), STORAGES),
+            metrics_token=_metrics_token(env.get("LOKET_METRICS_TOKEN")),
+            metrics_allow=_networks("LOKET_METRICS_ALLOW", env.get("LOKET_METRICS_ALLOW")),
+            shutdown_seconds=_whole(
+                "LOKET_SHUTDOWN_SECONDS", env.get("LOKET_SHUTDOWN_SECONDS"), 20, 0, 3600
+            ),
             signing_passphrase=env.get("LOKET_SIGNING_PASSPHRASE"),
             signing_service_url=_signing_service_url(env),
             signing_service_user=env.get("LOKET_SIGNING_SERVICE_USER"),
@@ -640,6 +680,26 @@ def _log_level(raw: str | None) -> str:
     if raw.upper() in LOG_LEVELS:
         return raw.upper()
     raise SettingsError(f"LOKET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+
+
+def _choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str:
+    """One of `choices` (any case); the first when unset."""
+    if raw is None:
+        return choices[0]
+    if raw.lower() in choices:
+        return raw.lower()
+    raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    if len(raw) >= 16 and re.fullmatch(r"[A-Za-z0-9._~+/=\-]+", raw):
+        return raw
+    raise SettingsError(
+        "LOKET_METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- "
+        f"(e.g. the output of `{_GENERATE_KEY}`); the value is not shown"
+    )
 
 
 def _smtp(env: _Env) -> dict[str, Any]:

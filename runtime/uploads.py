@@ -1,5 +1,7 @@
 """File uploads: size limits while reading, type by content (magic bytes), generated storage names.
 
+The bytes go to the file store (runtime.storage) under ``attachments/<ab>/<storage name>``.
+
 A stored file's name is a random token plus the extension of the type found in its content
 (`Ab3…x9.pdf`), never anything the uploader chose. The uploader's file name is kept only as
 display text, cleaned by `clean_name`; a download is offered as that name with its extension
@@ -10,7 +12,6 @@ ASCII fallback and the UTF-8 name (`content_disposition`).
 from __future__ import annotations
 
 import hashlib
-import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ from urllib.parse import quote
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response, StreamingResponse
 
 from runtime.models import Attachment
 from runtime.references import new_token
+from runtime.storage import FileStore, as_store
 
 CHUNK = 64 * 1024
 DEFAULT_MAX_MB = 2  # a file field whose definition names no `max_mb`
@@ -103,9 +105,19 @@ class UploadRejected(Exception):
         self.reason = reason
 
 
+ATTACHMENTS = "attachments"
+"""The prefix of uploaded files' keys in the file store."""
+
+
+def attachment_key(storage_name: str) -> str:
+    """The file store key of an uploaded file: ``attachments/<first two>/<storage name>``."""
+    return f"{ATTACHMENTS}/{storage_name[:2]}/{storage_name}"
+
+
 def attachment_path(data_dir: Path, storage_name: str) -> Path:
-    """Where a stored file lives (outside any static route)."""
-    return data_dir / "attachments" / storage_name[:2] / storage_name
+    """Where a stored file lives in the data folder with local storage (outside any static
+    route)."""
+    return data_dir / attachment_key(storage_name)
 
 
 def clean_name(name: str) -> str:
@@ -156,59 +168,61 @@ def content_disposition(name: str, kind: str = "attachment") -> str:
 
 
 def store_upload(
-    upload: UploadFile, *, data_dir: Path, max_bytes: int, accept: list[str]
+    upload: UploadFile, *, store: FileStore | Path, max_bytes: int, accept: list[str]
 ) -> Stored:
-    """Copy an upload into the store, checking size while reading and type by content.
+    """Check an upload (size while reading, type by content), then put it in the file store.
 
-    Synchronous on purpose: routes that store files run in the thread pool, never on the
-    event loop.
+    The upload is read once to check it (its spooled copy holds at most one byte over the
+    field's limit, see CappedMultiPartParser) and once more to store it, so nothing refused
+    ever reaches the store. Synchronous on purpose: routes that store files run in the thread
+    pool, never on the event loop.
     """
-    token = new_token()
-    folder = attachment_path(data_dir, token).parent
-    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     head = b""
-    temporary = folder / f"{token}.part"
-    try:
-        with temporary.open("wb") as out:
-            while True:
-                chunk = upload.file.read(CHUNK)
-                if not chunk:
-                    break
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadRejected("too_big")
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if size == 0:
-            raise UploadRejected("empty")
-        kind = sniff(head)
-        if kind is None or kind not in accept:
-            raise UploadRejected("bad_type")
-        storage_name = token + EXTENSIONS[kind]
-        temporary.replace(attachment_path(data_dir, storage_name))
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    upload.file.seek(0)
+    while True:
+        chunk = upload.file.read(CHUNK)
+        if not chunk:
+            break
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        size += len(chunk)
+        if size > max_bytes:
+            raise UploadRejected("too_big")
+        digest.update(chunk)
+    if size == 0:
+        raise UploadRejected("empty")
+    kind = sniff(head)
+    if kind is None or kind not in accept:
+        raise UploadRejected("bad_type")
+    storage_name = new_token() + EXTENSIONS[kind]
+    upload.file.seek(0)
+    as_store(store).put(attachment_key(storage_name), upload.file)
     return Stored(
         new_token(), storage_name, clean_name(upload.filename or ""), kind, size, digest.hexdigest()
     )
 
 
-def download_response(data_dir: Path, attachment: Attachment) -> Response:
-    """A stored file sent as a download (never rendered inline) under its safe name."""
-    path = attachment_path(data_dir, attachment.storage_name)
+def remove_attachment_files(store: FileStore | Path, storage_names: list[str]) -> None:
+    """Delete stored attachment files (after the transaction that forgot them committed)."""
+    files = as_store(store)
+    for name in storage_names:
+        files.delete(attachment_key(name))
+
+
+def download_response(store: FileStore | Path, attachment: Attachment) -> Response:
+    """A stored file streamed as a download (never rendered inline) under its safe name;
+    FileMissing when the store has no such file."""
+    files = as_store(store)
+    key = attachment_key(attachment.storage_name)
+    chunks = files.iter_chunks(key)
     name = download_name(attachment.original_name, attachment.content_type)
-    return FileResponse(
-        path,
-        media_type=attachment.content_type,
-        headers={"Content-Disposition": content_disposition(name)},
-    )
+    headers = {"Content-Disposition": content_disposition(name)}
+    size = files.size(key)
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return StreamingResponse(chunks, media_type=attachment.content_type, headers=headers)
 
 
 def bytes_download(content: bytes, name: str, media_type: str = "application/pdf") -> Response:

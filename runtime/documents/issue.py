@@ -6,7 +6,7 @@ a message saying what the administrator must set), then `issue` after the state 
 its audit event, before the commit. For every document `issue` takes the next number (given
 back if the transaction rolls back), fills the document (`builder.documents.render_document`),
 lays it out (`pdf.render_pdf`), signs it (`Signer.sign`), writes the signed file
-(`files.write_document`) and adds its `IssuedDocument` row; an earlier valid document of the
+(`files.store_document`, in the transaction itself with the database store) and adds its `IssuedDocument` row; an earlier valid document of the
 same type for the case is superseded by it. If the transaction then fails, `discard` deletes
 the files written: no row without its file and no file kept for a rolled-back row. A crash
 between writing a file and the commit leaves an orphan file and nothing else; `loket prune`
@@ -23,7 +23,6 @@ import hashlib
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -32,7 +31,7 @@ from builder.compiler import CompiledService
 from builder.documents import CaseData, documents, render_document, signatory_for, visible_to
 from builder.texts import localise
 from runtime.agencies import TEXT_FIELDS
-from runtime.documents.files import write_document
+from runtime.documents.files import store_document
 from runtime.documents.numbering import next_number
 from runtime.documents.pdf import render_pdf
 from runtime.documents.signing import (
@@ -46,6 +45,7 @@ from runtime.documents.verify import new_verify_code, verification_url
 from runtime.models import Agency, AgencyLogo, CaseEvent, IssuedDocument, Submission
 from runtime.references import new_token
 from runtime.settings import Settings
+from runtime.storage import FileStore, LocalStore
 from runtime.workdays import WIB
 
 FOOTER = (
@@ -159,7 +159,8 @@ class Issuer:
     base_url: str
     acting_officer: str = ""
     user_id: int | None = None
-    written: list[Path] = field(default_factory=list)
+    store: FileStore | None = None  # None: the data folder (local storage)
+    written: list[str] = field(default_factory=list)
     _signers: dict[str, Signer] = field(default_factory=dict)
 
     def prepare(
@@ -250,7 +251,9 @@ class Issuer:
                 location=str(agency.get("city") or ""),
             )
             storage_name = f"{new_token()}.pdf"
-            self.written.append(write_document(self.settings.data_dir, storage_name, signed))
+            self.written.append(
+                store_document(self._store(), storage_name, signed, session=session)
+            )
             row = IssuedDocument(
                 submission_id=case.id,
                 event_id=event.id,
@@ -286,8 +289,13 @@ class Issuer:
             issued.append(row)
         return issued
 
+    def _store(self) -> FileStore:
+        return self.store if self.store is not None else LocalStore(self.settings.data_dir)
+
     def discard(self) -> None:
-        """Delete the files written for a transaction that did not commit."""
-        for path in self.written:
-            path.unlink(missing_ok=True)
+        """Delete the files written for a transaction that did not commit (the database
+        store's went with the rollback; deleting again finds nothing)."""
+        store = self._store()
+        for key in self.written:
+            store.delete(key)
         self.written.clear()

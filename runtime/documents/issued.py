@@ -17,8 +17,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from runtime import db
-from runtime.documents.files import FOLDER, read_document
+from runtime.documents.files import FOLDER, document_key, read_document
 from runtime.models import CaseEvent, IssuedDocument, utcnow
+from runtime.storage import FileStore, as_store
 
 REVOKE_ACTION = "revoke_document"
 MAX_REASON = 2000
@@ -53,9 +54,9 @@ def of_case(session: Session, case_id: str, document_id: str) -> IssuedDocument 
     return found if found is not None and found.submission_id == case_id else None
 
 
-def content(data_dir: Path, document: IssuedDocument) -> bytes | None:
+def content(store: FileStore | Path, document: IssuedDocument) -> bytes | None:
     """The signed PDF, if its file is there and unchanged (sha256 as recorded)."""
-    return read_document(data_dir, document.storage_name, document.sha256)
+    return read_document(store, document.storage_name, document.sha256)
 
 
 def file_name(document: IssuedDocument) -> str:
@@ -122,21 +123,19 @@ def revoke(
     return Revoked(stored, event)
 
 
-def prune_orphan_files(session: Session, data_dir: Path, now: dt.datetime | None = None) -> int:
+def prune_orphan_files(
+    session: Session, store: FileStore | Path, now: dt.datetime | None = None
+) -> int:
     """Delete document files no row names (left by a crash between writing and committing);
     files younger than ORPHAN_AGE are left alone (their transaction may still commit)."""
-    folder = data_dir / FOLDER
-    if not folder.is_dir():
+    files = as_store(store)
+    cutoff = (now or utcnow()) - ORPHAN_AGE
+    old = [info.key for info in files.list(FOLDER) if info.created_at < cutoff]
+    if not old:
         return 0
-    cutoff = (now or utcnow()).timestamp() - ORPHAN_AGE.total_seconds()
-    known = set(session.exec(select(IssuedDocument.storage_name)).all())
+    known = {document_key(name) for name in session.exec(select(IssuedDocument.storage_name))}
     removed = 0
-    for path in folder.iterdir():
-        try:
-            old = path.is_file() and path.stat().st_mtime < cutoff
-        except OSError:
-            continue
-        if old and path.name not in known:
-            path.unlink(missing_ok=True)
+    for key in old:
+        if key not in known and files.delete(key):
             removed += 1
     return removed

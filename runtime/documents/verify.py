@@ -42,6 +42,7 @@ from runtime.documents.signing import (
 from runtime.models import TOKEN_LENGTH, Agency, IssuedDocument
 from runtime.references import ALPHABET
 from runtime.settings import Settings
+from runtime.storage import FileStore, LocalStore
 
 CODE_GROUPS = 5
 GROUP_LENGTH = 5
@@ -155,8 +156,11 @@ def verification_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}{verification_path(code)}"
 
 
-def describe(session: Session, settings: Settings, doc: IssuedDocument) -> Verification:
-    """The public view of a document (its agency, successor and signature looked up)."""
+def describe(
+    session: Session, settings: Settings, doc: IssuedDocument, store: FileStore | None = None
+) -> Verification:
+    """The public view of a document (its agency, successor and signature looked up); the
+    file is read from `store` (None: the data folder)."""
     agency = session.get(Agency, doc.agency_id)
     successor = session.get(IssuedDocument, doc.superseded_by_id) if doc.superseded_by_id else None
     return Verification(
@@ -173,7 +177,7 @@ def describe(session: Session, settings: Settings, doc: IssuedDocument) -> Verif
         size=doc.size,
         successor_code=successor.verify_code if successor is not None else None,
         revoked_at=doc.revoked_at if doc.status == "revoked" else None,
-        signature=signature_of(settings, doc),
+        signature=signature_of(settings, doc, store),
     )
 
 
@@ -202,16 +206,19 @@ def _is_development(certificate: x509.Certificate | None) -> bool:
     return any(name.value == DEVELOPMENT_ORGANISATION for name in names)
 
 
-def signature_of(settings: Settings, doc: IssuedDocument) -> SignatureSummary:
+def signature_of(
+    settings: Settings, doc: IssuedDocument, store: FileStore | None = None
+) -> SignatureSummary:
     """The signature of the document's stored file (checked once per process and document).
 
     When the file is missing or changed, or holds no readable signature, the agency's own
     certificate still says whether this installation signs with a development certificate.
     """
-    key = (str(settings.data_dir), doc.storage_name, doc.sha256)
+    files = store if store is not None else LocalStore(settings.data_dir)
+    key = (files.location, doc.storage_name, doc.sha256)
     summary = _checked.get(key)
     if summary is None:
-        summary = _check_stored(settings, doc)
+        summary = _check_stored(settings, doc, files)
         if summary.found:  # a file that is missing now may be restored: ask again next time
             with _checked_lock:
                 if len(_checked) >= _CHECKED_MAX:
@@ -228,8 +235,8 @@ _checked: dict[tuple[str, str, str], SignatureSummary] = {}
 _checked_lock = threading.Lock()
 
 
-def _check_stored(settings: Settings, doc: IssuedDocument) -> SignatureSummary:
-    content = read_document(settings.data_dir, doc.storage_name, doc.sha256)
+def _check_stored(settings: Settings, doc: IssuedDocument, store: FileStore) -> SignatureSummary:
+    content = read_document(store, doc.storage_name, doc.sha256)
     if content is None:
         return _NO_SIGNATURE
     agency_cert = _agency_certificate(settings, doc.agency_id)

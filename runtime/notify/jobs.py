@@ -148,8 +148,10 @@ def _run(engine: Engine, settings: Settings, job: Job, period: str, now: dt.date
 def prune_job(context: JobContext) -> str:
     """Delete expired citizen drafts (with their files), old login attempts and old job runs."""
     from runtime.prune import prune
+    from runtime.storage import open_store
 
-    removed = prune(context.engine, context.settings.data_dir, context.now)
+    files = open_store(context.settings, context.engine)
+    removed = prune(context.engine, files, context.now)
     with Session(context.engine) as session, db.serialised_writes(session):
         old = session.exec(delete(JobRun).where(col(JobRun.started_at) < context.now - KEEP_RUNS))
         session.commit()

@@ -911,9 +911,8 @@ def case_document(
     secret = (x_status_secret or "")[:MAX_SECRET_LENGTH]
     case = store.find_submission(session, reference[:MAX_SECRET_LENGTH], secret)
     document = issued.of_case(session, case.id, document_id) if case is not None else None
-    data_dir = request.app.state.settings.data_dir
     content = (
-        issued.content(data_dir, document)
+        issued.content(request.app.state.store, document)
         if document is not None and document.visible_to_applicant
         else None
     )

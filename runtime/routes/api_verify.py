@@ -151,7 +151,7 @@ def verify_document(request: Request, session: SessionDep, code: CodePath) -> Re
     doc = verify.find(session, code)
     if doc is None:
         return _not_found(request)
-    seen = verify.describe(session, request.app.state.settings, doc)
+    seen = verify.describe(session, request.app.state.settings, doc, request.app.state.store)
     body: dict[str, Any] = {
         "code": seen.code,
         "status": seen.status,

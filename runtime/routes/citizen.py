@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -17,7 +16,8 @@ from builder.compiler import CompiledService, PagePlan
 from runtime import catalog, store
 from runtime.models import Attachment, FormDraft, Submission
 from runtime.references import status_path
-from runtime.uploads import attachment_path
+from runtime.storage import FileStore
+from runtime.uploads import remove_attachment_files
 from runtime.web import error_page, is_htmx, language, secure_cookies
 from runtime.workdays import WIB
 
@@ -176,10 +176,9 @@ def discard_attachments(session: Session, draft_id: str, keep: set[str]) -> list
     return [name for _, name in gone]
 
 
-def remove_files(data_dir: Path, storage_names: list[str]) -> None:
-    """Delete stored files from disk (after the transaction that forgot them committed)."""
-    for name in storage_names:
-        attachment_path(data_dir, name).unlink(missing_ok=True)
+def remove_files(store: FileStore, storage_names: list[str]) -> None:
+    """Delete stored files (after the transaction that forgot them committed)."""
+    remove_attachment_files(store, storage_names)
 
 
 def status_url(case: Submission, secret: str) -> str:

@@ -142,7 +142,6 @@ def _apply_uploads(
     answers: dict[str, Any],
 ) -> list[AnswerError]:
     """Store the page's uploaded files; return errors for rejected ones."""
-    settings = request.app.state.settings
     lang_errors: list[AnswerError] = []
     for plan in page.fields:
         if plan.type != "file":
@@ -154,7 +153,7 @@ def _apply_uploads(
         accept = list(plan.spec.get("accept", []))
         try:
             stored = store_upload(
-                upload, data_dir=settings.data_dir, max_bytes=_max_bytes(plan), accept=accept
+                upload, store=request.app.state.store, max_bytes=_max_bytes(plan), accept=accept
             )
         except UploadRejected as exc:
             types = file_types({"accept": accept})
@@ -267,7 +266,7 @@ def save_page(
             session.rollback()
             return RedirectResponse(base, status_code=303)
         session.commit()
-    remove_files(settings.data_dir, replaced)
+    remove_files(request.app.state.store, replaced)
     response = _after_save(
         request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to
     )

@@ -35,13 +35,15 @@ from runtime.notify import case_messages
 from runtime.references import normalise_reference
 from runtime.security import limited_receive
 from runtime.staff import Forbidden, UserDep
+from runtime.storage import FileMissing
 from runtime.uploads import (
     TEXT_MARGIN_BYTES,
     UploadRejected,
-    attachment_path,
+    attachment_key,
     bytes_download,
     download_response,
     max_bytes,
+    remove_attachment_files,
     store_upload,
 )
 from runtime.web import FILE_CAPS, PostedForm, error_page, is_htmx, language, render
@@ -210,7 +212,6 @@ def _uploads(
 ) -> tuple[list[Attachment], list[AnswerError]]:
     """Store the officer's files (size while reading, type by content); their references go
     into `values`. Returns the attachments (not yet in the database) and refused files."""
-    data_dir = request.app.state.settings.data_dir
     files: list[Attachment] = []
     refused: list[AnswerError] = []
     for plan in form.fields.values():
@@ -220,7 +221,10 @@ def _uploads(
         accept = list(plan.spec.get("accept", []))
         try:
             stored = store_upload(
-                upload, data_dir=data_dir, max_bytes=max_bytes(plan.spec), accept=accept
+                upload,
+                store=request.app.state.store,
+                max_bytes=max_bytes(plan.spec),
+                accept=accept,
             )
         except UploadRejected as exc:
             key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}
@@ -245,13 +249,10 @@ def _uploads(
 
 
 def _forget(request: Request, files: list[Attachment], kept: Mapping[str, Any] | None) -> None:
-    """Remove from disk the stored files the case did not take (all of them without `kept`)."""
+    """Remove the stored files the case did not take (all of them without `kept`)."""
     named = {v.get("id") for v in (kept or {}).values() if isinstance(v, Mapping)}
-    for file in files:
-        if file.id not in named:
-            attachment_path(request.app.state.settings.data_dir, file.storage_name).unlink(
-                missing_ok=True
-            )
+    gone = [file.storage_name for file in files if file.id not in named]
+    remove_attachment_files(request.app.state.store, gone)
 
 
 @router.post("/kantor/kasus/{case_id}/aksi")
@@ -300,6 +301,7 @@ def act(
         base_url=settings.base_url or str(request.base_url).rstrip("/"),
         acting_officer=user.display_name,
         user_id=user.id,
+        store=request.app.state.store,
     )
     try:
         if refused:
@@ -418,15 +420,18 @@ def download(
     """Download one of the case's files (never shown inline); the download is recorded."""
     opened = _open(session, user, case_id)
     attachment = session.get(Attachment, attachment_id) if len(attachment_id) <= 64 else None
-    settings = request.app.state.settings
+    files = request.app.state.store
     if (
         attachment is None
         or attachment.submission_id != opened.case.id
-        or not attachment_path(settings.data_dir, attachment.storage_name).is_file()
+        or not files.exists(attachment_key(attachment.storage_name))
     ):
         return error_page(request, 404, "not_found", "not_found_text")
     cases.record_download(session, case_id=case_id, user_id=user.id, attachment_id=attachment.id)
-    response = download_response(settings.data_dir, attachment)
+    try:
+        response = download_response(files, attachment)
+    except FileMissing:  # deleted since the check
+        return error_page(request, 404, "not_found", "not_found_text")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -443,8 +448,8 @@ def download_document(
     document = issued.of_case(session, opened.case.id, document_id)
     rows = views.document_rows(session, user, opened, language(request))
     allowed = {row["id"] for row in rows if row["downloadable"]}
-    data_dir = request.app.state.settings.data_dir
-    content = issued.content(data_dir, document) if document and document.id in allowed else None
+    files = request.app.state.store
+    content = issued.content(files, document) if document and document.id in allowed else None
     if document is None or content is None:
         return error_page(request, 404, "not_found", "not_found_text")
     cases.record_document_download(

@@ -34,6 +34,7 @@ from runtime.routes.citizen import (
     status_url,
     with_draft_cookie,
 )
+from runtime.storage import FileMissing
 from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
 
@@ -247,9 +248,8 @@ def status_document(
     revoked one still downloads, and the verification page says it is revoked)."""
     case = store.find_submission(session, reference, secret)
     document = issued.of_case(session, case.id, document_id) if case is not None else None
-    data_dir = request.app.state.settings.data_dir
     content = (
-        issued.content(data_dir, document)
+        issued.content(request.app.state.store, document)
         if document is not None and document.visible_to_applicant
         else None
     )
@@ -292,4 +292,7 @@ def status_download(
     found = catalog.compiled_version(session, case.service_version_id)
     if attachment.field_key in _hidden_files(_officer_fields(found)):
         return error_page(request, 404, "not_found", "case_not_found")
-    return download_response(request.app.state.settings.data_dir, attachment)
+    try:
+        return download_response(request.app.state.store, attachment)
+    except FileMissing:
+        return error_page(request, 404, "not_found", "case_not_found")

@@ -197,7 +197,7 @@ def submit(
             hidden = discard_attachments(session, ctx.draft.id, file_ids(pruned))
             response = resubmit(request, session, ctx.draft, pruned, file_ids(pruned))
         if response.status_code == 303:
-            remove_files(request.app.state.settings.data_dir, hidden)
+            remove_files(request.app.state.store, hidden)
         return response
     definition = ctx.compiled.definition
     initial = definition["workflow"]["initial"]
@@ -225,7 +225,7 @@ def submit(
             return RedirectResponse(base, status_code=303)
         session.commit()
     if secret is not None:
-        remove_files(request.app.state.settings.data_dir, hidden_files)
+        remove_files(request.app.state.store, hidden_files)
     response = RedirectResponse(f"{base}/terkirim", status_code=303)
     if secret is not None:
         settings = request.app.state.settings

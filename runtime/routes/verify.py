@@ -114,7 +114,7 @@ def _page(
 ) -> Response:
     settings = request.app.state.settings
     lang = language(request)
-    seen = verify.describe(session, settings, doc)
+    seen = verify.describe(session, settings, doc, request.app.state.store)
     path = verify.verification_path(seen.code)
     base = settings.base_url or str(request.base_url).rstrip("/")
     context: dict[str, Any] = {

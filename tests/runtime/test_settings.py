@@ -343,3 +343,42 @@ def test_command_variables_are_documented_and_not_settings() -> None:
     for name in COMMAND_VARIABLES:
         assert f"`{name}`" in text, name
         assert name not in VARIABLES
+
+
+def test_operations_settings(tmp_path: Path) -> None:
+    default = settings(tmp_path)
+    assert (default.storage, default.log_format, default.shutdown_seconds) == ("local", "text", 20)
+    assert (default.metrics_token, default.metrics_allow) == (None, ())
+    chosen = settings(
+        tmp_path,
+        LOKET_STORAGE="Database",
+        LOKET_LOG_FORMAT="JSON",
+        LOKET_METRICS_TOKEN="scrape-token-0123456789",
+        LOKET_METRICS_ALLOW="10.20.0.5, 10.30.0.0/24",
+        LOKET_SHUTDOWN_SECONDS="45",
+    )
+    assert (chosen.storage, chosen.log_format, chosen.shutdown_seconds) == ("database", "json", 45)
+    assert chosen.metrics_token == "scrape-token-0123456789"
+    assert chosen.metrics_allow == ("10.20.0.5", "10.30.0.0/24")
+    assert "scrape-token" not in repr(chosen)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        ("LOKET_STORAGE", "s3", "must be one of local, database"),
+        ("LOKET_LOG_FORMAT", "xml", "must be one of text, json"),
+        ("LOKET_METRICS_TOKEN", "short", "at least 16 characters"),
+        ("LOKET_METRICS_TOKEN", "has a space in it ok", "at least 16 characters"),
+        ("LOKET_METRICS_ALLOW", "everyone", "IP addresses or networks"),
+        ("LOKET_SHUTDOWN_SECONDS", "-1", "between 0 and 3600"),
+    ],
+)
+def test_bad_operations_settings_are_refused(
+    tmp_path: Path, name: str, raw: str, says: str
+) -> None:
+    with pytest.raises(SettingsError, match=says) as refused:
+        settings(tmp_path, **{name: raw})
+    assert name in str(refused.value)
+    if name == "LOKET_METRICS_TOKEN":
+        assert raw not in str(refused.value)

@@ -162,7 +162,9 @@ def test_a_failure_after_issuing_leaves_no_document_no_number_no_file(
 
     def issue_then_fail(self: issue.Issuer, *args: Any, **kwargs: Any) -> Any:
         found = real(self, *args, **kwargs)
-        assert found and all(p.is_file() for p in self.written)  # it did write, then fails
+        assert found and all(  # it did write, then fails
+            (office.settings.data_dir / key).is_file() for key in self.written
+        )
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(issue.Issuer, "issue", issue_then_fail)
