@@ -749,18 +749,26 @@ def effective_pragmas(url: str) -> dict[str, Any]:
         engine.dispose()
 
 
-def prepare_loket(data_dir: Path, secret_key: str) -> dict[str, str]:
-    """Migrate a fresh database and publish the benchmark service; return the server's env."""
+def prepare_loket(
+    data_dir: Path,
+    secret_key: str,
+    service: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Migrate a fresh database and publish the benchmark service (or `service`, checked
+    against `answers`); return the server's env."""
+    service = service or definition()
+    answers = answers or ANSWERS
     from sqlmodel import Session
 
     from runtime import db, store
     from runtime.settings import Settings
 
-    problems = validate(definition())
+    problems = validate(service)
     if has_errors(problems):
         raise SystemExit(f"the benchmark definition is invalid: {problems}")
-    normal = normalise(definition())
-    _, errors = compiled(normal).check(ANSWERS)
+    normal = normalise(service)
+    _, errors = compiled(normal).check(answers)
     if errors:
         raise SystemExit(f"the benchmark answers are invalid: {errors}")
     settings = Settings(data_dir=data_dir, secret_key=secret_key)
