@@ -15,7 +15,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
 from runtime import db, store
-from runtime.deps import SessionDep, bounded_int
+from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import file_types
 from runtime.forms import FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
@@ -90,6 +90,7 @@ def _page_context(
         "d": ctx.compiled.definition,
         "field_cache_key": ctx.compiled.digest,
         "page": page,
+        "has_groups": any(plan.type == "group" for plan in page.fields),
         "fields": views,
         "step": step,
         "steps": len(ids),
@@ -110,10 +111,16 @@ def _page_context(
 
 
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
-async def form_page(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+async def form_page(request: Request, agency: str, slug: str, page_id: str) -> Response:
+    """One page of the form with the answers so far (async: no thread hand-off on SQLite;
+    the session without a dependency)."""
+    async with RequestSession(request) as session:
+        return await _form_page(request, session, agency, slug, page_id)
+
+
+async def _form_page(
+    request: Request, session: Session, agency: str, slug: str, page_id: str
 ) -> Response:
-    """One page of the form with the answers so far (async: no thread hand-off on SQLite)."""
     ctx = await db.reading(session, load_draft, request, session, agency, slug)
     if isinstance(ctx, Response):
         return ctx
