@@ -104,11 +104,15 @@ def _from_row(session: Session, row: Any) -> LiveService | None:
     return LiveService(agency_id, agency_name, slug, service_id, found, status == "retired")
 
 
+_LIVE_SERVICE = _live_rows().where(
+    col(Service.agency_id) == bindparam("agency"), col(Service.slug) == bindparam("slug")
+)
+
+
 def live_service(session: Session, agency_id: str, slug: str) -> LiveService | None:
-    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query)."""
-    row = session.execute(
-        _live_rows().where(col(Service.agency_id) == agency_id, col(Service.slug) == slug)
-    ).first()
+    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query,
+    built once)."""
+    row = session.execute(_LIVE_SERVICE, {"agency": agency_id, "slug": slug}).first()
     return None if row is None else _from_row(session, row)
 
 
