@@ -4,6 +4,8 @@ Not a test. Run it from the project root (``bash bench/setup_tools.sh`` installs
 
     .venv/bin/python bench/http_bench.py              # 3 rounds of 8 s per server and row
     .venv/bin/python bench/http_bench.py --rounds 5 --duration 10
+    git archive <commit> runtime builder migrations schemas | tar -x -C /tmp/old
+    .venv/bin/python bench/http_bench.py --before /tmp/old   # an older Loket in the same rounds
 
 Servers, each ``uvicorn`` with one worker on 127.0.0.1, access log off:
 
@@ -66,7 +68,6 @@ from runtime_bench import (  # noqa: E402
 SLUG = "formulir-teks"
 RESULTS = ROOT / "bench" / "results" / "http-latest.json"
 FIELD_COUNT = 30
-SERVERS = ("loket", "lean", "baseline")
 
 # wrk reports p50/p95/p99 in microseconds and the error counts as one JSON line at the end.
 _REPORT_LUA = """
@@ -224,6 +225,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Start the servers, run the rounds, return the report."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `bash bench/setup_tools.sh`")
+    names = ("loket", "lean", "baseline") + (("loket-before",) if args.before else ())
     with tempfile.TemporaryDirectory(prefix="loket-http-bench-") as tmp:
         folder = Path(tmp)
         loket_env = prepare_loket(
@@ -236,8 +238,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "loket": start_server("loket", "runtime.asgi:app", loket_env, folder),
         }
         with running(list(servers.values())):
-            wait_ready(servers["loket"], "/")
+            wait_ready(servers["loket"], "/", timeout=120)
             page_path, cookie = loket_visitor(servers["loket"])
+            if args.before:
+                # the same service in a data folder of its own, served by the older code
+                before_env = prepare_loket(
+                    folder / "before", "bench-" + "k" * 40, service=definition(), answers=ANSWERS
+                )
+                before_env["PYTHONPATH"] = str(args.before)
+                servers["loket-before"] = start_server(
+                    "loket-before", "runtime.asgi:app", before_env, folder, cwd=args.before
+                )
+                wait_ready(servers["loket-before"], "/", timeout=120)
+                _, before_cookie = loket_visitor(servers["loket-before"])
             page_bytes = httpx.get(servers["loket"].url + page_path, headers={"Cookie": cookie})
             page_file = folder / "page.html"
             page_file.write_bytes(page_bytes.content)
@@ -255,9 +268,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             servers["baseline"] = start_server(
                 "baseline", "bench.baseline_app:app", baseline_env, folder
             )
-            wait_ready(servers["baseline"], "/page")
+            wait_ready(servers["baseline"], "/page", timeout=120)
             lean_page = httpx.Client(headers={"Cookie": "draft=bench"})
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120
             while True:
                 try:
                     if lean_page.get(servers["lean"].url + "/form").status_code == 200:
@@ -273,11 +286,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             targets = {
                 "submit": {
                     "loket": (f"/api/v1/services/{AGENCY}/{SLUG}/submissions", post, []),
+                    "loket-before": (f"/api/v1/services/{AGENCY}/{SLUG}/submissions", post, []),
                     "lean": ("/submissions", post, []),
                     "baseline": ("/submissions", post, []),
                 },
                 "page": {
                     "loket": (page_path, get, [f"Cookie: {cookie}"]),
+                    "loket-before": (page_path, get, [f"Cookie: {before_cookie}"])
+                    if args.before
+                    else ("", get, []),
                     "lean": ("/form", get, ["Cookie: draft=bench"]),
                     "baseline": ("/page", get, []),
                 },
@@ -285,12 +302,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             before = load()
             warm = argparse.Namespace(**{**vars(args), "duration": 2})
             for by_server in targets.values():
-                for name, (path, script, headers) in by_server.items():
+                for name in names:
+                    path, script, headers = by_server[name]
                     measure(servers[name], servers[name].url + path, script, headers, warm)
             rounds: list[dict[str, Any]] = []
             for index in range(args.rounds):
-                shift = index % len(SERVERS)
-                order = SERVERS[shift:] + SERVERS[:shift]
+                shift = index % len(names)
+                order = names[shift:] + names[:shift]
                 this: dict[str, Any] = {"order": list(order)}
                 for row, by_server in targets.items():
                     this[row] = {}
@@ -304,6 +322,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # after the servers stopped: every acknowledged submission is a row
         rows = {
             "loket": count_rows(folder / "loket" / "loket.db", "submissions"),
+            "loket-before": count_rows(folder / "before" / "loket.db", "submissions")
+            if args.before
+            else None,
             "lean": count_rows(folder / "lean.sqlite", "lean_submissions"),
             "baseline": count_rows(folder / "baseline.sqlite", "baseline_submissions"),
         }
@@ -313,6 +334,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_before": before,
         "load_after": after,
         "wrk": f"-t1 -c{args.connections} -d{args.duration}s --latency",
+        "servers": list(names),
+        "before": str(args.before) if args.before else None,
         "rounds": rounds,
         "rows_stored": rows,
     }
@@ -325,7 +348,7 @@ def summary(report: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in ("submit", "page"):
-        for name in SERVERS:
+        for name in report["servers"]:
             for index, this in enumerate(report["rounds"], 1):
                 m = this[row][name]
                 lines.append(
@@ -333,16 +356,21 @@ def summary(report: dict[str, Any]) -> str:
                     f"| {m['p99_ms']} | {m['non_2xx']} | {m['cpu_ms_per_request']} |"
                 )
     lines.append("")
-    lines.append("| row | Loket / lean req/s, per round | median | Loket / lean CPU per request |")
-    lines.append("|---|---|---:|---:|")
+    lines.append("| row | server / lean | req/s, per round | median | CPU per request, median |")
+    lines.append("|---|---|---|---:|---:|")
     for row in ("submit", "page"):
-        ratios = [r[row]["loket"]["rps"] / r[row]["lean"]["rps"] for r in report["rounds"]]
-        cpu = statistics.median(
-            r[row]["loket"]["cpu_ms_per_request"] / r[row]["lean"]["cpu_ms_per_request"]
-            for r in report["rounds"]
-        )
-        shown = ", ".join(f"{x:.2f}" for x in ratios)
-        lines.append(f"| {row} | {shown} | {statistics.median(ratios):.2f} | {cpu:.2f} |")
+        for name in report["servers"]:
+            if name == "lean":
+                continue
+            ratios = [r[row][name]["rps"] / r[row]["lean"]["rps"] for r in report["rounds"]]
+            cpu = statistics.median(
+                r[row][name]["cpu_ms_per_request"] / r[row]["lean"]["cpu_ms_per_request"]
+                for r in report["rounds"]
+            )
+            shown = ", ".join(f"{x:.2f}" for x in ratios)
+            lines.append(
+                f"| {row} | {name} | {shown} | {statistics.median(ratios):.2f} | {cpu:.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -352,6 +380,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (8)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a folder with an older Loket (runtime/, builder/, migrations/, e.g. from "
+        "`git archive`): served as loket-before in the same rounds",
+    )
     args = parser.parse_args()
     report = run(args)
     report["table"] = summary(report)

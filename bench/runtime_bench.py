@@ -347,7 +347,9 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> Server:
+def start_server(
+    name: str, target: str, env: dict[str, str], log_dir: Path, cwd: Path = ROOT
+) -> Server:
     """Start `uvicorn target` with one worker on a free loopback port."""
     port = free_port()
     log = log_dir / f"{name}.log"
@@ -370,7 +372,7 @@ def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> 
     ]
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=handle
+            command, cwd=cwd, env={**os.environ, **env}, stdout=handle, stderr=handle
         )
     return Server(name, port, process, log)
 
