@@ -37,7 +37,9 @@ pytest: $(STAMP)
 test: test-deps lint typecheck pytest
 
 bench: $(STAMP)
+	bash bench/setup_tools.sh
 	$(BIN)/python bench/builder_bench.py
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -347,7 +347,9 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> Server:
+def start_server(
+    name: str, target: str, env: dict[str, str], log_dir: Path, cwd: Path = ROOT
+) -> Server:
     """Start `uvicorn target` with one worker on a free loopback port."""
     port = free_port()
     log = log_dir / f"{name}.log"
@@ -370,7 +372,7 @@ def start_server(name: str, target: str, env: dict[str, str], log_dir: Path) -> 
     ]
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=handle
+            command, cwd=cwd, env={**os.environ, **env}, stdout=handle, stderr=handle
         )
     return Server(name, port, process, log)
 
@@ -749,18 +751,26 @@ def effective_pragmas(url: str) -> dict[str, Any]:
         engine.dispose()
 
 
-def prepare_loket(data_dir: Path, secret_key: str) -> dict[str, str]:
-    """Migrate a fresh database and publish the benchmark service; return the server's env."""
+def prepare_loket(
+    data_dir: Path,
+    secret_key: str,
+    service: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Migrate a fresh database and publish the benchmark service (or `service`, checked
+    against `answers`); return the server's env."""
+    service = service or definition()
+    answers = answers or ANSWERS
     from sqlmodel import Session
 
     from runtime import db, store
     from runtime.settings import Settings
 
-    problems = validate(definition())
+    problems = validate(service)
     if has_errors(problems):
         raise SystemExit(f"the benchmark definition is invalid: {problems}")
-    normal = normalise(definition())
-    _, errors = compiled(normal).check(ANSWERS)
+    normal = normalise(service)
+    _, errors = compiled(normal).check(answers)
     if errors:
         raise SystemExit(f"the benchmark answers are invalid: {errors}")
     settings = Settings(data_dir=data_dir, secret_key=secret_key)

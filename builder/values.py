@@ -101,7 +101,7 @@ LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 def line_problem(value: str) -> str | None:
     """Why a text is not one clean line ("break", "tab" or "space" at either end), or None."""
-    if any(char in LINE_BREAKS for char in value):
+    if not LINE_BREAKS.isdisjoint(value):  # in C: no Python step per character
         return "break"
     if "\t" in value:
         return "tab"

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 from builder.compiler import CompiledService, cached, compiled
 from builder.texts import localise
-from runtime.models import Agency, Service, ServiceVersion
+from runtime.models import Agency, FormDraft, Service, ServiceVersion, utcnow
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,15 @@ def _from_row(session: Session, row: Any) -> LiveService | None:
     return LiveService(agency_id, agency_name, slug, service_id, found, status == "retired")
 
 
+_LIVE_SERVICE = _live_rows().where(
+    col(Service.agency_id) == bindparam("agency"), col(Service.slug) == bindparam("slug")
+)
+
+
 def live_service(session: Session, agency_id: str, slug: str) -> LiveService | None:
-    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query)."""
-    row = session.execute(
-        _live_rows().where(col(Service.agency_id) == agency_id, col(Service.slug) == slug)
-    ).first()
+    """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query,
+    built once)."""
+    row = session.execute(_LIVE_SERVICE, {"agency": agency_id, "slug": slug}).first()
     return None if row is None else _from_row(session, row)
 
 
@@ -133,6 +137,28 @@ def compiled_version(
         return None
     found = _version(session, *row)
     return None if found is None else (found, found.compiled)
+
+
+# Built once: constructing the statement cost more than running it.
+_DRAFT_VERSION = (
+    select(FormDraft, *_VERSION_COLUMNS)
+    .join(ServiceVersion, col(ServiceVersion.id) == col(FormDraft.service_version_id))
+    .where(col(FormDraft.id) == bindparam("draft_id"))
+    .execution_options(populate_existing=True)
+)
+
+
+def draft_version(session: Session, draft_id: str) -> tuple[FormDraft, PublishedVersion] | None:
+    """A draft that has not expired (it may already be submitted) with its version: one query
+    for both (the version's definition comes from the compiled-form cache)."""
+    row = session.execute(_DRAFT_VERSION, {"draft_id": draft_id}).first()
+    if row is None:
+        return None
+    draft, *version = row
+    if draft.expires_at <= utcnow():
+        return None
+    found = _version(session, *version)
+    return None if found is None else (draft, found)
 
 
 def published(session: Session, query: str = "", lang: str = "id") -> list[dict[str, Any]]:

@@ -9,6 +9,11 @@ A blank field (no answer, no error) looks the same to every visitor of a page: i
 only on the service version (by content hash), the field's input name and id, the language and
 the page's htmx addresses. Those are rendered once and kept in a bounded cache; a field with an
 answer or an error is rendered every time, so no personal data is ever cached.
+
+A field of a type that shows its answer once, as text (`FILLABLE`: a text box's value, a
+textarea's content), is cached the same way with a placeholder where the answer goes; a page
+with answers gets the cached HTML with the placeholder replaced by the escaped answer. The
+cache holds the placeholder, never an answer.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Set
+from dataclasses import replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -26,6 +32,9 @@ from builder.texts import localise
 from runtime.forms import FieldView
 
 BLANK_CACHE_SIZE = 4096
+# Types whose template shows the answer only as `f.text_value()`, once, and nothing else about it.
+FILLABLE = frozenset({"text", "textarea", "email", "phone", "nik", "number", "date"})
+_ANSWER = "LoketAnswerPlaceholder7f3c"  # letters only: escaping leaves it as it is
 
 # Per environment: "template:macro" -> the macro, taken from the template's module once.
 _MACROS: WeakKeyDictionary[Environment, dict[str, Any]] = WeakKeyDictionary()
@@ -81,25 +90,60 @@ class FieldRenderer:
         return found
 
     def field(self, f: FieldView, oob_id: Any = None) -> Markup:
-        """One field, wrapped (or its empty slot); blank fields come from the cache."""
-        key = self._blank_key(f, oob_id == f.id)
-        if key is not None:
-            with _BLANK_LOCK:
-                found = _BLANK.get(key)
-            if found is not None:
-                return found
+        """One field, wrapped (or its empty slot); blank fields come from the cache, and so do
+        text answers' fields, with the escaped answer put in."""
+        out_of_band = oob_id == f.id
+        if f.value is not None and f.type in FILLABLE and not f.hidden:
+            key = self._blank_key(f, out_of_band, answered=True)
+            if key is not None:
+                shape = self._shape(key, f, oob_id)
+                if shape is not None:
+                    # Markup.replace escapes the answer
+                    return shape.replace(_ANSWER, f.text_value(), 1)
+        key = self._blank_key(f, out_of_band)
+        if key is None:
+            return self._render(f, oob_id)
+        return self._cached(key, f, oob_id)
+
+    def _render(self, f: FieldView, oob_id: Any) -> Markup:
         wrapper = self._module_macro("_partials/field_parts.html", "field")
         html = wrapper(f, self, oob_id)  # a Markup: the environment autoescapes
         assert isinstance(html, Markup)
-        if key is not None:
-            with _BLANK_LOCK:
-                _BLANK[key] = html
-                while len(_BLANK) > BLANK_CACHE_SIZE:
-                    _BLANK.popitem(last=False)
         return html
 
-    def _blank_key(self, f: FieldView, out_of_band: bool) -> tuple[Any, ...] | None:
-        if self.version_key is None or f.value is not None or f.error or f.items:
+    def _shape(self, key: tuple[Any, ...], f: FieldView, oob_id: Any) -> Markup | None:
+        """The field's HTML with the placeholder where its answer goes (None: not usable)."""
+        with _BLANK_LOCK:
+            found = _BLANK.get(key)
+        if found is None:
+            found = self._render(replace(f, value=_ANSWER), oob_id)
+            if found.count(_ANSWER) != 1:
+                found = Markup("")  # remembered as unusable: rendered in full every time
+            with _BLANK_LOCK:
+                _BLANK[key] = found
+                while len(_BLANK) > BLANK_CACHE_SIZE:
+                    _BLANK.popitem(last=False)
+        return found or None
+
+    def _cached(self, key: tuple[Any, ...], f: FieldView, oob_id: Any) -> Markup:
+        with _BLANK_LOCK:
+            found = _BLANK.get(key)
+        if found is not None:
+            return found
+        html = self._render(f, oob_id)
+        with _BLANK_LOCK:
+            _BLANK[key] = html
+            while len(_BLANK) > BLANK_CACHE_SIZE:
+                _BLANK.popitem(last=False)
+        return html
+
+    def _blank_key(
+        self, f: FieldView, out_of_band: bool, *, answered: bool = False
+    ) -> tuple[Any, ...] | None:
+        """The cache key of a blank field, or (`answered`) of the shape of an answered one."""
+        if self.version_key is None or f.error or f.items:
+            return None
+        if (f.value is not None) != answered:
             return None
         return (
             self.version_key,
@@ -113,6 +157,7 @@ class FieldRenderer:
             self.region_url,
             f.plan.key in self.controlling,
             out_of_band,
+            answered,
         )
 
 

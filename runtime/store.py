@@ -328,7 +328,41 @@ def file_case(
     language: str = DEFAULT_LANGUAGE,
     now: dt.datetime | None = None,
 ) -> tuple[Submission, str]:
-    """File a case and its first audit event; return the case and its status secret.
+    """File a case and its first audit event; return the case and its status secret
+    (see `file_case_event`)."""
+    submission, secret, _ = file_case_event(
+        session,
+        service_version_id=service_version_id,
+        service_id=service_id,
+        agency_id=agency_id,
+        answers=answers,
+        initial_state=initial_state,
+        due_at=due_at,
+        filed_by_user_id=filed_by_user_id,
+        check_reference=check_reference,
+        secret_key=secret_key,
+        now=now,
+        language=language,
+    )
+    return submission, secret
+
+
+def file_case_event(
+    session: Session,
+    *,
+    service_version_id: int,
+    service_id: int,
+    agency_id: str,
+    answers: Mapping[str, Any],
+    initial_state: str,
+    due_at: dt.datetime | None,
+    filed_by_user_id: int | None = None,
+    check_reference: bool = True,
+    secret_key: str | None = None,
+    now: dt.datetime | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> tuple[Submission, str, CaseEvent]:
+    """File a case and its first audit event; return the case, its status secret and the event.
 
     The JSON API calls it directly (no draft); web forms go through `submit_draft`, which also
     makes a repeated submit of the same draft file one case. The caller commits. With
@@ -359,7 +393,7 @@ def file_case(
     )
     session.add(submission)
     session.flush()  # the case row first: its event refers to it
-    add_event(
+    event = add_event(
         session,
         submission_id=submission.id,
         action=SUBMIT_ACTION,
@@ -368,7 +402,7 @@ def file_case(
         to_state=initial_state,
         at=now,
     )
-    return submission, secret
+    return submission, secret, event
 
 
 def _unused_reference(session: Session) -> str:

@@ -142,17 +142,23 @@ def case_filed(
     case: Submission,
     definition: Mapping[str, Any],
     secret: str | None = None,
+    *,
+    event_id: int | None = None,
+    service_slug: str | None = None,
 ) -> int:
     """Queue the 'received' message of a case just filed, and the agency's ``case.filed``
-    webhooks (before the caller commits)."""
-    event_id = session.exec(
-        select(CaseEvent.id)
-        .where(CaseEvent.submission_id == case.id, CaseEvent.action == SUBMIT_ACTION)
-        .order_by(col(CaseEvent.id))
-    ).first()
+    webhooks (before the caller commits). A caller that has the case's filing event and its
+    service's slug at hand passes them (they are looked up otherwise)."""
+    if event_id is None:
+        event_id = session.exec(
+            select(CaseEvent.id)
+            .where(CaseEvent.submission_id == case.id, CaseEvent.action == SUBMIT_ACTION)
+            .order_by(col(CaseEvent.id))
+        ).first()
     if event_id is None:
         return 0
-    webhooks.case_filed(session, case, event_id)  # the agency's endpoints (no personal data)
+    # the agency's endpoints (no personal data)
+    webhooks.case_filed(session, case, event_id, service_slug)
     return enqueue_case_message(
         session, links, case, "received", definition=definition, event_id=event_id, secret=secret
     )

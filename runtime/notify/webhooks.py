@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from runtime.models import (
@@ -103,14 +104,18 @@ def set_active(session: Session, endpoint_id: int, active: bool) -> bool:
     return True
 
 
+_ALL_ENDPOINTS = select(WebhookEndpoint).order_by(
+    col(WebhookEndpoint.agency_id), col(WebhookEndpoint.id)
+)
+# Built once: every filed case asks it, and building the statement cost more than running it.
+_AGENCY_ENDPOINTS = _ALL_ENDPOINTS.where(col(WebhookEndpoint.agency_id) == bindparam("agency"))
+
+
 def endpoints(session: Session, agency_id: str | None = None) -> list[WebhookEndpoint]:
     """The endpoints (of one agency), oldest first."""
-    query = select(WebhookEndpoint).order_by(
-        col(WebhookEndpoint.agency_id), col(WebhookEndpoint.id)
-    )
-    if agency_id is not None:
-        query = query.where(WebhookEndpoint.agency_id == agency_id)
-    return list(session.exec(query).all())
+    if agency_id is None:
+        return list(session.exec(_ALL_ENDPOINTS).all())
+    return list(session.exec(_AGENCY_ENDPOINTS, params={"agency": agency_id}).all())
 
 
 def _stamp(moment: dt.datetime | None) -> str | None:
@@ -123,7 +128,7 @@ def enqueue_event(
     session: Session,
     agency_id: str,
     event: str,
-    payload: Mapping[str, Any],
+    payload: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     *,
     event_key: str,
     submission_id: str | None = None,
@@ -131,7 +136,8 @@ def enqueue_event(
 ) -> int:
     """Queue `event` for every active endpoint of the agency that subscribed; how many were new.
 
-    `payload` is the event's ``data`` (see the schemas); `event_key` identifies this
+    `payload` is the event's ``data`` (see the schemas), or a function that makes it, called
+    only when an endpoint subscribed (most agencies have none); `event_key` identifies this
     occurrence (e.g. the case event's id) so that a retried request queues nothing twice.
     """
     if event not in EVENTS:
@@ -141,6 +147,8 @@ def enqueue_event(
     for endpoint in endpoints(session, agency_id):
         if not endpoint.active or event not in endpoint.events or endpoint.id is None:
             continue
+        if callable(payload):
+            payload = payload()
         key = f"{KEY_PREFIX}{endpoint.id}:{event}:{event_key}"
         body = {
             "id": key,
@@ -165,12 +173,17 @@ def enqueue_event(
     return queued
 
 
-def case_data(session: Session, case: Submission) -> dict[str, Any]:
-    """What a case event says about the case (no answers, no personal data)."""
-    service = session.get(Service, case.service_id)
+def case_data(
+    session: Session, case: Submission, service_slug: str | None = None
+) -> dict[str, Any]:
+    """What a case event says about the case (no answers, no personal data); the service's
+    slug is looked up unless given."""
+    if service_slug is None:
+        service = session.get(Service, case.service_id)
+        service_slug = service.slug if service is not None else None
     return {
         "reference": case.reference,
-        "service": service.slug if service is not None else None,
+        "service": service_slug,
         "state": case.state,
         "final_outcome": case.final_outcome,
         "submitted_at": _stamp(case.created_at),
@@ -178,13 +191,15 @@ def case_data(session: Session, case: Submission) -> dict[str, Any]:
     }
 
 
-def case_filed(session: Session, case: Submission, event_id: int) -> int:
+def case_filed(
+    session: Session, case: Submission, event_id: int, service_slug: str | None = None
+) -> int:
     """Queue ``case.filed`` for a case just filed (before the caller commits)."""
     return enqueue_event(
         session,
         case.agency_id,
         CASE_FILED,
-        case_data(session, case),
+        lambda: case_data(session, case, service_slug),
         event_key=f"{case.id}:{event_id}",
         submission_id=case.id,
     )

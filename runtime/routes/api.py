@@ -50,7 +50,7 @@ from builder.compiler import CompiledService
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
 from runtime import catalog, db, store
 from runtime.catalog import LiveService
-from runtime.deps import SessionDep
+from runtime.deps import RequestSession, SessionDep
 from runtime.documents import issued
 from runtime.i18n import t
 from runtime.models import (
@@ -698,8 +698,9 @@ def _insert(
     and its status secret (derived from the case's id, so a retry gets the same one)."""
     assert live.version.id is not None
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
+    event_id = None
     if draft_id is None:  # no retry to recognise: file the case directly, without a draft
-        case, secret = store.file_case(
+        case, secret, event = store.file_case_event(
             session,
             service_version_id=live.version.id,
             service_id=live.service_id,
@@ -712,6 +713,7 @@ def _insert(
             language=lang,
             now=now,
         )
+        event_id = event.id
     else:
         # The only way to choose a draft's id: store.create_draft always draws a random one.
         draft = FormDraft(
@@ -737,7 +739,15 @@ def _insert(
         if filed is None:  # pragma: no cover - a new draft cannot have been filed already
             raise store.StoreError(f"draft {draft.id} was filed twice")
         secret = filed
-    case_messages.case_filed(session, links, case, live.compiled.definition, secret)
+    case_messages.case_filed(
+        session,
+        links,
+        case,
+        live.compiled.definition,
+        secret,
+        event_id=event_id,
+        service_slug=live.slug,
+    )
     session.commit()
     return case, secret
 
@@ -765,7 +775,6 @@ def _insert(
 )
 async def create_submission(
     request: Request,
-    session: SessionDep,
     agency: AgencyPath,
     service: ServicePath,
     idempotency_key: Annotated[
@@ -806,9 +815,12 @@ async def create_submission(
     except _BadBody as bad:
         return _error(request, bad.status, bad.code)
     lang = pick_language((accept_language or "")[:MAX_ACCEPT_LANGUAGE])
-    outcome = await run_in_threadpool(
-        _file_case, request, session, agency, service, answers, idempotency_key, lang
-    )
+    # the session without a FastAPI dependency: a generator dependency costs an exit stack
+    # and a shielded context manager per request
+    async with RequestSession(request) as session:
+        outcome = await run_in_threadpool(
+            _file_case, request, session, agency, service, answers, idempotency_key, lang
+        )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)
     return _created(request, outcome.case, outcome.secret, outcome.replayed)

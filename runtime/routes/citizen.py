@@ -13,7 +13,7 @@ from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData
 
 from builder.compiler import CompiledService, PagePlan
-from runtime import catalog, store
+from runtime import catalog
 from runtime.models import Attachment, FormDraft, Submission
 from runtime.references import status_path
 from runtime.storage import FileStore
@@ -99,13 +99,11 @@ def load_draft(
 ) -> DraftContext | Response:
     """The visitor's draft of this service and its version, or the response to give instead."""
     draft_id = request.cookies.get(draft_cookie_name(agency, slug))
-    draft = store.get_draft(session, draft_id) if draft_id else None
-    if draft is None:
-        return RedirectResponse(service_base(agency, slug), status_code=303)
-    found = catalog.compiled_version(session, draft.service_version_id)
+    found = catalog.draft_version(session, draft_id) if draft_id else None
     if found is None:
-        return not_found(request)
-    version, compiled = found
+        return RedirectResponse(service_base(agency, slug), status_code=303)
+    draft, version = found
+    compiled = version.compiled
     definition = version.definition
     if definition.get("agency") != agency or definition.get("id") != slug:
         return not_found(request)

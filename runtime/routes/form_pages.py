@@ -15,7 +15,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
 from runtime import db, store
-from runtime.deps import SessionDep, bounded_int
+from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import file_types
 from runtime.forms import FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
@@ -68,9 +68,10 @@ def _page_context(
     new_fields: bool = False,
     extra_items: Mapping[str, int] | None = None,
     return_to: str = "",
+    pages: list[PagePlan] | None = None,
 ) -> dict[str, Any]:
     lang = language(request)
-    pages = form_pages(ctx.compiled, answers)
+    pages = form_pages(ctx.compiled, answers) if pages is None else pages
     ids = [p.id for p in pages]
     step = ids.index(page.id) + 1 if page.id in ids else 1
     base = service_base(agency, slug)
@@ -89,6 +90,7 @@ def _page_context(
         "d": ctx.compiled.definition,
         "field_cache_key": ctx.compiled.digest,
         "page": page,
+        "has_groups": any(plan.type == "group" for plan in page.fields),
         "fields": views,
         "step": step,
         "steps": len(ids),
@@ -110,11 +112,17 @@ def _page_context(
 
 
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
-def form_page(
-    request: Request, session: SessionDep, agency: str, slug: str, page_id: str
+async def form_page(request: Request, agency: str, slug: str, page_id: str) -> Response:
+    """One page of the form with the answers so far (async: no thread hand-off on SQLite;
+    the session without a dependency)."""
+    async with RequestSession(request) as session:
+        return await _form_page(request, session, agency, slug, page_id)
+
+
+async def _form_page(
+    request: Request, session: Session, agency: str, slug: str, page_id: str
 ) -> Response:
-    """One page of the form with the answers so far."""
-    ctx = load_draft(request, session, agency, slug)
+    ctx = await db.reading(session, load_draft, request, session, agency, slug)
     if isinstance(ctx, Response):
         return ctx
     if ctx.draft.submission_id:
@@ -128,9 +136,8 @@ def form_page(
         later = [p for p in shown if p.index > page.index]
         target = f"isi/{later[0].id}" if later else "periksa"
         return RedirectResponse(f"{service_base(agency, slug)}/{target}", status_code=303)
-    return render(
-        request, "page.html", _page_context(request, ctx, page, ctx.draft.answers, [], agency, slug)
-    )
+    context = _page_context(request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown)
+    return render(request, "page.html", context)
 
 
 def _apply_uploads(

@@ -97,8 +97,36 @@ def test_answers_and_errors_never_enter_the_cache() -> None:
     assert NIK not in cached
     assert "Siti Rahayu Kusuma" not in cached
     assert "Surel salah" not in cached
-    keys = {key[1] for key in field_render._BLANK}
-    assert "nik" not in keys and "nama" not in keys and "email" not in keys
+    # answered text fields are cached only as their shape, with a placeholder for the answer
+    blank = {key[1] for key in field_render._BLANK if not key[-1]}
+    assert "nik" not in blank and "nama" not in blank and "email" not in blank
+    shapes = {key[1] for key in field_render._BLANK if key[-1]}
+    assert shapes == {"nik", "nama"}  # the field with an error is not cached at all
+    for key in field_render._BLANK:
+        if key[-1]:
+            assert field_render._BLANK[key].count(field_render._ANSWER) == 1
+
+
+TRICKY = "<script>alert(\"x\")</script> & 'kutip' " + "LoketAnswerPlaceholder7f3c"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_answered_fields_from_the_cache_are_the_same_html_as_rendered_ones(lang: str) -> None:
+    service = _service()
+    answers = {
+        "nik": NIK,
+        "nama": TRICKY,
+        "catatan": "Jalan Merdeka 10\nRT 005 <RW 002>",
+        "email": "budi@contoh.id",
+        "telepon": "+6281234567890",
+    }
+    uncached = _render_page(service, answers, [], lang, cache=False)
+    first = _render_page(service, answers, [], lang)
+    again = _render_page(service, answers, [], lang)
+    assert uncached == first == again
+    assert "<script>" not in again and "&lt;script&gt;" in again
+    assert again.count(field_render._ANSWER) == 1  # only where the answer itself says it
+    assert any(key[-1] for key in field_render._BLANK), "answered fields were not cached"
 
 
 def test_a_new_version_never_gets_the_old_versions_html() -> None:
