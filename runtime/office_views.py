@@ -27,7 +27,7 @@ from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB
-from runtime.workflow import Actor, available_actions
+from runtime.workflow import WITHDRAWN_STATE, Actor, available_actions
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -38,10 +38,16 @@ def when(moment: dt.datetime | None) -> str:
 def state_label(
     definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
 ) -> str:
-    """A state's label (officers') or public label (what the applicant sees) in `lang`."""
+    """A state's label (officers') or public label (what the applicant sees) in `lang`; never a
+    raw key: the engine's own withdrawn state has its words, an unlabelled state is spelt out."""
     info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
     text = info.get("public_label") if public else None
-    return localise(text or info.get("label"), lang) or (state or "")
+    found = localise(text or info.get("label"), lang)
+    if found:
+        return found
+    if state == WITHDRAWN_STATE:
+        return t("state_withdrawn", lang)
+    return (state or "").replace("_", " ").capitalize()
 
 
 def inbox_rows(

@@ -22,6 +22,7 @@ from runtime.deps import SessionDep
 from runtime.documents import issued
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent
+from runtime.office_views import state_label
 from runtime.routes.applicant import applicant_options
 from runtime.routes.citizen import (
     draft_cookie_name,
@@ -115,8 +116,7 @@ def status_lookup(request: Request) -> Response:
 
 
 def _state_label(definition: Mapping[str, Any], state: str | None, lang: str) -> str:
-    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
-    return localise(info.get("public_label") or info.get("label"), lang) or (state or "")
+    return state_label(definition, state, lang, public=True)
 
 
 def _timeline(
@@ -202,6 +202,8 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
         request,
         "status.html",
         {
+            "d": definition,
+            "notice": {"perbaikan": "correct_sent"}.get(request.query_params.get("terkirim", "")),
             **applicant_options(session, case),
             "action_base": base,
             "case": case,
