@@ -26,7 +26,12 @@ def _case(loket: Loket, link: str) -> Submission:
         return session.exec(select(Submission).where(Submission.reference == reference)).one()
 
 
-def _send_back(loket: Loket, case: Submission, service: str = DOMISILI) -> str:
+def _send_back(
+    loket: Loket,
+    case: Submission,
+    service: str = DOMISILI,
+    comment: str = "Foto KTP buram, unggah ulang.",
+) -> str:
     """An officer sends the case back for correction; returns the state it is now in."""
     definition = loket.definitions[service]
     states = definition["workflow"]["states"]
@@ -49,7 +54,7 @@ def _send_back(loket: Loket, case: Submission, service: str = DOMISILI) -> str:
             case_id=case.id,
             actor=Actor.user(officer.id, transition["roles"]),
             action=transition["action"],
-            comment="Foto KTP buram, unggah ulang.",
+            comment=comment,
             expected_row_version=case.row_version,
             calendar=loket.app.state.calendar,
         )
