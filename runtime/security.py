@@ -100,7 +100,9 @@ class BodyLimit:
             return
         limit = self.limit
         if scope.get("method") == "POST" and _FORM_PAGE.match(scope.get("path", "")):
-            limit = upload_read_limit(self.limit)
+            media = dict(scope.get("headers", [])).get(b"content-type", b"")
+            if media.split(b";")[0].strip().lower() == b"multipart/form-data":
+                limit = upload_read_limit(self.limit)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
