@@ -118,7 +118,9 @@ def test_dates_bounded_by_today_count_from_the_filing_day_on_resubmission(
     waiting = _send_back(loket, case, SKTM)
     monkeypatch.setattr(values, "today", lambda: filed_on + dt.timedelta(days=1))
     sent = _correct_and_resubmit(citizen, link)
-    assert sent.status_code == 303 and sent.headers["location"] == f"{link}?terkirim=perbaikan", sent.text[:3000]
+    assert sent.status_code == 303 and sent.headers["location"] == f"{link}?terkirim=perbaikan", (
+        sent.text[:3000]
+    )
     after = _case(loket, link)
     assert after.state != waiting and after.answers["tanggal_masuk"] == earliest
     # the clock did move: a new application with that date is refused today
