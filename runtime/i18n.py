@@ -245,6 +245,10 @@ UI: dict[str, tuple[str, str]] = {
         "Kirim tautan ini ke e-mail atau WhatsApp saya",
         "Send this link to my e-mail or WhatsApp",
     ),
+    "receipt_send_hint": (
+        "Misalnya budi@contoh.id atau 0812 3456 7890. Siapa pun yang menerima pesan itu dapat melihat status: kirim hanya ke kontak Anda sendiri.",
+        "For example budi@contoh.id or 0812 3456 7890. Whoever receives the message can see the status: send it to your own contact only.",
+    ),
     "receipt_send_button": ("Kirim tautan status", "Send the status link"),
     "receipt_sent": (
         "Tautan status sudah dikirim. Pesan bisa memerlukan beberapa menit untuk sampai.",

@@ -19,7 +19,7 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
-from runtime import cases, escalations, inbox, store
+from runtime import cases, escalations, inbox, store, workflow
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
@@ -27,7 +27,7 @@ from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB
-from runtime.workflow import WITHDRAWN_STATE, Actor, available_actions
+from runtime.workflow import Actor, available_actions
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -38,16 +38,8 @@ def when(moment: dt.datetime | None) -> str:
 def state_label(
     definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
 ) -> str:
-    """A state's label (officers') or public label (what the applicant sees) in `lang`; never a
-    raw key: the engine's own withdrawn state has its words, an unlabelled state is spelt out."""
-    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
-    text = info.get("public_label") if public else None
-    found = localise(text or info.get("label"), lang)
-    if found:
-        return found
-    if state == WITHDRAWN_STATE:
-        return t("state_withdrawn", lang)
-    return (state or "").replace("_", " ").capitalize()
+    """A state's label (officers') or public label (what the applicant sees) in `lang`."""
+    return workflow.state_label(definition, state, lang, public=public)
 
 
 def inbox_rows(

@@ -96,6 +96,23 @@ def final_outcome(definition: Mapping[str, Any], state: str) -> str | None:
     return str(outcome) if outcome else None
 
 
+def state_label(
+    definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
+) -> str:
+    """A state's label (officers') or public label (what the applicant sees) in `lang`; never a
+    raw key: the engine's own withdrawn state has its words, an unlabelled state is spelt out."""
+    from runtime.i18n import t
+
+    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
+    text = info.get("public_label") if public else None
+    found = localise(text or info.get("label"), lang)
+    if found:
+        return found
+    if state == WITHDRAWN_STATE:
+        return t("state_withdrawn", lang)
+    return (state or "").replace("_", " ").capitalize()
+
+
 def _withdraw_target(definition: Mapping[str, Any]) -> str:
     for name, info in _states(definition).items():
         if info.get("final") == "withdrawn":

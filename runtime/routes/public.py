@@ -22,7 +22,6 @@ from runtime.deps import SessionDep
 from runtime.documents import issued
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent
-from runtime.office_views import state_label
 from runtime.routes.applicant import applicant_options
 from runtime.routes.citizen import (
     draft_cookie_name,
@@ -36,6 +35,7 @@ from runtime.routes.citizen import (
 )
 from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
+from runtime.workflow import state_label
 
 router = APIRouter()
 
