@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sqlmodel import select
 
 from runtime.models import OutboxMessage, Submission
@@ -85,6 +87,7 @@ def test_an_upload_over_the_pages_limit_comes_back_beside_its_field(loket: Loket
     assert huge.status_code == 413
 
 
+@pytest.mark.postgres
 def test_receipt_reference_copy_next_steps_and_send_link(loket: Loket) -> None:
     citizen = loket.citizen(DOMISILI)
     receipt = citizen.follow(citizen.submit(citizen.fill_all()))
