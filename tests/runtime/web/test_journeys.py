@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from sqlmodel import select
 
 from runtime.models import OutboxMessage, Submission
