@@ -14,6 +14,7 @@ from typing import Any, Literal
 from builder import conditions
 from builder.model import sources
 from builder.texts import Message, localise, msg
+from runtime.i18n import t
 
 APPLICANT = "applicant"
 WITHDRAW = "tarik_kembali"
@@ -101,8 +102,6 @@ def state_label(
 ) -> str:
     """A state's label (officers') or public label (what the applicant sees) in `lang`; never a
     raw key: the engine's own withdrawn state has its words, an unlabelled state is spelt out."""
-    from runtime.i18n import t
-
     info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
     text = info.get("public_label") if public else None
     found = localise(text or info.get("label"), lang)
