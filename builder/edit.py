@@ -231,10 +231,13 @@ def blank(service_id: str, agency: str, title: str) -> Definition:
 
 
 def set_texts(definition: Definition, values: Values) -> Definition:
-    """Set the service's title and summary (`title.id`, `title.en`, `summary.id`, `summary.en`)."""
+    """Set the service's title and summary (`title.id`, `title.en`, `summary.id`, `summary.en`)
+    and its `kind` (left out when empty: an application, the default)."""
     result = copy.deepcopy(definition)
     for key in ("title", "summary"):
         _text_into(result, key, values)
+    if "kind" in values:
+        _set(result, "kind", values["kind"].strip())
     return result
 
 

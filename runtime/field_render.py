@@ -150,6 +150,7 @@ class FieldRenderer:
             f.name,
             f.id,
             f.hidden,
+            f.questioned,
             self.lang,
             self.use_htmx,
             self.validate_url,

@@ -7,7 +7,7 @@ repeatable group is `group.<index>.child`. Files are handled by the upload modul
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,6 +31,7 @@ class RegionSelect:
 
 
 _ITEM = re.compile(r"^([a-z][a-z0-9_]*)\.([0-9]{1,3})\.([a-z][a-z0-9_]*)$")
+_KEEP = re.compile(r"^([a-z][a-z0-9_]*)\.([0-9]{1,3})\._keep$")  # a folded item, kept as saved
 MAX_GROUP_ITEMS = 200
 
 
@@ -47,12 +48,19 @@ def _raw(form: FormData, name: str) -> list[str]:
     return [str(v) for v in form.get(name, [])]
 
 
-def _group_items(plan: FieldPlan, form: FormData, parsed: ParsedPage) -> list[dict[str, Any]]:
+def _group_items(
+    plan: FieldPlan, form: FormData, parsed: ParsedPage, previous: Any
+) -> list[dict[str, Any]]:
     indices: set[int] = set()
+    kept: set[int] = set()
     for name in form:
         match = _ITEM.match(name)
         if match and match.group(1) == plan.key:
             indices.add(int(match.group(2)))
+        keep = _KEEP.match(name)
+        if keep and keep.group(1) == plan.key:
+            kept.add(int(keep.group(2)))
+    stored = previous if isinstance(previous, list) else []
     maximum = plan.spec.get("max_items")
     cap = min(MAX_GROUP_ITEMS, maximum) if isinstance(maximum, int) else MAX_GROUP_ITEMS
     count_raw = _raw(form, f"{plan.key}._count")
@@ -60,6 +68,9 @@ def _group_items(plan: FieldPlan, form: FormData, parsed: ParsedPage) -> list[di
         indices.update(range(min(int(count_raw[0]), cap)))
     items = []
     for position, index in enumerate(sorted(indices)[:cap]):
+        if index in kept and index < len(stored) and isinstance(stored[index], dict):
+            items.append(dict(stored[index]))  # shown folded: not posted, kept as it was
+            continue
         item: dict[str, Any] = {}
         for child in plan.children:
             if not child.has_value:
@@ -76,15 +87,23 @@ def _group_items(plan: FieldPlan, form: FormData, parsed: ParsedPage) -> list[di
 
 
 def parse_page(
-    page: PagePlan, form: FormData, *, skip_types: frozenset[str] = frozenset({"file"})
+    page: PagePlan,
+    form: FormData,
+    *,
+    skip_types: frozenset[str] = frozenset({"file"}),
+    previous: Mapping[str, Any] | None = None,
 ) -> ParsedPage:
-    """Parse the posted inputs of one page into values (files and declarations are handled elsewhere)."""
+    """Parse the posted inputs of one page into values (files and declarations are handled elsewhere).
+
+    `previous`: the saved answers; a group item shown folded (`group.<index>._keep`) is not
+    posted and keeps its saved answers.
+    """
     parsed = ParsedPage()
     for plan in page.fields:
         if not plan.has_value or plan.type in skip_types:
             continue
         if plan.type == "group":
-            items = _group_items(plan, form, parsed)
+            items = _group_items(plan, form, parsed, (previous or {}).get(plan.key))
             if items:
                 parsed.values[plan.key] = items
             else:
@@ -120,6 +139,8 @@ class FieldView:
     items: list[list[FieldView]] = field(default_factory=list)
     item_names: list[str] = field(default_factory=list)
     hidden: bool = False  # an empty slot where a conditional question can appear
+    questioned: bool = False  # an officer who sent the case back asked about this answer
+    rows: list[ItemRow] = field(default_factory=list)  # a group's items in order, open or folded
 
     @property
     def type(self) -> str:
@@ -222,6 +243,35 @@ class FieldView:
         return bool(self.value == option)
 
 
+@dataclass
+class ItemRow:
+    """One item of a repeatable group: open (its fields) or folded (a one-line summary).
+
+    A folded item is not posted; the page keeps its saved answers (`group.<index>._keep`).
+    Folding keeps a page with many items small: only the item being filled in is open.
+    """
+
+    index: int
+    children: list[FieldView] | None
+    summary: str = ""
+    needs_fix: bool = False
+    error_anchors: list[str] = field(default_factory=list)
+
+
+def _summary(plan: FieldPlan, item: Mapping[str, Any], lang: str) -> str:
+    parts = []
+    for child in plan.children:
+        value = item.get(child.key)
+        if not child.has_value or value is None or child.type in {"file", "nik"}:
+            continue
+        shown = child.kind.display(child.spec, value, lang)
+        if shown:
+            parts.append(shown)
+        if len(parts) == 3:
+            break
+    return ", ".join(parts)
+
+
 def _anchor(pointer: str) -> str:
     return "f-" + pointer.strip("/").replace("/", "-")
 
@@ -270,12 +320,18 @@ def field_views(
     extra_items: Mapping[str, int] | None = None,
     slots: bool = False,
     context: Mapping[str, Any] | None = None,
+    fold: Mapping[str, set[int]] | None = None,
+    open_items: Mapping[str, set[int]] | None = None,
+    questioned: Set[str] = frozenset(),
 ) -> list[FieldView]:
     """The visible fields of a page, with values and errors, ready to render.
 
     With `slots`, a hidden conditional field is kept as an empty `hidden` view, so the page
     has a place where htmx can put the question when an answer reveals it. `context`: answers
     conditions may read besides the page's own (an officer form reads the case's answers).
+    With `fold` (group key -> indices of items that still have problems), a group's items are
+    folded to a summary line except blank ones, those in `open_items`, and the first item with
+    a problem. `questioned`: keys an officer asked the applicant to correct.
     """
     by_pointer = {e.pointer: e.text(lang) for e in errors}
     pruned = compiled.prune(answers, context=context)
@@ -291,9 +347,18 @@ def field_views(
                 views.append(_slot(plan, plan.key, pointer, lang))
             continue
         view = FieldView(
-            plan, plan.key, _anchor(pointer), answers.get(plan.key), by_pointer.get(pointer), lang
+            plan,
+            plan.key,
+            _anchor(pointer),
+            answers.get(plan.key),
+            by_pointer.get(pointer),
+            lang,
+            questioned=plan.key in questioned,
         )
         if plan.type == "group":
+            problems = fold.get(plan.key, set()) if fold is not None else set()
+            first_problem = min(problems) if problems else None
+            opened = (open_items or {}).get(plan.key, set())
             items = answers.get(plan.key)
             items = list(items) if isinstance(items, list) else []
             wanted = max(len(items), int(plan.spec.get("min_items", 1)))
@@ -304,6 +369,18 @@ def field_views(
             while len(items) < wanted:
                 items.append({})
             for index, item in enumerate(items):
+                errors_here = [p for p in by_pointer if p.startswith(f"/{plan.key}/{index}/")]
+                if fold is not None and item and index not in opened and index != first_problem:
+                    view.rows.append(
+                        ItemRow(
+                            index,
+                            None,
+                            _summary(plan, item, lang),
+                            index in problems or bool(errors_here),
+                            [_anchor(p) for p in errors_here],
+                        )
+                    )
+                    continue
                 children = []
                 for child in plan.children:
                     child_pointer = f"/{plan.key}/{index}/{child.key}"
@@ -327,5 +404,6 @@ def field_views(
                         )
                     )
                 view.items.append(children)
+                view.rows.append(ItemRow(index, children))
         views.append(view)
     return views

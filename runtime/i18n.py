@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, pick_language
 
 UI: dict[str, tuple[str, str]] = {
@@ -189,7 +192,7 @@ UI: dict[str, tuple[str, str]] = {
         "Layanan daring pemerintah daerah. Keluhan tentang layanan dapat disampaikan melalui kanal pengaduan resmi.",
         "Online services of the local government. Complaints about a service can be made through the official complaints channel.",
     ),
-    "date_hint": ("Contoh: 17-08-1990", "For example: 17-08-1990"),
+    "date_hint": ("Contoh: 17 Agustus 1990", "For example: 17 August 1990"),
     "phone_hint": ("Contoh: 0812 3456 7890", "For example: 0812 3456 7890"),
     "nik_hint": ("16 angka sesuai KTP-el", "16 digits, as on the e-KTP"),
     "agency": ("Instansi", "Agency"),
@@ -215,7 +218,124 @@ UI: dict[str, tuple[str, str]] = {
         "The documents are signed electronically; their authenticity can be checked through "
         "the QR code on them.",
     ),
+    # the start page
+    "key_facts": ("Ringkasan layanan", "The service at a glance"),
+    "standard_full": ("Standar Pelayanan lengkap", "The full service standard"),
+    "privacy_short": (
+        "Data Anda hanya dipakai untuk layanan ini dan disimpan {days} hari.",
+        "Your data is used for this service only and kept for {days} days.",
+    ),
+    # the receipt
+    "copy": ("Salin", "Copy"),
+    "copy_reference": ("Salin nomor", "Copy the number"),
+    "copy_link": ("Salin tautan", "Copy the link"),
+    "copied": ("Tersalin.", "Copied."),
+    "receipt_next_title": ("Apa selanjutnya", "What happens next"),
+    "receipt_next_check": (
+        "Petugas memeriksa {noun} Anda. Jika ada yang perlu diperbaiki, petugas menuliskannya di halaman status.",
+        "An officer checks your {noun}. If anything needs correcting, the officer says so on the status page.",
+    ),
+    "receipt_next_expected": (
+        "Perkiraan selesai: {date}, {days} hari kerja sejak diajukan (Sabtu, Minggu dan hari libur tidak dihitung).",
+        "Expected completion: {date}, {days} working days after filing (weekends and public holidays not counted).",
+    ),
+    "receipt_next_status": (
+        "Buka tautan status pribadi kapan saja untuk melihat perkembangannya, memperbaiki atau menarik kembali {noun} Anda.",
+        "Open the private status link at any time to follow its progress, correct or withdraw your {noun}.",
+    ),
+    "receipt_send_title": (
+        "Kirim tautan ini ke e-mail atau WhatsApp saya",
+        "Send this link to my e-mail or WhatsApp",
+    ),
+    "receipt_send_hint": (
+        "Misalnya budi@contoh.id atau 0812 3456 7890. Siapa pun yang menerima pesan itu dapat melihat status: kirim hanya ke kontak Anda sendiri.",
+        "For example budi@contoh.id or 0812 3456 7890. Whoever receives the message can see the status: send it to your own contact only.",
+    ),
+    "receipt_send_button": ("Kirim tautan status", "Send the status link"),
+    "receipt_sent": (
+        "Tautan status sudah dikirim. Pesan bisa memerlukan beberapa menit untuk sampai.",
+        "The status link has been sent. The message may take a few minutes to arrive.",
+    ),
+    # withdrawing
+    "withdraw_confirm_title": ("Tarik kembali {noun} ini?", "Withdraw this {noun}?"),
+    "withdraw_confirm_text": (
+        "Setelah ditarik, {noun} {ref} tidak diproses lagi dan tidak dapat dibuka kembali. Anda dapat mengajukan yang baru kapan saja.",
+        "Once withdrawn, {noun} {ref} is no longer processed and cannot be reopened. You can send a new one at any time.",
+    ),
+    "withdraw_confirm_button": ("Ya, tarik kembali", "Yes, withdraw it"),
+    "withdraw_cancel": ("Tidak, kembali ke status", "No, back to the status"),
+    "withdraw_done": (
+        "{noun_cap} Anda sudah ditarik kembali dan tidak diproses lagi.",
+        "Your {noun} has been withdrawn and is no longer processed.",
+    ),
+    "state_withdrawn": ("Ditarik kembali oleh pemohon", "Withdrawn by the applicant"),
+    # correcting a case sent back
+    "correct_note_title": ("Catatan petugas", "The officer's note"),
+    "correct_editing": (
+        "Anda sedang memperbaiki {noun} {ref}. Perbaiki yang diminta, lalu kirim perbaikan di halaman terakhir.",
+        "You are correcting {noun} {ref}. Fix what was asked, then send the corrections on the last page.",
+    ),
+    "correct_questioned": (
+        "Diminta diperbaiki oleh petugas.",
+        "The officer asked you to correct this.",
+    ),
+    "correct_submit": ("Kirim perbaikan", "Send corrections"),
+    "correct_check_title": ("Periksa perbaikan Anda", "Check your corrections"),
+    "correct_sent": (
+        "Perbaikan Anda sudah terkirim. Petugas akan memeriksanya kembali; perkembangannya tampil di halaman ini.",
+        "Your corrections have been sent. An officer will check them again; the progress shows on this page.",
+    ),
+    "change_page": ("Ubah jawaban di halaman ini", "Change the answers on this page"),
+    "group_item_edit": ("Ubah", "Change"),
+    "group_item_needs_fix": ("perlu diperbaiki", "needs correcting"),
+    "group_items_title": ("{item} yang sudah diisi", "{item}s added"),
 }
+
+# Words that follow the kind of service (`kind` in the definition): what the citizen sends.
+KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "permohonan": {
+        "noun": ("permohonan", "application"),
+        "start": ("Mulai permohonan", "Start application"),
+        "submit": ("Kirim permohonan", "Send application"),
+        "receipt_title": ("Permohonan terkirim", "Application sent"),
+        "receipt_reference": ("Nomor permohonan Anda", "Your reference number"),
+        "status_title": ("Status permohonan", "Application status"),
+    },
+    "pengaduan": {
+        "noun": ("aduan", "complaint"),
+        "start": ("Mulai aduan", "Start a complaint"),
+        "submit": ("Kirim aduan", "Send complaint"),
+        "receipt_title": ("Aduan terkirim", "Complaint sent"),
+        "receipt_reference": ("Nomor aduan Anda", "Your complaint number"),
+        "status_title": ("Status aduan", "Complaint status"),
+    },
+    "pendaftaran": {
+        "noun": ("pendaftaran", "registration"),
+        "start": ("Mulai pendaftaran", "Start registration"),
+        "submit": ("Kirim pendaftaran", "Send registration"),
+        "receipt_title": ("Pendaftaran terkirim", "Registration sent"),
+        "receipt_reference": ("Nomor pendaftaran Anda", "Your registration number"),
+        "status_title": ("Status pendaftaran", "Registration status"),
+    },
+    "permintaan_informasi": {
+        "noun": ("permintaan informasi", "request"),
+        "start": ("Mulai permintaan informasi", "Start a request for information"),
+        "submit": ("Kirim permintaan informasi", "Send the request"),
+        "receipt_title": ("Permintaan informasi terkirim", "Request sent"),
+        "receipt_reference": ("Nomor permintaan Anda", "Your request number"),
+        "status_title": ("Status permintaan informasi", "Request status"),
+    },
+}
+DEFAULT_KIND = "permohonan"
+
+
+def kind_word(definition: Mapping[str, Any] | None, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A word that follows the service's kind ("Kirim aduan" for a complaint), in `lang`."""
+    kind = (definition or {}).get("kind") or DEFAULT_KIND
+    pair = KIND_WORDS.get(str(kind), KIND_WORDS[DEFAULT_KIND]).get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

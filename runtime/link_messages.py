@@ -26,6 +26,8 @@ from runtime.workdays import WIB
 
 LOST_LINK_PER_REFERENCE = Limit("lost_link.reference", 3)
 LOST_LINK_PER_ADDRESS = Limit("lost_link.address", 10)
+RECEIPT_PER_CASE = Limit("receipt.case", 3)
+RECEIPT_PER_ADDRESS = Limit("receipt.address", 10)
 RESUME_PER_DRAFT = Limit("resume.draft", 3)
 RESUME_PER_ADDRESS = Limit("resume.address", 10)
 
@@ -111,5 +113,43 @@ def send_resume_link(
         payload={"lang": lang},
         idempotency_key=f"resume:{draft.id}:{new_token()}",
         agency_id=str(definition.get("agency") or "") or None,
+        now=now,
+    )
+
+
+def send_receipt_link(
+    session: Session,
+    links: Links,
+    case: Submission,
+    secret: str,
+    definition: Mapping[str, Any],
+    *,
+    contact: tuple[str, str],
+    address: str,
+    lang: str,
+    now: dt.datetime,
+) -> bool:
+    """Queue the private status link of a case just filed to the contact typed on its receipt
+    (whoever holds the receipt holds the link); False when a rate limit refuses it."""
+    limits = [(RECEIPT_PER_CASE, case.id), (RECEIPT_PER_ADDRESS, address)]
+    if not link_requests.allow(session, limits, now):
+        return False
+    kind, recipient = contact
+    channel = "email" if kind == "email" else messages.phone_channel(definition)
+    link = links.status_link(case, secret)
+    subject, body = messages.render(
+        definition, "link", lang, {"reference": case.reference, "status_link": link}
+    )
+    return outbox.enqueue(
+        session,
+        kind="link.status",
+        channel=channel,
+        recipient=recipient,
+        subject=subject if channel == "email" else "",
+        body=body,
+        payload={"reference": case.reference, "lang": lang},
+        idempotency_key=f"receipt:{case.id}:{new_token()}",
+        agency_id=case.agency_id,
+        submission_id=case.id,
         now=now,
     )

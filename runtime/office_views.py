@@ -19,7 +19,7 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
-from runtime import cases, escalations, inbox, store
+from runtime import cases, escalations, inbox, store, workflow
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
@@ -39,9 +39,7 @@ def state_label(
     definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
 ) -> str:
     """A state's label (officers') or public label (what the applicant sees) in `lang`."""
-    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
-    text = info.get("public_label") if public else None
-    return localise(text or info.get("label"), lang) or (state or "")
+    return workflow.state_label(definition, state, lang, public=public)
 
 
 def inbox_rows(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -73,8 +74,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# A citizen's form page reads an upload over its field's limit to the end (keeping only the
+# start of it) so that the page comes back with the error beside the file field and every
+# other answer kept; such a body may be this many times the global limit.
+UPLOAD_READ_FACTOR = 4
+_FORM_PAGE = re.compile(r"^/layanan/[^/]+/[^/]+/isi/[^/]+$")
+
+
+def upload_read_limit(body_limit: int) -> int:
+    """The largest body a citizen's form page reads to the end (the drained oversized upload)."""
+    return body_limit * UPLOAD_READ_FACTOR
+
+
 class BodyLimit:
-    """Refuses request bodies over `limit` bytes, by Content-Length and while streaming."""
+    """Refuses request bodies over `limit` bytes, by Content-Length and while streaming; a
+    POST to a citizen's form page may be larger (`upload_read_limit`), the page caps it."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -84,6 +98,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit
+        if scope.get("method") == "POST" and _FORM_PAGE.match(scope.get("path", "")):
+            media = dict(scope.get("headers", [])).get(b"content-type", b"")
+            if media.split(b";")[0].strip().lower() == b"multipart/form-data":
+                limit = upload_read_limit(self.limit)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -91,10 +110,10 @@ class BodyLimit:
                 except ValueError:
                     await _plain(send, 400, b"Bad Content-Length")
                     return
-                if declared > self.limit:
+                if declared > limit:
                     await _too_large(send, scope.get("path", ""))
                     return
-        limited = limited_receive(receive, self.limit)
+        limited = limited_receive(receive, limit)
 
         await self.app(scope, limited, send)
 

@@ -28,6 +28,7 @@ from runtime.studio_documents import item_pointers as document_pointers
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("Judul", "Title"),
     "summary": ("Ringkasan", "Summary"),
+    "kind": ("Jenis layanan", "Kind of service"),
     "requirements": ("Persyaratan, satu per baris", "Requirements, one per line"),
     "procedure": ("Prosedur, satu langkah per baris", "Procedure, one step per line"),
     "legal_basis": ("Dasar hukum", "Legal basis"),
@@ -105,6 +106,12 @@ CHOICES: dict[str, list[tuple[str, tuple[str, str]]]] = {
         ("district", ("Kecamatan", "District (kecamatan)")),
         ("village", ("Kelurahan/desa", "Village (kelurahan/desa)")),
     ],
+    "kind": [
+        ("", ("Permohonan (bawaan)", "Application (default)")),
+        ("pengaduan", ("Pengaduan (aduan)", "Complaint")),
+        ("pendaftaran", ("Pendaftaran", "Registration")),
+        ("permintaan_informasi", ("Permintaan informasi publik", "Request for information")),
+    ],
     "style": [
         ("", ("Bawaan (informasi)", "Default (information)")),
         ("info", ("Informasi", "Information")),
@@ -119,7 +126,7 @@ _FLAGS = {"required", "sensitive", "integer", "applicant_sees"}
 _NUMBERS = {"duration_days", "retention_days", "min_length", "max_length", "rows", "min_items"}
 _NUMBERS |= {"max_items", "max_mb"}
 
-TEXT_NAMES = ("title.id", "title.en", "summary.id", "summary.en")
+TEXT_NAMES = ("title.id", "title.en", "summary.id", "summary.en", "kind")
 STANDARD_NAMES = (
     *(f"{k}.{lang}" for k in ("requirements", "procedure", "legal_basis") for lang in ("id", "en")),
     "duration_days",

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartParser
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import Response, StreamingResponse
 
 from runtime.models import Attachment
@@ -248,9 +248,18 @@ class CappedMultiPartParser(MultiPartParser):
     as too big, with the page shown again and every other answer kept.
     """
 
-    def __init__(self, *args: Any, caps: Mapping[str, int], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        caps: Mapping[str, int],
+        other_files: int | None = None,
+        text_limit: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._caps = caps
+        self._other_files = other_files  # the cap of file fields not in `caps` (None: none)
+        self._text_left = text_limit  # all text parts together (None: only the part limit)
         self._kept: dict[int, int] = {}
 
     async def parse(self) -> FormData:
@@ -265,7 +274,11 @@ class CappedMultiPartParser(MultiPartParser):
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         """Pass on a file's data only up to one byte past its field's cap."""
         part = self._current_part
-        cap = self._caps.get(part.field_name) if part.file is not None else None
+        if part.file is None and self._text_left is not None:
+            self._text_left -= end - start
+            if self._text_left < 0:
+                raise MultiPartException("The text parts are too large.")
+        cap = self._caps.get(part.field_name, self._other_files) if part.file is not None else None
         if cap is not None:
             kept = self._kept.get(id(part), 0)
             end = min(end, start + max(0, cap + 1 - kept))

@@ -21,7 +21,7 @@ from starlette.formparsers import MultiPartException
 from builder.texts import localise
 from runtime import assets, navigation
 from runtime.field_render import FieldRenderer
-from runtime.i18n import request_language, t
+from runtime.i18n import kind_word, request_language, t
 from runtime.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -117,6 +117,9 @@ def csrf_cookie_value(request: Request) -> tuple[str, bool]:
 MAX_FILES = 50
 MAX_FIELDS = 2000
 FILE_CAPS = "file_caps"  # request.state: input name -> bytes a file field may hold
+# request.state: (cap of other file fields, limit of all text parts) for a page that reads a
+# whole oversized upload to show the form again (form_pages), else absent
+FORM_LIMITS = "form_limits"
 
 
 async def _read_form(request: Request) -> FormData:
@@ -127,8 +130,15 @@ async def _read_form(request: Request) -> FormData:
         return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
     try:
         async with aclosing(request.stream()) as stream:
+            other_files, text_limit = getattr(request.state, FORM_LIMITS, (None, None))
             parser = CappedMultiPartParser(
-                request.headers, stream, caps=caps, max_files=MAX_FILES, max_fields=MAX_FIELDS
+                request.headers,
+                stream,
+                caps=caps,
+                other_files=other_files,
+                text_limit=text_limit,
+                max_files=MAX_FILES,
+                max_fields=MAX_FIELDS,
             )
             form = await parser.parse()
     except MultiPartException as exc:
@@ -207,6 +217,12 @@ def render(
         "errors": [],
         **context,
     }
+    definition = context.get("d")
+
+    def kind_text(key: str) -> str:
+        return kind_word(definition if isinstance(definition, dict) else None, key, lang)
+
+    values["kw"] = kind_text  # words that follow the service's kind ("Kirim aduan")
     values["ui"] = FieldRenderer(env, values)
     values["switch_url"] = switch_language_url(
         request, "id" if lang == "en" else "en", context.get("self_url")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from builder import conditions
 from builder.model import sources
 from builder.texts import Message, localise, msg
+from runtime.i18n import t
 
 APPLICANT = "applicant"
 WITHDRAW = "tarik_kembali"
@@ -94,6 +95,21 @@ def final_outcome(definition: Mapping[str, Any], state: str) -> str | None:
     info = _states(definition).get(state, {})
     outcome = info.get("final")
     return str(outcome) if outcome else None
+
+
+def state_label(
+    definition: Mapping[str, Any], state: str | None, lang: str, *, public: bool
+) -> str:
+    """A state's label (officers') or public label (what the applicant sees) in `lang`; never a
+    raw key: the engine's own withdrawn state has its words, an unlabelled state is spelt out."""
+    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
+    text = info.get("public_label") if public else None
+    found = localise(text or info.get("label"), lang)
+    if found:
+        return found
+    if state == WITHDRAWN_STATE:
+        return t("state_withdrawn", lang)
+    return (state or "").replace("_", " ").capitalize()
 
 
 def _withdraw_target(definition: Mapping[str, Any]) -> str:

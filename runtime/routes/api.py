@@ -64,6 +64,7 @@ from runtime.references import hash_secret, secrets_equal, status_secret
 from runtime.settings import Settings
 from runtime.uploads import bytes_download
 from runtime.web import language
+from runtime.workflow import state_label
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["api v1"])
@@ -831,7 +832,9 @@ async def create_submission(
 
 def _state_text(definition: Mapping[str, Any], state: str | None) -> Text:
     info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
-    return _text(info.get("public_label") or info.get("label")) or Text(id=state or "")
+    return _text(info.get("public_label") or info.get("label")) or Text(
+        **{lang: state_label(definition, state, lang, public=True) for lang in LANGUAGES}
+    )
 
 
 def _timeline(events: list[CaseEvent], definition: Mapping[str, Any]) -> Iterator[TimelineEntry]:

@@ -17,7 +17,7 @@ from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep, bounded_int
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
 from runtime.notify import case_messages
-from runtime.routes.citizen import with_draft_cookie
+from runtime.routes.citizen import correction_of, form_pages, with_draft_cookie
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, error_page, render, secure_cookies
 from runtime.workflow import WITHDRAW, ActionRefused, Actor, available_actions
@@ -90,7 +90,9 @@ def start_correction(
         )
         session.commit()
     base = f"/layanan/{service.agency_id}/{service.slug}"
-    first = found[1].visible_pages(case.answers)
+    pages = form_pages(found[1], case.answers)
+    questioned = correction_of(session, found[1], case).questioned
+    first = [p for p in pages if p.keys & questioned] or pages
     response = RedirectResponse(
         f"{base}/isi/{first[0].id}" if first else f"{base}/periksa", status_code=303
     )
@@ -148,14 +150,14 @@ def resubmit(
         )
     except (cases.AlreadyProcessed, ActionRefused):
         return error_page(request, 409, "bad_request", "case_not_editable")
-    return _back_to_status(request, case)
+    return _back_to_status(request, case, "?terkirim=perbaikan")
 
 
-def _back_to_status(request: Request, case: Submission) -> Response:
+def _back_to_status(request: Request, case: Submission, notice: str = "") -> Response:
     value = unsign(request.app.state.settings.secret_key, request.cookies.get(EDIT_COOKIE))
     if value and value.startswith(f"{case.id}:"):
         return RedirectResponse(
-            f"/status/{case.reference}/{value.split(':', 1)[1]}", status_code=303
+            f"/status/{case.reference}/{value.split(':', 1)[1]}{notice}", status_code=303
         )
     return RedirectResponse("/status", status_code=303)
 
@@ -170,6 +172,21 @@ def withdraw(
         return case
     assert not isinstance(form, Response)  # _case_of_link returned it otherwise
     comment = str(form.get("comment") or "")[:2000]
+    if form.get("confirm") != "ya":
+        # first press: a page that asks to confirm (works without JavaScript)
+        found = catalog.compiled_version(session, case.service_version_id)
+        return render(
+            request,
+            "withdraw_confirm.html",
+            {
+                "d": found[0].definition if found else {},
+                "case": case,
+                "comment": comment,
+                "row_version": str(form.get("row_version") or ""),
+                "action": f"/status/{case.reference}/{secret}/tarik",
+                "status_url": f"/status/{case.reference}/{secret}",
+            },
+        )
     try:
         cases.apply_transition(
             session,

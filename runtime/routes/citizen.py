@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -13,8 +14,8 @@ from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData
 
 from builder.compiler import CompiledService, PagePlan
-from runtime import catalog
-from runtime.models import Attachment, FormDraft, Submission
+from runtime import catalog, store
+from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import status_path
 from runtime.storage import FileStore
 from runtime.uploads import remove_attachment_files
@@ -87,11 +88,51 @@ class DraftContext:
         compiled: CompiledService,
         agency_name: str,
         today: dt.date | None = None,
+        correction: Correction | None = None,
     ) -> None:
         self.draft = draft
         self.compiled = compiled
         self.agency_name = agency_name
         self.today = today
+        self.correction = correction
+        self.questioned: frozenset[str] = correction.questioned if correction else frozenset()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A draft that corrects a case sent back: the case's reference, the officer's public note
+    and the answers the officer asked about (`questioned`)."""
+
+    reference: str
+    note: str
+    questioned: frozenset[str]
+
+
+def questioned_keys(compiled: CompiledService, event: CaseEvent | None) -> frozenset[str]:
+    """The answers a send-back asked about: the keys the officer picked (`details.questioned`)
+    when the office recorded them, else the fields whose label the officer's note names."""
+    if event is None:
+        return frozenset()
+    picked = (event.details or {}).get("questioned")
+    if isinstance(picked, list):
+        return frozenset(str(k) for k in picked if str(k) in compiled.fields)
+    note = (event.comment or "").casefold() if event.comment_public else ""
+    found = set()
+    for key, plan in compiled.fields.items():
+        if plan.type in {"notice", "declaration"}:
+            continue
+        labels = {plan.label("id").casefold(), plan.label("en").casefold()}
+        if any(len(label) >= 3 and label in note for label in labels):
+            found.add(key)
+    return frozenset(found)
+
+
+def correction_of(session: Session, compiled: CompiledService, case: Submission) -> Correction:
+    """What a correction of `case` shows: the note of the send-back that opened it."""
+    events = store.list_public_events(session, case.id)
+    sent_back = next((e for e in reversed(events) if e.to_state == case.state), None)
+    note = sent_back.comment if sent_back and sent_back.comment_public and sent_back.comment else ""
+    return Correction(case.reference, note or "", questioned_keys(compiled, sent_back))
 
 
 def load_draft(
@@ -107,7 +148,12 @@ def load_draft(
     definition = version.definition
     if definition.get("agency") != agency or definition.get("id") != slug:
         return not_found(request)
-    return DraftContext(draft, compiled, str(agency), filing_day(session, draft))
+    correction = None
+    if draft.editing_submission_id:
+        case = session.get(Submission, draft.editing_submission_id)
+        if case is not None:
+            correction = correction_of(session, compiled, case)
+    return DraftContext(draft, compiled, str(agency), filing_day(session, draft), correction)
 
 
 def filing_day(session: Session, draft: FormDraft) -> dt.date | None:

@@ -33,9 +33,9 @@ from runtime.routes.citizen import (
     service_base,
     with_draft_cookie,
 )
-from runtime.security import limited_receive
+from runtime.security import limited_receive, upload_read_limit
 from runtime.uploads import UploadRejected, store_upload
-from runtime.web import FILE_CAPS, PostedForm, is_htmx, language, render
+from runtime.web import FILE_CAPS, FORM_LIMITS, PostedForm, is_htmx, language, render
 
 router = APIRouter()
 
@@ -69,6 +69,7 @@ def _page_context(
     extra_items: Mapping[str, int] | None = None,
     return_to: str = "",
     pages: list[PagePlan] | None = None,
+    open_items: Mapping[str, set[int]] | None = None,
 ) -> dict[str, Any]:
     lang = language(request)
     pages = form_pages(ctx.compiled, answers) if pages is None else pages
@@ -77,7 +78,16 @@ def _page_context(
     base = service_base(agency, slug)
     back = f"{base}/isi/{ids[step - 2]}" if step > 1 else base
     views = field_views(
-        ctx.compiled, page, answers, errors, lang, extra_items=extra_items, slots=True
+        ctx.compiled,
+        page,
+        answers,
+        errors,
+        lang,
+        extra_items=extra_items,
+        slots=True,
+        fold=_item_problems(ctx, page, answers),
+        open_items=open_items,
+        questioned=ctx.questioned,
     )
     controlling = {
         leaf for plan in page.fields for leaf in conditions.referenced_fields(plan.condition)
@@ -108,7 +118,23 @@ def _page_context(
         "return_to": "periksa" if return_to == "periksa" else "",
         "self_url": f"{base}/isi/{page.id}"
         + ("?kembali=periksa" if return_to == "periksa" else ""),
+        "correction": ctx.correction,
     }
+
+
+def _item_problems(
+    ctx: DraftContext, page: PagePlan, answers: Mapping[str, Any]
+) -> dict[str, set[int]]:
+    """For each group on the page, the items whose answers still have a problem."""
+    groups = {plan.key for plan in page.fields if plan.type == "group"}
+    problems: dict[str, set[int]] = {key: set() for key in groups}
+    if not groups:
+        return problems
+    for error in ctx.compiled.page_errors(page.id, answers, ctx.today):
+        parts = error.pointer.strip("/").split("/")
+        if len(parts) >= 2 and parts[0] in groups and parts[1].isdigit():
+            problems[parts[0]].add(int(parts[1]))
+    return problems
 
 
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
@@ -186,14 +212,20 @@ def _apply_uploads(
     return lang_errors
 
 
-def _group_action(action: str, answers: dict[str, Any]) -> dict[str, int] | None:
-    """Apply an add/remove button of a repeatable group, or a region field's next-list button;
-    returns extra empty items to show (None: not such a button)."""
+def _group_action(
+    action: str, answers: dict[str, Any], opened: dict[str, set[int]]
+) -> dict[str, int] | None:
+    """Apply an add/remove/change button of a repeatable group, or a region field's next-list
+    button; returns extra empty items to show (None: not such a button; the item to open for
+    a change goes into `opened`)."""
     parts = action.split(":")
     if action == "wilayah":  # a region field's next list: the page again, nothing checked yet
         return {}
     if parts[0] == "add" and len(parts) == 2:
         return {parts[1]: 1}
+    if parts[0] == "edit" and len(parts) == 3 and bounded_int(parts[2]) is not None:
+        opened[parts[1]] = {int(parts[2])}
+        return {}
     if parts[0] == "remove" and len(parts) == 3 and bounded_int(parts[2]) is not None:
         items = answers.get(parts[1])
         index = int(parts[2])
@@ -224,7 +256,16 @@ def _page_body_limit(
     ctx = load_draft(request, session, agency, slug)
     page = ctx.compiled.page(page_id) if isinstance(ctx, DraftContext) else None
     caps = {f.key: _max_bytes(f) for f in page.fields if f.type == "file"} if page else {}
-    limit = min(request.app.state.settings.body_limit_bytes, sum(caps.values()) + FORM_MARGIN_BYTES)
+    settings = request.app.state.settings
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if caps and media == "multipart/form-data":
+        # A file over its limit is read to the end but only its first cap + 1 bytes are kept
+        # (and refused beside its field), so the page comes back with every other answer;
+        # other file inputs keep nothing and the text parts at most FORM_MARGIN_BYTES.
+        limit = upload_read_limit(settings.body_limit_bytes)
+        setattr(request.state, FORM_LIMITS, (0, FORM_MARGIN_BYTES))
+    else:
+        limit = min(settings.body_limit_bytes, sum(caps.values()) + FORM_MARGIN_BYTES)
     request._receive = limited_receive(request._receive, limit)
     setattr(request.state, FILE_CAPS, caps)  # each file no more than its own limit, too
     return ctx
@@ -256,12 +297,13 @@ def save_page(
         return not_found(request)
     fields = listing(form)
     return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
-    answers = merge(ctx.draft.answers, parse_page(page, fields))
+    answers = merge(ctx.draft.answers, parse_page(page, fields, previous=ctx.draft.answers))
     upload_errors = _apply_uploads(request, session, ctx, page, form, answers)
     settings = request.app.state.settings
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     action = (fields.get("_action") or ["next"])[0]
-    extra = _group_action(action, answers) if action != "next" else None
+    opened: dict[str, set[int]] = {}
+    extra = _group_action(action, answers, opened) if action != "next" else None
     with db.serialised_writes(session):
         replaced = discard_attachments(session, ctx.draft.id, file_ids(answers))
         try:
@@ -275,7 +317,7 @@ def save_page(
         session.commit()
     remove_files(request.app.state.store, replaced)
     response = _after_save(
-        request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to
+        request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to, opened
     )
     return with_draft_cookie(response, request, agency, slug, ctx.draft.id)
 
@@ -291,18 +333,33 @@ def _after_save(
     agency: str,
     slug: str,
     return_to: str,
+    opened: dict[str, set[int]],
 ) -> Response:
     """The page again (group button, new questions, errors), or on to the next page."""
     base = service_base(agency, slug)
     if extra is not None:
         context = _page_context(
-            request, ctx, page, answers, [], agency, slug, extra_items=extra, return_to=return_to
+            request,
+            ctx,
+            page,
+            answers,
+            [],
+            agency,
+            slug,
+            extra_items=extra,
+            return_to=return_to,
+            open_items=opened,
         )
         return render(request, "page.html", context)
     # Without JavaScript, an answer can reveal questions on the same page: the page is then
     # shown again (200, with a notice) and the new questions are not yet held against them.
     shown = set((fields.get("_shown") or [""])[0].split())
-    visible_now = _shown_names(field_views(ctx.compiled, page, answers, [], "id"))
+    folded = tuple(name[: -len("_keep")] for name in fields if name.endswith("._keep"))
+    visible_now = {
+        name
+        for name in _shown_names(field_views(ctx.compiled, page, answers, [], "id"))
+        if not name.startswith(folded)  # items shown folded were not on the page as questions
+    }
     appeared = bool(visible_now - shown) and "_shown" in fields
     errors = located(
         ctx.compiled,
@@ -354,7 +411,8 @@ def _posted_page(
     if page is None:
         return not_found(request)
     fields = listing(form)
-    return ctx, page, fields, merge(ctx.draft.answers, parse_page(page, fields))
+    answers = merge(ctx.draft.answers, parse_page(page, fields, previous=ctx.draft.answers))
+    return ctx, page, fields, answers
 
 
 @router.post("/layanan/{agency}/{slug}/isi/{page_id}/validasi")

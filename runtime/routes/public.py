@@ -37,6 +37,7 @@ from runtime.routes.citizen import (
 from runtime.storage import FileMissing
 from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
+from runtime.workflow import state_label
 
 router = APIRouter()
 MAX_LINK_PART = 128  # a reference or document secret is read up to this many characters
@@ -118,8 +119,7 @@ def status_lookup(request: Request) -> Response:
 
 
 def _state_label(definition: Mapping[str, Any], state: str | None, lang: str) -> str:
-    info = definition.get("workflow", {}).get("states", {}).get(state or "", {})
-    return localise(info.get("public_label") or info.get("label"), lang) or (state or "")
+    return state_label(definition, state, lang, public=True)
 
 
 def _timeline(
@@ -205,6 +205,8 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
         request,
         "status.html",
         {
+            "d": definition,
+            "notice": {"perbaikan": "correct_sent"}.get(request.query_params.get("terkirim", "")),
             **applicant_options(session, case),
             "action_base": base,
             "case": case,

@@ -7,13 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from builder import conditions
+from builder import conditions, messages
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
-from runtime import catalog, db, store
+from runtime import catalog, db, link_messages, store
+from runtime.auth import client_address
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
+from runtime.i18n import t
 from runtime.models import Submission, utcnow
 from runtime.notify import case_messages
 from runtime.references import hash_secret, secrets_equal
@@ -60,15 +63,16 @@ def _sections(
             ):
                 continue
             value = pruned.get(plan.key)
+            items: list[str] = []
+            lines: list[str] = []
             if plan.type == "group":
-                lines = []
-                for index, item in enumerate(value or []):
+                for item in value or []:
                     parts = [
                         _display(c, item.get(c.key), lang)
                         for c in plan.children
                         if c.has_value and item.get(c.key) is not None
                     ]
-                    lines.append(f"{index + 1}. " + ", ".join(p for p in parts if p))
+                    items.append(", ".join(p for p in parts if p))
             else:
                 shown = _display(plan, value, lang)
                 lines = [shown] if shown else []
@@ -76,10 +80,18 @@ def _sections(
                 {
                     "label": plan.label(lang),
                     "lines": lines,
+                    "entries": items,
+                    "questioned": plan.key in ctx.questioned,
                     "change_url": f"{base}/isi/{page.id}?kembali=periksa#f-{plan.key}",
                 }
             )
-        sections.append({"title": page.title(lang), "rows": rows})
+        sections.append(
+            {
+                "title": page.title(lang),
+                "rows": rows,
+                "change_url": f"{base}/isi/{page.id}?kembali=periksa",
+            }
+        )
     return sections
 
 
@@ -131,6 +143,7 @@ def _check_page(
             "action": f"{base}/kirim",
             "back_url": back,
             "self_url": f"{base}/periksa",
+            "correction": ctx.correction,
         },
         status_code,
     )
@@ -241,31 +254,94 @@ def submit(
     return response
 
 
-@router.get("/layanan/{agency}/{slug}/terkirim")
-def receipt(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
-    """The reference number and the private status link, shown after the commit."""
+def _receipt_case(request: Request, session: Session) -> tuple[Submission, str] | None:
+    """The case of the visitor's receipt cookie and its status secret."""
+    value = unsign(request.app.state.settings.secret_key, request.cookies.get(RECEIPT_COOKIE))
+    if not value or ":" not in value:
+        return None
+    case_id, secret = value.split(":", 1)
+    found = session.get(Submission, case_id)
+    if found is not None and secrets_equal(hash_secret(secret), found.secret_hash):
+        return found, secret
+    return None
+
+
+def _receipt_page(
+    request: Request,
+    session: Session,
+    extra: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     settings = request.app.state.settings
-    value = unsign(settings.secret_key, request.cookies.get(RECEIPT_COOKIE))
-    case = None
-    secret = ""
-    if value and ":" in value:
-        case_id, secret = value.split(":", 1)
-        found = session.get(Submission, case_id)
-        if found is not None and secrets_equal(hash_secret(secret), found.secret_hash):
-            case = found
-    if case is None:
+    found = _receipt_case(request, session)
+    if found is None:
         return render(request, "receipt.html", {"case": None})
+    case, secret = found
     version = catalog.compiled_version(session, case.service_version_id)
     definition = version[0].definition if version else {}
     url = status_url(case, secret)
     full = (settings.base_url or str(request.base_url).rstrip("/")) + url
+    service = f"/layanan/{definition.get('agency')}/{definition.get('id')}"
     return render(
         request,
         "receipt.html",
         {
+            "d": definition,
             "case": case,
             "status_url": url,
             "status_full_url": full,
             "expected": expected_completion(request, case, definition),
+            "duration_days": definition.get("standard", {}).get("duration_days"),
+            "send_action": f"{service}/terkirim",
+            "errors": [],
+            "typed": "",
+            **(extra or {}),
         },
+        status_code,
     )
+
+
+@router.get("/layanan/{agency}/{slug}/terkirim")
+def receipt(request: Request, session: SessionDep, agency: str, slug: str) -> Response:
+    """The reference number and the private status link, shown after the commit."""
+    return _receipt_page(request, session)
+
+
+@router.post("/layanan/{agency}/{slug}/terkirim")
+def send_receipt_link(
+    request: Request, session: SessionDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Send the receipt's private status link to the e-mail or WhatsApp number typed."""
+    if isinstance(form, Response):
+        return form
+    found = _receipt_case(request, session)
+    if found is None:
+        return render(request, "receipt.html", {"case": None})
+    case, secret = found
+    lang = language(request)
+    raw = form.get("contact")
+    typed = raw.strip()[:200] if isinstance(raw, str) else ""
+    contact = messages.typed_contact(typed)
+    if contact is None:
+        errors = [
+            {"key": "contact", "text": t("lost_link_bad_contact", lang), "anchor": "send-contact"}
+        ]
+        return _receipt_page(request, session, {"errors": errors, "typed": typed}, 422)
+    version = catalog.compiled_version(session, case.service_version_id)
+    definition = version[0].definition if version else {}
+    with db.serialised_writes(session):
+        sent = link_messages.send_receipt_link(
+            session,
+            case_messages.Links.of(request.app.state.settings, str(request.base_url)),
+            case,
+            secret,
+            definition,
+            contact=contact,
+            address=client_address(request),
+            lang=lang,
+            now=utcnow(),
+        )
+        session.commit()
+    if not sent:
+        return _receipt_page(request, session, {"limited": True}, 429)
+    return _receipt_page(request, session, {"sent": True})

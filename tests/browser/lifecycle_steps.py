@@ -364,6 +364,7 @@ def correct(page: Any, service: Service, status_url: str, comment: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Perbaiki jawaban").click()
     on_form_page(page, service, "pemohon")
+    expect(page.locator("#correction-note")).to_contain_text(comment)  # the note on top
     expect(page.get_by_label("Nama lengkap")).to_have_value("Rahmat Hidayat")
     expect(page.get_by_label("Jelaskan acaranya")).to_have_value(re.compile("^Syukuran"))
     sktm.save_and_continue(page)
@@ -372,11 +373,12 @@ def correct(page: Any, service: Service, status_url: str, comment: str) -> None:
     expect(page.get_by_text("Berkas tersimpan: pengantar.pdf")).to_be_visible()
     page.get_by_label("Alamat lokasi acara").fill("Jl. Kartini No. 12, RT 03/RW 01, Palapa")
     sktm.save_and_continue(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa jawaban Anda")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa perbaikan Anda")
     expect(page.get_by_role("main")).to_contain_text("RT 03/RW 01")
     with page.expect_navigation():
-        page.get_by_role("button", name="Kirim permohonan").click()
-    expect(page).to_have_url(re.compile(re.escape(status_url) + "$"))
+        page.get_by_role("button", name="Kirim perbaikan").click()
+    expect(page).to_have_url(re.compile(re.escape(status_url) + r"\?terkirim=perbaikan$"))
+    expect(page.locator("#confirmation")).to_contain_text("Perbaikan Anda sudah terkirim")
     expect(page.locator("p").filter(has_text="Status saat ini")).to_contain_text("Sedang diperiksa")
     expect(page.get_by_role("button", name="Perbaiki jawaban")).to_have_count(0)
 

@@ -486,3 +486,15 @@ def test_a_from_list_stays_a_list(d: dict[str, Any]) -> None:
     assert edit.set_transition(d, 0, {"from": "diajukan"})["workflow"]["transitions"][0][
         "from"
     ] == ("diajukan")
+
+
+def test_the_kind_of_service_is_optional_and_checked(d: dict[str, Any]) -> None:
+    complaint = edit.set_texts(d, {"kind": "pengaduan"})
+    assert complaint["kind"] == "pengaduan"
+    assert not has_errors(validate(complaint))
+    assert "kind" not in edit.set_texts(complaint, {"kind": ""})  # the default: left out
+    assert not has_errors(validate(d))  # no kind at all: an application, as before
+    problems = validate(edit.set_texts(d, {"kind": "aduan"}))
+    assert [(p.code, p.pointer) for p in problems if p.severity == "error"] == [
+        ("bad-value", "/kind")
+    ]

@@ -181,7 +181,7 @@ def test_withdrawing_queues_withdrawn(office: Office) -> None:
     version = form.css_first("input[name=row_version]").attributes["value"]
     done = citizen.client.post(
         form.attributes["action"] or "",
-        data={"csrf_token": csrf_of(status), "row_version": version},
+        data={"csrf_token": csrf_of(status), "row_version": version, "confirm": "ya"},
     )
     assert done.status_code == 303
     withdrawn = [m for m in outbox(office) if m.kind == "case.withdrawn"]

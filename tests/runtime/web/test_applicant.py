@@ -14,7 +14,7 @@ from runtime import auth, cases
 from runtime.models import CaseEvent, Submission
 from runtime.workflow import Actor
 
-from .conftest import Citizen, Loket, csrf_of, file_a_case, parse
+from .conftest import Citizen, Loket, attr, csrf_of, file_a_case, parse
 
 DOMISILI = "disdukcapil/surat-keterangan-domisili"
 SKTM = "dinsos/surat-keterangan-tidak-mampu"  # tanggal_masuk: min today-90d, max today+30d
@@ -26,7 +26,12 @@ def _case(loket: Loket, link: str) -> Submission:
         return session.exec(select(Submission).where(Submission.reference == reference)).one()
 
 
-def _send_back(loket: Loket, case: Submission, service: str = DOMISILI) -> str:
+def _send_back(
+    loket: Loket,
+    case: Submission,
+    service: str = DOMISILI,
+    comment: str = "Foto KTP buram, unggah ulang.",
+) -> str:
     """An officer sends the case back for correction; returns the state it is now in."""
     definition = loket.definitions[service]
     states = definition["workflow"]["states"]
@@ -49,7 +54,7 @@ def _send_back(loket: Loket, case: Submission, service: str = DOMISILI) -> str:
             case_id=case.id,
             actor=Actor.user(officer.id, transition["roles"]),
             action=transition["action"],
-            comment="Foto KTP buram, unggah ulang.",
+            comment=comment,
             expected_row_version=case.row_version,
             calendar=loket.app.state.calendar,
         )
@@ -73,7 +78,7 @@ def test_send_back_then_correct_and_resubmit(loket: Loket) -> None:
     assert name_input is not None and name_input.attributes["value"] == case.answers["nama"]
     check = citizen.fill_all(first)
     sent = citizen.submit(check)
-    assert sent.status_code == 303 and sent.headers["location"] == link
+    assert sent.status_code == 303 and sent.headers["location"] == f"{link}?terkirim=perbaikan"
     after = _case(loket, link)
     assert after.state != waiting
     assert after.row_version == case.row_version + 2
@@ -113,7 +118,9 @@ def test_dates_bounded_by_today_count_from_the_filing_day_on_resubmission(
     waiting = _send_back(loket, case, SKTM)
     monkeypatch.setattr(values, "today", lambda: filed_on + dt.timedelta(days=1))
     sent = _correct_and_resubmit(citizen, link)
-    assert sent.status_code == 303 and sent.headers["location"] == link, sent.text[:3000]
+    assert sent.status_code == 303 and sent.headers["location"] == f"{link}?terkirim=perbaikan", (
+        sent.text[:3000]
+    )
     after = _case(loket, link)
     assert after.state != waiting and after.answers["tanggal_masuk"] == earliest
     # the clock did move: a new application with that date is refused today
@@ -129,7 +136,7 @@ def test_withdraw_ends_the_case(loket: Loket) -> None:
     status = parse(citizen.get(link))
     form = next(f for f in status.css("form") if f.attributes.get("action", "").endswith("/tarik"))
     version = form.css_first("input[name=row_version]").attributes["value"]
-    done = citizen.client.post(
+    asked = citizen.client.post(
         form.attributes["action"],
         data={
             "csrf_token": csrf_of(status),
@@ -137,6 +144,14 @@ def test_withdraw_ends_the_case(loket: Loket) -> None:
             "comment": "Sudah tidak perlu",
         },
     )
+    # the first press asks to confirm (a page, no JavaScript), the reason kept; nothing changed
+    assert asked.status_code == 200
+    assert _case(loket, link).final_outcome is None
+    confirm = parse(asked)
+    assert confirm.css_first("h1").text().strip() == "Tarik kembali permohonan ini?"
+    assert confirm.css_first("textarea[name=comment]").text() == "Sudah tidak perlu"
+    assert attr(confirm.css_first("a[href='" + link + "']"), "href") == link  # cancel
+    done = citizen.post_form(asked, fill=False)
     assert done.status_code == 303
     case = _case(loket, link)
     assert case.final_outcome == "withdrawn" and case.due_at is None

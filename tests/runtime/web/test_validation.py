@@ -191,6 +191,11 @@ def _keluarga(loket: Loket) -> tuple[Citizen, Response]:
     return citizen, page
 
 
+def _items(doc: LexborHTMLParser) -> int:
+    """Items of the page's group, open (a fieldset) or folded (a summary line)."""
+    return len(doc.css("fieldset.item")) + len(doc.css("div.folded"))
+
+
 def test_repeatable_group_add_and_remove_without_javascript(loket: Loket) -> None:
     citizen, page = _keluarga(loket)
     doc = parse(page)
@@ -202,26 +207,31 @@ def test_repeatable_group_add_and_remove_without_javascript(loket: Loket) -> Non
     added = citizen.post_form(page, first_name, action="add:anggota_keluarga")
     assert added.status_code == 200
     doc = parse(added)
-    assert len(doc.css("fieldset.item")) == 2
-    assert attr(doc.css_first("input[name='anggota_keluarga.0.nama_anggota']"), "value") == (
-        "Siti Aminah"
-    )
+    assert _items(doc) == 2
+    # the complete first item is folded to a line with its answers; the new one is open
+    folded = doc.css_first("#f-anggota_keluarga-0.folded")
+    assert folded is not None and "Siti Aminah" in folded.text()
+    assert doc.css_first("input[name='anggota_keluarga.0.nama_anggota']") is None
     assert doc.css_first("input[name='anggota_keluarga.1.nama_anggota']") is not None
     assert doc.css_first("#error-summary") is None  # adding is not an attempt to go on
     second = {"anggota_keluarga.1.nama_anggota": "Rudi Hartono"}
-    added = citizen.post_form(added, second, action="add:anggota_keluarga", fill=False)
+    added = citizen.post_form(added, second, action="add:anggota_keluarga")
     doc = parse(added)
-    assert len(doc.css("fieldset.item")) == 3
-    assert attr(doc.css_first("input[name='anggota_keluarga.1.nama_anggota']"), "value") == (
-        "Rudi Hartono"
+    assert _items(doc) == 3
+    assert "Rudi Hartono" in doc.css_first("#f-anggota_keluarga-1").text()
+    # "Ubah" opens a folded item again, with its saved answers
+    opened = citizen.post_form(added, action="edit:anggota_keluarga:0", fill=False)
+    doc = parse(opened)
+    assert attr(doc.css_first("input[name='anggota_keluarga.0.nama_anggota']"), "value") == (
+        "Siti Aminah"
     )
     # remove the first: the others move up with their values
-    removed = citizen.post_form(added, action="remove:anggota_keluarga:0", fill=False)
+    removed = citizen.post_form(opened, action="remove:anggota_keluarga:0", fill=False)
     assert removed.status_code == 200
     doc = parse(removed)
-    names = [attr(n, "value") for n in doc.css("input[name$='.nama_anggota']")]
-    assert names[0] == "Rudi Hartono"
-    assert "Siti Aminah" not in names
+    assert _items(doc) == 2
+    assert "Rudi Hartono" in doc.css_first("#f-anggota_keluarga-0").text()
+    assert "Siti Aminah" not in doc.text()
     # then finish the page: both remaining items are checked and stored
     done = citizen.fill_page(removed)
     assert done.status_code == 303
@@ -237,7 +247,7 @@ def test_group_add_stops_at_max_items(loket: Loket) -> None:
         page = citizen.post_form(page, action="add:anggota", fill=False)
         assert page.status_code == 200
     doc = parse(page)
-    assert len(doc.css("#f-anggota fieldset.item")) == 3
+    assert len(doc.css("#f-anggota fieldset.item")) + len(doc.css("#f-anggota div.folded")) == 3
     assert doc.css_first("button[value='add:anggota']") is None
 
 
