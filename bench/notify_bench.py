@@ -431,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [
         kind
         for kind, result in results.items()
-        if result["burst"]["missing"] or result["burst"]["duplicates"]
+        if result["burst"]["missing"]
+        or result["burst"]["duplicates"]
         or result["burst"]["unknown_keys"]
         or result["burst"]["outbox_status"] != {"sent": result["burst"]["messages"]}
     ]
