@@ -231,6 +231,15 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the worker did not start within 30 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -253,6 +262,7 @@ def burst(
     filings = args.changes - args.changes // 2
     transitions = args.changes // 2
     worker = start_worker(worker_env(url, data_dir, ports), data_dir / "worker.log")
+    worker_start_cpu = cpu_seconds(worker.pid)  # imports and start-up, not delivery
     try:
         started = time.time()
         ids: list[str] = []
@@ -282,6 +292,7 @@ def burst(
                 break
             time.sleep(0.05)
         time.sleep(0.5)  # anything sent twice would arrive now
+        worker_cpu = cpu_seconds(worker.pid) - worker_start_cpu
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -322,6 +333,7 @@ def burst(
         "delivery_seconds": round(last - started, 2),
         "throughput_msg_per_s": round(len(records) / (last - started), 1) if records else 0.0,
         "drain_msg_per_s": round(len(records) / (last - first), 1) if len(records) > 1 else 0.0,
+        "worker_cpu_ms_per_message": round(worker_cpu * 1000 / len(rows), 2) if rows else None,
         "delay_ms": {
             "p50": round(statistics.median(delays) * 1000, 1) if delays else None,
             "p95": round(percentile(delays, 0.95) * 1000, 1) if delays else None,

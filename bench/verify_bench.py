@@ -1,27 +1,24 @@
 """Verification page benchmark: Loket's ``/verifikasi/{code}`` against a hand-written baseline.
 
-Not a test. Run it from the project root::
+Not a test. Run it from the project root (wrk must be installed: ``bash bench/setup_tools.sh``)::
 
-    .venv/bin/python bench/verify_bench.py            # 3 rounds of 600 requests per target
+    .venv/bin/python bench/verify_bench.py            # 4 rounds x 1 and 4 connections x 8 s
     .venv/bin/python bench/verify_bench.py --quick    # a short smoke run
 
 It migrates a SQLite database in a temporary data folder, publishes a small service, issues
 one signed document (a real PDF signed with a development certificate, in the data folder) and
 starts, each with one uvicorn worker on 127.0.0.1 (the servers of `runtime_bench.py`):
 
-- **loket**: the real app, rate limit on (LOKET_VERIFY_RATE_LIMIT=100000: every request counts
-  in the database, one upsert and commit, and none is refused);
-- **loket-nolimit**: the same app with the limit off (LOKET_VERIFY_RATE_LIMIT=0), to show the
-  limit's cost;
+- **loket**: the real app, rate limit on (LOKET_VERIFY_RATE_LIMIT=100000: every request is
+  counted in the process, none is refused);
 - **baseline** (`verify_baseline_app.py`): one FastAPI route doing the same indexed look-up with
   ``sqlite3`` and an f-string page.
 
-Each target gets the page of the document's code, paced at a fixed rate over a few connections
-(open loop, latency from the moment each request was due, so a queue cannot hide), in rounds
-that alternate the order of the targets, after a warm-up; then one connection back to back
-(closed loop). The load generator is the async httpx one of `runtime_bench.py` (wrk is not
-installed here). It prints a table and, unless --no-write, writes
-``bench/results/verify-latest.json``. Only 127.0.0.1 is contacted.
+After a warm-up, ``wrk --latency -t1 -c<n>`` loads the page of the document's code for
+--seconds per run, in rounds that alternate the order of the targets, for each number of
+connections; a Lua ``done`` hook prints the percentiles. The server's CPU time (utime + stime
+from ``/proc/<pid>/stat``) is read before and after each run. It prints a table and, unless
+--no-write, writes ``bench/results/verify-latest.json``. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
