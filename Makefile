@@ -37,7 +37,7 @@ pytest: $(STAMP)
 test: test-deps lint typecheck pytest
 
 bench: $(STAMP)
-	bash bench/setup_tools.sh
+	@bash bench/setup_tools.sh
 	$(BIN)/python bench/builder_bench.py
 	$(BIN)/python bench/http_bench.py
 

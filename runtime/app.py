@@ -68,8 +68,11 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_verify.router)
-    # the OpenAPI document describes the JSON API only, not the HTML pages
+    # the OpenAPI document describes the JSON API only, not the HTML pages; the verification
+    # pages come first: a request is matched against the routes in order, and a QR code
+    # scanned is the page most often opened (its paths overlap no other router's)
     for pages in (
+        verify,
         public,
         form_pages,
         submit,
@@ -83,7 +86,6 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         admin_messages,
         admin_webhooks,
         reports,
-        verify,
         links,
     ):
         app.include_router(pages.router, include_in_schema=False)

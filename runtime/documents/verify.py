@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from runtime.documents.files import read_document
 from runtime.documents.signing import (
@@ -77,10 +78,33 @@ def lookup_key(text: str) -> str:
     return text if _TOKEN.fullmatch(text) else _NO_DOCUMENT
 
 
+# Built once: building a statement (coercing the comparison, annotating the columns) cost
+# about as much as running it.
+_BY_CODE = col(IssuedDocument.verify_code) == bindparam("key")
+_FIND = select(IssuedDocument).where(_BY_CODE)
+_FIND_WITH_AGENCY = (
+    select(IssuedDocument, Agency.name)
+    .outerjoin(Agency, col(Agency.id) == col(IssuedDocument.agency_id))
+    .where(_BY_CODE)
+)
+
+
 def find(session: Session, code: str) -> IssuedDocument | None:
     """The document with this code: one exact match on the unique index, whatever `code` is."""
-    key = lookup_key(code)
-    return session.exec(select(IssuedDocument).where(IssuedDocument.verify_code == key)).first()
+    return session.exec(_FIND, params={"key": lookup_key(code)}).first()
+
+
+def lookup(
+    session: Session, settings: Settings, code: str, store: FileStore | None = None
+) -> tuple[IssuedDocument, Verification] | None:
+    """The document with this code and its public view, its agency's name read in the same
+    query (what the verification page and API need); None when no document has the code.
+    The file (for the signature's details) is read from `store` (None: the data folder)."""
+    row = session.execute(_FIND_WITH_AGENCY, {"key": lookup_key(code)}).first()
+    if row is None:
+        return None
+    doc, agency_name = row
+    return doc, describe(session, settings, doc, store, agency_name)
 
 
 def mask_name(name: str) -> str:
@@ -157,17 +181,23 @@ def verification_url(base_url: str, code: str) -> str:
 
 
 def describe(
-    session: Session, settings: Settings, doc: IssuedDocument, store: FileStore | None = None
+    session: Session,
+    settings: Settings,
+    doc: IssuedDocument,
+    store: FileStore | None = None,
+    agency_name: str | None = None,
 ) -> Verification:
-    """The public view of a document (its agency, successor and signature looked up); the
-    file is read from `store` (None: the data folder)."""
-    agency = session.get(Agency, doc.agency_id)
+    """The public view of a document (its agency, unless its name is given, its successor and
+    its signature looked up); the file is read from `store` (None: the data folder)."""
+    if agency_name is None:
+        agency = session.get(Agency, doc.agency_id)
+        agency_name = agency.name if agency is not None else None
     successor = session.get(IssuedDocument, doc.superseded_by_id) if doc.superseded_by_id else None
     return Verification(
         code=doc.verify_code,
         status=doc.status,
         agency_id=doc.agency_id,
-        agency_name=agency.name if agency is not None else doc.agency_id,
+        agency_name=agency_name or doc.agency_id,
         doc_type=doc.doc_type,
         title=doc.title,
         number=doc.number,

@@ -148,10 +148,10 @@ def _successor(code: str | None) -> dict[str, str] | None:
 )
 def verify_document(request: Request, session: SessionDep, code: CodePath) -> Response:
     """Status (valid, superseded, revoked) and public details of the document with this code."""
-    doc = verify.find(session, code)
-    if doc is None:
+    found = verify.lookup(session, request.app.state.settings, code, request.app.state.store)
+    if found is None:
         return _not_found(request)
-    seen = verify.describe(session, request.app.state.settings, doc, request.app.state.store)
+    seen = found[1]
     body: dict[str, Any] = {
         "code": seen.code,
         "status": seen.status,

@@ -18,14 +18,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from runtime import auth, rate_limit
 from runtime.deps import SessionDep
 from runtime.documents import verify
 from runtime.i18n import t
-from runtime.models import IssuedDocument, utcnow
+from runtime.models import utcnow
 from runtime.routes.citizen import format_date
 from runtime.web import FILE_CAPS, PostedForm, language, render
 from runtime.workdays import WIB
@@ -105,8 +104,7 @@ def _size_text(size: int, lang: str) -> str:
 
 def _page(
     request: Request,
-    session: Session,
-    doc: IssuedDocument,
+    seen: verify.Verification,
     *,
     result: dict[str, bool] | None = None,
     file_error: str = "",
@@ -114,7 +112,6 @@ def _page(
 ) -> Response:
     settings = request.app.state.settings
     lang = language(request)
-    seen = verify.describe(session, settings, doc, request.app.state.store)
     path = verify.verification_path(seen.code)
     base = settings.base_url or str(request.base_url).rstrip("/")
     context: dict[str, Any] = {
@@ -138,10 +135,10 @@ def _page(
 @router.get(f"{verify.PATH}/{{code:path}}", dependencies=[Depends(limit_lookups)])
 def verification_page(request: Request, session: SessionDep, code: str) -> Response:
     """The status and public details of the document with this code."""
-    doc = verify.find(session, code)
-    if doc is None:
+    found = verify.lookup(session, request.app.state.settings, code, request.app.state.store)
+    if found is None:
         return not_found_page(request)
-    return _page(request, session, doc)
+    return _page(request, found[1])
 
 
 @router.post(
@@ -151,19 +148,18 @@ def compare_upload(request: Request, session: SessionDep, code: str, form: Poste
     """Whether an uploaded PDF is exactly the issued file (the file is read, never kept)."""
     if isinstance(form, Response):
         return form
-    doc = verify.find(session, code)
-    if doc is None:
+    found = verify.lookup(session, request.app.state.settings, code, request.app.state.store)
+    if found is None:
         return not_found_page(request)
+    doc, seen = found
     lang = language(request)
     upload = form.get(FILE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page(
-            request, session, doc, file_error=t("verify_file_missing", lang), status_code=422
-        )
+        return _page(request, seen, file_error=t("verify_file_missing", lang), status_code=422)
     content = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         message = t("verify_file_too_big", lang, mb=MAX_UPLOAD_MB)
-        return _page(request, session, doc, file_error=message, status_code=413)
+        return _page(request, seen, file_error=message, status_code=413)
     if not content:
-        return _page(request, session, doc, file_error=t("file_empty", lang), status_code=422)
-    return _page(request, session, doc, result={"match": verify.compare_file(doc, content)})
+        return _page(request, seen, file_error=t("file_empty", lang), status_code=422)
+    return _page(request, seen, result={"match": verify.compare_file(doc, content)})
