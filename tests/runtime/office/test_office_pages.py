@@ -54,11 +54,19 @@ def test_the_inbox_lists_waiting_cases_with_labels_due_dates_and_overdue(office:
     assert first.css_first("a").attributes["href"] == f"/kantor/kasus/{late.id}"
     assert first.css_first("a").text() == late.reference
     cells = [c.text(deep=True).strip() for c in first.css("td")]
-    assert cells[0] == "Surat Keterangan Domisili"
-    assert cells[1] == "Sedang diperiksa petugas"  # the citizen-facing label
-    assert cells[2].startswith("06-01-2020 23:59 WIB")
-    assert "Terlambat" in cells[2] and "overdue" in (first.attributes.get("class") or "")
+    assert cells[0] == "Budi Santoso"  # the applicant's name
+    assert cells[1] == "Surat Keterangan Domisili"
+    # the officers' label of the state, the same the status filter offers
+    filter_labels = {o.attributes.get("value"): o.text() for o in doc.css("#f-status option")}
+    assert cells[2] == filter_labels["diajukan"] == "Diajukan"
+    assert cells[3] == dt.datetime.now(WIB).strftime("%d-%m-%Y")  # filed today
+    assert cells[4].startswith("06-01-2020 23:59 WIB")
+    assert "hari kerja" in cells[4] and "terlambat" in cells[4]
+    assert "Terlambat" in cells[4] and "overdue" in (first.attributes.get("class") or "")
     assert "Terlambat" not in rows[1].text(deep=True)
+    assert "hari kerja lagi" in rows[1].css("td")[4].text() or "hari ini" in rows[1].text()
+    # every cell names itself for the narrow (card) layout
+    assert all(c.attributes.get("data-label") for c in first.css("td"))
     labels = {n.attributes.get("for") for n in doc.css("#inbox-filters label")}
     assert labels == {"f-layanan", "f-status", "f-nomor", "f-terlambat"}
     options = [o.text() for o in doc.css("#f-layanan option")]
