@@ -303,9 +303,15 @@ def act(
     unconfirmed = chosen is not None and _is_final(opened, chosen.to) and form.get("confirm") != "1"
     if unconfirmed and version == opened.case.row_version:  # (a stale form: 409 below)
         # a final decision needs its statement ticked; nothing is stored, the values come back
-        entered = (action, {k: v for k, v in values.items() if not isinstance(v, Mapping)}, [])
+        typed = {k: v for k, v in values.items() if not isinstance(v, Mapping)}
         return _refused(
-            request, session, user, case_id, comment, entered=entered, unconfirmed=action
+            request,
+            session,
+            user,
+            case_id,
+            comment,
+            entered=(action, typed, []),
+            unconfirmed=action,
         )
     if chosen is not None and officer is not None:
         files, refused = _uploads(request, officer, form, values)
