@@ -33,6 +33,15 @@ _NAME_MISSING = "Isi nama tampilan. / Enter a display name."
 _TAKEN = "Pengguna '{0}' sudah ada. / User '{0}' exists."
 
 
+def in_language(message: str, lang: str) -> str:
+    """The `lang` half of a bilingual message written "Bahasa Indonesia / English" (as the
+    account and agency checks write theirs); any other message as it is."""
+    first, separator, second = message.partition(" / ")
+    if not separator or " / " in second:
+        return message
+    return second if lang == "en" else first
+
+
 @dataclass(frozen=True)
 class FormProblem:
     """A mistake in a posted form, linked from the error summary to its input."""
@@ -41,8 +50,17 @@ class FormProblem:
     message: str
 
     def text(self, lang: str) -> str:
-        """The message (auth messages already carry both languages)."""
-        return self.message
+        """The message in the page's language."""
+        return in_language(self.message, lang)
+
+
+def beside(errors: list[FormProblem], lang: str) -> dict[str, str]:
+    """The messages to show beside their inputs, by input id (in the page's language)."""
+    found: dict[str, str] = {}
+    for error in errors:
+        text = error.text(lang)
+        found[error.anchor] = f"{found[error.anchor]} {text}" if error.anchor in found else text
+    return found
 
 
 @dataclass
@@ -106,6 +124,7 @@ def _page(
             "agencies": offered_roles(session, language(request)),
             "global_roles": auth.GLOBAL_ROLES,
             "errors": errors or [],
+            "problems": beside(errors or [], language(request)),
             "form": form,
             "values": values or {},
             "done": done if done in DONE else "",
