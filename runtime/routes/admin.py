@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from builder.texts import localise
 from runtime import auth
 from runtime.deps import IdPath, SessionDep, parse_id
+from runtime.i18n import in_language
 from runtime.models import Agency, Membership, Service, ServiceVersion, User
 from runtime.staff import AdminDep
 from runtime.web import PostedForm, error_page, language, render
@@ -31,15 +32,6 @@ DESIGNER = "designer"
 DONE = ("added", "disabled", "enabled", "granted", "revoked")  # ?selesai= notices after a redirect
 _NAME_MISSING = "Isi nama tampilan. / Enter a display name."
 _TAKEN = "Pengguna '{0}' sudah ada. / User '{0}' exists."
-
-
-def in_language(message: str, lang: str) -> str:
-    """The `lang` half of a bilingual message written "Bahasa Indonesia / English" (as the
-    account and agency checks write theirs); any other message as it is."""
-    first, separator, second = message.partition(" / ")
-    if not separator or " / " in second:
-        return message
-    return second if lang == "en" else first
 
 
 @dataclass(frozen=True)

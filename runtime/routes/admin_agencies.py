@@ -16,8 +16,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from runtime import agencies
 from runtime.deps import SessionDep
+from runtime.i18n import in_language
 from runtime.models import Agency
-from runtime.routes.admin import FormProblem, in_language
+from runtime.routes.admin import FormProblem
 from runtime.staff import AdminDep
 from runtime.web import FILE_CAPS, PostedForm, error_page, language, render
 
