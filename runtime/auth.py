@@ -169,7 +169,9 @@ def create_user(
     unknown = [r for r in global_roles if r not in GLOBAL_ROLES]
     if unknown:
         raise AuthError(
-            "bad-role", f"Peran global tidak dikenal / unknown global role: {', '.join(unknown)}"
+            "bad-role",
+            f"Peran global tidak dikenal: {', '.join(unknown)}. / "
+            f"Unknown global role: {', '.join(unknown)}.",
         )
     if session.exec(select(User).where(User.username == username)).first():
         raise AuthError(

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
-from runtime import catalog, db, store
+from runtime import catalog, corrections, db, store
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
@@ -185,6 +185,18 @@ class Applied:
     event: CaseEvent
 
 
+def _event_details(
+    before: Mapping[str, Any], answers: Mapping[str, Any] | None, kept: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """An event's details: the officer's values, and what a correction changed in the answers."""
+    details: dict[str, Any] = {}
+    if kept is not None:
+        details["fields"] = kept
+    if answers is not None:
+        details[corrections.CORRECTED] = corrections.changed_answers(before, answers)
+    return details or None
+
+
 def apply_transition(
     session: Session,
     *,
@@ -283,7 +295,7 @@ def apply_transition(
                 to_state=event["to_state"],
                 comment=event["comment"],
                 comment_public=event["comment_public"],
-                details={"fields": kept} if has_fields else None,
+                details=_event_details(case.answers, answers, kept if has_fields else None),
                 at=now,
             )
             documents: list[IssuedDocument] = []

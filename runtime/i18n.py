@@ -347,6 +347,15 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def in_language(message: str, lang: str) -> str:
+    """The `lang` half of a bilingual message written "Bahasa Indonesia / English" (as the
+    account, agency and lifecycle checks write theirs); any other message as it is."""
+    first, separator, second = message.partition(" / ")
+    if not separator or " / " in second:
+        return message
+    return second if lang == "en" else first
+
+
 def request_language(query: str | None, cookie: str | None, accept: str | None) -> str:
     """The visitor's language: ?lang= first, then the language cookie, then Accept-Language."""
     for candidate in (query, cookie):
@@ -357,10 +366,16 @@ def request_language(query: str | None, cookie: str | None, accept: str | None) 
 
 def _merge_office_texts() -> None:
     from runtime.i18n_office import OFFICE_UI
+    from runtime.i18n_review import REVIEW_UI
     from runtime.i18n_studio_documents import STUDIO_DOCUMENT_UI
     from runtime.i18n_verify import VERIFY_UI
 
-    for key, pair in (*OFFICE_UI.items(), *VERIFY_UI.items(), *STUDIO_DOCUMENT_UI.items()):
+    for key, pair in (
+        *OFFICE_UI.items(),
+        *VERIFY_UI.items(),
+        *STUDIO_DOCUMENT_UI.items(),
+        *REVIEW_UI.items(),
+    ):
         UI.setdefault(key, pair)
 
 

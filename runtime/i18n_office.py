@@ -691,4 +691,37 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Someone else processed this case first, so your action was not saved. Current status:",
     ),
     "office_open_case": ("Buka lagi permohonan", "Back to application"),
+    # -- the inbox's deadlines, the case page's layout, corrections and confirmations ----------
+    "office_applicant_name": ("Nama pemohon", "Applicant's name"),
+    "office_filed_short": ("Diajukan", "Filed"),
+    "office_days_left": ("{days} hari kerja lagi", "{days} working days left"),
+    "office_due_today": ("Batas waktunya hari ini", "Due today"),
+    "office_days_late": ("terlambat {days} hari kerja", "{days} working days late"),
+    "office_corrected": (
+        "Diperbaiki pemohon · {when}",
+        "Corrected by the applicant · {when}",
+    ),
+    "office_corrections": ("Yang diubah pemohon", "What the applicant changed"),
+    "office_corrected_none": (
+        "Pemohon mengirim lagi tanpa mengubah jawaban.",
+        "The applicant sent it again without changing an answer.",
+    ),
+    "office_change_before": ("Sebelumnya", "Before"),
+    "office_change_after": ("Sekarang", "Now"),
+    "office_change_empty": ("(kosong)", "(empty)"),
+    "office_change_hidden": (
+        "(data pribadi spesifik, diubah)",
+        "(sensitive personal data, changed)",
+    ),
+    "office_confirm_final": (
+        'Saya yakin: keputusan "{action}" ini final. Permohonan selesai dengan status '
+        '"{state}" dan tidak dapat diproses lagi.',
+        'I am sure: the decision "{action}" is final. The application ends as "{state}" '
+        "and cannot be worked on again.",
+    ),
+    "office_confirm_missing": (
+        "Centang pernyataan untuk mengonfirmasi keputusan final ini.",
+        "Tick the statement to confirm this final decision.",
+    ),
+    "office_final_tag": ("keputusan final", "final decision"),
 }

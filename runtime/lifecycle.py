@@ -29,6 +29,7 @@ from runtime.models import (
     ServiceEvent,
     ServiceVersion,
     Submission,
+    User,
     utcnow,
 )
 
@@ -362,6 +363,80 @@ def request_changes(
         )
     session.flush()
     return version
+
+
+# -- the conversation of a version between its reviewers and designers ------------------------
+
+REVIEW_NOTE = "review_note"  # a reviewer's note without a decision
+DESIGNER_REPLY = "designer_replied"
+CONVERSATION = ("changes_requested", REVIEW_NOTE, DESIGNER_REPLY)
+MAX_NOTE = 4000
+
+
+def add_note(
+    session: Session,
+    *,
+    user: StaffUser,
+    version: ServiceVersion,
+    text: str,
+    as_reviewer: bool,
+    pointer: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """A reviewer's note or a designer's reply, kept with the version (open versions only)."""
+    service = session.get(Service, version.service_id)
+    assert service is not None
+    if as_reviewer:
+        _require_reviewer(user)
+    else:
+        _require_designer(user, service.agency_id)
+    if version.state not in OPEN_STATES:
+        raise LifecycleError(
+            "closed",
+            "Versi ini sudah terbit; percakapannya tidak dapat ditambah. / "
+            "This version is published; its conversation is closed.",
+        )
+    body = text.strip()[:MAX_NOTE]
+    if not body:
+        raise LifecycleError("note-empty", "Tulis catatan Anda. / Write your note.")
+    _event(
+        session,
+        service=service,
+        version=version,
+        user=user,
+        action=REVIEW_NOTE if as_reviewer else DESIGNER_REPLY,
+        pointer=pointer if pointer and pointer.startswith("/") else None,
+        comment=body,
+        now=now,
+    )
+    session.flush()
+
+
+def conversation(session: Session, version: ServiceVersion) -> list[tuple[ServiceEvent, str]]:
+    """The version's notes and replies in the order they were written, with their authors."""
+    rows = session.exec(
+        select(ServiceEvent, User)
+        .join(User, col(User.id) == col(ServiceEvent.actor_user_id), isouter=True)
+        .where(ServiceEvent.version_id == version.id, col(ServiceEvent.action).in_(CONVERSATION))
+        .order_by(col(ServiceEvent.id))
+    ).all()
+    return [(event, user.display_name if user else "") for event, user in rows]
+
+
+def open_cases_of(session: Session, version_id: int | None) -> int:
+    """How many cases filed under a version are still open (not final)."""
+    if version_id is None:
+        return 0
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Submission)
+            .where(
+                Submission.service_version_id == version_id,
+                col(Submission.final_outcome).is_(None),
+            )
+        ).one()
+    )
 
 
 def live_cases_in(session: Session, service_id: int, states: list[str]) -> dict[str, int]:

@@ -19,14 +19,14 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
-from runtime import cases, escalations, inbox, store, workflow
+from runtime import cases, corrections, escalations, inbox, store, workflow
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
-from runtime.workdays import WIB
+from runtime.workdays import WIB, Calendar
 from runtime.workflow import Actor, available_actions
 
 
@@ -42,11 +42,74 @@ def state_label(
     return workflow.state_label(definition, state, lang, public=public)
 
 
+NAME_KEYS = ("nama", "nama_lengkap", "nama_pemohon")
+
+
+def name_key(definition: Mapping[str, Any]) -> str | None:
+    """The field holding the applicant's name: the first top-level, unconditional short text
+    field keyed `nama`, `nama_lengkap` or `nama_pemohon` (the studio's blank service and every
+    example use `nama`), unless it is marked sensitive; None when the form has none."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for page in definition.get("form", {}).get("pages", []):
+        for spec in page.get("fields", []):
+            if spec.get("key") in NAME_KEYS and spec.get("type") == "text":
+                found.setdefault(str(spec["key"]), spec)
+    for key in NAME_KEYS:
+        spec = found.get(key)
+        if spec is not None and spec.get("sensitive") is not True and not spec.get("visible_if"):
+            return key
+    return None
+
+
+def applicant_name(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
+    """The applicant's name from their answers ("" when the form asks for none)."""
+    key = name_key(definition)
+    value = answers.get(key) if key else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def deadline(
+    due_at: dt.datetime | None, now: dt.datetime, calendar: Calendar | None, lang: str
+) -> dict[str, Any]:
+    """A due date as officers read it: the date in WIB, working days left (or late), overdue."""
+    if due_at is None:
+        return {"due": "", "left": "", "overdue": False}
+    overdue = due_at < now
+    left = ""
+    if calendar is not None:
+        today, day = now.astimezone(WIB).date(), due_at.astimezone(WIB).date()
+        if overdue:
+            late = calendar.working_days_between(day, today)
+            left = t("office_days_late", lang, days=late) if late else ""
+        else:
+            days = calendar.working_days_between(today, day)
+            left = t("office_days_left", lang, days=days) if days else t("office_due_today", lang)
+    return {"due": when(due_at), "left": left, "overdue": overdue}
+
+
+def _names(session: Session, rows: list[inbox.InboxRow]) -> dict[str, Mapping[str, Any]]:
+    """The answers of the cases on an inbox page (one query), to show the applicants' names."""
+    if not rows:
+        return {}
+    found = session.exec(
+        select(Submission.id, Submission.answers).where(
+            col(Submission.id).in_([row.id for row in rows])
+        )
+    ).all()
+    return {str(case_id): answers or {} for case_id, answers in found}
+
+
 def inbox_rows(
-    session: Session, rows: list[inbox.InboxRow], lang: str, now: dt.datetime
+    session: Session,
+    rows: list[inbox.InboxRow],
+    lang: str,
+    now: dt.datetime,
+    calendar: Calendar | None = None,
 ) -> list[dict[str, Any]]:
-    """Inbox rows as shown: service title, citizen-facing state label, due date in WIB."""
+    """Inbox rows as shown: applicant's name, service title, the state's label (the same as the
+    filter's), the filing date, the due date in WIB with the working days left or late."""
     definitions: dict[int, Mapping[str, Any]] = {}
+    answers = _names(session, rows)
     shown = []
     for row in rows:
         if row.service_version_id not in definitions:
@@ -57,10 +120,11 @@ def inbox_rows(
             {
                 "id": row.id,
                 "reference": row.reference,
+                "name": applicant_name(definition, answers.get(row.id, {})),
                 "service": localise(definition.get("title"), lang),
-                "state": state_label(definition, row.state, lang, public=True),
-                "due": when(row.due_at),
-                "overdue": row.due_at is not None and row.due_at < now,
+                "state": state_label(definition, row.state, lang, public=False),
+                "filed": row.created_at.astimezone(WIB).strftime("%d-%m-%Y"),
+                **deadline(row.due_at, now, calendar, lang),
                 "escalated": row.escalated,
             }
         )
@@ -283,12 +347,15 @@ def case_context(
     notice: str = "",
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
     revoke_error: tuple[str, str, str] | None = None,
+    unconfirmed: str = "",
+    calendar: Calendar | None = None,
 ) -> dict[str, Any]:
     """Everything the case page and its panel show.
 
     `error`: action name and message (a refused action or a missing comment); `entered`: the
     action name, the officer's values and their errors, shown again in that action's form;
-    `revoke_error`: a refused revocation (document id, message, the reason typed).
+    `revoke_error`: a refused revocation (document id, message, the reason typed);
+    `unconfirmed`: the final decision posted without its confirmation ticked.
     """
     case, definition = opened.case, opened.definition
     base = f"/kantor/kasus/{case.id}"
@@ -307,10 +374,18 @@ def case_context(
             errors = located(form, entered[2]) if entered is not None and mine else []
             summary.extend(errors)
             views = field_views(form, form.pages[0], values, errors, lang, context=context)
+        label = localise(action.label, lang)
+        final = bool(target.get("final"))
+        target_label = state_label(definition, action.to, lang, public=False)
         actions.append(
             {
                 "name": action.name,
-                "label": localise(action.label, lang),
+                "label": label,
+                "final": final,
+                "confirm": t("office_confirm_final", lang, action=label, state=target_label)
+                if final
+                else "",
+                "unconfirmed": unconfirmed == action.name,
                 "comment": action.comment,
                 "to_applicant": action.comment_to_applicant,
                 "warn": target.get("final") == "rejected",
@@ -349,8 +424,21 @@ def case_context(
         "state_label": state_label(definition, case.state, lang, public=False),
         "public_label": state_label(definition, case.state, lang, public=True),
         "tag": "ok" if outcome == "approved" else "bad" if outcome else "wait",
-        "due": when(case.due_at),
-        "overdue": case.due_at is not None and case.due_at < utcnow(),
+        **deadline(case.due_at, utcnow(), calendar, lang),
+        "applicant_name": applicant_name(definition, case.answers),
+        "corrections": [
+            {
+                "title": t("office_corrected", lang, when=when(event.at)),
+                "rows": corrections.change_rows(
+                    opened.compiled,
+                    changed,
+                    lang,
+                    none=t("office_change_empty", lang),
+                    hidden=t("office_change_hidden", lang),
+                ),
+            }
+            for event, changed in corrections.corrections(events)
+        ],
         "escalation": _current_escalation(session, case, definition, lang),
         "filed": when(case.created_at),
         "actions": actions,

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from builder.texts import localise
 from runtime import auth
 from runtime.deps import IdPath, SessionDep, parse_id
+from runtime.i18n import in_language
 from runtime.models import Agency, Membership, Service, ServiceVersion, User
 from runtime.staff import AdminDep
 from runtime.web import PostedForm, error_page, language, render
@@ -41,8 +42,17 @@ class FormProblem:
     message: str
 
     def text(self, lang: str) -> str:
-        """The message (auth messages already carry both languages)."""
-        return self.message
+        """The message in the page's language."""
+        return in_language(self.message, lang)
+
+
+def beside(errors: list[FormProblem], lang: str) -> dict[str, str]:
+    """The messages to show beside their inputs, by input id (in the page's language)."""
+    found: dict[str, str] = {}
+    for error in errors:
+        text = error.text(lang)
+        found[error.anchor] = f"{found[error.anchor]} {text}" if error.anchor in found else text
+    return found
 
 
 @dataclass
@@ -106,6 +116,7 @@ def _page(
             "agencies": offered_roles(session, language(request)),
             "global_roles": auth.GLOBAL_ROLES,
             "errors": errors or [],
+            "problems": beside(errors or [], language(request)),
             "form": form,
             "values": values or {},
             "done": done if done in DONE else "",

@@ -16,10 +16,11 @@ from starlette.datastructures import FormData, UploadFile
 
 from runtime import agencies
 from runtime.deps import SessionDep
+from runtime.i18n import in_language
 from runtime.models import Agency
 from runtime.routes.admin import FormProblem
 from runtime.staff import AdminDep
-from runtime.web import FILE_CAPS, PostedForm, error_page, render
+from runtime.web import FILE_CAPS, PostedForm, error_page, language, render
 
 router = APIRouter()
 PAGE = "/admin/instansi"
@@ -61,7 +62,7 @@ def _list(
             "agencies": agencies.list_agencies(session),
             "with_logo": agencies.agencies_with_logo(session),
             "fields": agencies.TEXT_FIELDS,
-            "problems": problems or {},
+            "problems": _beside(request, problems),
             "errors": _summary(problems),
             "values": values or {},
             "done": done if done in DONE else "",
@@ -72,6 +73,12 @@ def _list(
 
 def _summary(problems: dict[str, str] | None) -> list[FormProblem]:
     return [FormProblem(f"agency-{name}", message) for name, message in (problems or {}).items()]
+
+
+def _beside(request: Request, problems: dict[str, str] | None) -> dict[str, str]:
+    """Each problem in the page's language, by field name (shown beside its input)."""
+    lang = language(request)
+    return {name: in_language(message, lang) for name, message in (problems or {}).items()}
 
 
 @router.get(PAGE)
@@ -120,7 +127,7 @@ def _edit(
             "agency": agency,
             "has_logo": has_logo,
             "fields": agencies.TEXT_FIELDS,
-            "problems": problems or {},
+            "problems": _beside(request, problems),
             "errors": _summary(problems),
             "values": values if values is not None else agency.model_dump(),
             "done": request.query_params.get("selesai", "") in DONE,

@@ -88,7 +88,7 @@ def inbox_page(
         page = inbox.inbox(session, user, after=setelah[:200] or None, limit=PAGE_SIZE, **filters)
     except inbox.InvalidCursor:
         page = inbox.inbox(session, user, limit=PAGE_SIZE, **filters)
-    rows = views.inbox_rows(session, page.rows, lang, now)
+    rows = views.inbox_rows(session, page.rows, lang, now, request.app.state.calendar)
     query = {"layanan": layanan, "status": status, "terlambat": terlambat, "nomor": nomor}
     next_url = None
     if page.next_cursor:
@@ -161,11 +161,19 @@ def _open(session: Session, user: StaffUser, case_id: str) -> cases.OpenedCase:
         raise Forbidden() from None
 
 
+def _case_context(
+    request: Request, session: Session, user: StaffUser, opened: cases.OpenedCase, **extra: Any
+) -> dict[str, Any]:
+    """What the case page shows, in the request's language, with working days counted."""
+    calendar = request.app.state.calendar
+    return views.case_context(session, user, opened, language(request), calendar=calendar, **extra)
+
+
 @router.get("/kantor/kasus/{case_id}")
 def case_page(request: Request, session: SessionDep, user: UserDep, case_id: str) -> Response:
     """One case: its state and due date, the actions, the timeline, the answers and files."""
     opened = _open(session, user, case_id)
-    context = views.case_context(session, user, opened, language(request))
+    context = _case_context(request, session, user, opened)
     return render(request, "office/case.html", context)
 
 
@@ -293,6 +301,20 @@ def act(
     refused: list[AnswerError] = []
     if chosen is not None and officer is not None:
         values = parse_page(officer.pages[0], _listing(form)).values
+    unconfirmed = chosen is not None and _is_final(opened, chosen.to) and form.get("confirm") != "1"
+    if unconfirmed and version == opened.case.row_version:  # (a stale form: 409 below)
+        # a final decision needs its statement ticked; nothing is stored, the values come back
+        typed = {k: v for k, v in values.items() if not isinstance(v, Mapping)}
+        return _refused(
+            request,
+            session,
+            user,
+            case_id,
+            comment,
+            entered=(action, typed, []),
+            unconfirmed=action,
+        )
+    if chosen is not None and officer is not None:
         files, refused = _uploads(request, officer, form, values)
     kept: Mapping[str, Any] | None = None
     settings = request.app.state.settings
@@ -340,9 +362,15 @@ def act(
         _forget(request, files, kept)
     if _partial_wanted(request):
         opened = _open(session, user, case_id)
-        context = views.case_context(session, user, opened, lang)
+        context = _case_context(request, session, user, opened)
         return render(request, "office/_case_panel.html", context)
     return RedirectResponse(f"/kantor/kasus/{case_id}", status_code=303)
+
+
+def _is_final(opened: cases.OpenedCase, state: str) -> bool:
+    """Whether a state of the case's definition ends the case (a final decision leads there)."""
+    info = opened.definition.get("workflow", {}).get("states", {}).get(state, {})
+    return bool(info.get("final"))
 
 
 def _refused(
@@ -354,13 +382,20 @@ def _refused(
     *,
     error: tuple[str, str] | None = None,
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
+    unconfirmed: str = "",
 ) -> Response:
     """The case again with what the officer typed and why it was refused (422), or for htmx the
     panel (200: htmx swaps only successful responses, and the panel carries the errors)."""
-    lang = language(request)
     opened = _open(session, user, case_id)
-    context = views.case_context(
-        session, user, opened, lang, error=error, typed=comment, entered=entered
+    context = _case_context(
+        request,
+        session,
+        user,
+        opened,
+        error=error,
+        typed=comment,
+        entered=entered,
+        unconfirmed=unconfirmed,
     )
     if _partial_wanted(request):
         return render(request, "office/_case_panel.html", context)
@@ -379,7 +414,7 @@ def _conflict(
     opened = _open(session, user, case_id)
     if _partial_wanted(request):
         notice = t("office_already_processed", lang)
-        context = views.case_context(session, user, opened, lang, notice=notice)
+        context = _case_context(request, session, user, opened, notice=notice)
         return render(request, "office/_case_panel.html", context)
     context = {
         "user": user,
@@ -409,7 +444,7 @@ def reveal_nik(
     record(session, case_id=case_id, user_id=user.id, field=name)
     if _partial_wanted(request):
         return render(request, "office/_nik.html", {"line": line, "base": ""})
-    context = views.case_context(session, user, opened, lang, revealed={name})
+    context = _case_context(request, session, user, opened, revealed={name})
     return render(request, "office/case.html", context)
 
 
@@ -506,7 +541,7 @@ def revoke_document(
     if problem:
         opened = _open(session, user, case_id)
         failed = (document.id, t(problem, lang), reason)
-        context = views.case_context(session, user, opened, lang, revoke_error=failed)
+        context = _case_context(request, session, user, opened, revoke_error=failed)
         status = 409 if problem == "office_revoke_not_valid" else 422
         return render(request, "office/case.html", context, status)
     return RedirectResponse(f"/kantor/kasus/{case_id}#dokumen", status_code=303)

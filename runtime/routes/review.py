@@ -22,10 +22,10 @@ from builder.model import states
 from builder.problems import has_errors
 from builder.texts import localise
 from builder.validate import validate
-from runtime import lifecycle
+from runtime import lifecycle, review_views, studio_views
 from runtime.auth import StaffUser
 from runtime.deps import IdPath, SessionDep, parse_id
-from runtime.i18n import t
+from runtime.i18n import in_language, t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion, User, utcnow
 from runtime.staff import Forbidden, UserDep
 from runtime.web import PostedForm, error_page, language, render
@@ -196,7 +196,25 @@ def _review_context(
         round_changes = [c.text(lang) for c in diff(rounds[-2]["definition"], definition)]
     submitted = _submitted(session, [version.id or 0]).get(version.id or 0)
     designer = session.get(User, submitted[1]) if submitted and submitted[1] else None
+    mapping = extra.get("mapping") or {}
     return {
+        # what will be published, the confirmations and the conversation (runtime.review_views)
+        "preview": review_views.form_preview(definition, lang),
+        "diagram": studio_views.workflow_diagram(definition, lang),
+        "arrows": studio_views.transition_rows(definition, lang),
+        "sv": studio_views,
+        "impact": review_views.impact(session, version, live, removed, mapping, lang),
+        "conversation": review_views.conversation(session, version, lang),
+        "unconfirmed": "",
+        "typed": {},
+        "note_error": "",
+        "note_form": {
+            "action": f"/tinjau/{version.id}/catatan",
+            "label": t("review_note_label", lang),
+            "button": t("review_note_send", lang),
+        }
+        if version.state in lifecycle.OPEN_STATES
+        else None,
         "v": version,
         "is_open": version.state == "in_review",
         "d": definition,
@@ -273,6 +291,8 @@ def publish(
     allowed = {name for name, _ in _targets(version.definition)}
     mapping = {old: new for old, new in posted.items() if new in allowed}
     seen = form.get("sha256")
+    if form.get("confirm") != "1" and version.state == "in_review":
+        return _unconfirmed(request, session, user, version_id, "publish", mapping=posted)
     try:
         lifecycle.publish(
             session,
@@ -340,13 +360,70 @@ def request_changes(
     found = _load(session, version_id)
     if found is None:
         return _not_found(request)
+    typed = _typed(form)
+    if form.get("confirm") != "1" and found[0].state == "in_review":
+        return _unconfirmed(request, session, user, version_id, "changes", typed=typed)
     try:
         lifecycle.request_changes(session, user=user, version=found[0], comments=_comments(form))
     except lifecycle.LifecycleError as exc:
         session.rollback()
-        return _refused(request, session, user, version_id, exc)
+        return _refused(request, session, user, version_id, exc, typed=typed)
     session.commit()
     return RedirectResponse(f"/tinjau?dikembalikan={version_id}", status_code=303)
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    """The comments the reviewer typed, by input name (shown again when the form comes back)."""
+    return {
+        key: value[:MAX_COMMENT_CHARS]
+        for key, value in list(form.multi_items())[: MAX_COMMENTS * 2]
+        if isinstance(value, str) and key.startswith(COMMENT_PREFIX) and value.strip()
+    }
+
+
+def _unconfirmed(
+    request: Request,
+    session: Session,
+    user: StaffUser,
+    version_id: IdPath,
+    which: str,
+    **extra: Any,
+) -> Response:
+    """The review page again (422): publishing or sending back needs its statement ticked."""
+    found = _load(session, version_id)
+    if found is None:
+        return _not_found(request)
+    context = _review_context(request, session, *found, user, **extra)
+    context["unconfirmed"] = which
+    return render(request, "review/version.html", context, 422)
+
+
+@router.post("/{version_id}/catatan")
+def add_note(
+    request: Request, session: SessionDep, user: ReviewerDep, version_id: IdPath, form: PostedForm
+) -> Response:
+    """A reviewer's note to the designers, kept with the version; the state does not change."""
+    if isinstance(form, Response):
+        return form
+    found = _load(session, version_id)
+    if found is None:
+        return _not_found(request)
+    text = form.get("catatan")
+    try:
+        lifecycle.add_note(
+            session,
+            user=user,
+            version=found[0],
+            text=text if isinstance(text, str) else "",
+            as_reviewer=True,
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        context = _review_context(request, session, *found, user)
+        context["note_error"] = in_language(str(exc), language(request))
+        return render(request, "review/version.html", context, 409 if exc.code == "closed" else 422)
+    session.commit()
+    return RedirectResponse(f"/tinjau/{version_id}#percakapan", status_code=303)
 
 
 # -- services: retire and history ------------------------------------------------------------

@@ -27,14 +27,14 @@ from builder.loader import Loaded, from_value, loads
 from builder.problems import Problem, has_errors
 from builder.texts import localise
 from builder.validate import validate
-from runtime import lifecycle
+from runtime import lifecycle, review_views
 from runtime import studio_documents as sd
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
 from runtime.documents.pdf import PdfError
 from runtime.documents.preview import preview_pdf
-from runtime.i18n import t
+from runtime.i18n import in_language, t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
 from runtime.staff import Forbidden, UserDep
 from runtime.uploads import content_disposition
@@ -247,6 +247,7 @@ def _editor(
     condition: Mapping[str, str] | None = None,
     refused: list[Problem] | None = None,
     open_at: str | None = None,
+    note_error: str = "",
 ) -> Response:
     """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
     lang = language(request)
@@ -319,8 +320,57 @@ def _editor(
         "documents": sd.document_items(definition, lang),
         "issuing_choices": sd.transition_choices(definition, lang),
         "can_preview_documents": not has_errors(problems),
+        **_conversation(session, service, version, lang, note_error),
     }
     return render(request, "studio/editor.html", context, _status_code(request, status_code))
+
+
+def _conversation(
+    session: Session, service: Service, version: ServiceVersion, lang: str, note_error: str
+) -> dict[str, Any]:
+    """The review conversation of the version and the designer's reply form (shown once the
+    version was sent for review or has notes)."""
+    notes = review_views.conversation(session, version, lang)
+    shown = bool(notes) or version.state in ("in_review", "changes_requested")
+    return {
+        "show_conversation": shown,
+        "conversation": notes,
+        "note_error": note_error,
+        "note_form": {
+            "action": _base(service) + "/balas",
+            "label": t("studio_reply_label", lang),
+            "button": t("studio_reply_send", lang),
+        },
+    }
+
+
+@router.post("/studio/{agency}/{slug}/balas")
+def reply(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """The designer's reply to the reviewers, kept with the version in review or sent back."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    assert service.id is not None
+    version = lifecycle.open_draft(session, service.id)
+    if version is None:
+        return _conflict(request, service)
+    text = form.get("catatan")
+    try:
+        lifecycle.add_note(
+            session,
+            user=user,
+            version=version,
+            text=text if isinstance(text, str) else "",
+            as_reviewer=False,
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        message = in_language(str(exc), language(request))
+        return _editor(request, session, service, version, status_code=422, note_error=message)
+    session.commit()
+    return RedirectResponse(_base(service) + "#percakapan", status_code=303)
 
 
 @router.get("/studio/{agency}/{slug}")

@@ -322,3 +322,55 @@ def js_session(open_session: Callable[..., Session]) -> Session:
 def nojs_session(open_session: Callable[..., Session]) -> Session:
     """A visitor with JavaScript off."""
     return open_session(js=False)
+
+
+# -- staff accounts and the live server's database ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_engine(live_server: LiveServer) -> Iterator[Any]:
+    """An engine on the live server's SQLite database (to prepare accounts, cases, versions)."""
+    from runtime import db
+    from runtime.settings import sqlite_url
+
+    engine = db.make_engine(sqlite_url(live_server.data_dir))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def staff(live_engine: Any) -> Any:
+    """A designer, a reviewer, an officer and a head of section (lifecycle_steps.Staff) in the
+    live server's database; the officer and the head work in lifecycle_steps.AGENCY."""
+    import lifecycle_steps as steps
+    from sqlmodel import Session as DbSession
+
+    from runtime import auth
+
+    accounts = steps.Staff(
+        designer="perancang.siklus",
+        reviewer="peninjau.siklus",
+        officer="petugas.siklus",
+        head="kepala.siklus",
+    )
+    with DbSession(live_engine) as session:
+        people = [
+            (accounts.designer, "Perancang Layanan Uji", (), "designer"),
+            (accounts.reviewer, "Peninjau Diskominfo Uji", ("reviewer",), None),
+            (accounts.officer, "Petugas Perizinan Uji", (), "petugas"),
+            (accounts.head, "Kepala Bidang Uji", (), "kepala"),
+        ]
+        for username, name, global_roles, role in people:
+            user = auth.create_user(
+                session,
+                username=username,
+                display_name=name,
+                password=steps.PASSWORD,
+                global_roles=global_roles,
+            )
+            if role:
+                auth.grant(session, user=user, agency_id=steps.AGENCY, role=role)
+        session.commit()
+    return accounts

@@ -299,9 +299,16 @@ def review_and_publish(page: Any, service: Service) -> None:
         expect(checklist.locator(f'[data-code="{code}"]')).to_contain_text("Terpenuhi")
     expect(checklist.locator(".failed")).to_have_count(0)
     expect(page.locator("#perubahan")).to_contain_text("Layanan baru")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Terbitkan versi ini").click()
+    publish(page)
     expect(page.get_by_role("status")).to_contain_text(service.title)
+
+
+def publish(page: Any) -> None:
+    """Tick the statement of what publishing does, then publish."""
+    form = page.locator("#form-terbitkan")
+    form.get_by_role("checkbox", name=re.compile("^Saya yakin")).check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Terbitkan versi ini").click()
 
 
 # -- the citizen ---------------------------------------------------------------------------------
@@ -398,6 +405,9 @@ def act(page: Any, button: str, state: str, *, js: bool, comment: str | None = N
     """Press an action of the case (with its note) and see the case's new state."""
     form = form_with(page.locator("#case-panel"), button)
     if comment is not None:
-        form.get_by_role("textbox").fill(comment)
+        form.get_by_role("textbox", name=re.compile("^Catatan")).fill(comment)
+    final = form.get_by_role("checkbox", name=re.compile("^Saya yakin"))
+    if final.count():  # a final decision: its statement is ticked first
+        final.check()
     panel_click(page, form.get_by_role("button", name=button, exact=True), js=js)
     expect(page.locator("#case-state")).to_have_text(state)

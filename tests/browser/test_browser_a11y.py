@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import sktm_journey as sktm
+from page_checks import assert_accessible as _assert_accessible
+from page_checks import scroll_width as _scroll_width
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-BLOCKING = {"serious", "critical"}
 NARROW = 320
-
-
-def _axe(page: Any, axe_source: str) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the current page (all default rules)."""
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v.get("impact") in BLOCKING]
-
-
-def _describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['impact']}: {violation['id']}: {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:160]}")
-            if node.get("failureSummary"):
-                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
-    return "\n".join(lines)
-
-
-def _assert_accessible(page: Any, axe_source: str, where: str) -> None:
-    violations = _axe(page, axe_source)
-    if violations:
-        print(f"axe-core violations on {where} ({page.url}):\n{_describe(violations)}")
-    assert not violations, f"{where}:\n{_describe(violations)}"
 
 
 @pytest.fixture
@@ -72,11 +47,6 @@ def test_axe_receipt_and_status(axe_page: Any, axe_source: str) -> None:
         axe_page.locator("main a[href^='/status/']").click()
     expect(axe_page.locator(".tag")).to_be_visible()
     _assert_accessible(axe_page, axe_source, "the status page")
-
-
-def _scroll_width(page: Any) -> int:
-    width: int = page.evaluate("() => document.documentElement.scrollWidth")
-    return width
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])

@@ -11,53 +11,15 @@ database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import lifecycle_steps as steps
 import pytest
 import sktm_journey as sktm
 from playwright.sync_api import expect
-from sqlmodel import Session
-
-from runtime import auth, db
-from runtime.settings import sqlite_url
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def staff(live_server: Any) -> Iterator[steps.Staff]:
-    """A designer, a reviewer, an officer and a head of section in the live server's database."""
-    accounts = steps.Staff(
-        designer="perancang.siklus",
-        reviewer="peninjau.siklus",
-        officer="petugas.siklus",
-        head="kepala.siklus",
-    )
-    engine = db.make_engine(sqlite_url(live_server.data_dir))
-    try:
-        with Session(engine) as session:
-            people = [
-                (accounts.designer, "Perancang Layanan Uji", (), "designer"),
-                (accounts.reviewer, "Peninjau Diskominfo Uji", ("reviewer",), None),
-                (accounts.officer, "Petugas Perizinan Uji", (), "petugas"),
-                (accounts.head, "Kepala Bidang Uji", (), "kepala"),
-            ]
-            for username, name, global_roles, role in people:
-                user = auth.create_user(
-                    session,
-                    username=username,
-                    display_name=name,
-                    password=steps.PASSWORD,
-                    global_roles=global_roles,
-                )
-                if role:
-                    auth.grant(session, user=user, agency_id=steps.AGENCY, role=role)
-            session.commit()
-        yield accounts
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])

@@ -182,3 +182,15 @@ def test_an_unknown_agency_is_not_found(site: Site) -> None:
     admin = site.login("admin")
     assert admin.get(f"{PAGE}/tidak-ada").status_code == 404
     assert admin.get(f"{PAGE}/{'x' * 500}").status_code == 404
+
+
+def test_agency_mistakes_are_in_one_language(site: Site) -> None:
+    admin = site.login("admin")
+    for lang, wanted in (("id", "Surel tidak sah"), ("en", "e-mail")):
+        form = page(admin.get(f"{PAGE}?lang={lang}"))
+        response = admin.post(
+            f"{PAGE}?lang={lang}", data={"csrf_token": csrf(form), **GOOD, "email": "bpbd@"}
+        )
+        assert response.status_code == 422
+        message = page(response).css_first("#agency-email-error").text()
+        assert wanted.lower() in message.lower() and " / " not in message

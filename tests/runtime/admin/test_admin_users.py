@@ -371,3 +371,43 @@ def test_an_account_may_have_an_email_address_checked_on_adding(site: Site) -> N
     added = client.post(PAGE, data={**values, "email": " dewi@dinsos.example.go.id "})
     assert added.status_code == 303
     assert site.user("dewi.lestari").email == "dewi@dinsos.example.go.id"
+
+
+def test_each_mistake_is_shown_beside_its_field_in_the_pages_language(site: Site) -> None:
+    client = site.login("admin")
+    for lang, wanted, unwanted in (
+        ("id", "Isi nama tampilan.", "Enter a display name"),
+        ("en", "Enter a display name.", "Isi nama tampilan"),
+    ):
+        token = csrf(page(client.get(f"{PAGE}?lang={lang}")))
+        response = client.post(
+            f"{PAGE}?lang={lang}",
+            data={
+                "csrf_token": token,
+                "display_name": "",
+                "username": "budi.petugas",
+                "password": "pendek",
+                "email": "budi@",
+            },
+        )
+        assert response.status_code == 422
+        doc = page(response)
+        name = doc.css_first("#new-display-name-error")
+        assert name is not None and wanted in name.text() and unwanted not in response.text
+        assert " / " not in doc.css_first("#new-password-error").text()
+        assert " / " not in doc.css_first("#new-email-error").text()
+        for field in ("new-display-name", "new-password", "new-email"):
+            node = doc.css_first(f"#{field}")
+            assert node.attributes.get("aria-invalid") == "true"
+            assert f"{field}-error" in (node.attributes.get("aria-describedby") or "")
+        summary = [a.text() for a in doc.css("#error-summary a")]
+        assert all(" / " not in text for text in summary)
+    grant = client.post(
+        f"{PAGE}/peran?lang=en",
+        data={"csrf_token": csrf(page(client.get(PAGE))), "user_id": "", "role": "x:y"},
+    )
+    doc = page(grant)
+    assert (
+        doc.css_first("#grant-role-error").text().strip().endswith("Choose a role from the list.")
+    )
+    assert "Pilih" not in doc.css_first("#grant-user-error").text()

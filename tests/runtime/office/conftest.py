@@ -100,22 +100,21 @@ def post_action(
     *,
     version: int | None = None,
     headers: dict[str, str] | None = None,
+    confirm: bool = True,
 ) -> Response:
-    """Post the action form of the case page."""
+    """Post the action form of the case page (a final decision's statement ticked unless
+    `confirm` is False)."""
     page = client.get(f"/kantor/kasus/{filed.id}")
     assert page.status_code == 200
-    return client.post(
-        f"/kantor/kasus/{filed.id}/aksi",
-        data={
-            "csrf_token": csrf_of(parse(page)),
-            "action": action,
-            "comment": comment,
-            "row_version": str(
-                version if version is not None else office.case(filed.id).row_version
-            ),
-        },
-        headers=headers or {},
-    )
+    data = {
+        "csrf_token": csrf_of(parse(page)),
+        "action": action,
+        "comment": comment,
+        "row_version": str(version if version is not None else office.case(filed.id).row_version),
+    }
+    if confirm:
+        data["confirm"] = "1"
+    return client.post(f"/kantor/kasus/{filed.id}/aksi", data=data, headers=headers or {})
 
 
 @dataclass

@@ -33,12 +33,24 @@ def _case(client: TestClient, token: str, filed: Filed, attachment: str) -> Resp
 
 
 def _act(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:
-    data = {"csrf_token": token, "action": "tolak", "comment": "Tidak sah", "row_version": "1"}
+    data = {
+        "csrf_token": token,
+        "action": "tolak",
+        "comment": "Tidak sah",
+        "row_version": "1",
+        "confirm": "1",
+    }
     return client.post(f"/kantor/kasus/{filed.id}/aksi", data=data)
 
 
 def _act_htmx(client: TestClient, token: str, filed: Filed, attachment: str) -> Response:
-    data = {"csrf_token": token, "action": "tolak", "comment": "Tidak sah", "row_version": "1"}
+    data = {
+        "csrf_token": token,
+        "action": "tolak",
+        "comment": "Tidak sah",
+        "row_version": "1",
+        "confirm": "1",
+    }
     return client.post(f"/kantor/kasus/{filed.id}/aksi", data=data, headers={"HX-Request": "true"})
 
 

@@ -76,7 +76,13 @@ def officer_acts(office: Office, username: str, filed: Filed, action: str, comme
     version = office.case(filed.id).row_version
     response = client.post(
         f"/kantor/kasus/{filed.id}/aksi",
-        data={"csrf_token": token, "action": action, "comment": comment, "row_version": version},
+        data={
+            "csrf_token": token,
+            "action": action,
+            "comment": comment,
+            "row_version": version,
+            "confirm": "1",
+        },
     )
     assert response.status_code == 303, response.text[:500]
 

@@ -114,6 +114,7 @@ def test_twenty_concurrent_posts_give_one_success_and_one_event(
                 "action": "tolak",
                 "comment": "Dokumen tidak sah",
                 "row_version": "1",
+                "confirm": "1",
             }
         )
     # One client per request, each with its officer's cookies, released together.

@@ -54,11 +54,19 @@ def test_the_inbox_lists_waiting_cases_with_labels_due_dates_and_overdue(office:
     assert first.css_first("a").attributes["href"] == f"/kantor/kasus/{late.id}"
     assert first.css_first("a").text() == late.reference
     cells = [c.text(deep=True).strip() for c in first.css("td")]
-    assert cells[0] == "Surat Keterangan Domisili"
-    assert cells[1] == "Sedang diperiksa petugas"  # the citizen-facing label
-    assert cells[2].startswith("06-01-2020 23:59 WIB")
-    assert "Terlambat" in cells[2] and "overdue" in (first.attributes.get("class") or "")
+    assert cells[0] == "Budi Santoso"  # the applicant's name
+    assert cells[1] == "Surat Keterangan Domisili"
+    # the officers' label of the state, the same the status filter offers
+    filter_labels = {o.attributes.get("value"): o.text() for o in doc.css("#f-status option")}
+    assert cells[2] == filter_labels["diajukan"] == "Diajukan"
+    assert cells[3] == dt.datetime.now(WIB).strftime("%d-%m-%Y")  # filed today
+    assert cells[4].startswith("06-01-2020 23:59 WIB")
+    assert "hari kerja" in cells[4] and "terlambat" in cells[4]
+    assert "Terlambat" in cells[4] and "overdue" in (first.attributes.get("class") or "")
     assert "Terlambat" not in rows[1].text(deep=True)
+    assert "hari kerja lagi" in rows[1].css("td")[4].text() or "hari ini" in rows[1].text()
+    # every cell names itself for the narrow (card) layout
+    assert all(c.attributes.get("data-label") for c in first.css("td"))
     labels = {n.attributes.get("for") for n in doc.css("#inbox-filters label")}
     assert labels == {"f-layanan", "f-status", "f-nomor", "f-terlambat"}
     options = [o.text() for o in doc.css("#f-layanan option")]
@@ -126,7 +134,8 @@ def test_the_case_page_shows_answers_masked_nik_files_timeline_and_actions(
     link = doc.css_first("#attachments a")
     assert link.attributes["href"] == f"/kantor/kasus/{filed.id}/berkas/{attachment}"
     due = doc.css_first("#case-due").text(deep=True).strip()
-    assert due == "03-06-2025 23:59 WIB Terlambat"  # one working day, long past
+    assert due.startswith("03-06-2025 23:59 WIB (terlambat ")  # one working day, long past
+    assert due.endswith("hari kerja) Terlambat")
     timeline = doc.css("#timeline li")
     assert [li.attributes["data-action"] for li in timeline] == ["submit"]
     assert "02-06-2025 09:00 WIB" in timeline[0].text()  # stored 02:00 UTC
@@ -206,7 +215,7 @@ def test_acting_with_htmx_returns_the_refreshed_panel(office: Office) -> None:
     html = response.text
     assert "<html" not in html
     doc = parse_text(html)
-    assert doc.css_first("section#case-panel") is not None
+    assert doc.css_first("#case-panel") is not None
     assert doc.css_first("#case-state").text() == "Ditolak"
     assert doc.css_first("#no-actions") is not None
     assert office.case(filed.id).final_outcome == "rejected"

@@ -110,7 +110,13 @@ def _post(
     form = doc.css_first(f"#action-{action}")
     assert form is not None, f"no form for {action}"
     version = form.css_first("input[name=row_version]").attributes["value"]
-    body = {"csrf_token": csrf_of(doc), "action": action, "row_version": version, **data}
+    body = {
+        "csrf_token": csrf_of(doc),
+        "action": action,
+        "row_version": version,
+        "confirm": "1",
+        **data,
+    }
     return client.post(
         f"/kantor/kasus/{filed.id}/aksi", data=body, files=files, headers=headers or {}
     )

@@ -30,9 +30,14 @@ def _routes(
         (
             "POST",
             f"/tinjau/{version_id}/terbitkan",
-            {"peta.diperiksa": "diajukan", "sha256": sha256},
+            {"peta.diperiksa": "diajukan", "sha256": sha256, "confirm": "1"},
         ),
-        ("POST", f"/tinjau/{version_id}/minta-perubahan", {"komentar-umum": "Ubah."}),
+        (
+            "POST",
+            f"/tinjau/{version_id}/minta-perubahan",
+            {"komentar-umum": "Ubah.", "confirm": "1"},
+        ),
+        ("POST", f"/tinjau/{version_id}/catatan", {"catatan": "Catatan."}),
         ("POST", f"/tinjau/layanan/{service_id}/pensiunkan", {}),
     ]
 
@@ -96,7 +101,7 @@ def test_staff_without_the_reviewer_role_are_refused(
 def test_a_reviewer_gets_through_every_route(loket: Loket, setup: tuple[int, int, int]) -> None:
     service_id, v1, v2 = setup
     client = loket.login("reviewer")
-    expected = [200, 200, 200, 303, 409, 303]  # changes cannot be requested once published
+    expected = [200, 200, 200, 303, 409, 409, 303]  # no changes nor notes once published
     got = [
         _call(client, method, path, data).status_code  # type: ignore[attr-defined]
         for method, path, data in _routes(loket, service_id, v2)

@@ -45,7 +45,7 @@ def _post(client: TestClient, page: str, action: str, data: dict[str, str]) -> o
         if form is not None
         else {"csrf_token": csrf_of(client.get(page).text)}
     )
-    return client.post(action, data={**hidden, **data})
+    return client.post(action, data={**hidden, "confirm": "1", **data})
 
 
 def test_publish_is_refused_without_a_mapping_and_accepted_with_one(loket: Loket) -> None:
@@ -117,7 +117,7 @@ def test_publishing_twice_is_a_conflict(loket: Loket) -> None:
     reviewer = loket.login("reviewer")
     page = f"/tinjau/{version}"
     token = csrf_of(reviewer.get(page).text)
-    seen = {"csrf_token": token, "sha256": loket.version(version).sha256}
+    seen = {"csrf_token": token, "sha256": loket.version(version).sha256, "confirm": "1"}
     assert reviewer.post(f"{page}/terbitkan", data=seen).status_code == 303
     again = reviewer.post(f"{page}/terbitkan", data=seen)
     assert again.status_code == 409
@@ -141,6 +141,7 @@ def test_request_changes_stores_comments_with_pointers(loket: Loket) -> None:
         "penunjuk-2": "/standard/contact",
         (contact.attributes["name"] or ""): "   ",  # empty: ignored
         "komentar-umum": "Perjelas juga ringkasannya.",
+        "confirm": "1",
     }
 
     response = reviewer.post(f"{page}/minta-perubahan", data=data)

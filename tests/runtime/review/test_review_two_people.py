@@ -38,10 +38,11 @@ def _publish_form(client: object, version_id: int) -> dict[str, str]:
     page = client.get(f"/tinjau/{version_id}").text  # type: ignore[attr-defined]
     form = parse(page).css_first("#form-terbitkan")
     assert form is not None
-    return {
+    hidden = {
         str(i.attributes["name"]): str(i.attributes["value"])
         for i in form.css("input[type=hidden]")
     }
+    return {**hidden, "confirm": "1"}
 
 
 def test_a_reviewer_may_not_publish_a_version_they_submitted(loket: Loket) -> None:
