@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from builder import patterns, values
+from builder import patterns, regions, values
 from builder.compiler import compile_definition
 from builder.document_model import RenderedDocument, Signatory
 from builder.documents import CaseData, documents, render_document, signatory_for
@@ -141,6 +141,19 @@ def _date(ref: FieldRef, today: dt.date) -> str:
     return day.isoformat()
 
 
+def _region(ref: FieldRef) -> dict[str, Any] | None:
+    """The first area (by name) at the field's level inside its `within`, as stored."""
+    within = ref.spec.get("within")
+    level = str(ref.spec.get("level") or "village")
+    code = str(within) if isinstance(within, str) and regions.exists(within) else ""
+    while regions.level_of(code) != level:
+        below = regions.children(code)
+        if not below:
+            return None
+        code = below[0]
+    return regions.record(code)
+
+
 def sample_value(ref: FieldRef, today: dt.date) -> Any:
     """A plausible answer to one field, or None for a field that holds no printable answer."""
     kind = ref.type
@@ -165,6 +178,8 @@ def sample_value(ref: FieldRef, today: dt.date) -> Any:
         return [options[0].get("value")] if options else None
     if kind in {"yesno", "declaration"}:
         return True
+    if kind == "region":
+        return _region(ref)
     if kind == "group":
         children = [c for c in ref.spec.get("fields") or [] if isinstance(c, Mapping)]
         item = {}

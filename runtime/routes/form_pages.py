@@ -220,6 +220,9 @@ def _group_action(
     a change goes into `opened`)."""
     parts = action.split(":")
     if action == "wilayah":  # a region field's next list: the page again, nothing checked yet
+        for key, items in answers.items():  # group items stay open: a region in one is chosen
+            if isinstance(items, list) and all(isinstance(item, dict) for item in items):
+                opened[key] = set(range(len(items)))
         return {}
     if parts[0] == "add" and len(parts) == 2:
         return {parts[1]: 1}
