@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import conditions, patterns, values
+from builder import computed, conditions, patterns, rules, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -156,6 +156,19 @@ def _pattern_check(pattern: Any) -> Check:
     return lambda v: not isinstance(v, str) or _matches(pattern, v)
 
 
+def _rules_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-rules`: the form's rules across answers, by the one evaluator."""
+    for index in rules.failing(spec.get("rules", []), spec.get("computed", {}), instance):
+        yield ValidationError(f"rule {index} does not hold", path=[spec["rules"][index]["at"]])
+
+
+def _rules_check(spec: Any) -> Check:
+    """The fast form of `x-loket-rules` (the same evaluator)."""
+    return lambda v: not rules.failing(spec.get("rules", []), spec.get("computed", {}), v)
+
+
 def fast_check(schema: Mapping[str, Any]) -> Check | None:
     """A compiled yes/no check for a submission schema, or None if it uses unknown keywords."""
     formats: dict[str, Check] = {
@@ -167,6 +180,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_check
+    keywords["x-loket-rules"] = _rules_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
     except Unsupported:
@@ -177,6 +191,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
 def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_keyword
+    keywords["x-loket-rules"] = _rules_keyword
     return validators.extend(Draft202012Validator, keywords)
 
 
@@ -293,6 +308,8 @@ class CompiledService:
     _value_check: Any = None
     _conditional: bool | None = None
     _officer: dict[int, CompiledService | None] = field(default_factory=dict)
+    computed: Mapping[str, Any] = field(default_factory=dict)
+    rules: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def validator(self) -> Any:
@@ -386,15 +403,34 @@ class CompiledService:
         this form's own (the applicant's answers, for an officer form); they are not returned.
         """
         fixed = dict(context or {})
-        basis: Mapping[str, Any] = {**fixed, **answers}
+        basis: Mapping[str, Any] = self.with_computed({**fixed, **answers}, today)
         if not self._has_conditions():
             return self._prune_once(answers, basis, today)  # nothing can hide anything
         for _ in range(len(self.fields) + 2):
             kept = self._prune_once(answers, basis, today)
-            if {**fixed, **kept} == basis:
+            following = self.with_computed({**fixed, **kept}, today)
+            if following == basis:
                 return kept
-            basis = {**fixed, **kept}
+            basis = following
         return {k: v for k, v in basis.items() if k in self.fields}
+
+    def computed_values(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> dict[str, Any]:
+        """The computed values of (pruned) answers, None when empty (`builder.computed`)."""
+        if not self.computed:
+            return {}
+        found = computed.evaluate_all(self.computed, answers, today)
+        return {name: computed.as_answer(value) for name, value in found.items()}
+
+    def with_computed(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> Mapping[str, Any]:
+        """Answers with the non-empty computed values beside them, as conditions read them."""
+        if not self.computed:
+            return answers
+        found = self.computed_values(answers, today)
+        return {**answers, **{k: v for k, v in found.items() if v is not None}}
 
     def _has_conditions(self) -> bool:
         if self._conditional is None:
@@ -452,8 +488,22 @@ class CompiledService:
             for error in self.value_validator.iter_errors(answers):
                 for item in self._translate(error, answers):
                     errors.setdefault((item.pointer, item.key), item)
+        for item in self._rule_errors(answers):
+            errors.setdefault((item.pointer, item.key), item)
         order = {key: index for index, key in enumerate(self.fields)}
         return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
+
+    def _rule_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """The form's rules that do not hold, each beside its `at` field."""
+        for index in rules.failing(self.rules, self.computed, answers):
+            rule = self.rules[index]
+            at = str(rule["at"])
+            yield make_error(
+                pointer=from_parts([at]),
+                key=at,
+                rule="rule",
+                spec={"messages": {"rule": rule["message"]}},
+            )
 
     def _values_pass(self, answers: Mapping[str, Any]) -> bool:
         """The fast compiled check of the answer values (False means: ask jsonschema)."""
@@ -466,7 +516,7 @@ class CompiledService:
     ) -> Iterator[AnswerError]:
         """Missing required answers of visible fields, and answers no visible field asks for."""
         shown: set[str] = set()
-        basis = {**context, **answers} if context else answers
+        basis = self.with_computed({**context, **answers} if context else answers)
         for page in self.pages:
             if not conditions.evaluate(page.condition, basis):
                 continue
@@ -689,8 +739,19 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         "title": localise(definition.get("title"), "id"),
         **body,
     }
+    form = definition["form"]
+    named = dict(form.get("computed") or {})
+    checks = tuple(form.get("rules") or ())
+    if checks:
+        schema["x-loket-rules"] = {"computed": named, "rules": list(checks)}
     return CompiledService(
-        definition, key, tuple(page_plans), schema, {plan.key: plan for plan in all_fields}
+        definition,
+        key,
+        tuple(page_plans),
+        schema,
+        {plan.key: plan for plan in all_fields},
+        computed=named,
+        rules=checks,
     )
 
 

@@ -278,7 +278,7 @@ def _order(path: Iterable[Any]) -> list[tuple[int, int, str]]:
 # then each field with the schema of its type (unknown types fall back to the full schema).
 
 
-_RECURSIVE = frozenset({"field", "condition"})
+_RECURSIVE = frozenset({"field", "condition", "expression"})
 
 
 def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
