@@ -1,0 +1,89 @@
+"""Form rules on the web form: checked on the page of their last field, beside their field."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from tests.runtime.api.conftest import DEFINITION
+
+from .conftest import Loket, attr, error_texts, parse
+
+SLUG = "contoh/layanan-aturan-web"
+
+
+def _definition() -> dict[str, Any]:
+    definition = copy.deepcopy(DEFINITION)
+    definition["id"] = "layanan-aturan-web"
+    definition["form"] = {
+        "pages": [
+            {
+                "id": "mulai_page",
+                "title": "Mulai",
+                "fields": [
+                    {"key": "mulai", "type": "date", "label": "Tanggal mulai", "required": True}
+                ],
+            },
+            {
+                "id": "akhir",
+                "title": "Akhir",
+                "fields": [
+                    {
+                        "key": "selesai",
+                        "type": "date",
+                        "label": "Tanggal selesai",
+                        "required": True,
+                    },
+                    {"key": "catatan", "type": "text", "label": "Catatan"},
+                ],
+            },
+        ],
+        "computed": {"lama": {"days_between": [{"field": "mulai"}, {"field": "selesai"}]}},
+        "rules": [
+            {
+                "compare": {"left": {"field": "selesai"}, "op": "gte", "right": {"field": "mulai"}},
+                "at": "selesai",
+                "message": {
+                    "id": "Tanggal selesai tidak boleh sebelum tanggal mulai.",
+                    "en": "The end date cannot be before the start date.",
+                },
+            }
+        ],
+    }
+    return definition
+
+
+def test_a_broken_rule_is_shown_beside_its_field_with_the_values_kept(
+    make_loket: Callable[..., Loket],
+) -> None:
+    loket = make_loket([_definition()])
+    citizen = loket.citizen(SLUG)
+    first = citizen.start()
+    # the first page has only one of the rule's fields: nothing to check yet
+    second = citizen.follow(citizen.fill_page(first, {"mulai": "10-03-2026"}))
+    response = citizen.post_form(second, {"selesai": "01-03-2026", "catatan": "Lihat lampiran"})
+    assert response.status_code == 422
+    doc = parse(response)
+    assert error_texts(doc) == ["Tanggal selesai tidak boleh sebelum tanggal mulai."]
+    message = doc.css_first("#f-selesai-error")
+    assert message is not None
+    assert "sebelum tanggal mulai" in message.text(deep=True)
+    assert attr(doc.css_first("input[name=selesai]"), "value") == "2026-03-01"
+    assert attr(doc.css_first("input[name=catatan]"), "value") == "Lihat lampiran"
+    # corrected, the citizen reaches the check page, which shows the computed value
+    fixed = citizen.post_form(response, {"selesai": "15-03-2026"})
+    assert fixed.status_code == 303
+    check = citizen.follow(fixed)
+    assert check.status_code == 200
+
+
+def test_the_rule_message_in_english(make_loket: Callable[..., Loket]) -> None:
+    loket = make_loket([_definition()])
+    citizen = loket.citizen(SLUG)
+    second = citizen.follow(citizen.fill_page(citizen.start(), {"mulai": "10-03-2026"}))
+    page = second.url.path + "?lang=en"
+    english = citizen.get(page)
+    response = citizen.post_form(english, {"selesai": "01-03-2026"}, action=page)
+    assert response.status_code == 422
+    assert error_texts(parse(response)) == ["The end date cannot be before the start date."]
