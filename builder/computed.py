@@ -203,3 +203,17 @@ def evaluate_all(
 def as_answer(value: Value) -> Any:
     """A computed value as it sits beside answers (dates as ISO text, as date answers are)."""
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def display(value: Value, lang: str = "id") -> str:
+    """A computed value as people read it: 1.250.000 / 1,250,000, dates as DD-MM-YYYY."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        whole = isinstance(value, int) or float(value).is_integer()
+        text = f"{int(value):,}" if whole else f"{value:,.2f}"
+        return text.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "id" else text
+    day = _date(value)
+    return day.strftime("%d-%m-%Y") if day else str(value)

@@ -39,7 +39,12 @@ def _definition() -> dict[str, Any]:
                 ],
             },
         ],
-        "computed": {"lama": {"days_between": [{"field": "mulai"}, {"field": "selesai"}]}},
+        "computed": {
+            "lama": {
+                "days_between": [{"field": "mulai"}, {"field": "selesai"}],
+                "label": {"id": "Lama (hari)", "en": "Length (days)"},
+            }
+        },
         "rules": [
             {
                 "compare": {"left": {"field": "selesai"}, "op": "gte", "right": {"field": "mulai"}},
@@ -76,6 +81,10 @@ def test_a_broken_rule_is_shown_beside_its_field_with_the_values_kept(
     assert fixed.status_code == 303
     check = citizen.follow(fixed)
     assert check.status_code == 200
+    shown = parse(check).css_first("#computed")
+    assert shown is not None
+    assert shown.css_first("dt").text() == "Lama (hari)"
+    assert shown.css_first("dd").text() == "5"
 
 
 def test_the_rule_message_in_english(make_loket: Callable[..., Loket]) -> None:
