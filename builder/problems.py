@@ -656,7 +656,10 @@ CODES: dict[str, Code] = {
         E,
         "Pesan aturan ditampilkan di samping '{value}', tetapi aturan tidak membaca isian itu.",
         "The rule's message is shown beside '{value}', but the rule does not read that field.",
-        ("Pilih salah satu isian aturan: {allowed}.", "Choose one of the rule's fields: {allowed}."),
+        (
+            "Pilih salah satu isian aturan: {allowed}.",
+            "Choose one of the rule's fields: {allowed}.",
+        ),
     ),
     "rule-at-not-last-page": _c(
         E,

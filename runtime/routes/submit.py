@@ -84,7 +84,9 @@ def _sections(
     return sections
 
 
-def _computed_rows(ctx: DraftContext, answers: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+def _computed_rows(
+    ctx: DraftContext, answers: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
     """The form's computed values with a label, from the visible answers (empty ones say so)."""
     pruned = ctx.compiled.prune(answers)
     found = ctx.compiled.computed_values(pruned)
