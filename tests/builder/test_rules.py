@@ -314,3 +314,26 @@ def test_web_and_api_paths_reject_the_same_answers(
     assert fast(pruned) == (not rule_api)
     full_rules_errors = list(_SERVICE.validator.iter_errors(pruned))
     assert any(e.validator == "x-loket-rules" for e in full_rules_errors) == bool(rule_api)
+
+
+def test_the_review_diff_names_rules_and_computed_values_in_words() -> None:
+    from builder.diff import diff
+
+    old = rules_definition()
+    new = rules_definition()
+    new["form"]["rules"][0]["compare"]["op"] = "gt"
+    del new["form"]["rules"][4]
+    new["form"]["computed"]["banyak"] = {"add": [{"count": "anggota"}, 1]}
+    texts = {(c.kind, c.area, c.pointer): c.text("en") for c in diff(old, new)}
+    assert texts[("changed", "rule", "/form/rules/0")] == (
+        "Rule changed: 'Tanggal selesai' ≥ 'Tanggal mulai' → 'Tanggal selesai' > 'Tanggal mulai'."
+    )
+    assert texts[("removed", "rule", "/form/rules/4")] == (
+        "Rule removed: no two items of 'Anggota keluarga' share 'Nama'."
+    )
+    assert texts[("changed", "computed", "/form/computed/banyak")] == (
+        "Computed value 'banyak' changed: (number of items of 'Anggota keluarga' + 1)."
+    )
+    added = diff(fresh_definition(), old)
+    assert any(c.kind == "added" and c.area == "rule" for c in added)
+    assert diff(old, rules_definition()) == []
