@@ -309,6 +309,7 @@ class CompiledService:
     _conditional: bool | None = None
     _officer: dict[int, CompiledService | None] = field(default_factory=dict)
     computed: Mapping[str, Any] = field(default_factory=dict)
+    _reads_computed: bool | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
 
     @property
@@ -427,10 +428,22 @@ class CompiledService:
         self, answers: Mapping[str, Any], today: dt.date | None = None
     ) -> Mapping[str, Any]:
         """Answers with the non-empty computed values beside them, as conditions read them."""
-        if not self.computed:
+        if not self._conditions_read_computed():
             return answers
         found = self.computed_values(answers, today)
         return {**answers, **{k: v for k, v in found.items() if v is not None}}
+
+    def _conditions_read_computed(self) -> bool:
+        """Whether a page or field condition reads a computed value (else conditions need not
+        see them, which spares working them out on every check)."""
+        if self._reads_computed is None:
+            read: set[str] = set()
+            for page in self.pages:
+                read |= conditions.referenced_fields(page.condition)
+                for plan in page.fields:
+                    read |= conditions.referenced_fields(plan.condition)
+            self._reads_computed = bool(read & set(self.computed))
+        return self._reads_computed
 
     def _has_conditions(self) -> bool:
         if self._conditional is None:
