@@ -181,6 +181,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_check
     keywords["x-loket-rules"] = _rules_check
+    keywords["x-loket-condition"] = _condition_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
     except Unsupported:
@@ -192,6 +193,7 @@ def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_keyword
     keywords["x-loket-rules"] = _rules_keyword
+    keywords["x-loket-condition"] = _condition_keyword
     return validators.extend(Draft202012Validator, keywords)
 
 
@@ -209,8 +211,34 @@ def format_checker() -> FormatChecker:
     return checker
 
 
+def _condition_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-condition`: a condition that reads computed values, by the one evaluator."""
+    if not _condition_check(spec)(instance):
+        yield ValidationError("the condition does not hold")
+
+
+def _condition_check(spec: Any) -> Check:
+    """The fast form of `x-loket-condition` (the same evaluator)."""
+
+    def check(instance: Any) -> bool:
+        if not isinstance(instance, Mapping):
+            return True
+        found = computed.evaluate_all(spec["computed"], instance)
+        basis = {
+            **instance,
+            **{k: computed.as_answer(v) for k, v in found.items() if v is not None},
+        }
+        return conditions.evaluate(spec["condition"], basis)
+
+    return check
+
+
 def _visibility_rules(
-    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+    plans: tuple[FieldPlan, ...],
+    page_conditions: Mapping[str, Any],
+    named: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     for plan in plans:
@@ -219,7 +247,10 @@ def _visibility_rules(
         effective = conditions.conjunction(page_conditions.get(plan.page_id), plan.condition)
         if effective is None:
             continue
-        shown = conditions.to_schema(effective)
+        if named and conditions.referenced_fields(effective) & set(named):
+            shown = {"x-loket-condition": {"computed": dict(named), "condition": effective}}
+        else:
+            shown = conditions.to_schema(effective)
         absent = {"not": {"required": [plan.key]}}
         if plan.required:
             rules.append({"if": shown, "then": {"required": [plan.key]}, "else": absent})
@@ -229,7 +260,9 @@ def _visibility_rules(
 
 
 def _object_schema(
-    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+    plans: tuple[FieldPlan, ...],
+    page_conditions: Mapping[str, Any],
+    named: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
@@ -250,7 +283,7 @@ def _object_schema(
     }
     if required:
         result["required"] = required
-    rules = _visibility_rules(plans, page_conditions)
+    rules = _visibility_rules(plans, page_conditions, named)
     if rules:
         result["allOf"] = rules
     return result
@@ -744,7 +777,8 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         page_plans.append(PagePlan(str(page["id"]), index, page, page.get("visible_if"), plans))
     page_conditions = {p.id: p.condition for p in page_plans if p.condition}
     all_fields = tuple(plan for page in page_plans for plan in page.fields)
-    body = _object_schema(all_fields, page_conditions)
+    named = dict(definition["form"].get("computed") or {})
+    body = _object_schema(all_fields, page_conditions, named)
     key = digest(definition)
     schema = {
         "$schema": SUBMISSION_DIALECT,
@@ -752,9 +786,7 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         "title": localise(definition.get("title"), "id"),
         **body,
     }
-    form = definition["form"]
-    named = dict(form.get("computed") or {})
-    checks = tuple(form.get("rules") or ())
+    checks = tuple(definition["form"].get("rules") or ())
     if checks:
         schema["x-loket-rules"] = {"computed": named, "rules": list(checks)}
     return CompiledService(

@@ -275,7 +275,23 @@ def check_rules(definition: Definition) -> list[Problem]:
     for index, rule in enumerate(rules_of(definition)):
         _check_rule(checker, rule, join("/form/rules", index), pages)
     _check_hidden_uses(checker, definition, pages)
+    _check_condition_loops(checker)
     return checker.found
+
+
+def _check_condition_loops(checker: _Checker) -> None:
+    """A field shown on a condition over a computed value worked out from that same field."""
+    for ref in checker.refs.values():
+        for name in sorted(conditions.referenced_fields(ref.spec.get("visible_if"))):
+            if name in checker.computed and ref.key in checker.fields_read(checker.computed[name]):
+                checker.add(
+                    problem(
+                        "condition-cycle",
+                        join(ref.pointer, "visible_if"),
+                        value=ref.key,
+                        cycle=f"{ref.key} → {name} → {ref.key}",
+                    )
+                )
 
 
 def _check_rule(

@@ -337,3 +337,40 @@ def test_the_review_diff_names_rules_and_computed_values_in_words() -> None:
     added = diff(fresh_definition(), old)
     assert any(c.kind == "added" and c.area == "rule" for c in added)
     assert diff(old, rules_definition()) == []
+
+
+def test_the_compiled_schema_reads_a_condition_on_a_computed_value_like_the_checker() -> None:
+    from builder.compiler import fast_check
+
+    defn = rules_definition()
+    field = defn["form"]["pages"][2]["fields"][2]  # jumlah_anggota
+    field["visible_if"] = {"field": "umur", "gte": 40}
+    field["required"] = True
+    service = compile_definition(defn)
+    check = fast_check(service.schema)
+    assert check is not None
+    for born, shown in (("1990-05-17", False), ("1980-01-01", True)):
+        answers = {**BASE, "tanggal_lahir": born}
+        pruned, errors = service.check(answers, TODAY)
+        assert ("jumlah_anggota" in pruned) is shown
+        assert errors == []
+        assert check(pruned) and service.validator.is_valid(pruned)
+        wrong = (
+            {k: v for k, v in pruned.items() if k != "jumlah_anggota"}
+            if shown
+            else {
+                **pruned,
+                "jumlah_anggota": 2,
+            }
+        )
+        assert not check(wrong) and not service.validator.is_valid(wrong)
+
+
+def test_a_condition_on_a_computed_value_of_the_same_field_is_a_cycle() -> None:
+    defn = rules_definition()
+    defn["form"]["pages"][2]["fields"][2]["visible_if"] = {"field": "banyak", "gte": 1}
+    assert problems_of(defn) == []
+    defn["form"]["computed"]["banyak"] = {
+        "add": [{"count": "anggota"}, {"field": "jumlah_anggota"}]
+    }
+    assert ("/form/pages/2/fields/2/visible_if", "condition-cycle") in problems_of(defn)
