@@ -96,3 +96,27 @@ def test_the_rule_message_in_english(make_loket: Callable[..., Loket]) -> None:
     response = citizen.post_form(english, {"selesai": "01-03-2026"}, action=page)
     assert response.status_code == 422
     assert error_texts(parse(response)) == ["The end date cannot be before the start date."]
+
+
+def test_a_rule_broken_by_a_later_change_is_caught_before_sending(
+    make_loket: Callable[..., Loket],
+) -> None:
+    loket = make_loket([_definition()])
+    citizen = loket.citizen(SLUG)
+    second = citizen.follow(citizen.fill_page(citizen.start(), {"mulai": "10-03-2026"}))
+    check = citizen.follow(citizen.fill_page(second, {"selesai": "15-03-2026"}))
+    assert check.url.path.endswith("/periksa")
+    # back to the first page: the start now falls after the end, which is on another page
+    first = citizen.get(f"{citizen.base}/isi/mulai_page?kembali=periksa")
+    moved = citizen.post_form(first, {"mulai": "20-03-2026"})
+    assert moved.status_code == 303
+    shown = citizen.follow(moved)
+    while shown.status_code == 303:
+        shown = citizen.follow(shown)
+    assert shown.url.path.endswith("/isi/akhir")  # the check page sends the citizen back
+    again = citizen.post_form(shown, fill=False)
+    assert again.status_code == 422
+    doc = parse(again)
+    assert "sebelum tanggal mulai" in doc.css_first("#f-selesai-error").text(deep=True)
+    assert attr(doc.css_first("input[name=selesai]"), "value") == "2026-03-15"
+    assert loket.submissions() == []
