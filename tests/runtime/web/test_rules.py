@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.runtime.api.conftest import DEFINITION
 
@@ -53,7 +57,16 @@ def _definition() -> dict[str, Any]:
                     "id": "Tanggal selesai tidak boleh sebelum tanggal mulai.",
                     "en": "The end date cannot be before the start date.",
                 },
-            }
+            },
+            {
+                "days_apart": {
+                    "from": {"field": "mulai"},
+                    "to": {"field": "selesai"},
+                    "at_most": 30,
+                },
+                "at": "selesai",
+                "message": "Paling lama 30 hari.",
+            },
         ],
     }
     return definition
@@ -120,3 +133,37 @@ def test_a_rule_broken_by_a_later_change_is_caught_before_sending(
     assert "sebelum tanggal mulai" in doc.css_first("#f-selesai-error").text(deep=True)
     assert attr(doc.css_first("input[name=selesai]"), "value") == "2026-03-15"
     assert loket.submissions() == []
+
+
+_DAYS = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 4, 30))
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(mulai=_DAYS, selesai=_DAYS)
+def test_the_web_form_and_the_api_refuse_the_same_answers(
+    make_loket: Callable[..., Loket], mulai: dt.date, selesai: dt.date
+) -> None:
+    # one app for all examples of a run (the fixture is the same object for all of them)
+    if make_loket not in _LOKETS:
+        _LOKETS[make_loket] = make_loket([_definition()])
+    loket = _LOKETS[make_loket]
+    citizen = loket.citizen(SLUG, client=loket.new_client())
+    second = citizen.follow(citizen.fill_page(citizen.start(), {"mulai": f"{mulai:%d-%m-%Y}"}))
+    web = citizen.post_form(second, {"selesai": f"{selesai:%d-%m-%Y}"})
+    assert web.status_code in {303, 422}
+    answers = {"mulai": mulai.isoformat(), "selesai": selesai.isoformat()}
+    api = loket.client.post(f"/api/v1/services/{SLUG}/submissions", json=answers)
+    assert api.status_code in {201, 422}, api.text
+    assert (web.status_code == 422) == (api.status_code == 422)
+    if api.status_code == 422:
+        web_messages = error_texts(parse(web))
+        api_messages = [e["message"]["id"] for e in api.json()["errors"]]
+        assert {e["pointer"] for e in api.json()["errors"]} == {"/selesai"}
+        assert web_messages == api_messages
+
+
+_LOKETS: dict[Callable[..., Loket], Loket] = {}
