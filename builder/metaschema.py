@@ -246,6 +246,13 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
             detail_en="unknown shape.",
         )
         return
+    if schema == defs["expression"]:
+        chosen = _branch_for(error)
+        if isinstance(error.instance, Mapping) and chosen:
+            yield from (p for sub in chosen for p in _translate(sub))
+            return
+        yield problem("bad-expression", pointer, value=json.dumps(error.instance)[:80])
+        return
     if "from" in pointer.rsplit("/", 1)[-1]:
         yield problem("bad-state-list", pointer)
         return

@@ -550,6 +550,17 @@ CODES: dict[str, Code] = {
     ),
     # workflow
     # computed values and rules across fields
+    "bad-expression": _c(
+        E,
+        "Bukan nilai atau hitungan yang dikenal: {value}.",
+        "Not a known value or calculation: {value}.",
+        (
+            'Tulis {{"field": "kunci"}}, {{"computed": "nama"}}, {{"value": 3}}, atau satu dari'
+            " age, days_between, count, sum, add, subtract, multiply, divide.",
+            'Write {{"field": "key"}}, {{"computed": "name"}}, {{"value": 3}}, or one of age,'
+            " days_between, count, sum, add, subtract, multiply, divide.",
+        ),
+    ),
     "expression-unknown-field": _c(
         E,
         "Isian '{value}' tidak ada di formulir.",

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from builder import computed
 from builder.compiler import compile_definition
+from builder.validate import validate
 from tests.builder.conftest import fresh_definition, mutate, problems_of
 from tests.builder.rules_fixture import rules_definition
 
@@ -151,21 +152,44 @@ def test_a_rule_without_message_is_refused_by_the_meta_schema() -> None:
     assert ("/form/rules/0/message", "missing-key") in problems_of(defn)
 
 
-def test_a_computed_value_read_by_a_condition_and_from_a_hidden_field_warns() -> None:
+def test_a_rule_on_a_computed_value_from_a_field_that_may_be_hidden_warns() -> None:
     defn = rules_definition()
-    defn["form"]["computed"]["umur_lain"] = {"age": {"field": "tanggal_lahir"}}
-    # A condition on a computed value is fine (no problem).
-    defn["form"]["pages"][2]["fields"][2]["visible_if"] = {"field": "umur", "gte": 17}
+    defn["form"]["rules"].append(
+        {
+            "compare": {"left": {"computed": "lama"}, "op": "lte", "right": 10},
+            "at": "selesai",
+            "message": "Paling lama 10 hari.",
+        }
+    )
     assert problems_of(defn) == []
-    defn["form"]["computed"]["panjang_alasan"] = {
-        "days_between": [{"field": "mulai"}, {"field": "mulai"}]
-    }
-    defn["form"]["pages"][2]["fields"][0]["visible_if"] = {"field": "alasan", "equals": "pindah"}
-    assert ("/form/rules/0", "computed-may-be-hidden") not in problems_of(defn)
-    defn["form"]["rules"][1]["days_apart"]["to"] = {"computed": "lama"}
-    defn["form"]["rules"][1]["days_apart"]["from"] = {"value": "2026-01-01"}
-    codes = problems_of(defn)
-    assert any(code == "expression-wrong-type" for _, code in codes)  # lama is a number
+    defn["form"]["pages"][2]["fields"][0]["visible_if"] = {"field": "alasan", "equals": "lainnya"}
+    found = [p for p in validate(defn) if p.code == "computed-may-be-hidden"]
+    assert [(p.pointer, p.severity) for p in found] == [("/form/rules/5", "warning")]
+    assert "'mulai'" in found[0].text("en")
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value", "expected"),
+    [
+        ("/form/computed/umur", {"age": "x"}, ("/form/computed/umur/age", "bad-expression")),
+        (
+            "/form/computed/lama",
+            {"agee": {"field": "mulai"}},
+            ("/form/computed/lama", "bad-expression"),
+        ),
+        (
+            "/form/computed/total",
+            {"sum": {"group": "anggota"}},
+            ("/form/computed/total/sum/field", "missing-key"),
+        ),
+        ("/form/rules/0/compare/op", "ge", ("/form/rules/0/compare/op", "bad-value")),
+        ("/form/rules/1/days_apart/at_most", -1, ("/form/rules/1/days_apart/at_most", "too-small")),
+    ],
+)
+def test_malformed_rules_and_expressions_are_named_by_the_meta_schema(
+    pointer: str, value: Any, expected: tuple[str, str]
+) -> None:
+    assert expected in problems_of(mutate(rules_definition(), pointer, value))
 
 
 def _check(answers: dict[str, Any]) -> list[tuple[str, str]]:
