@@ -167,3 +167,40 @@ def test_the_web_form_and_the_api_refuse_the_same_answers(
 
 
 _LOKETS: dict[Callable[..., Loket], Loket] = {}
+
+
+def test_a_group_rule_is_shown_beside_the_group(make_loket: Callable[..., Loket]) -> None:
+    definition = _definition()
+    definition["id"] = "layanan-aturan-grup"
+    definition["form"]["pages"][1]["fields"].append(
+        {
+            "key": "anggota",
+            "type": "group",
+            "label": "Anggota",
+            "min_items": 2,
+            "fields": [{"key": "nama_anggota", "type": "text", "label": "Nama", "required": True}],
+        }
+    )
+    definition["form"]["rules"].append(
+        {
+            "unique": {"group": "anggota", "field": "nama_anggota"},
+            "at": "anggota",
+            "message": {"id": "Nama anggota tidak boleh sama.", "en": "No two names alike."},
+        }
+    )
+    loket = make_loket([definition])
+    citizen = loket.citizen("contoh/layanan-aturan-grup")
+    second = citizen.follow(citizen.fill_page(citizen.start(), {"mulai": "10-03-2026"}))
+    same = {
+        "selesai": "12-03-2026",
+        "anggota.0.nama_anggota": "Ani",
+        "anggota.1.nama_anggota": "Ani",
+    }
+    response = citizen.post_form(second, same)
+    assert response.status_code == 422
+    doc = parse(response)
+    assert error_texts(doc) == ["Nama anggota tidak boleh sama."]
+    assert doc.css_first("#f-anggota-error") is not None
+    assert attr(doc.css_first("input[name='anggota.1.nama_anggota']"), "value") == "Ani"
+    fixed = citizen.post_form(response, {"anggota.1.nama_anggota": "Budi"})
+    assert fixed.status_code == 303
