@@ -251,6 +251,48 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _message(text: str) -> dict[str, str]:
+    return {"id": text, "en": text}
+
+
+def add_rules(definition: dict[str, Any]) -> dict[str, Any]:
+    """The 50-field definition with computed values and cross-field rules over all its pages."""
+    form = definition["form"]
+    form["computed"] = {
+        "umur": {"age": {"field": "tgl_0"}},
+        "umur_nik": {"age": {"field": "nik_2"}, "at": {"field": "tgl_4"}},
+        "lama": {"days_between": [{"field": "tgl_0"}, {"field": "tgl_4"}]},
+        "total": {"add": [{"field": f"angka_{i}"} for i in range(5)]},
+        "rata": {"divide": [{"computed": "total"}, 5]},
+    }
+    compare = [
+        ("angka_1", "eq", {"field": "angka_0"}),
+        ("tgl_4", "gte", {"field": "tgl_0"}),
+        ("jenis_1", "eq", {"field": "jenis_0"}),
+        ("angka_4", "lte", {"value": 1000}),
+        ("tgl_3", "lte", {"value": "2030-01-01"}),
+    ]
+    rules: list[dict[str, Any]] = [
+        {"compare": {"left": {"field": at}, "op": op, "right": right}, "at": at,
+         "message": _message(f"Aturan {at}.")}
+        for at, op, right in compare
+    ]  # fmt: skip
+    rules += [
+        {"compare": {"left": {"computed": "rata"}, "op": "lte", "right": {"field": "angka_4"}},
+         "at": "angka_4", "message": _message("Rata-rata.")},
+        {"compare": {"left": {"computed": "umur_nik"}, "op": "gte", "right": 17},
+         "at": "tgl_4", "message": _message("Umur NIK.")},
+        {"compare": {"left": {"computed": "umur"}, "op": "gte", "right": {"value": 17}},
+         "at": "tgl_0", "message": _message("Umur.")},
+        {"days_apart": {"from": {"field": "tgl_3"}, "to": {"field": "tgl_4"}, "at_most": 10},
+         "at": "tgl_4", "message": _message("Selisih.")},
+        {"compare": {"left": {"computed": "lama"}, "op": "gte", "right": 0},
+         "at": "tgl_4", "message": _message("Lama.")},
+    ]  # fmt: skip
+    form["rules"] = rules
+    return definition
+
+
 def main() -> int:
     big = make_definition(30)
     problems = validate(big)
@@ -277,6 +319,12 @@ def main() -> int:
     answered = len(pruned)
     submission = measure(lambda: service.validate(pruned), SUBMISSION_RUNS)
     prune = measure(lambda: service.prune(pruned), SUBMISSION_RUNS)
+    ruled = add_rules(make_definition(5, with_notices=False))
+    assert not has_errors(validate(ruled)), [(p.pointer, p.code) for p in validate(ruled)]
+    ruled_service = compiled(ruled)
+    ruled_pruned, ruled_errors = ruled_service.check(make_answers(ruled))
+    assert ruled_errors == [], ruled_errors
+    with_rules = measure(lambda: ruled_service.validate(ruled_pruned), SUBMISSION_RUNS)
     flat = Draft202012Validator(flat_schema(pruned))
     assert flat.is_valid(pruned)
     baseline = measure(lambda: flat.is_valid(pruned), SUBMISSION_RUNS)
@@ -298,6 +346,11 @@ def main() -> int:
             "answered_fields": answered,
             "compiled_validate": submission,
             "prune": prune,
+            "with_rules": {
+                "rules": len(ruled["form"]["rules"]),
+                "computed": len(ruled["form"]["computed"]),
+                **with_rules,
+            },
             "target_median_ms": TARGET_SUBMISSION_MS,
             "meets_target": submission["median_ms"] < TARGET_SUBMISSION_MS,
         },
@@ -346,6 +399,9 @@ def _print(results: dict[str, Any]) -> None:
     print(f"\nSubmission: {s['answered_fields']} answered fields")
     print(line("CompiledService.validate (pruned)", s["compiled_validate"], TARGET_SUBMISSION_MS))
     print(line("  prune", s["prune"]))
+    w = s["with_rules"]
+    label = f"same with {w['rules']} rules, {w['computed']} computed"
+    print(line(label, w, TARGET_SUBMISSION_MS))
     print(line("baseline: flat Draft202012 is_valid", b))
     r = results["ratios_to_baseline"]
     print(

@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import conditions, patterns, regions, values
+from builder import computed, conditions, patterns, regions, rules, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -176,6 +176,19 @@ def _region_check(rule: Any) -> Check:
     return lambda v: _region_accepts(rule, v)
 
 
+def _rules_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-rules`: the form's rules across answers, by the one evaluator."""
+    for index in rules.failing(spec.get("rules", []), spec.get("computed", {}), instance):
+        yield ValidationError(f"rule {index} does not hold", path=[spec["rules"][index]["at"]])
+
+
+def _rules_check(spec: Any) -> Check:
+    """The fast form of `x-loket-rules` (the same evaluator)."""
+    return lambda v: not rules.failing(spec.get("rules", []), spec.get("computed", {}), v)
+
+
 def fast_check(schema: Mapping[str, Any]) -> Check | None:
     """A compiled yes/no check for a submission schema, or None if it uses unknown keywords."""
     formats: dict[str, Check] = {
@@ -188,6 +201,8 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_check
     keywords["x-loket-region"] = _region_check
+    keywords["x-loket-rules"] = _rules_check
+    keywords["x-loket-condition"] = _condition_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
     except Unsupported:
@@ -199,6 +214,8 @@ def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
     keywords["pattern"] = _pattern_keyword
     keywords["x-loket-region"] = _region_keyword
+    keywords["x-loket-rules"] = _rules_keyword
+    keywords["x-loket-condition"] = _condition_keyword
     return validators.extend(Draft202012Validator, keywords)
 
 
@@ -216,8 +233,34 @@ def format_checker() -> FormatChecker:
     return checker
 
 
+def _condition_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-condition`: a condition that reads computed values, by the one evaluator."""
+    if not _condition_check(spec)(instance):
+        yield ValidationError("the condition does not hold")
+
+
+def _condition_check(spec: Any) -> Check:
+    """The fast form of `x-loket-condition` (the same evaluator)."""
+
+    def check(instance: Any) -> bool:
+        if not isinstance(instance, Mapping):
+            return True
+        found = computed.evaluate_all(spec["computed"], instance)
+        basis = {
+            **instance,
+            **{k: computed.as_answer(v) for k, v in found.items() if v is not None},
+        }
+        return conditions.evaluate(spec["condition"], basis)
+
+    return check
+
+
 def _visibility_rules(
-    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+    plans: tuple[FieldPlan, ...],
+    page_conditions: Mapping[str, Any],
+    named: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     for plan in plans:
@@ -226,7 +269,10 @@ def _visibility_rules(
         effective = conditions.conjunction(page_conditions.get(plan.page_id), plan.condition)
         if effective is None:
             continue
-        shown = conditions.to_schema(effective)
+        if named and conditions.referenced_fields(effective) & set(named):
+            shown = {"x-loket-condition": {"computed": dict(named), "condition": effective}}
+        else:
+            shown = conditions.to_schema(effective)
         absent = {"not": {"required": [plan.key]}}
         if plan.required:
             rules.append({"if": shown, "then": {"required": [plan.key]}, "else": absent})
@@ -236,7 +282,9 @@ def _visibility_rules(
 
 
 def _object_schema(
-    plans: tuple[FieldPlan, ...], page_conditions: Mapping[str, Any]
+    plans: tuple[FieldPlan, ...],
+    page_conditions: Mapping[str, Any],
+    named: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
@@ -257,7 +305,7 @@ def _object_schema(
     }
     if required:
         result["required"] = required
-    rules = _visibility_rules(plans, page_conditions)
+    rules = _visibility_rules(plans, page_conditions, named)
     if rules:
         result["allOf"] = rules
     return result
@@ -315,6 +363,9 @@ class CompiledService:
     _value_check: Any = None
     _conditional: bool | None = None
     _officer: dict[int, CompiledService | None] = field(default_factory=dict)
+    computed: Mapping[str, Any] = field(default_factory=dict)
+    _reads_computed: bool | None = None
+    rules: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def validator(self) -> Any:
@@ -408,15 +459,46 @@ class CompiledService:
         this form's own (the applicant's answers, for an officer form); they are not returned.
         """
         fixed = dict(context or {})
-        basis: Mapping[str, Any] = {**fixed, **answers}
+        basis: Mapping[str, Any] = self.with_computed({**fixed, **answers}, today)
         if not self._has_conditions():
             return self._prune_once(answers, basis, today)  # nothing can hide anything
         for _ in range(len(self.fields) + 2):
             kept = self._prune_once(answers, basis, today)
-            if {**fixed, **kept} == basis:
+            following = self.with_computed({**fixed, **kept}, today)
+            if following == basis:
                 return kept
-            basis = {**fixed, **kept}
+            basis = following
         return {k: v for k, v in basis.items() if k in self.fields}
+
+    def computed_values(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> dict[str, Any]:
+        """The computed values of (pruned) answers, None when empty (`builder.computed`)."""
+        if not self.computed:
+            return {}
+        found = computed.evaluate_all(self.computed, answers, today)
+        return {name: computed.as_answer(value) for name, value in found.items()}
+
+    def with_computed(
+        self, answers: Mapping[str, Any], today: dt.date | None = None
+    ) -> Mapping[str, Any]:
+        """Answers with the non-empty computed values beside them, as conditions read them."""
+        if not self._conditions_read_computed():
+            return answers
+        found = self.computed_values(answers, today)
+        return {**answers, **{k: v for k, v in found.items() if v is not None}}
+
+    def _conditions_read_computed(self) -> bool:
+        """Whether a page or field condition reads a computed value (else conditions need not
+        see them, which spares working them out on every check)."""
+        if self._reads_computed is None:
+            read: set[str] = set()
+            for page in self.pages:
+                read |= conditions.referenced_fields(page.condition)
+                for plan in page.fields:
+                    read |= conditions.referenced_fields(plan.condition)
+            self._reads_computed = bool(read & set(self.computed))
+        return self._reads_computed
 
     def _has_conditions(self) -> bool:
         if self._conditional is None:
@@ -474,8 +556,22 @@ class CompiledService:
             for error in self.value_validator.iter_errors(answers):
                 for item in self._translate(error, answers):
                     errors.setdefault((item.pointer, item.key), item)
+        for item in self._rule_errors(answers):
+            errors.setdefault((item.pointer, item.key), item)
         order = {key: index for index, key in enumerate(self.fields)}
         return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
+
+    def _rule_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """The form's rules that do not hold, each beside its `at` field."""
+        for index in rules.failing(self.rules, self.computed, answers):
+            rule = self.rules[index]
+            at = str(rule["at"])
+            yield make_error(
+                pointer=from_parts([at]),
+                key=at,
+                rule="rule",
+                spec={"messages": {"rule": rule["message"]}},
+            )
 
     def _values_pass(self, answers: Mapping[str, Any]) -> bool:
         """The fast compiled check of the answer values (False means: ask jsonschema)."""
@@ -488,7 +584,7 @@ class CompiledService:
     ) -> Iterator[AnswerError]:
         """Missing required answers of visible fields, and answers no visible field asks for."""
         shown: set[str] = set()
-        basis = {**context, **answers} if context else answers
+        basis = self.with_computed({**context, **answers} if context else answers)
         for page in self.pages:
             if not conditions.evaluate(page.condition, basis):
                 continue
@@ -709,7 +805,8 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         page_plans.append(PagePlan(str(page["id"]), index, page, page.get("visible_if"), plans))
     page_conditions = {p.id: p.condition for p in page_plans if p.condition}
     all_fields = tuple(plan for page in page_plans for plan in page.fields)
-    body = _object_schema(all_fields, page_conditions)
+    named = dict(definition["form"].get("computed") or {})
+    body = _object_schema(all_fields, page_conditions, named)
     key = digest(definition)
     schema = {
         "$schema": SUBMISSION_DIALECT,
@@ -717,8 +814,17 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         "title": localise(definition.get("title"), "id"),
         **body,
     }
+    checks = tuple(definition["form"].get("rules") or ())
+    if checks:
+        schema["x-loket-rules"] = {"computed": named, "rules": list(checks)}
     return CompiledService(
-        definition, key, tuple(page_plans), schema, {plan.key: plan for plan in all_fields}
+        definition,
+        key,
+        tuple(page_plans),
+        schema,
+        {plan.key: plan for plan in all_fields},
+        computed=named,
+        rules=checks,
     )
 
 

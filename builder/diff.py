@@ -9,6 +9,7 @@ from typing import Any
 
 from builder import regions
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
+from builder.rule_words import Words
 from builder.texts import Message, localise, msg
 
 # Field properties a reviewer cares about, with how to name them.
@@ -37,7 +38,8 @@ class Change:
     """One change between two versions."""
 
     kind: str  # added | removed | changed
-    area: str  # service | standard | privacy | page | field | role | state | transition | document
+    area: str  # service | standard | privacy | page | field | rule | computed | role | state |
+    # transition | document
     pointer: str  # where in the new version (or the old one, for removals)
     message: Message
     breaking: bool = False
@@ -684,6 +686,103 @@ _PRIVACY_PROPS = {
 }
 
 
+def _form_part(definition: Definition, name: str) -> Any:
+    form = definition.get("form")
+    return form.get(name) if isinstance(form, Mapping) else None
+
+
+def _keyed_rules(definition: Definition) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    found = _form_part(definition, "rules")
+    items = found if isinstance(found, list) else []
+    return {
+        str(rule.get("id") or f"#{index + 1}"): (index, rule)
+        for index, rule in enumerate(items)
+        if isinstance(rule, Mapping)
+    }
+
+
+def _diff_rules(old: Definition, new: Definition) -> list[Change]:
+    """Rules across fields and computed values, in words (by rule id, else by position)."""
+    changes: list[Change] = []
+    before, after = _keyed_rules(old), _keyed_rules(new)
+    words = {
+        (side, lang): Words(d, lang)
+        for side, d in (("old", old), ("new", new))
+        for lang in ("id", "en")
+    }
+    for key, (index, rule) in after.items():
+        said = {lang: words["new", lang].rule(rule) for lang in ("id", "en")}
+        beside = {lang: words["new", lang].field(rule.get("at")) for lang in ("id", "en")}
+        if key not in before:
+            changes.append(
+                Change(
+                    "added",
+                    "rule",
+                    f"/form/rules/{index}",
+                    msg(
+                        f"Aturan baru: {said['id']} (pesan di samping {beside['id']}).",
+                        f"New rule: {said['en']} (message beside {beside['en']}).",
+                    ),
+                )
+            )
+        elif before[key][1] != rule:
+            was = {lang: words["old", lang].rule(before[key][1]) for lang in ("id", "en")}
+            changes.append(
+                Change(
+                    "changed",
+                    "rule",
+                    f"/form/rules/{index}",
+                    msg(
+                        f"Aturan berubah: {was['id']} → {said['id']}"
+                        + ("" if was["id"] != said["id"] else " (pesan atau letaknya)")
+                        + ".",
+                        f"Rule changed: {was['en']} → {said['en']}"
+                        + ("" if was["en"] != said["en"] else " (its message or place)")
+                        + ".",
+                    ),
+                )
+            )
+    for key, (index, rule) in before.items():
+        if key not in after:
+            changes.append(
+                Change(
+                    "removed",
+                    "rule",
+                    f"/form/rules/{index}",
+                    msg(
+                        f"Aturan dihapus: {words['old', 'id'].rule(rule)}.",
+                        f"Rule removed: {words['old', 'en'].rule(rule)}.",
+                    ),
+                )
+            )
+    old_values = _form_part(old, "computed") or {}
+    new_values = _form_part(new, "computed") or {}
+    for name in [*new_values, *(n for n in old_values if n not in new_values)]:
+        before_expr, after_expr = old_values.get(name), new_values.get(name)
+        if before_expr == after_expr:
+            continue
+        kind = "added" if before_expr is None else "removed" if after_expr is None else "changed"
+        side = "old" if after_expr is None else "new"
+        shown = {
+            lang: words[side, lang].expression(after_expr or before_expr) for lang in ("id", "en")
+        }
+        verb = {"added": ("ditambahkan", "added"), "removed": ("dihapus", "removed")}.get(
+            kind, ("berubah", "changed")
+        )
+        changes.append(
+            Change(
+                kind,
+                "computed",
+                f"/form/computed/{name}",
+                msg(
+                    f"Nilai hitungan '{name}' {verb[0]}: {shown['id']}.",
+                    f"Computed value '{name}' {verb[1]}: {shown['en']}.",
+                ),
+            )
+        )
+    return changes
+
+
 def diff(old: Definition, new: Definition) -> list[Change]:
     """Every change from `old` to `new`: service texts, standard, privacy, form, workflow and
     documents."""
@@ -695,6 +794,7 @@ def diff(old: Definition, new: Definition) -> list[Change]:
         old.get("privacy", {}), new.get("privacy", {}), "privacy", "/privacy", _PRIVACY_PROPS
     )
     changes += _diff_form(old, new)
+    changes += _diff_rules(old, new)
     changes += _diff_workflow(old, new)
     changes += _diff_documents(old, new)
     return changes

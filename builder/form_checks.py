@@ -194,7 +194,9 @@ def officer_scope(definition: Definition, transition: int) -> dict[str, FieldRef
 
 def check_conditions(definition: Definition) -> list[Problem]:
     """Check every visibility condition of pages, form fields and officer fields."""
-    refs = {ref.key: ref for ref in iter_fields(definition)}
+    from builder.rule_checks import computed_refs  # computed values read like fields
+
+    refs = {**computed_refs(definition), **{ref.key: ref for ref in iter_fields(definition)}}
     officer = {ref.key: ref for ref in iter_officer_fields(definition)}
     found: list[Problem] = []
     for index, page in enumerate(pages(definition)):

@@ -246,6 +246,13 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
             detail_en="unknown shape.",
         )
         return
+    if schema == defs["expression"]:
+        chosen = _branch_for(error)
+        if isinstance(error.instance, Mapping) and chosen:
+            yield from (p for sub in chosen for p in _translate(sub))
+            return
+        yield problem("bad-expression", pointer, value=json.dumps(error.instance)[:80])
+        return
     if "from" in pointer.rsplit("/", 1)[-1]:
         yield problem("bad-state-list", pointer)
         return
@@ -278,7 +285,7 @@ def _order(path: Iterable[Any]) -> list[tuple[int, int, str]]:
 # then each field with the schema of its type (unknown types fall back to the full schema).
 
 
-_RECURSIVE = frozenset({"field", "condition"})
+_RECURSIVE = frozenset({"field", "condition", "expression"})
 
 
 def _inline(node: Any, defs: Mapping[str, Any]) -> Any:

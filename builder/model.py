@@ -31,6 +31,7 @@ TEXT_KEYS = frozenset(
         "office",
         "address",
         "hours",
+        "message",
     }
 )
 TEXT_LIST_KEYS = frozenset({"requirements", "procedure", "recipients"})

@@ -567,6 +567,140 @@ CODES: dict[str, Code] = {
         ("{expected_id}", "{expected_en}"),
     ),
     # workflow
+    # computed values and rules across fields
+    "bad-expression": _c(
+        E,
+        "Bukan nilai atau hitungan yang dikenal: {value}.",
+        "Not a known value or calculation: {value}.",
+        (
+            'Tulis {{"field": "kunci"}}, {{"computed": "nama"}}, {{"value": 3}}, atau satu dari'
+            " age, days_between, count, sum, add, subtract, multiply, divide.",
+            'Write {{"field": "key"}}, {{"computed": "name"}}, {{"value": 3}}, or one of age,'
+            " days_between, count, sum, add, subtract, multiply, divide.",
+        ),
+    ),
+    "expression-unknown-field": _c(
+        E,
+        "Isian '{value}' tidak ada di formulir.",
+        "There is no field '{value}' in the form.",
+        (
+            "{guess_id}Sebutkan kunci isian tingkat atas (bukan isian di dalam grup).",
+            "{guess_en}Name the key of a top-level field (not a field inside a group).",
+        ),
+    ),
+    "expression-unknown-computed": _c(
+        E,
+        "Nilai hitungan '{value}' tidak ada di form/computed.",
+        "There is no computed value '{value}' in form/computed.",
+        (
+            "{guess_id}Tambahkan di form/computed, atau perbaiki namanya.",
+            "{guess_en}Add it under form/computed, or correct the name.",
+        ),
+    ),
+    "expression-not-group": _c(
+        E,
+        "'{value}' bukan grup (jenisnya {type}).",
+        "'{value}' is not a group (its type is {type}).",
+        (
+            "count, sum dan aturan atas butir memerlukan isian berjenis group.",
+            "count, sum and rules over items need a field of type group.",
+        ),
+    ),
+    "expression-unknown-child": _c(
+        E,
+        "Grup '{group}' tidak punya isian '{value}'.",
+        "Group '{group}' has no field '{value}'.",
+        (
+            "{guess_id}Sebutkan salah satu isian di dalam grup itu.",
+            "{guess_en}Name one of the fields inside that group.",
+        ),
+    ),
+    "expression-wrong-type": _c(
+        E,
+        "{what} memerlukan {expected}, tetapi '{value}' berjenis {type}.",
+        "{what_en} needs {expected_en}, but '{value}' is of type {type}.",
+        (
+            "Umur memerlukan tanggal atau NIK; selisih hari memerlukan dua tanggal; jumlah dan"
+            " hitungan memerlukan angka.",
+            "An age needs a date or a NIK; days between need two dates; sums and arithmetic"
+            " need numbers.",
+        ),
+    ),
+    "expression-bad-date": _c(
+        E,
+        "'{value}' bukan tanggal ISO (TTTT-BB-HH).",
+        "'{value}' is not an ISO date (YYYY-MM-DD).",
+        ("Tulis tanggal seperti 2026-01-31.", "Write the date like 2026-01-31."),
+    ),
+    "computed-name-taken": _c(
+        E,
+        "Nama nilai hitungan '{value}' sudah dipakai oleh sebuah isian.",
+        "The computed value name '{value}' is already a field's key.",
+        (
+            "Beri nama lain; kondisi dan aturan membaca isian dan nilai hitungan dengan nama.",
+            "Choose another name; conditions and rules read fields and computed values by name.",
+        ),
+    ),
+    "computed-cycle": _c(
+        E,
+        "Nilai hitungan saling bergantung melingkar: {cycle}.",
+        "Computed values depend on each other in a loop: {cycle}.",
+        (
+            "Putus lingkaran: satu nilai harus dihitung dari isian saja.",
+            "Break the loop: one value must be worked out from answers alone.",
+        ),
+    ),
+    "computed-may-be-hidden": _c(
+        W,
+        "Nilai hitungan '{value}' kosong bila isian '{field}' tersembunyi; {used} yang memakainya"
+        " lalu dilewati.",
+        "Computed value '{value}' is empty while field '{field}' is hidden; the {used_en} using"
+        " it is then skipped.",
+        (
+            "Pastikan itu yang dimaksud, atau hitung dari isian yang selalu tampil.",
+            "Make sure that is intended, or compute it from fields that are always shown.",
+        ),
+    ),
+    "rule-test-count": _c(
+        E,
+        "Aturan harus berisi tepat satu uji ({allowed}); ditemukan {count}.",
+        "A rule must hold exactly one test ({allowed}); found {count}.",
+        (
+            "Pecah menjadi beberapa aturan, masing-masing dengan satu uji.",
+            "Split it into several rules, each with one test.",
+        ),
+    ),
+    "rule-type-mismatch": _c(
+        E,
+        "Aturan membandingkan {left} dengan {right}.",
+        "The rule compares {left_en} with {right_en}.",
+        (
+            "Bandingkan angka dengan angka dan tanggal dengan tanggal; teks dan pilihan hanya"
+            " dengan eq atau ne.",
+            "Compare numbers with numbers and dates with dates; texts and choices only with eq"
+            " or ne.",
+        ),
+    ),
+    "rule-at-not-read": _c(
+        E,
+        "Pesan aturan ditampilkan di samping '{value}', tetapi aturan tidak membaca isian itu.",
+        "The rule's message is shown beside '{value}', but the rule does not read that field.",
+        (
+            "Pilih salah satu isian aturan: {allowed}.",
+            "Choose one of the rule's fields: {allowed}.",
+        ),
+    ),
+    "rule-at-not-last-page": _c(
+        E,
+        "Aturan diperiksa di halaman '{page}' (isian terakhirnya), tetapi '{value}' ada di"
+        " halaman '{at_page}'.",
+        "The rule is checked on page '{page}' (where its last field is), but '{value}' is on"
+        " page '{at_page}'.",
+        (
+            "Tampilkan pesan di samping isian pada halaman '{page}': {allowed}.",
+            "Show the message beside a field on page '{page}': {allowed}.",
+        ),
+    ),
     "reserved-role": _c(
         E,
         "Nama peran 'applicant' sudah dipakai untuk pemohon.",

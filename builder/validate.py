@@ -19,6 +19,7 @@ from builder.loader import Loaded, load
 from builder.metaschema import structural_problems
 from builder.notification_checks import check_notifications
 from builder.problems import Problem, has_errors, sort_problems
+from builder.rule_checks import check_rules
 from builder.workflow_checks import check_standard, check_workflow
 
 
@@ -42,6 +43,7 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))
     found.extend(check_cycles(definition))
+    found.extend(check_rules(definition))
     found.extend(check_workflow(definition))
     found.extend(check_contact(definition))
     found.extend(check_standard(definition))

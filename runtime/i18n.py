@@ -51,6 +51,8 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "change": ("Ubah", "Change"),
     "no_answer": ("Tidak diisi", "Not answered"),
+    "computed_title": ("Hasil hitungan dari jawaban Anda", "Worked out from your answers"),
+    "no_value": ("Tidak dapat dihitung", "Cannot be worked out"),
     "declaration_title": ("Pernyataan", "Declaration"),
     "submit": ("Kirim permohonan", "Send application"),
     "receipt_title": ("Permohonan terkirim", "Application sent"),

@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from builder import values
 from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.texts import localise
@@ -470,6 +471,7 @@ def export_table(
     if not options.sensitive:
         columns = [c for c in columns if c.path not in sensitive]
     officer = _officer_values(session, [case.id for case in cases])
+    named = _computed_columns(ordered, options.lang)
     rows = []
     sensitive_cases = []
     for case in cases:
@@ -506,10 +508,40 @@ def export_table(
             cell = _value(plan, value, options)
             holds_sensitive = holds_sensitive or (column.path in sensitive and cell is not None)
             row.append(cell)
+        row.extend(_computed_cells(plans, case, named))
         rows.append(row)
         if holds_sensitive:
             sensitive_cases.append(case.id)
-    return ExportTable(_header(columns, fields, options), rows, sorted(sensitive), sensitive_cases)
+    header = _header(columns, fields, options)
+    header += [name if options.keys else label for name, label in named]
+    return ExportTable(header, rows, sorted(sensitive), sensitive_cases)
+
+
+def _computed_columns(ordered: Sequence[CompiledService], lang: str) -> list[tuple[str, str]]:
+    """(name, label) of the computed values of the newest version, exported after the answers."""
+    if not ordered:
+        return []
+    found = []
+    for name, expression in ordered[0].computed.items():
+        label = expression.get("label") if isinstance(expression, Mapping) else None
+        found.append((name, localise(label, lang) or name if label else name))
+    return found
+
+
+def _computed_cells(
+    plans: CompiledService | None, case: Submission, named: Sequence[tuple[str, str]]
+) -> list[Cell]:
+    """A case's computed values, worked out from its answers as of the day it was filed."""
+    if plans is None or not named:
+        return [None] * len(named)
+    filed = case.created_at.astimezone(WIB).date()
+    found = plans.computed_values(case.answers, filed)
+    cells: list[Cell] = []
+    for name, _ in named:
+        value = found.get(name)
+        day = values.parse_iso_date(value) if isinstance(value, str) else None
+        cells.append(dt.datetime.combine(day, dt.time()) if day else value)
+    return cells
 
 
 def _text(cell: Cell) -> str:

@@ -129,7 +129,10 @@ class AnswerProblem(BaseModel):
 
     pointer: str = Field(description="JSON pointer to the answer, e.g. /anggota/0/nama.")
     key: str = Field(description="The top-level field key the problem belongs to.")
-    rule: str = Field(description="The rule broken: required, max_length, unknown, ...")
+    rule: str = Field(
+        description="The rule broken: required, max_length, unknown, ...; `rule` for one of the"
+        " form's rules across fields (shown beside its `at` field)"
+    )
     message: ErrorMessage = Field(description="How to fix it, in both languages.")
 
 

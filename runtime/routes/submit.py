@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from builder import conditions, messages
+from builder import computed, conditions, messages
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
+from builder.texts import localise
 from runtime import catalog, db, link_messages, store
 from runtime.auth import client_address
 from runtime.deps import SessionDep
@@ -95,6 +96,22 @@ def _sections(
     return sections
 
 
+def _computed_rows(
+    ctx: DraftContext, answers: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    """The form's computed values with a label, from the visible answers (empty ones say so)."""
+    pruned = ctx.compiled.prune(answers)
+    found = ctx.compiled.computed_values(pruned)
+    rows = []
+    for name, expression in ctx.compiled.computed.items():
+        label = expression.get("label") if isinstance(expression, Mapping) else None
+        if label is None:
+            continue
+        shown = computed.display(found.get(name), lang)
+        rows.append({"label": localise(label, lang), "lines": [shown] if shown else []})
+    return rows
+
+
 def _declarations(
     ctx: DraftContext, answers: Mapping[str, Any], errors: list[AnswerError], lang: str
 ) -> list[FieldView]:
@@ -138,6 +155,7 @@ def _check_page(
         {
             "d": ctx.compiled.definition,
             "sections": _sections(ctx, answers, lang, base),
+            "computed_rows": _computed_rows(ctx, answers, lang),
             "errors": errors,
             "declarations": _declarations(ctx, answers, errors, lang),
             "action": f"{base}/kirim",
