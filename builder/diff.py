@@ -9,6 +9,7 @@ from typing import Any
 
 from builder import regions
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
+from builder.option_lists import expand
 from builder.texts import Message, localise, msg
 
 # Field properties a reviewer cares about, with how to name them.
@@ -29,6 +30,8 @@ _FIELD_PROPS: dict[str, tuple[str, str]] = {
     "messages": ("pesan kesalahan", "error messages"),
     "within": ("wilayah", "area"),
     "level": ("tingkat wilayah", "area level"),
+    "options_from": ("daftar pilihan bersama", "shared option list"),
+    "filter_by": ("pilihan disaring menurut", "options filtered by"),
 }
 
 
@@ -202,6 +205,21 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
             )
         )
     for value in [v for v in new_options if v in old_options]:
+        before_group, after_group = old_options[value].get("group"), new_options[value].get("group")
+        if before_group != after_group:
+            changes.append(
+                Change(
+                    "changed",
+                    "field",
+                    where,
+                    msg(
+                        f"Grup pilihan '{value}' pada field '{name_id}': {_show(before_group)} → "
+                        f"{_show(after_group)}.",
+                        f"Group of option '{value}' of field '{name_en}': {_show(before_group)}"
+                        f" → {_show(after_group)}.",
+                    ),
+                )
+            )
         if old_options[value].get("label") != new_options[value].get("label"):
             changes.append(
                 Change(
@@ -694,7 +712,7 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     changes += _diff_simple(
         old.get("privacy", {}), new.get("privacy", {}), "privacy", "/privacy", _PRIVACY_PROPS
     )
-    changes += _diff_form(old, new)
+    changes += _diff_form(expand(old), expand(new))  # shared lists: as each field's options
     changes += _diff_workflow(old, new)
     changes += _diff_documents(old, new)
     return changes
