@@ -101,6 +101,8 @@ class FieldRenderer:
     def _blank_key(self, f: FieldView, out_of_band: bool) -> tuple[Any, ...] | None:
         if self.version_key is None or f.value is not None or f.error or f.items:
             return None
+        if f.offered is not None:  # dependent options: the list depends on another answer
+            return None
         return (
             self.version_key,
             f.name,
