@@ -41,6 +41,20 @@ def _definition() -> dict[str, Any]:
             "filter_by": "wilayah",
         },
     )
+    fields.insert(
+        at + 1,
+        {
+            "key": "nuansa",
+            "type": "multichoice",
+            "label": "Nuansa",
+            "options": [
+                {"value": "marun", "label": "Marun", "group": "merah"},
+                {"value": "zaitun", "label": "Zaitun", "group": "hijau"},
+                {"value": "bebas", "label": "Bebas"},
+            ],
+            "filter_by": "warna",
+        },
+    )
     definition["form"]["pages"][1]["fields"].append(
         {
             "key": "sekolah_lanjut",
@@ -136,3 +150,18 @@ def test_htmx_updates_the_dependent_field_with_the_region(citizen: Citizen) -> N
     assert dependent is not None and attr(dependent, "hx-swap-oob") == "true"
     tail = partial.text.split('id="wrap-f-sekolah"', 1)[1]
     assert re.findall(r'<option value="([^"]+)"', tail) == ["lain", "smpn1", "sman9"]
+
+
+def test_htmx_updates_a_field_filtered_by_a_choice(citizen: Citizen) -> None:
+    first = citizen.start()
+    doc = parse(first)
+    assert _offered(doc, "nuansa") == ["bebas"]
+    radio = doc.css_first("input[name=warna]")
+    reveal = f"{citizen.base}/isi/data/tampil"
+    assert attr(radio, "hx-post") == reveal
+    data = {"csrf_token": csrf_of(doc), "warna": "hijau", "_shown": "warna nuansa"}
+    partial = citizen.client.post(reveal, data=data, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    tail = partial.text.split('id="wrap-f-nuansa"', 1)[1]
+    assert 'hx-swap-oob="true"' in tail.split(">", 1)[0]
+    assert re.findall(r'name="nuansa" value="([^"]+)"', tail) == ["zaitun", "bebas"]
