@@ -312,8 +312,8 @@ CODES: dict[str, Code] = {
         "Daftar pilihan '{name}' tidak dipakai oleh field mana pun.",
         "Option list '{name}' is not used by any field.",
         (
-            "Pakai di field pilihan dengan \"options_from\": \"{name}\", atau hapus daftarnya.",
-            "Use it in a choice field with \"options_from\": \"{name}\", or remove the list.",
+            'Pakai di field pilihan dengan "options_from": "{name}", atau hapus daftarnya.',
+            'Use it in a choice field with "options_from": "{name}", or remove the list.',
         ),
     ),
     "filter-not-here": _c(

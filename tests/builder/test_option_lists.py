@@ -276,3 +276,24 @@ def test_the_review_diff_shows_list_and_filter_changes(valid_definition: dict[st
     assert "smpn4" in text
     assert "18.71.03" in text
     assert "jalur" in text
+
+
+def test_a_definition_without_lists_is_compiled_as_before(valid_definition: dict[str, Any]) -> None:
+    from builder.option_lists import expand
+
+    assert expand(valid_definition) is valid_definition
+    service = compile_definition(valid_definition)
+    assert "filter_by" not in str(service.schema)
+
+
+def test_lists_reach_group_items_and_officer_fields(valid_definition: dict[str, Any]) -> None:
+    definition = _with_lists(valid_definition)
+    definition["form"]["pages"][1]["fields"][5]["fields"].append(
+        {"key": "sekolah_anak", "type": "choice", "label": "Sekolah", "options_from": "sekolah"}
+    )
+    assert problems_of(definition) == []
+    service = compile_definition(definition)
+    child = next(c for c in service.fields["tanggungan"].children if c.key == "sekolah_anak")
+    assert [o["value"] for o in child.spec["options"]] == ["smpn1", "smpn2", "smpn3", "lain"]
+    item = service.schema["properties"]["tanggungan"]["items"]["properties"]["sekolah_anak"]
+    assert item["enum"] == ["smpn1", "smpn2", "smpn3", "lain"]
