@@ -297,3 +297,10 @@ def test_lists_reach_group_items_and_officer_fields(valid_definition: dict[str, 
     assert [o["value"] for o in child.spec["options"]] == ["smpn1", "smpn2", "smpn3", "lain"]
     item = service.schema["properties"]["tanggungan"]["items"]["properties"]["sekolah_anak"]
     assert item["enum"] == ["smpn1", "smpn2", "smpn3", "lain"]
+
+
+def test_documents_print_the_label_of_a_shared_option(valid_definition: dict[str, Any]) -> None:
+    from builder.documents import form_fields, format_value
+
+    spec = form_fields(_with_lists(valid_definition))["sekolah"].spec
+    assert format_value("choice", spec, "smpn2") == "SMPN 2"
