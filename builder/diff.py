@@ -9,8 +9,8 @@ from typing import Any
 
 from builder import regions
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
-from builder.option_lists import expand
-from builder.texts import Message, localise, msg
+from builder.option_lists import declared, expand
+from builder.texts import Message, localise, msg, plural
 
 # Field properties a reviewer cares about, with how to name them.
 _FIELD_PROPS: dict[str, tuple[str, str]] = {
@@ -702,6 +702,37 @@ _PRIVACY_PROPS = {
 }
 
 
+def _diff_option_lists(old: Definition, new: Definition) -> list[Change]:
+    """Shared option lists declared or removed (their options show in each field using them)."""
+    before, after = declared(old), declared(new)
+    changes = []
+    for name in [n for n in after if n not in before]:
+        changes.append(
+            Change(
+                "added",
+                "service",
+                f"/option_lists/{name}",
+                msg(
+                    f"Daftar pilihan bersama '{name}' ditambahkan ({len(after[name])} pilihan).",
+                    f"Shared option list '{name}' added ({plural(len(after[name]), 'option', 'options')}).",
+                ),
+            )
+        )
+    for name in [n for n in before if n not in after]:
+        changes.append(
+            Change(
+                "removed",
+                "service",
+                f"/option_lists/{name}",
+                msg(
+                    f"Daftar pilihan bersama '{name}' dihapus.",
+                    f"Shared option list '{name}' removed.",
+                ),
+            )
+        )
+    return changes
+
+
 def diff(old: Definition, new: Definition) -> list[Change]:
     """Every change from `old` to `new`: service texts, standard, privacy, form, workflow and
     documents."""
@@ -712,6 +743,7 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     changes += _diff_simple(
         old.get("privacy", {}), new.get("privacy", {}), "privacy", "/privacy", _PRIVACY_PROPS
     )
+    changes += _diff_option_lists(old, new)
     changes += _diff_form(expand(old), expand(new))  # shared lists: as each field's options
     changes += _diff_workflow(old, new)
     changes += _diff_documents(old, new)

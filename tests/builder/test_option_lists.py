@@ -272,10 +272,13 @@ def test_the_review_diff_shows_list_and_filter_changes(valid_definition: dict[st
     )
     new["option_lists"]["sekolah"][0]["group"] = "18.71.03"
     new["form"]["pages"][0]["fields"][8]["filter_by"] = "jalur"
+    new["option_lists"]["puskesmas"] = [{"value": "p1", "label": "Puskesmas Kedaton"}]
     text = " ".join(change.text("en") for change in diff(old, new))
     assert "smpn4" in text
     assert "18.71.03" in text
     assert "jalur" in text
+    assert "Shared option list 'puskesmas' added (1 option)." in text
+    assert "Option 'SMPN 4' (smpn4) added to field 'Sekolah'." in text
 
 
 def test_a_definition_without_lists_is_compiled_as_before(valid_definition: dict[str, Any]) -> None:
