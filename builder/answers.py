@@ -84,6 +84,10 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
         "Pilih salah satu pilihan yang tersedia untuk {label}.",
         "Select one of the options for {label}.",
     ),
+    "not_offered_choice": (
+        "Pilihan ini tidak tersedia untuk jawaban sebelumnya; pilih lagi {label} dari daftar.",
+        "This option is not available for the earlier answer; select {label} again from the list.",
+    ),
     "invalid_yesno": ("Pilih Ya atau Tidak untuk {label}.", "Select Yes or No for {label}."),
     "required_region": ("Pilih {label}.", "Select {label}."),
     "invalid_region": (

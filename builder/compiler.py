@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import computed, conditions, patterns, regions, rules, values
+from builder import computed, conditions, option_lists, patterns, regions, rules, values
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -305,10 +305,21 @@ def _object_schema(
     }
     if required:
         result["required"] = required
-    rules = _visibility_rules(plans, page_conditions, named)
+    rules = _visibility_rules(plans, page_conditions, named) + _filter_rules(plans)
     if rules:
         result["allOf"] = rules
     return result
+
+
+def _filter_rules(plans: tuple[FieldPlan, ...]) -> list[dict[str, Any]]:
+    """Dependent options: a grouped option only with a matching answer of the filter field."""
+    types = {plan.key: plan.type for plan in plans}
+    rules: list[dict[str, Any]] = []
+    for plan in plans:
+        source = plan.spec.get("filter_by")
+        if isinstance(source, str) and source in types:
+            rules.extend(option_lists.schema_rules(plan.key, plan.spec, source, types[source]))
+    return rules
 
 
 def _value_properties(plans: Iterable[FieldPlan]) -> dict[str, Any]:
@@ -558,6 +569,9 @@ class CompiledService:
                     errors.setdefault((item.pointer, item.key), item)
         for item in self._rule_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
+        if isinstance(answers, Mapping):
+            for item in self._filter_errors(answers):
+                errors.setdefault((item.pointer, item.key), item)
         order = {key: index for index, key in enumerate(self.fields)}
         return sorted(errors.values(), key=lambda e: (order.get(e.key, 10**6), e.pointer))
 
@@ -578,6 +592,23 @@ class CompiledService:
         if self._value_check is None:
             self._value_check = fast_check(self.value_validator.schema) or (lambda v: False)
         return bool(self._value_check(answers))
+
+    def _filter_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """Dependent options: an answer outside the options its filter field's answer offers."""
+        types = {key: plan.type for key, plan in self.fields.items()}
+        for key, plan in self.fields.items():
+            allowed = option_lists.filtered(plan.spec, answers, types)
+            if allowed is None:
+                continue
+            for index in option_lists.outside(answers.get(key), allowed):
+                path: list[Any] = [key] if index is None else [key, index]
+                yield make_error(
+                    pointer=from_parts(path),
+                    key=key,
+                    rule="invalid",
+                    spec=plan.spec,
+                    variant="not_offered_choice",
+                )
 
     def _presence_errors(
         self, answers: Mapping[str, Any], context: Mapping[str, Any]
@@ -800,7 +831,8 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
 def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
     """Compile a valid definition (call `validate` first; invalid input may raise)."""
     page_plans = []
-    for index, page in enumerate(definition["form"]["pages"]):
+    expanded = option_lists.expand(definition)
+    for index, page in enumerate(expanded["form"]["pages"]):
         plans = _plan_fields(page["fields"], str(page["id"]), join("/form/pages", index, "fields"))
         page_plans.append(PagePlan(str(page["id"]), index, page, page.get("visible_if"), plans))
     page_conditions = {p.id: p.condition for p in page_plans if p.condition}
@@ -836,7 +868,7 @@ def compile_officer_fields(
     The page's id is the transition's action. Conditions may read the applicant's answers:
     pass them as `context` when checking (they are not part of this form's own answers).
     """
-    moves = definition.get("workflow", {}).get("transitions", [])
+    moves = option_lists.expand(definition).get("workflow", {}).get("transitions", [])
     move = moves[transition] if 0 <= transition < len(moves) else None
     specs = move.get("fields") if isinstance(move, Mapping) else None
     if not specs:

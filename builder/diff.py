@@ -9,8 +9,9 @@ from typing import Any
 
 from builder import regions
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
+from builder.option_lists import declared, expand
 from builder.rule_words import Words
-from builder.texts import Message, localise, msg
+from builder.texts import Message, localise, msg, plural
 
 # Field properties a reviewer cares about, with how to name them.
 _FIELD_PROPS: dict[str, tuple[str, str]] = {
@@ -30,6 +31,8 @@ _FIELD_PROPS: dict[str, tuple[str, str]] = {
     "messages": ("pesan kesalahan", "error messages"),
     "within": ("wilayah", "area"),
     "level": ("tingkat wilayah", "area level"),
+    "options_from": ("daftar pilihan bersama", "shared option list"),
+    "filter_by": ("pilihan disaring menurut", "options filtered by"),
 }
 
 
@@ -204,6 +207,21 @@ def _diff_field(old: FieldRef, new: FieldRef) -> list[Change]:
             )
         )
     for value in [v for v in new_options if v in old_options]:
+        before_group, after_group = old_options[value].get("group"), new_options[value].get("group")
+        if before_group != after_group:
+            changes.append(
+                Change(
+                    "changed",
+                    "field",
+                    where,
+                    msg(
+                        f"Grup pilihan '{value}' pada field '{name_id}': {_show(before_group)} → "
+                        f"{_show(after_group)}.",
+                        f"Group of option '{value}' of field '{name_en}': {_show(before_group)}"
+                        f" → {_show(after_group)}.",
+                    ),
+                )
+            )
         if old_options[value].get("label") != new_options[value].get("label"):
             changes.append(
                 Change(
@@ -783,6 +801,37 @@ def _diff_rules(old: Definition, new: Definition) -> list[Change]:
     return changes
 
 
+def _diff_option_lists(old: Definition, new: Definition) -> list[Change]:
+    """Shared option lists declared or removed (their options show in each field using them)."""
+    before, after = declared(old), declared(new)
+    changes = []
+    for name in [n for n in after if n not in before]:
+        changes.append(
+            Change(
+                "added",
+                "service",
+                f"/option_lists/{name}",
+                msg(
+                    f"Daftar pilihan bersama '{name}' ditambahkan ({len(after[name])} pilihan).",
+                    f"Shared option list '{name}' added ({plural(len(after[name]), 'option', 'options')}).",
+                ),
+            )
+        )
+    for name in [n for n in before if n not in after]:
+        changes.append(
+            Change(
+                "removed",
+                "service",
+                f"/option_lists/{name}",
+                msg(
+                    f"Daftar pilihan bersama '{name}' dihapus.",
+                    f"Shared option list '{name}' removed.",
+                ),
+            )
+        )
+    return changes
+
+
 def diff(old: Definition, new: Definition) -> list[Change]:
     """Every change from `old` to `new`: service texts, standard, privacy, form, workflow and
     documents."""
@@ -793,7 +842,8 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     changes += _diff_simple(
         old.get("privacy", {}), new.get("privacy", {}), "privacy", "/privacy", _PRIVACY_PROPS
     )
-    changes += _diff_form(old, new)
+    changes += _diff_option_lists(old, new)
+    changes += _diff_form(expand(old), expand(new))  # shared lists: as each field's options
     changes += _diff_rules(old, new)
     changes += _diff_workflow(old, new)
     changes += _diff_documents(old, new)

@@ -24,6 +24,7 @@ from builder.document_model import RenderedDocument, Signatory
 from builder.documents import CaseData, documents, render_document, signatory_for
 from builder.model import Definition, FieldRef, iter_fields, iter_officer_fields
 from builder.numbering import format_number, pattern_problems
+from builder.option_lists import expand
 from builder.texts import localise
 
 SAMPLE_NAME = "Siti Rahmawati"
@@ -198,7 +199,7 @@ def sample_answers(definition: Definition, today: dt.date | None = None) -> dict
     """A sample answer to every field of the form outside groups (by key)."""
     today = today or values.today()
     found: dict[str, Any] = {}
-    for ref in iter_fields(definition, include_children=False):
+    for ref in iter_fields(expand(definition), include_children=False):
         value = sample_value(ref, today)
         if value is not None:
             found.setdefault(ref.key, value)
@@ -211,7 +212,7 @@ def sample_officer_values(
     """A sample value for every officer field (of one transition, when `transition` is given)."""
     today = today or values.today()
     found: dict[str, Any] = {}
-    for ref in iter_officer_fields(definition):
+    for ref in iter_officer_fields(expand(definition)):
         if transition is not None and ref.transition != transition:
             continue
         value = sample_value(ref, today)

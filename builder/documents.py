@@ -29,6 +29,7 @@ from builder.document_model import Block, Letterhead, RenderedDocument, Rows, Si
 from builder.fields import REGISTRY
 from builder.indonesian import long_date, national_phone, terbilang, thousands
 from builder.model import Definition, FieldRef, iter_fields, pages, transitions
+from builder.option_lists import expand
 from builder.pointers import join
 from builder.texts import localise
 
@@ -250,7 +251,7 @@ class OfficerField:
 def officer_fields(definition: Definition) -> list[OfficerField]:
     """The fields of every transition (read defensively: ``fields`` may be absent)."""
     found = []
-    for index, transition in enumerate(transitions(definition)):
+    for index, transition in enumerate(transitions(expand(definition))):
         specs = transition.get("fields", [])
         for field_index, spec in enumerate(specs if isinstance(specs, list) else []):
             if isinstance(spec, Mapping) and isinstance(spec.get("key"), str):
@@ -267,7 +268,7 @@ def page_conditions(definition: Definition) -> dict[str, Any]:
 def form_fields(definition: Definition) -> dict[str, FieldRef]:
     """The form's fields by key (group children included; the first of a duplicate key)."""
     found: dict[str, FieldRef] = {}
-    for ref in iter_fields(definition):
+    for ref in iter_fields(expand(definition)):  # shared option lists as each field's options
         found.setdefault(ref.key, ref)
     return found
 

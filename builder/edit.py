@@ -622,7 +622,8 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
     _simple(field, "max_mb", values, lambda v: _number(v, "max_mb"))
     for key in ("pattern", "style", "display", "within", "level"):
         _simple(field, key, values, str.strip)
-    _simple(field, "options", values, parse_options)
+    if "options_from" not in field:  # a shared list is edited in the file, not here
+        _simple(field, "options", values, parse_options)
     _simple(field, "accept", values, names)
     messages = dict(field.get("messages") or {})
     for rule in MESSAGE_RULES.get(kind, ()):

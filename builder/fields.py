@@ -361,6 +361,8 @@ class _Options(FieldType):
         return [str(option.get("value")) for option in spec.get("options", [])]
 
     def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        if "options_from" in spec:  # a shared list: checked by builder.option_lists
+            return self._shared_check(spec, pointer)
         options = spec.get("options", [])
         if not options:
             return [problem("no-options", join(pointer, "options"), key=spec.get("key"))]
@@ -378,6 +380,13 @@ class _Options(FieldType):
                 )
             seen.add(value)
         return found
+
+    def _shared_check(self, spec: Spec, pointer: str) -> list[Problem]:
+        """Checks of a field whose options come from a shared list (expanded when known)."""
+        options = spec.get("options")
+        if not isinstance(options, list) or len(options) != 1 or self.name != "choice":
+            return []
+        return [problem("single-option", join(pointer, "options_from"), key=spec.get("key"))]
 
     def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
         items = value if op == "in" else [value]

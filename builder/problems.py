@@ -287,6 +287,109 @@ CODES: dict[str, Code] = {
         "Choice field '{key}' has no options.",
         ("Tambahkan paling sedikit dua pilihan.", "Add at least two options."),
     ),
+    "option-list-unknown": _c(
+        E,
+        "Daftar pilihan '{name}' tidak dideklarasikan di 'option_lists'.",
+        "Option list '{name}' is not declared in 'option_lists'.",
+        (
+            "{guess_id}Daftar yang ada: {known}.",
+            "{guess_en}Declared lists: {known}.",
+        ),
+    ),
+    "options-and-options-from": _c(
+        E,
+        "Field ini punya 'options' dan juga 'options_from'.",
+        "This field has both 'options' and 'options_from'.",
+        (
+            "Pakai salah satu: tulis pilihannya di 'options', atau ambil dari daftar bersama"
+            " dengan 'options_from'.",
+            "Use one: list the options in 'options', or take them from a shared list with"
+            " 'options_from'.",
+        ),
+    ),
+    "option-list-unused": _c(
+        W,
+        "Daftar pilihan '{name}' tidak dipakai oleh field mana pun.",
+        "Option list '{name}' is not used by any field.",
+        (
+            'Pakai di field pilihan dengan "options_from": "{name}", atau hapus daftarnya.',
+            'Use it in a choice field with "options_from": "{name}", or remove the list.',
+        ),
+    ),
+    "filter-not-here": _c(
+        E,
+        "Field '{key}' ada di dalam grup atau di langkah alur kerja; 'filter_by' hanya untuk"
+        " field formulir di luar grup.",
+        "Field '{key}' is inside a group or on a workflow step; 'filter_by' is only for form"
+        " fields outside groups.",
+        (
+            "Pindahkan field ke halaman formulir, atau hapus 'filter_by'.",
+            "Move the field onto a form page, or remove 'filter_by'.",
+        ),
+    ),
+    "filter-unknown-field": _c(
+        E,
+        "'filter_by' menyebut field '{value}' yang tidak ada di formulir (di luar grup).",
+        "'filter_by' names field '{value}', which is not a form field (outside groups).",
+        (
+            "{guess_id}Tulis kunci field pilihan atau wilayah di halaman ini atau sebelumnya.",
+            "{guess_en}Write the key of a choice or region field on this page or an earlier one.",
+        ),
+    ),
+    "filter-self": _c(
+        E,
+        "Field '{key}' menyaring pilihannya dengan jawabannya sendiri.",
+        "Field '{key}' filters its options by its own answer.",
+        (
+            "Tulis kunci field lain (pilihan atau wilayah) di 'filter_by'.",
+            "Write the key of another field (a choice or a region) in 'filter_by'.",
+        ),
+    ),
+    "filter-later-field": _c(
+        E,
+        "'filter_by' menyebut field '{value}' yang baru ditanyakan di halaman berikutnya"
+        " ('{page}').",
+        "'filter_by' names field '{value}', which is asked on a later page ('{page}').",
+        (
+            "Pemohon harus menjawab penyaringnya lebih dulu: pindahkan '{value}' ke halaman ini"
+            " atau sebelumnya.",
+            "The applicant must answer the filter first: move '{value}' to this page or an"
+            " earlier one.",
+        ),
+    ),
+    "filter-field-type": _c(
+        E,
+        "'filter_by' menyebut field '{value}' bertipe '{type}'; penyaring harus field 'choice'"
+        " atau 'region'.",
+        "'filter_by' names field '{value}' of type '{type}'; a filter must be a 'choice' or"
+        " 'region' field.",
+        (
+            "Pilih field pilihan tunggal atau wilayah sebagai penyaring.",
+            "Use a single-choice or a region field as the filter.",
+        ),
+    ),
+    "filter-without-groups": _c(
+        W,
+        "Field '{key}' punya 'filter_by' tetapi tidak satu pun pilihannya punya 'group'.",
+        "Field '{key}' has 'filter_by' but none of its options has a 'group'.",
+        (
+            "Beri setiap pilihan 'group' (nilai jawaban penyaring), atau hapus 'filter_by'.",
+            "Give each option a 'group' (a value of the filter's answer), or remove 'filter_by'.",
+        ),
+    ),
+    "option-group-unmatched": _c(
+        W,
+        "Grup '{group}' tidak cocok dengan jawaban mana pun dari field '{field}': pilihan ini"
+        " tidak pernah ditawarkan.",
+        "Group '{group}' matches no possible answer of field '{field}': this option is never"
+        " offered.",
+        (
+            "Untuk penyaring pilihan, tulis salah satu nilai pilihannya; untuk wilayah, kode"
+            " wilayah (mis. 18.71.01) sampai tingkat field itu dan di dalam wilayahnya.",
+            "For a choice filter, write one of its option values; for a region, an area code"
+            " (e.g. 18.71.01) down to that field's level and inside its area.",
+        ),
+    ),
     "region-unknown": _c(
         E,
         "Kode wilayah '{area}' tidak ada dalam data wilayah Kemendagri ({source}).",

@@ -18,6 +18,7 @@ from builder.form_checks import (
 from builder.loader import Loaded, load
 from builder.metaschema import structural_problems
 from builder.notification_checks import check_notifications
+from builder.option_lists import check_option_lists, expand
 from builder.problems import Problem, has_errors, sort_problems
 from builder.rule_checks import check_rules
 from builder.workflow_checks import check_standard, check_workflow
@@ -39,6 +40,8 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
         return sort_problems([*loaded.problems, *found])
     # Problems of the text itself (a key written twice) come first; they do not stop the checks.
     found[:0] = loaded.problems
+    found.extend(check_option_lists(definition))
+    definition = dict(expand(definition))  # fields see the options of their shared list
     found.extend(check_pages(definition))
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))

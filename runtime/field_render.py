@@ -145,6 +145,8 @@ class FieldRenderer:
             return None
         if (f.value is not None) != answered:
             return None
+        if f.offered is not None:  # dependent options: the list depends on another answer
+            return None
         return (
             self.version_key,
             f.name,

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder import conditions, regions
+from builder import conditions, option_lists, regions
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan, PagePlan
 from builder.texts import localise
@@ -141,6 +141,9 @@ class FieldView:
     hidden: bool = False  # an empty slot where a conditional question can appear
     questioned: bool = False  # an officer who sent the case back asked about this answer
     rows: list[ItemRow] = field(default_factory=list)  # a group's items in order, open or folded
+    offered: list[str] | None = None  # dependent options: the values offered (None: all)
+    refresh: bool = False  # dependent options filtered by a field on the same page
+    waiting: bool = False  # dependent options whose filter field is not answered yet
 
     @property
     def type(self) -> str:
@@ -182,6 +185,7 @@ class FieldView:
         return [
             (str(o["value"]), localise(o.get("label"), self.lang))
             for o in self.spec.get("options", [])
+            if self.offered is None or str(o["value"]) in self.offered
         ]
 
     @property
@@ -309,6 +313,17 @@ def _slot(plan: FieldPlan, name: str, pointer: str, lang: str) -> FieldView:
     return FieldView(plan, name, _anchor(pointer), None, None, lang, hidden=True)
 
 
+def _filter_options(
+    view: FieldView, compiled: CompiledService, page: PagePlan, answers: Mapping[str, Any]
+) -> None:
+    """Dependent options: only those the filter field's answer offers; a button to show the
+    list again when the filter field is on the same page."""
+    types = {key: plan.type for key, plan in compiled.fields.items()}
+    view.offered = option_lists.filtered(view.spec, answers, types)
+    view.refresh = view.offered is not None and view.spec.get("filter_by") in page.keys
+    view.waiting = view.offered is not None and answers.get(str(view.spec["filter_by"])) is None
+
+
 def field_views(
     compiled: CompiledService,
     page: PagePlan,
@@ -355,6 +370,7 @@ def field_views(
             lang,
             questioned=plan.key in questioned,
         )
+        _filter_options(view, compiled, page, pruned)
         if plan.type == "group":
             problems = fold.get(plan.key, set()) if fold is not None else set()
             first_problem = min(problems) if problems else None

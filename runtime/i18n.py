@@ -185,6 +185,11 @@ UI: dict[str, tuple[str, str]] = {
     "no": ("Tidak", "No"),
     "choose": ("— Pilih —", "— Choose —"),
     "region_next": ("Tampilkan pilihan berikutnya", "Show the next list"),
+    "choices_refresh": ("Tampilkan pilihan yang sesuai", "Show the matching options"),
+    "choices_after_filter": (
+        "Pilihan muncul setelah pertanyaan sebelumnya dijawab.",
+        "The options appear once the question before is answered.",
+    ),
     "retired": (
         "Layanan ini tidak lagi menerima permohonan baru.",
         "This service no longer accepts new applications.",

@@ -95,6 +95,12 @@ def _page_context(
     for plan in page.fields:
         for child in plan.children:
             controlling |= conditions.referenced_fields(child.condition)
+    controlling |= {  # a choice that filters another field's options on this page
+        str(plan.spec["filter_by"])
+        for plan in page.fields
+        if plan.spec.get("filter_by") in page.keys
+        and ctx.compiled.fields[str(plan.spec["filter_by"])].type == "choice"
+    }
     return_to = return_to or request.query_params.get("kembali") or ""
     return {
         "d": ctx.compiled.definition,
@@ -219,8 +225,9 @@ def _group_action(
     button; returns extra empty items to show (None: not such a button; the item to open for
     a change goes into `opened`)."""
     parts = action.split(":")
-    if action == "wilayah":  # a region field's next list: the page again, nothing checked yet
-        for key, items in answers.items():  # group items stay open: a region in one is chosen
+    if action in {"wilayah", "pilihan"}:  # a region's next list, dependent options: the page
+        # again, nothing checked yet; group items stay open (a region in one is being chosen)
+        for key, items in answers.items():
             if isinstance(items, list) and all(isinstance(item, dict) for item in items):
                 opened[key] = set(range(len(items)))
         return {}
@@ -476,6 +483,7 @@ def reveal(
             continue
         for item in view.items:
             changed.extend(child for child in item if child.name in before ^ now)
+    changed.extend(v for v in _dependents(context["fields"], page) if v not in changed)
     return render(
         request,
         "_partials/reveal.html",
@@ -510,4 +518,12 @@ def region_field(
             target = next((c for c in item if c.name == field), target)
     if target is None or target.type != "region" or target.hidden:
         return Response(status_code=204)
-    return render(request, "_partials/field.html", {**context, "f": target})
+    dependents = [v for v in _dependents(context["fields"], page) if v.spec["filter_by"] == field]
+    return render(
+        request, "_partials/region_update.html", {**context, "f": target, "changed": dependents}
+    )
+
+
+def _dependents(views: list[FieldView], page: PagePlan) -> list[FieldView]:
+    """The shown fields whose options are filtered by an answer on the same page."""
+    return [v for v in views if v.refresh and not v.hidden]
