@@ -237,9 +237,15 @@ def request_language(query: str | None, cookie: str | None, accept: str | None) 
 def _merge_office_texts() -> None:
     from runtime.i18n_office import OFFICE_UI
     from runtime.i18n_studio_documents import STUDIO_DOCUMENT_UI
+    from runtime.i18n_studio_editor import STUDIO_EDITOR_UI
     from runtime.i18n_verify import VERIFY_UI
 
-    for key, pair in (*OFFICE_UI.items(), *VERIFY_UI.items(), *STUDIO_DOCUMENT_UI.items()):
+    for key, pair in (
+        *OFFICE_UI.items(),
+        *VERIFY_UI.items(),
+        *STUDIO_DOCUMENT_UI.items(),
+        *STUDIO_EDITOR_UI.items(),
+    ):
         UI.setdefault(key, pair)
 
 

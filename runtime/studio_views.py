@@ -291,6 +291,17 @@ def place(items: Sequence[P], pointers: Iterable[str]) -> tuple[dict[str, list[P
     return placed, rest
 
 
+def problem_links(items: Sequence[P], pointers: Iterable[str]) -> list[tuple[P, str]]:
+    """Each item with the pointer of the editor item it concerns ('' when none is shown)."""
+    known = sorted(set(pointers), key=len, reverse=True)
+    linked: list[tuple[P, str]] = []
+    for item in items:
+        where = item.pointer or ""
+        target = next((p for p in known if where == p or where.startswith(p + "/")), "")
+        linked.append((item, "/title" if target == "/summary" else target))
+    return linked
+
+
 # -- pages and fields ----------------------------------------------------------------------------
 
 

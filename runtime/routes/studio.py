@@ -282,6 +282,7 @@ def _editor(
         "problems": problems,
         "placed": placed,
         "loose": loose,
+        "problem_links": sv.problem_links(problems, pointers),
         "comments": comments,
         "loose_comments": loose_comments,
         "error": error,
@@ -311,6 +312,9 @@ def _editor(
         "type_titles": dict(sv.type_choices(lang)),
         "group_types": sv.type_choices(lang, in_group=True),
         "anchor": sv.anchor,
+        "preview_open": bool(
+            request.query_params.get("pratinjau") or request.query_params.get("page")
+        ),
         "preview": _preview(definition, problems, request.query_params.get("page", ""), lang),
         "diagram": sv.workflow_diagram(definition, lang),
         "arrows": sv.transition_rows(definition, lang),
