@@ -12,8 +12,7 @@ STUDIO_EDITOR_UI: dict[str, tuple[str, str]] = {
     ),
     "studio_live_shown": (
         "Anda melihat versi terbit. Draf baru dibuat saat Anda menyimpan perubahan pertama.",
-        "You are looking at the live version. A new draft is made when you save the first "
-        "change.",
+        "You are looking at the live version. A new draft is made when you save the first change.",
     ),
     "studio_discard": ("Buang draf", "Discard the draft"),
     "studio_discard_text": (
@@ -36,6 +35,13 @@ STUDIO_EDITOR_UI: dict[str, tuple[str, str]] = {
         "keputusannya di sini.",
         "The draft was submitted for review. Diskominfo will check it; you will see their "
         "decision here.",
+    ),
+    "ev_draft_discarded": ("Draf dibuang", "Draft discarded"),
+    "ev_undone": ("Perubahan dibatalkan", "Change undone"),
+    "ev_edited": ("Draf diubah", "Draft edited"),
+    "studio_nothing_to_submit": (
+        "Belum ada draf: ubah sesuatu dulu.",
+        "There is no draft yet: change something first.",
     ),
     "studio_required_choice": ("Wajib diisi?", "Required?"),
     "studio_required_yes": ("Ya, wajib diisi", "Yes, required"),

@@ -44,6 +44,11 @@ router = APIRouter()
 EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EDITABLE = ("draft", "changes_requested")
+FLASHES = {
+    "submitted": "studio_submitted",
+    "discarded": "studio_discarded",
+    "undone": "studio_undone",
+}
 
 
 def _base(service: Service) -> str:
@@ -201,16 +206,48 @@ def create_service(
 
 
 def _draft(session: Session, user: StaffUser, service: Service) -> ServiceVersion:
-    """The open draft (or version in review), started from the live version when there is none."""
+    """The open draft (or version in review), or what a new draft would hold: a copy of the live
+    version that is never saved (row version 0). Looking creates nothing."""
     assert service.id is not None
     version = lifecycle.open_draft(session, service.id)
-    if version is None:
+    if version is not None:
+        return version
+    live = (
+        session.get(ServiceVersion, service.current_version_id)
+        if service.current_version_id
+        else None
+    )
+    if live is None:  # a service without any version: give it its draft
         version = lifecycle.start_draft(session, user=user, service=service)
         session.commit()
-    return version
+        return version
+    return ServiceVersion(
+        id=None,
+        service_id=service.id,
+        number=live.number,
+        definition=dict(live.definition),
+        sha256=live.sha256,
+        format=live.format,
+        state="draft",
+        row_version=0,
+    )
+
+
+def _editable(
+    session: Session, user: StaffUser, service: Service, expected: int
+) -> tuple[ServiceVersion, int]:
+    """The draft a POST changes and the row version it expects: the first change (row version 0
+    on a page showing the live version) starts the draft from the live version."""
+    version = _draft(session, user, service)
+    if version.id is None and expected == 0:
+        version = lifecycle.start_draft(session, user=user, service=service)
+        return version, version.row_version
+    return version, expected
 
 
 def _requests(session: Session, version: ServiceVersion) -> list[ServiceEvent]:
+    if version.id is None:
+        return []
     return list(
         session.exec(
             select(ServiceEvent)
@@ -319,6 +356,9 @@ def _editor(
         "diagram": sv.workflow_diagram(definition, lang),
         "arrows": sv.transition_rows(definition, lang),
         "has_live": service.current_version_id is not None,
+        "unsaved": version.id is None,
+        "can_undo": version.id is not None and version.previous_definition is not None,
+        "flash": FLASHES.get(request.query_params.get("pesan", ""), ""),
         "sd": sd,
         "documents": sd.document_items(definition, lang),
         "issuing_choices": sd.transition_choices(definition, lang),
@@ -541,13 +581,12 @@ def apply_edit(
     version = _draft(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
-    expected = _row_version(form)
-    if expected != version.row_version:
-        return _conflict(request, service)
     op = _s(form, "op")
     operation = OPERATIONS.get(op)
     if operation is None:
         raise HTTPException(400)
+    if _row_version(form) != version.row_version:
+        return _conflict(request, service)
     try:
         changed = operation(dict(version.definition), form)
         focus = _focus(op, form, changed)
@@ -562,6 +601,7 @@ def apply_edit(
         return _editor(
             request, session, service, version, status_code=422, error=message, open_at=at
         )
+    version, expected = _editable(session, user, service, _row_version(form))
     try:
         lifecycle.save_draft(
             session, user=user, version=version, definition=changed, expected_row_version=expected
@@ -677,7 +717,7 @@ def save_json(
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
     expected = _row_version(form)
-    if expected != version.row_version:
+    if _row_version(form) != version.row_version:
         return _conflict(request, service, text)
     loaded = loads(text)
     if loaded.definition is None:
@@ -687,6 +727,7 @@ def save_json(
         return _json_page(
             request, service, version, text, problems, can_force=True, status_code=422
         )
+    version, expected = _editable(session, user, service, expected)
     try:
         lifecycle.save_draft(
             session,
@@ -748,6 +789,15 @@ def submit(
     version = _draft(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
+    if version.id is None:
+        return _editor(
+            request,
+            session,
+            service,
+            version,
+            status_code=409,
+            error=t("studio_nothing_to_submit", language(request)),
+        )
     if _row_version(form) != version.row_version:
         return _conflict(request, service)
     try:
@@ -765,4 +815,54 @@ def submit(
             refused=exc.problems,
         )
     session.commit()
-    return RedirectResponse(_base(service), status_code=303)
+    return RedirectResponse(f"{_base(service)}?pesan=submitted#studio-flash", status_code=303)
+
+
+@router.post("/studio/{agency}/{slug}/buang")
+def discard(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Throw the open draft away (after the confirmation in the editor); the live version stays."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE or version.id is None:
+        return _frozen(request, session, service, version)
+    try:
+        lifecycle.discard_draft(
+            session, user=user, version=version, expected_row_version=_row_version(form)
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        if exc.code == "edit-conflict":
+            return _conflict(request, service)
+        session.refresh(version)
+        return _editor(request, session, service, version, status_code=422, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"{_base(service)}?pesan=discarded#studio-flash", status_code=303)
+
+
+@router.post("/studio/{agency}/{slug}/urungkan")
+def undo(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Put back the draft as it was before its last change (one level)."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE or version.id is None:
+        return _frozen(request, session, service, version)
+    try:
+        lifecycle.undo_last_change(
+            session, user=user, version=version, expected_row_version=_row_version(form)
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        if exc.code == "edit-conflict":
+            return _conflict(request, service)
+        session.refresh(version)
+        return _editor(request, session, service, version, status_code=422, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"{_base(service)}?pesan=undone#studio-flash", status_code=303)

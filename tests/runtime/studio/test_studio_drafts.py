@@ -1,0 +1,136 @@
+"""Drafts in the studio: opening a live service creates nothing, the first change does; a draft
+can be discarded (confirmed, audited) and its last change undone; the problems at the top are
+listed and linked to their items; the confirmation of a submission is at the top, focused."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from runtime.models import ServiceEvent, ServiceVersion
+from tests.runtime.studio.conftest import AGENCY, DOMISILI, Designer, Studio, attr, parse
+
+SLUG = DOMISILI["id"]
+EDITOR = f"/studio/{AGENCY}/{SLUG}"
+
+
+def _versions(studio: Studio) -> list[tuple[int, str]]:
+    with studio.session() as session:
+        rows = session.exec(select(ServiceVersion).order_by(ServiceVersion.number)).all()
+        return [(v.number, v.state) for v in rows]
+
+
+def _events(studio: Studio) -> list[str]:
+    with studio.session() as session:
+        return [e.action for e in session.exec(select(ServiceEvent).order_by(ServiceEvent.id))]
+
+
+def test_opening_a_live_service_creates_no_draft_the_first_change_does(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    designer.get(f"{EDITOR}/json")
+    designer.open(open="/form/pages/0")
+    assert _versions(studio) == [(1, "published")]
+    doc = designer.doc
+    assert doc.css_first("#studio-live-shown") is not None
+    assert doc.css_first("#s-submit") is None  # nothing to submit yet
+    assert designer.hidden("row_version") == "0"
+    page = designer.edit_ok("texts", **{"title.id": "Domisili baru", "title.en": "New"})
+    assert _versions(studio) == [(1, "published"), (2, "draft")]
+    assert studio.draft().definition["title"]["id"] == "Domisili baru"
+    assert parse(page).css_first("#studio-live-shown") is None
+    # a second designer still holding the page of the live version gets a conflict, not a
+    # second draft
+    stale = designer.client.post(
+        f"{EDITOR}/ubah",
+        data={"csrf_token": designer.hidden("csrf_token"), "row_version": "0", "op": "texts"},
+    )
+    assert stale.status_code == 409
+    assert _versions(studio) == [(1, "published"), (2, "draft")]
+
+
+def test_a_draft_is_discarded_after_confirmation_and_audited(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    designer.edit_ok("page_add", title="Halaman tambahan")
+    doc = designer.doc
+    box = doc.css_first("#studio-draft-actions details.discard")
+    assert box is not None and "open" not in box.attributes  # the button is behind a confirmation
+    form = box.css_first("form#studio-discard")
+    assert form.css_first("input[name=csrf_token]") is not None
+    no_token = designer.client.post(f"{EDITOR}/buang", data={"row_version": "1"})
+    assert no_token.status_code in {400, 403}
+    assert _versions(studio)[-1] == (2, "draft")
+    response = designer.submit(form)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("?pesan=discarded#studio-flash")
+    assert _versions(studio) == [(1, "published"), (2, "superseded")]
+    assert _events(studio)[-1] == "draft_discarded"
+    page = parse(designer.get(response.headers["location"]))
+    assert page.css_first("#studio-flash") is not None
+    assert page.css_first("#studio-live-shown") is not None  # back to the live version
+    pages = DOMISILI["form"]["pages"]
+    assert len(page.css("section.spage")) == len(pages)
+
+
+def test_the_last_change_can_be_undone(designer: Designer, studio: Studio) -> None:
+    designer.open()
+    assert designer.doc.css_first("#studio-undo") is None
+    designer.edit_ok("page_add", title="Satu")
+    designer.edit_ok("page_add", title="Dua")
+    count = len(studio.draft().definition["form"]["pages"])
+    undo = designer.doc.css_first("#studio-undo")
+    assert undo is not None
+    response = designer.submit(undo.parent)
+    assert response.status_code == 303
+    after = studio.draft().definition["form"]["pages"]
+    assert len(after) == count - 1 and after[-1]["title"] == "Satu"
+    assert "undone" in _events(studio)
+    page = parse(designer.get(response.headers["location"]))
+    assert page.css_first("#studio-undo") is None  # one level only
+    again = designer.post(f"{EDITOR}/urungkan", {})
+    assert again.status_code == 422
+    assert len(studio.draft().definition["form"]["pages"]) == count - 1
+
+
+def test_problems_at_the_top_are_listed_and_linked_to_their_items(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    designer.edit_ok("page_add", title="Kosong")
+    doc = designer.doc
+    items = doc.css("#studio-problem-list li")
+    assert items, "no problem listed"
+    link = items[0].css_first("a")
+    assert link is not None
+    href = attr(link, "href")
+    pages = len(studio.draft().definition["form"]["pages"])
+    target = f"s-form-pages-{pages - 1}"
+    assert href.endswith(f"#{target}")
+    assert doc.css_first(f"#{target}") is not None
+    words = items[0].text(deep=True)
+    pointer = items[0].css_first("code.ptr").text()
+    assert pointer == f"/form/pages/{pages - 1}/fields" or pointer.startswith(
+        f"/form/pages/{pages - 1}"
+    )
+    assert words.index(link.text()) < words.index(pointer)  # plain words first
+
+
+def test_after_submitting_the_confirmation_is_at_the_top_and_focused(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    designer.submit_ok(designer.form("texts"), {"title.en": "Domicile letter"})
+    response = designer.submit("#s-submit form")
+    assert response.status_code == 303
+    page = designer.get(response.headers["location"])
+    doc = parse(page)
+    flash = doc.css_first("#studio-flash")
+    assert flash is not None and "autofocus" in flash.attributes
+    assert attr(flash, "tabindex") == "-1"
+    main = doc.css_first("#studio")
+    first = next(n for n in main.iter() if n.tag != "-text")
+    assert attr(first, "id") == "studio-flash"  # before everything else in the editor
+    assert "ditinjau" in flash.text(deep=True)
+    assert _versions(studio)[-1] == (2, "in_review")
