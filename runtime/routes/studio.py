@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
-from builder import edit, edit_documents
+from builder import edit, edit_documents, references
 from builder.compiler import compile_definition
 from builder.loader import Loaded, from_value, loads
 from builder.problems import Problem, has_errors
@@ -44,6 +44,7 @@ router = APIRouter()
 EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EDITABLE = ("draft", "changes_requested")
+REMOVALS = ("page_remove", "field_remove", "state_remove", "role_remove", "document_remove")
 FLASHES = {
     "submitted": "studio_submitted",
     "discarded": "studio_discarded",
@@ -284,6 +285,7 @@ def _editor(
     condition: Mapping[str, str] | None = None,
     refused: list[Problem] | None = None,
     open_at: str | None = None,
+    removal: Mapping[str, Any] | None = None,
 ) -> Response:
     """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
     lang = language(request)
@@ -324,6 +326,7 @@ def _editor(
         "loose_comments": loose_comments,
         "error": error,
         "refused": refused,
+        "removal": removal,
         "open": request.query_params.get("open", "") if open_at is None else open_at,
         "text_inputs": sv.inputs(definition, sv.TEXT_NAMES, lang),
         "standard_inputs": sv.inputs(definition.get("standard") or {}, sv.STANDARD_NAMES, lang),
@@ -543,6 +546,17 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
     return "/workflow" if op.startswith(("state", "transition")) else at
 
 
+def _removed_item(op: str, at: str) -> str:
+    """The pointer of the item a removal concerns."""
+    prefix = {
+        "page_remove": "/form/pages/",
+        "state_remove": "/workflow/states/",
+        "role_remove": "/roles/",
+        "document_remove": "/documents/",
+    }.get(op, "")
+    return prefix + at
+
+
 def _page(definition: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
     page: Mapping[str, Any] = definition["form"]["pages"][int(pointer.rsplit("/", 1)[1])]
     return page
@@ -601,6 +615,19 @@ def apply_edit(
         return _editor(
             request, session, service, version, status_code=422, error=message, open_at=at
         )
+    if op in REMOVALS and _s(form, "confirm") != "1":
+        broken = references.broken_by(version.definition, changed)
+        if broken:
+            at = _s(form, "at")
+            return _editor(
+                request,
+                session,
+                service,
+                version,
+                status_code=409,
+                removal={"op": op, "at": at, "broken": broken},
+                open_at=_removed_item(op, at),
+            )
     version, expected = _editable(session, user, service, _row_version(form))
     try:
         lifecycle.save_draft(

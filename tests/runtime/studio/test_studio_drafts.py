@@ -134,3 +134,42 @@ def test_after_submitting_the_confirmation_is_at_the_top_and_focused(
     assert attr(first, "id") == "studio-flash"  # before everything else in the editor
     assert "ditinjau" in flash.text(deep=True)
     assert _versions(studio)[-1] == (2, "in_review")
+
+
+def test_removing_what_others_refer_to_warns_and_names_them(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    response = designer.edit("role_remove", at="kepala")
+    assert response.status_code == 409
+    doc = parse(response)
+    box = doc.css_first("#studio-refs")
+    assert box is not None and "autofocus" in box.attributes
+    pointers = [c.text() for c in box.css("code.ptr")]
+    assert "/workflow/transitions/1/roles/1" in pointers
+    assert "kepala" in box.text(deep=True)
+    assert "kepala" in studio.draft().definition["roles"]  # nothing removed yet
+    assert _versions(studio) == [(1, "published")]  # not even a draft
+    designer.page = response
+    confirm = next(f for f in box.css("form") if f.css_first("input[name=confirm]"))
+    assert designer.submit(confirm).status_code == 303
+    assert "kepala" not in studio.draft().definition["roles"]
+
+
+def test_a_field_used_in_a_document_is_named_before_removal(designer: Designer) -> None:
+    designer.open()
+    response = designer.edit("field_remove", at="/form/pages/0/fields/0")
+    assert response.status_code == 409
+    box = parse(response).css_first("#studio-refs")
+    assert "{nik}" in box.text(deep=True)
+    assert "/documents/surat_domisili/body/1/rows/1/1" in [c.text() for c in box.css("code")]
+
+
+def test_removing_what_nothing_refers_to_needs_no_confirmation(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    designer.edit_ok("role_add", name="arsip", label="Arsip")
+    response = designer.edit("role_remove", at="arsip")
+    assert response.status_code == 303
+    assert "arsip" not in studio.draft().definition["roles"]

@@ -275,6 +275,7 @@ def test_the_reviewers_comments_are_shown_next_to_their_items(
     designer: Designer, studio: Studio
 ) -> None:
     designer.open()
+    designer.submit_ok(designer.form("texts"), {"title.en": "Domicile letter"})  # the draft
     designer.submit_ok("#s-submit form")
     reviewer = StaffUser(5, "peninjau", "Peninjau", frozenset({"reviewer"}), {}, "x")
     with studio.session() as session:
