@@ -43,6 +43,21 @@ STUDIO_EDITOR_UI: dict[str, tuple[str, str]] = {
         "Belum ada draf: ubah sesuatu dulu.",
         "There is no draft yet: change something first.",
     ),
+    "studio_option_label": ("Label (Bahasa Indonesia)", "Label (Indonesian)"),
+    "studio_option_label_en": ("Label (English)", "Label (English)"),
+    "studio_option_value": ("Nilai (kode)", "Value (code)"),
+    "studio_option_hint": (
+        "Kosongkan label untuk menghapus baris. Nilai dibuat dari label bila kosong.",
+        "Empty a label to remove its row. A value is made from the label when left empty.",
+    ),
+    "studio_date_bound_hint": (
+        "Tanggal (2026-01-31) atau kode relatif: today = hari ini, today+30d = 30 hari dari "
+        "hari ini, today-17y = 17 tahun lalu.",
+        "A date (2026-01-31) or a relative code: today, today+30d = 30 days from today, "
+        "today-17y = 17 years ago.",
+    ),
+    "studio_date_bound_now": ("Sekarang", "Now"),
+    "studio_date_bound_list": ("Batas yang umum", "Common bounds"),
     "studio_required_choice": ("Wajib diisi?", "Required?"),
     "studio_required_yes": ("Ya, wajib diisi", "Yes, required"),
     "studio_required_no": ("Tidak, boleh dikosongkan", "No, may be left empty"),

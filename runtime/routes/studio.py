@@ -437,7 +437,14 @@ def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
     at = str(form.get("at") or "")
     spec = edit.field_at(definition, at)
     names = edit.field_properties(str(spec.get("type")), officer=at.startswith("/workflow/"))
-    return sv.form_values(names, form.getlist)
+    values = sv.form_values(names, form.getlist)
+    if "options" in names and "option_label" in form:
+        values["options"] = edit.options_from_rows(
+            [str(v) for v in form.getlist("option_value")],
+            [str(v) for v in form.getlist("option_label")],
+            [str(v) for v in form.getlist("option_label_en")],
+        )
+    return values
 
 
 STATE_NAMES = (
@@ -478,7 +485,9 @@ OPERATIONS: dict[str, Operation] = {
     "page_up": lambda d, f: edit.move_page(d, _index(f), "up"),
     "page_down": lambda d, f: edit.move_page(d, _index(f), "down"),
     "page_remove": lambda d, f: edit.remove_page(d, _index(f)),
-    "field_add": lambda d, f: edit.add_field(d, _s(f, "at"), _s(f, "type"), _s(f, "label")),
+    "field_add": lambda d, f: edit.add_field(
+        d, _s(f, "at"), _s(f, "type"), _s(f, "label"), required=edit.flag(_s(f, "required"))
+    ),
     "field": lambda d, f: edit.update_field(d, _s(f, "at"), _field_values(d, f)),
     "field_type": lambda d, f: edit.set_field_type(d, _s(f, "at"), _s(f, "type")),
     "field_up": lambda d, f: edit.move_field(d, _s(f, "at"), "up"),

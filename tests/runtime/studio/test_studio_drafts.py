@@ -173,3 +173,64 @@ def test_removing_what_nothing_refers_to_needs_no_confirmation(
     response = designer.edit("role_remove", at="arsip")
     assert response.status_code == 303
     assert "arsip" not in studio.draft().definition["roles"]
+
+
+def test_new_fields_required_options_file_types_date_bounds_and_short_keys(
+    designer: Designer, studio: Studio
+) -> None:
+    designer.open()
+    adder = designer.form("field_add", "#s-form-pages-0")
+    chosen = adder.css_first("input[name=required][checked]")
+    assert attr(chosen, "value") == "tidak" and "bawaan" in adder.text(deep=True)
+    page = designer.submit_ok(
+        adder,
+        {"type": "choice", "label": "Jenis tempat tinggal sekarang ini", "required": "ya"},
+    )
+    fields = studio.draft().definition["form"]["pages"][0]["fields"]
+    new = fields[-1]
+    assert new["key"] == "jenis_tempat_tinggal" and new["required"] is True
+    item = f"#s-form-pages-0-fields-{len(fields) - 1}"
+    doc = parse(page)
+    form = doc.css_first(f"{item} form.sform")
+    assert attr(form.css_first("input[name=required][checked]"), "value") == "ya"
+    assert form.css_first("textarea[name=options]") is None  # rows, not value|label text
+    labels = [attr(i, "value") for i in form.css("input[name=option_label]")]
+    assert labels[:2] == ["Pilihan 1", "Pilihan 2"]
+    designer.submit_ok(
+        form,
+        {
+            "option_label": ["Rumah sendiri", "Kontrak | sewa", ""],
+            "option_value": ["milik", "", "buang"],
+            "option_label_en": ["Own house", "", ""],
+            "required": "tidak",
+        },
+    )
+    new = studio.draft().definition["form"]["pages"][0]["fields"][-1]
+    assert new["options"] == [
+        {"value": "milik", "label": {"id": "Rumah sendiri", "en": "Own house"}},
+        {"value": "kontrak_sewa", "label": "Kontrak / sewa"},
+    ]
+    assert "required" not in new
+    # file types by name, date bounds in words
+    designer.open()
+    page = designer.submit_ok(
+        designer.form("field_add", "#s-form-pages-0"), {"type": "file", "label": "Foto KTP"}
+    )
+    last = len(studio.draft().definition["form"]["pages"][0]["fields"]) - 1
+    checks = parse(page).css(f"#s-form-pages-0-fields-{last} input[name=accept] + label")
+    assert [c.text() for c in checks][:2] == ["PDF", "JPG"]
+    page = designer.submit_ok(
+        designer.form("field_add", "#s-form-pages-0"), {"type": "date", "label": "Tanggal pindah"}
+    )
+    date_item = parse(page).css_first(f"#s-form-pages-0-fields-{last + 1}")
+    bound = date_item.css_first("input[name=max]")
+    words = {attr(o, "value"): o.text() for o in date_item.css(f"#{attr(bound, 'list')} option")}
+    assert words["today"] == "hari ini" and words["today+30d"] == "30 hari dari hari ini"
+
+
+def test_the_editors_placeholder_label_is_flagged(designer: Designer) -> None:
+    designer.open()
+    page = designer.submit_ok(designer.form("field_add", "#s-form-pages-0"), {"label": ""})
+    listed = parse(page).css("#studio-problem-list li")
+    assert any("Pertanyaan baru" in li.text(deep=True) for li in listed)
+    assert any("template-text" in li.text(deep=True) for li in listed)
