@@ -274,6 +274,30 @@ def _preview(definition: Mapping[str, Any], problems: list[Problem], chosen: str
     }
 
 
+def _page_of(pointer: str) -> str:
+    """The index of the page an item belongs to ('' when it is not on a page)."""
+    match = re.match(r"^/form/pages/([0-9]+)(/|$)", pointer)
+    return match.group(1) if match else ""
+
+
+def _last_good_preview(
+    session: Session, service: Service, version: ServiceVersion, chosen: str, lang: str
+) -> Any:
+    """The preview of the draft before its last change, or of the live version, when the draft
+    has errors: shown greyed out rather than nothing."""
+    live = (
+        session.get(ServiceVersion, service.current_version_id)
+        if service.current_version_id
+        else None
+    )
+    for candidate in (version.previous_definition, live.definition if live else None):
+        if isinstance(candidate, dict):
+            found = _preview(candidate, validate(candidate), chosen, lang)
+            if found is not None:
+                return found
+    return None
+
+
 def _editor(
     request: Request,
     session: Session,
@@ -311,6 +335,9 @@ def _editor(
             operator=chosen.get("co") if chosen else None,
         )
 
+    shown = request.query_params.get("open", "") if open_at is None else open_at
+    chosen = request.query_params.get("page", "") or _page_of(shown)
+    preview = _preview(definition, problems, chosen, lang)
     context = {
         "service": service,
         "version": version,
@@ -355,7 +382,10 @@ def _editor(
         "preview_open": bool(
             request.query_params.get("pratinjau") or request.query_params.get("page")
         ),
-        "preview": _preview(definition, problems, request.query_params.get("page", ""), lang),
+        "preview": preview,
+        "stale_preview": None
+        if preview
+        else _last_good_preview(session, service, version, chosen, lang),
         "diagram": sv.workflow_diagram(definition, lang),
         "arrows": sv.transition_rows(definition, lang),
         "has_live": service.current_version_id is not None,

@@ -234,3 +234,28 @@ def test_the_editors_placeholder_label_is_flagged(designer: Designer) -> None:
     listed = parse(page).css("#studio-problem-list li")
     assert any("Pertanyaan baru" in li.text(deep=True) for li in listed)
     assert any("template-text" in li.text(deep=True) for li in listed)
+
+
+def test_the_preview_follows_the_page_being_edited(designer: Designer) -> None:
+    designer.open(open="/form/pages/1/fields/0")
+    assert attr(designer.doc.css_first("#preview-page option[selected]"), "value") == "1"
+    designer.open(open="/form/pages/0")
+    assert attr(designer.doc.css_first("#preview-page option[selected]"), "value") == "0"
+    designer.open(open="/form/pages/0", page="1")  # a page chosen in the preview wins
+    assert attr(designer.doc.css_first("#preview-page option[selected]"), "value") == "1"
+
+
+def test_on_an_error_the_last_good_preview_stays_greyed_with_the_errors(
+    designer: Designer,
+) -> None:
+    designer.open()
+    page = parse(designer.edit_ok("page_add", title="Kosong"))
+    assert page.css_first("#preview") is None
+    assert page.css_first("#preview-unavailable") is not None
+    stale = page.css_first("#preview-last-good")
+    assert stale is not None and "stale" in attr(stale, "class")
+    assert stale.css_first("fieldset[disabled]") is not None
+    assert stale.css_first("#f-nik") is not None  # the first page of the last good version
+    assert page.css_first("#preview-stale-note") is not None
+    errors = page.css("#preview-panel .problems li.error")
+    assert errors and "too-few-items" in errors[0].text(deep=True)
