@@ -63,6 +63,22 @@ def _blank(text: Any) -> bool:
     return isinstance(text, str) and bool(text) and not text.strip()
 
 
+# Texts the studio gives a new item until the designer writes the real one (builder.edit).
+TEMPLATE_TEXTS = frozenset({"Pertanyaan baru", "New question"})
+
+
+def check_template_texts(definition: Definition) -> list[Problem]:
+    """Placeholder texts of the editor left as they were: they may not go live."""
+    found: list[Problem] = []
+    for text, pointer in iter_texts(definition):
+        parts = text.values() if isinstance(text, Mapping) else [text]
+        for value in parts:
+            if isinstance(value, str) and value.strip() in TEMPLATE_TEXTS:
+                found.append(problem("template-text", pointer, text=value.strip()))
+                break
+    return found
+
+
 def check_blank_texts(definition: Definition) -> list[Problem]:
     """Texts that hold only spaces or line breaks: they look filled in but say nothing.
 

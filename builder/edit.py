@@ -429,8 +429,20 @@ def _defaults(kind: str, label: str, taken: set[str]) -> dict[str, Any]:
     return extra
 
 
-def add_field(definition: Definition, container: str, kind: str, label: str) -> Definition:
-    """Add a field of type `kind` at the end of a page or group, keyed after its label."""
+def short_key(label: str, default: str = "isian") -> str:
+    """A short key suggested from a label: its first three words, at most 24 characters
+    (`Alamat lengkap tempat tinggal sekarang` → `alamat_lengkap_tempat`)."""
+    key = slug_key(label, default)
+    words = key.split("_")[:3]
+    short = "_".join(words)[:24].rstrip("_")
+    return short or key
+
+
+def add_field(
+    definition: Definition, container: str, kind: str, label: str, *, required: bool = False
+) -> Definition:
+    """Add a field of type `kind` at the end of a page or group, keyed after its label
+    (`required`: the designer's explicit choice; not required by default)."""
     if kind not in REGISTRY:
         raise EditError(f"Jenis field '{kind}' tidak dikenal.", f"Unknown field type '{kind}'.")
     _refuse_for_officers(container, kind)
@@ -443,9 +455,27 @@ def add_field(definition: Definition, container: str, kind: str, label: str) -> 
         )
     label = label.strip() or "Pertanyaan baru"
     taken = _all_keys(result)
-    key = _fresh(slug_key(label), taken)
+    key = _fresh(short_key(label), taken)
     items.append({"key": key, "type": kind, **_defaults(kind, label, taken | {key})})
+    if required and kind not in {"notice", "declaration"}:
+        items[-1]["required"] = True
     return result
+
+
+def options_from_rows(values: list[str], labels: list[str], labels_en: list[str]) -> str:
+    """Options edited as rows (value, label, English label) as the text `parse_options` reads;
+    rows without a label are dropped, a row without a value gets one from its label."""
+    lines_ = []
+    for index, label in enumerate(labels):
+        label = label.replace("|", "/").strip()
+        if not label:
+            continue
+        value = values[index].replace("|", "/").strip() if index < len(values) else ""
+        english = labels_en[index].replace("|", "/").strip() if index < len(labels_en) else ""
+        lines_.append(
+            "|".join([value or slug_key(label, "pilihan"), label, *([english] * bool(english))])
+        )
+    return "\n".join(lines_)
 
 
 def remove_field(definition: Definition, pointer: str) -> Definition:

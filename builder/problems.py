@@ -542,6 +542,16 @@ CODES: dict[str, Code] = {
             'A declaration is always required; remove "required": false.',
         ),
     ),
+    "template-text": _c(
+        E,
+        'Teks bawaan penyunting "{text}" belum diganti.',
+        'The editor\'s placeholder text "{text}" was not replaced.',
+        (
+            "Tulis pertanyaan yang sebenarnya, dengan kata-kata warga; teks bawaan tidak boleh "
+            "terbit.",
+            "Write the real question, in the citizen's words; placeholder texts cannot go live.",
+        ),
+    ),
     "blank-text": _c(
         E,
         "Teks ini hanya berisi spasi.",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from builder.contact_checks import check_blank_texts, check_contact
+from builder.contact_checks import check_blank_texts, check_contact, check_template_texts
 from builder.document_checks import check_documents
 from builder.form_checks import (
     check_conditions,
@@ -49,6 +49,7 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_rules(definition))
     found.extend(check_workflow(definition))
     found.extend(check_contact(definition))
+    found.extend(check_template_texts(definition))
     found.extend(check_standard(definition))
     found.extend(check_documents(definition))
     found.extend(check_notifications(definition))

@@ -375,6 +375,7 @@ def _merge_office_texts() -> None:
     from runtime.i18n_office import OFFICE_UI
     from runtime.i18n_review import REVIEW_UI
     from runtime.i18n_studio_documents import STUDIO_DOCUMENT_UI
+    from runtime.i18n_studio_editor import STUDIO_EDITOR_UI
     from runtime.i18n_verify import VERIFY_UI
 
     for key, pair in (
@@ -382,6 +383,7 @@ def _merge_office_texts() -> None:
         *VERIFY_UI.items(),
         *STUDIO_DOCUMENT_UI.items(),
         *REVIEW_UI.items(),
+        *STUDIO_EDITOR_UI.items(),
     ):
         UI.setdefault(key, pair)
 

@@ -217,8 +217,10 @@ def save_draft(
     definition: Mapping[str, Any],
     expected_row_version: int,
     now: dt.datetime | None = None,
+    undo: bool = False,
 ) -> ServiceVersion:
-    """Save the draft's definition; refuses when someone saved in between (no silent overwrite)."""
+    """Save the draft's definition; refuses when someone saved in between (no silent overwrite).
+    The definition it replaces is kept for one undo (`undo=True` saves without keeping it)."""
     service = session.get(Service, version.service_id)
     assert service is not None
     _require_designer(user, service.agency_id)
@@ -231,6 +233,7 @@ def save_draft(
     body = dict(definition)
     body["agency"] = service.agency_id
     body["id"] = service.slug
+    previous = dict(version.definition)
     changed = session.exec(
         update(ServiceVersion)
         .where(
@@ -243,6 +246,7 @@ def save_draft(
             sha256=digest(body),
             state="draft",
             row_version=expected_row_version + 1,
+            previous_definition=None if undo else previous,
         )
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -256,9 +260,78 @@ def save_draft(
             details={"row_version": version.row_version},
         )
     service.updated_at = now or utcnow()
-    if user.id not in editors_of(session, version):
+    if undo:
+        _event(session, service=service, version=version, user=user, action="undone", now=now)
+    elif user.id not in editors_of(session, version):
         _event(session, service=service, version=version, user=user, action="edited", now=now)
     return version
+
+
+def undo_last_change(
+    session: Session, *, user: StaffUser, version: ServiceVersion, expected_row_version: int
+) -> ServiceVersion:
+    """Put back the definition the draft had before its last change (one level)."""
+    if version.previous_definition is None:
+        raise LifecycleError(
+            "nothing-to-undo",
+            "Tidak ada perubahan untuk dibatalkan. / There is no change to undo.",
+        )
+    return save_draft(
+        session,
+        user=user,
+        version=version,
+        definition=version.previous_definition,
+        expected_row_version=expected_row_version,
+        undo=True,
+    )
+
+
+def discard_draft(
+    session: Session,
+    *,
+    user: StaffUser,
+    version: ServiceVersion,
+    expected_row_version: int,
+    now: dt.datetime | None = None,
+) -> None:
+    """Throw the draft away (it stays in the history as superseded, never published); the
+    service goes back to its live version. Only a service with a live version has one to keep."""
+    service = session.get(Service, version.service_id)
+    assert service is not None
+    _require_designer(user, service.agency_id)
+    if service.current_version_id is None:
+        raise LifecycleError(
+            "no-live-version",
+            "Layanan ini belum pernah terbit; drafnya tidak dapat dibuang. / "
+            "This service was never published; its draft cannot be discarded.",
+        )
+    changed = session.exec(
+        update(ServiceVersion)
+        .where(
+            col(ServiceVersion.id) == version.id,
+            col(ServiceVersion.row_version) == expected_row_version,
+            col(ServiceVersion.state).in_(("draft", "changes_requested")),
+        )
+        .values(state="superseded", row_version=expected_row_version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(version)
+    if changed != 1:
+        raise LifecycleError(
+            "edit-conflict",
+            "Draf ini sudah diubah sejak Anda membukanya. / "
+            "This draft changed since you opened it.",
+        )
+    service.updated_at = now or utcnow()
+    _event(
+        session,
+        service=service,
+        version=version,
+        user=user,
+        action="draft_discarded",
+        details={"number": version.number},
+        now=now,
+    )
 
 
 def editors_of(session: Session, version: ServiceVersion) -> set[int]:

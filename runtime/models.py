@@ -173,6 +173,10 @@ class ServiceVersion(Table, table=True):
     published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     published_by: int | None = Field(default=None, foreign_key="users.id")
     row_version: int = Field(default=1)
+    # the draft's definition before its last saved change: one level of undo
+    previous_definition: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True)
+    )
 
 
 # -- citizens' drafts, cases, files and the audit trail -------------------------------------

@@ -51,6 +51,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "label": ("Label", "Label"),
     "help": ("Bantuan", "Help text"),
     "required": ("Wajib diisi", "Required"),
+    "required_choice": ("Wajib diisi?", "Required?"),
+    "option_rows": ("Pilihan jawaban", "Answer options"),
     "sensitive": ("Data pribadi spesifik", "Sensitive personal data"),
     "applicant_sees": ("Terlihat oleh pemohon", "Shown to the applicant"),
     "min_length": ("Panjang minimum (karakter)", "Minimum length (characters)"),
@@ -197,12 +199,25 @@ def make_input(
         text = edit.text_parts(value)[0 if language == "id" else 1]
         return Input(name, label, "textarea" if last in _LONG else "text", text)
     value = _lookup(obj, name)
+    if name == "required":
+        pick = 1 if lang == "en" else 0
+        choices = tuple((v, texts[pick]) for v, texts in REQUIRED_CHOICES)
+        return Input(
+            name, _label("required_choice", lang), "radios", "ya" if value else "tidak", choices
+        )
     if name in _FLAGS:
         return Input(name, label, "checkbox", bool(value))
     if name == "options":
-        return Input(name, label, "textarea", edit.options_text(value))
+        rows = [
+            (str(o.get("value", "")), *edit.text_parts(o.get("label")))
+            for o in (value if isinstance(value, list) else [])
+            if isinstance(o, Mapping)
+        ]
+        return Input(
+            name, _label("option_rows", lang), "options", [*rows, ("", "", ""), ("", "", "")]
+        )
     if name == "accept":
-        choices = tuple((kind, kind) for kind in ALLOWED_FILE_TYPES)
+        choices = tuple((kind, FILE_TYPE_NAMES.get(kind, kind)) for kind in ALLOWED_FILE_TYPES)
         return Input(name, label, "checks", list(value or []), choices)
     if name in CHOICES:
         pick = 1 if lang == "en" else 0
@@ -210,6 +225,41 @@ def make_input(
         return Input(name, label, "select", str(value or ""), choices)
     kind = "number" if name in _NUMBERS else "text"
     return Input(name, label, kind, "" if value is None else str(value))
+
+
+REQUIRED_CHOICES = (
+    ("ya", ("Wajib diisi", "Required")),
+    (
+        "tidak",
+        ("Tidak wajib: boleh dikosongkan (bawaan)", "Not required: may be left empty (default)"),
+    ),
+)
+FILE_TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+    "image/webp": "WebP",
+    "image/heic": "HEIC (foto iPhone)",
+}
+# date bounds offered in words: (code, Indonesian, English)
+DATE_BOUNDS = (
+    ("today", "hari ini", "today"),
+    ("today-1d", "kemarin", "yesterday"),
+    ("today+1d", "besok", "tomorrow"),
+    ("today+30d", "30 hari dari hari ini", "30 days from today"),
+    ("today-30d", "30 hari lalu", "30 days ago"),
+    ("today+1y", "setahun dari hari ini", "a year from today"),
+    ("today-17y", "17 tahun lalu (umur 17)", "17 years ago (aged 17)"),
+    ("today-100y", "100 tahun lalu", "100 years ago"),
+)
+
+
+def date_bound_words(code: str, lang: str) -> str:
+    """A date bound's code in words, when it is one of the offered ones ('' otherwise)."""
+    for value, id_text, en_text in DATE_BOUNDS:
+        if value == code:
+            return en_text if lang == "en" else id_text
+    return ""
 
 
 def inputs(
@@ -222,7 +272,15 @@ def inputs(
 def field_inputs(spec: Mapping[str, Any], lang: str, *, officer: bool = False) -> list[Input]:
     """The edit form of one field, by its type (an officer field on a transition: with
     `applicant_sees`)."""
-    return inputs(spec, edit.field_properties(str(spec.get("type")), officer=officer), lang)
+    made = inputs(spec, edit.field_properties(str(spec.get("type")), officer=officer), lang)
+    if spec.get("type") == "date":
+        pick = 2 if lang == "en" else 1
+        bounds = tuple((b[0], b[pick]) for b in DATE_BOUNDS)
+        made = [
+            Input(i.name, i.label, "date_bound", i.value, bounds) if i.name in {"min", "max"} else i
+            for i in made
+        ]
+    return made
 
 
 def form_values(names: Iterable[str], getlist: Any) -> dict[str, str]:
@@ -308,6 +366,17 @@ def place(items: Sequence[P], pointers: Iterable[str]) -> tuple[dict[str, list[P
         else:
             placed.setdefault(target, []).append(item)
     return placed, rest
+
+
+def problem_links(items: Sequence[P], pointers: Iterable[str]) -> list[tuple[P, str]]:
+    """Each item with the pointer of the editor item it concerns ('' when none is shown)."""
+    known = sorted(set(pointers), key=len, reverse=True)
+    linked: list[tuple[P, str]] = []
+    for item in items:
+        where = item.pointer or ""
+        target = next((p for p in known if where == p or where.startswith(p + "/")), "")
+        linked.append((item, "/title" if target == "/summary" else target))
+    return linked
 
 
 # -- pages and fields ----------------------------------------------------------------------------

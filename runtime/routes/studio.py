@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
-from builder import edit, edit_documents
+from builder import edit, edit_documents, references
 from builder.compiler import compile_definition
 from builder.loader import Loaded, from_value, loads
 from builder.problems import Problem, has_errors
@@ -44,6 +44,12 @@ router = APIRouter()
 EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EDITABLE = ("draft", "changes_requested")
+REMOVALS = ("page_remove", "field_remove", "state_remove", "role_remove", "document_remove")
+FLASHES = {
+    "submitted": "studio_submitted",
+    "discarded": "studio_discarded",
+    "undone": "studio_undone",
+}
 
 
 def _base(service: Service) -> str:
@@ -201,16 +207,48 @@ def create_service(
 
 
 def _draft(session: Session, user: StaffUser, service: Service) -> ServiceVersion:
-    """The open draft (or version in review), started from the live version when there is none."""
+    """The open draft (or version in review), or what a new draft would hold: a copy of the live
+    version that is never saved (row version 0). Looking creates nothing."""
     assert service.id is not None
     version = lifecycle.open_draft(session, service.id)
-    if version is None:
+    if version is not None:
+        return version
+    live = (
+        session.get(ServiceVersion, service.current_version_id)
+        if service.current_version_id
+        else None
+    )
+    if live is None:  # a service without any version: give it its draft
         version = lifecycle.start_draft(session, user=user, service=service)
         session.commit()
-    return version
+        return version
+    return ServiceVersion(
+        id=None,
+        service_id=service.id,
+        number=live.number,
+        definition=dict(live.definition),
+        sha256=live.sha256,
+        format=live.format,
+        state="draft",
+        row_version=0,
+    )
+
+
+def _editable(
+    session: Session, user: StaffUser, service: Service, expected: int
+) -> tuple[ServiceVersion, int]:
+    """The draft a POST changes and the row version it expects: the first change (row version 0
+    on a page showing the live version) starts the draft from the live version."""
+    version = _draft(session, user, service)
+    if version.id is None and expected == 0:
+        version = lifecycle.start_draft(session, user=user, service=service)
+        return version, version.row_version
+    return version, expected
 
 
 def _requests(session: Session, version: ServiceVersion) -> list[ServiceEvent]:
+    if version.id is None:
+        return []
     return list(
         session.exec(
             select(ServiceEvent)
@@ -236,6 +274,30 @@ def _preview(definition: Mapping[str, Any], problems: list[Problem], chosen: str
     }
 
 
+def _page_of(pointer: str) -> str:
+    """The index of the page an item belongs to ('' when it is not on a page)."""
+    match = re.match(r"^/form/pages/([0-9]+)(/|$)", pointer)
+    return match.group(1) if match else ""
+
+
+def _last_good_preview(
+    session: Session, service: Service, version: ServiceVersion, chosen: str, lang: str
+) -> Any:
+    """The preview of the draft before its last change, or of the live version, when the draft
+    has errors: shown greyed out rather than nothing."""
+    live = (
+        session.get(ServiceVersion, service.current_version_id)
+        if service.current_version_id
+        else None
+    )
+    for candidate in (version.previous_definition, live.definition if live else None):
+        if isinstance(candidate, dict):
+            found = _preview(candidate, validate(candidate), chosen, lang)
+            if found is not None:
+                return found
+    return None
+
+
 def _editor(
     request: Request,
     session: Session,
@@ -248,6 +310,7 @@ def _editor(
     refused: list[Problem] | None = None,
     open_at: str | None = None,
     note_error: str = "",
+    removal: Mapping[str, Any] | None = None,
 ) -> Response:
     """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
     lang = language(request)
@@ -273,6 +336,9 @@ def _editor(
             operator=chosen.get("co") if chosen else None,
         )
 
+    shown = request.query_params.get("open", "") if open_at is None else open_at
+    chosen = request.query_params.get("page", "") or _page_of(shown)
+    preview = _preview(definition, problems, chosen, lang)
     context = {
         "service": service,
         "version": version,
@@ -283,10 +349,12 @@ def _editor(
         "problems": problems,
         "placed": placed,
         "loose": loose,
+        "problem_links": sv.problem_links(problems, pointers),
         "comments": comments,
         "loose_comments": loose_comments,
         "error": error,
         "refused": refused,
+        "removal": removal,
         "open": request.query_params.get("open", "") if open_at is None else open_at,
         "text_inputs": sv.inputs(definition, sv.TEXT_NAMES, lang),
         "standard_inputs": sv.inputs(definition.get("standard") or {}, sv.STANDARD_NAMES, lang),
@@ -312,10 +380,19 @@ def _editor(
         "type_titles": dict(sv.type_choices(lang)),
         "group_types": sv.type_choices(lang, in_group=True),
         "anchor": sv.anchor,
-        "preview": _preview(definition, problems, request.query_params.get("page", ""), lang),
+        "preview_open": bool(
+            request.query_params.get("pratinjau") or request.query_params.get("page")
+        ),
+        "preview": preview,
+        "stale_preview": None
+        if preview
+        else _last_good_preview(session, service, version, chosen, lang),
         "diagram": sv.workflow_diagram(definition, lang),
         "arrows": sv.transition_rows(definition, lang),
         "has_live": service.current_version_id is not None,
+        "unsaved": version.id is None,
+        "can_undo": version.id is not None and version.previous_definition is not None,
+        "flash": FLASHES.get(request.query_params.get("pesan", ""), ""),
         "sd": sd,
         "documents": sd.document_items(definition, lang),
         "issuing_choices": sd.transition_choices(definition, lang),
@@ -440,7 +517,14 @@ def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
     at = str(form.get("at") or "")
     spec = edit.field_at(definition, at)
     names = edit.field_properties(str(spec.get("type")), officer=at.startswith("/workflow/"))
-    return sv.form_values(names, form.getlist)
+    values = sv.form_values(names, form.getlist)
+    if "options" in names and "option_label" in form:
+        values["options"] = edit.options_from_rows(
+            [str(v) for v in form.getlist("option_value")],
+            [str(v) for v in form.getlist("option_label")],
+            [str(v) for v in form.getlist("option_label_en")],
+        )
+    return values
 
 
 STATE_NAMES = (
@@ -481,7 +565,9 @@ OPERATIONS: dict[str, Operation] = {
     "page_up": lambda d, f: edit.move_page(d, _index(f), "up"),
     "page_down": lambda d, f: edit.move_page(d, _index(f), "down"),
     "page_remove": lambda d, f: edit.remove_page(d, _index(f)),
-    "field_add": lambda d, f: edit.add_field(d, _s(f, "at"), _s(f, "type"), _s(f, "label")),
+    "field_add": lambda d, f: edit.add_field(
+        d, _s(f, "at"), _s(f, "type"), _s(f, "label"), required=edit.flag(_s(f, "required"))
+    ),
     "field": lambda d, f: edit.update_field(d, _s(f, "at"), _field_values(d, f)),
     "field_type": lambda d, f: edit.set_field_type(d, _s(f, "at"), _s(f, "type")),
     "field_up": lambda d, f: edit.move_field(d, _s(f, "at"), "up"),
@@ -549,6 +635,17 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
     return "/workflow" if op.startswith(("state", "transition")) else at
 
 
+def _removed_item(op: str, at: str) -> str:
+    """The pointer of the item a removal concerns."""
+    prefix = {
+        "page_remove": "/form/pages/",
+        "state_remove": "/workflow/states/",
+        "role_remove": "/roles/",
+        "document_remove": "/documents/",
+    }.get(op, "")
+    return prefix + at
+
+
 def _page(definition: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
     page: Mapping[str, Any] = definition["form"]["pages"][int(pointer.rsplit("/", 1)[1])]
     return page
@@ -587,13 +684,12 @@ def apply_edit(
     version = _draft(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
-    expected = _row_version(form)
-    if expected != version.row_version:
-        return _conflict(request, service)
     op = _s(form, "op")
     operation = OPERATIONS.get(op)
     if operation is None:
         raise HTTPException(400)
+    if _row_version(form) != version.row_version:
+        return _conflict(request, service)
     try:
         changed = operation(dict(version.definition), form)
         focus = _focus(op, form, changed)
@@ -608,6 +704,20 @@ def apply_edit(
         return _editor(
             request, session, service, version, status_code=422, error=message, open_at=at
         )
+    if op in REMOVALS and _s(form, "confirm") != "1":
+        broken = references.broken_by(version.definition, changed)
+        if broken:
+            at = _s(form, "at")
+            return _editor(
+                request,
+                session,
+                service,
+                version,
+                status_code=409,
+                removal={"op": op, "at": at, "broken": broken},
+                open_at=_removed_item(op, at),
+            )
+    version, expected = _editable(session, user, service, _row_version(form))
     try:
         lifecycle.save_draft(
             session, user=user, version=version, definition=changed, expected_row_version=expected
@@ -723,7 +833,7 @@ def save_json(
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
     expected = _row_version(form)
-    if expected != version.row_version:
+    if _row_version(form) != version.row_version:
         return _conflict(request, service, text)
     loaded = loads(text)
     if loaded.definition is None:
@@ -733,6 +843,7 @@ def save_json(
         return _json_page(
             request, service, version, text, problems, can_force=True, status_code=422
         )
+    version, expected = _editable(session, user, service, expected)
     try:
         lifecycle.save_draft(
             session,
@@ -794,6 +905,15 @@ def submit(
     version = _draft(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
+    if version.id is None:
+        return _editor(
+            request,
+            session,
+            service,
+            version,
+            status_code=409,
+            error=t("studio_nothing_to_submit", language(request)),
+        )
     if _row_version(form) != version.row_version:
         return _conflict(request, service)
     try:
@@ -811,4 +931,54 @@ def submit(
             refused=exc.problems,
         )
     session.commit()
-    return RedirectResponse(_base(service), status_code=303)
+    return RedirectResponse(f"{_base(service)}?pesan=submitted#studio-flash", status_code=303)
+
+
+@router.post("/studio/{agency}/{slug}/buang")
+def discard(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Throw the open draft away (after the confirmation in the editor); the live version stays."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE or version.id is None:
+        return _frozen(request, session, service, version)
+    try:
+        lifecycle.discard_draft(
+            session, user=user, version=version, expected_row_version=_row_version(form)
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        if exc.code == "edit-conflict":
+            return _conflict(request, service)
+        session.refresh(version)
+        return _editor(request, session, service, version, status_code=422, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"{_base(service)}?pesan=discarded#studio-flash", status_code=303)
+
+
+@router.post("/studio/{agency}/{slug}/urungkan")
+def undo(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Put back the draft as it was before its last change (one level)."""
+    if isinstance(form, Response):
+        return form
+    service = _service(session, user, agency, slug)
+    version = _draft(session, user, service)
+    if version.state not in EDITABLE or version.id is None:
+        return _frozen(request, session, service, version)
+    try:
+        lifecycle.undo_last_change(
+            session, user=user, version=version, expected_row_version=_row_version(form)
+        )
+    except lifecycle.LifecycleError as exc:
+        session.rollback()
+        if exc.code == "edit-conflict":
+            return _conflict(request, service)
+        session.refresh(version)
+        return _editor(request, session, service, version, status_code=422, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"{_base(service)}?pesan=undone#studio-flash", status_code=303)

@@ -182,9 +182,12 @@ def build_form(page: Any, *, js: bool) -> None:
     first = "Halaman 1: Data pemohon"
     choice = add_field(page, first, "Pilihan tunggal", "Jenis acara", js=js)
     choice.get_by_label("Wajib diisi", exact=True).check()
-    choice.get_by_label("Pilihan: satu per baris, nilai|label").fill(
-        "pernikahan|Pernikahan\nkhitanan|Khitanan\nlainnya|Acara lainnya"
-    )
+    for row, (value, label) in enumerate(
+        (("pernikahan", "Pernikahan"), ("khitanan", "Khitanan"), ("lainnya", "Acara lainnya")),
+        start=1,
+    ):  # the options are rows of label and value
+        choice.get_by_label(f"Label (Bahasa Indonesia) {row}", exact=True).fill(label)
+        choice.get_by_label(f"Nilai (kode) {row}", exact=True).fill(value)
     choice.get_by_label("Tampilan").select_option(label="Tombol bulat")
     save_field(page, choice, js=js)
     expect(open_item(page)).to_contain_text("wajib")
@@ -211,7 +214,8 @@ def build_form(page: Any, *, js: bool) -> None:
     letter = add_field(page, second, "Unggah berkas", "Surat pengantar RT/RW", js=js)
     letter.get_by_label("Wajib diisi", exact=True).check()
     save_field(page, letter, js=js)
-    expect(section(page, second)).to_contain_text("Unggah berkas · surat_pengantar_rt_rw · wajib")
+    # the key suggested from the label is short: its first three words
+    expect(section(page, second)).to_contain_text("Unggah berkas · surat_pengantar_rt · wajib")
 
 
 def build_workflow(page: Any, *, js: bool) -> None:

@@ -105,13 +105,16 @@ class Studio:
         return Designer(kit.signed_in(self.client(), username, PASSWORD, "/"), self)
 
     def draft(self, slug: str = DOMISILI["id"], agency: str = AGENCY) -> ServiceVersion:
-        """The open draft of a service, fresh from the database."""
+        """The open draft of a service, fresh from the database; the live version while there is
+        no draft (opening the editor creates none: the first change does)."""
         with self.session() as session:
             service = session.exec(
                 select(Service).where(Service.agency_id == agency, Service.slug == slug)
             ).one()
             assert service.id is not None
-            version = lifecycle.open_draft(session, service.id)
+            version = lifecycle.open_draft(session, service.id) or session.get(
+                ServiceVersion, service.current_version_id
+            )
             assert version is not None
             return version
 

@@ -44,7 +44,10 @@ def test_the_list_shows_the_agencys_services_with_their_status(designer: Designe
     rows = parse(page).css("table.services-table tbody tr")
     assert [attr(r.css_first("a"), "href") for r in rows] == [EDITOR]
     assert "status-published" in attr(rows[0].css_first(".tag"), "class")
-    designer.open()  # opening the editor starts a draft of the live version
+    designer.open()  # opening the editor creates no draft; the first change does
+    assert "status-published" in attr(parse(designer.get("/studio")).css_first(".tag"), "class")
+    designer.open()
+    designer.edit_ok("page_add", title="Baru")
     again = parse(designer.get("/studio")).css_first("table.services-table .tag")
     assert "status-published_with_draft" in attr(again, "class")
 
@@ -272,6 +275,7 @@ def test_the_reviewers_comments_are_shown_next_to_their_items(
     designer: Designer, studio: Studio
 ) -> None:
     designer.open()
+    designer.submit_ok(designer.form("texts"), {"title.en": "Domicile letter"})  # the draft
     designer.submit_ok("#s-submit form")
     reviewer = StaffUser(5, "peninjau", "Peninjau", frozenset({"reviewer"}), {}, "x")
     with studio.session() as session:

@@ -32,6 +32,9 @@ def _posted(inputs: list[sv.Input]) -> dict[str, str]:
             values[i.name] = "on" if i.value else ""
         elif i.kind == "checks":
             values[i.name] = "\n".join(i.value)
+        elif i.kind == "options":  # rows of (value, label, English label), as the route reads
+            rows = list(zip(*i.value, strict=True))
+            values[i.name] = edit.options_from_rows(list(rows[0]), list(rows[1]), list(rows[2]))
         else:
             values[i.name] = str(i.value)
     return values
