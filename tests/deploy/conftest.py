@@ -24,6 +24,7 @@ from runtime.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ENV = "LOKET_TEST_DATABASE_URL"
+SERVE = (sys.executable, "-c", "from runtime.cli import main; main()", "serve")
 
 
 def postgres_admin_url() -> str:
@@ -87,8 +88,7 @@ def start_serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[b
     full.update(env, PYTHONPATH=str(ROOT))
     with log.open("wb") as output:
         return subprocess.Popen(
-            [sys.executable, "-c", "from runtime.cli import main; main()", "serve"]
-            + ["--host", "127.0.0.1", "--port", str(port)],
+            [*SERVE, "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=full,
             stdout=subprocess.DEVNULL,

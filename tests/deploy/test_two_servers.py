@@ -56,7 +56,9 @@ SUBMIT = f"/api/v1/services/{AGENCY}/{SLUG}/submissions"
 
 def nginx_binary() -> str:
     """Debian's nginx, or skip."""
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+    )
     if found is None:
         pytest.skip("nginx is not installed (run tests/setup_services.sh as root to install it)")
     return found
@@ -175,9 +177,7 @@ def cluster(fresh_database: str, tmp_path: Path) -> Iterator[Cluster]:
             )
         front = f"http://127.0.0.1:{front_port}"
         wait_until_ready(nginx_process, front, nginx_log)
-        made = Cluster(
-            fresh_database, bases["a"], bases["b"], front, processes[0], logs, folders
-        )
+        made = Cluster(fresh_database, bases["a"], bases["b"], front, processes[0], logs, folders)
         yield made
         for client in made.clients:
             client.close()
@@ -220,13 +220,13 @@ def test_an_upload_through_a_is_downloaded_through_b_and_nginx(cluster: Cluster)
         engine.dispose()
     url = f"/kantor/kasus/{case.id}/berkas/{attachment.id}"
 
-    officer_b = kit.signed_in(cluster.client(cluster.b), "petugas.uji", PASSWORD, "/kantor")
+    officer_b = kit.signed_in(cluster.client(cluster.b), "petugas.uji", PASSWORD, "/kantor")  # type: ignore[type-var]
     on_b = officer_b.get(url)
     assert on_b.status_code == 200, on_b.text[:300]
     assert on_b.content == content
     assert hashlib.sha256(on_b.content).hexdigest() == attachment.sha256
     # the same signed-in session works on whichever server nginx picks
-    officer_front = kit.signed_in(cluster.client(cluster.front), "petugas.uji", PASSWORD, "/kantor")
+    officer_front = kit.signed_in(cluster.client(cluster.front), "petugas.uji", PASSWORD, "/kantor")  # type: ignore[type-var]
     for _ in range(4):
         assert officer_front.get(url).content == content
     mine = cluster.client(cluster.front).get(f"/status/{reference}/{secret}/berkas/{attachment.id}")
@@ -246,9 +246,9 @@ def test_forwarded_for_is_believed_from_nginx_only(cluster: Cluster) -> None:
     forged = cluster.client(cluster.a).get("/metrics", headers={"X-Forwarded-For": "127.0.0.2"})
     # the app server's peer is 127.0.0.1, which is trusted: so a proxy on the same machine is
     # believed; from another address (127.0.0.3) the header is ignored
-    other = cluster.client(
-        cluster.a, transport=httpx.HTTPTransport(local_address="127.0.0.3")
-    ).get("/metrics", headers={"X-Forwarded-For": "127.0.0.2"})
+    other = cluster.client(cluster.a, transport=httpx.HTTPTransport(local_address="127.0.0.3")).get(
+        "/metrics", headers={"X-Forwarded-For": "127.0.0.2"}
+    )
     assert other.status_code == 401, other.status_code
     assert forged.status_code == 200
 
