@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -59,9 +60,9 @@ def database_url(name: str) -> str:
     return make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def fresh_database() -> Iterator[str]:
-    """The address of a new, migrated PostgreSQL database (dropped after the test)."""
+@contextmanager
+def new_database() -> Iterator[str]:
+    """A new, migrated PostgreSQL database with a unique name, dropped afterwards."""
     postgres_admin_url()
     name = f"loket_deploy_{secrets.token_hex(6)}"
     create_database(name)
@@ -73,6 +74,13 @@ def fresh_database() -> Iterator[str]:
         yield url
     finally:
         drop_database(name)
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """The address of a new, migrated PostgreSQL database (dropped after the test)."""
+    with new_database() as url:
+        yield url
 
 
 def free_port() -> int:
