@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 test-deps: $(STAMP)
 	@bash tests/setup_browser.sh
+	@bash tests/setup_services.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
