@@ -172,8 +172,7 @@ def test_the_inbox_fits_a_phone_as_cards_and_shows_no_name_when_the_form_has_non
     assert row.css_first("td.name").text() == "–"
     assert "stack" in (doc.css_first("#inbox").attributes.get("class") or "")
     css = "".join(
-        client.get(link.attributes["href"] or "").text
-        for link in doc.css("link[rel=stylesheet]")
+        client.get(link.attributes["href"] or "").text for link in doc.css("link[rel=stylesheet]")
     )
     assert "table.stack td[data-label]::before" in css
     assert csrf_of(doc)
