@@ -346,7 +346,8 @@ def field_views(
     conditions may read besides the page's own (an officer form reads the case's answers).
     With `fold` (group key -> indices of items that still have problems), a group's items are
     folded to a summary line except blank ones, those in `open_items`, and the first item with
-    a problem. `questioned`: keys an officer asked the applicant to correct.
+    a problem; none is folded while the group itself has an error (a rule across its items).
+    `questioned`: keys an officer asked the applicant to correct.
     """
     by_pointer = {e.pointer: e.text(lang) for e in errors}
     pruned = compiled.prune(answers, context=context)
@@ -386,7 +387,13 @@ def field_views(
                 items.append({})
             for index, item in enumerate(items):
                 errors_here = [p for p in by_pointer if p.startswith(f"/{plan.key}/{index}/")]
-                if fold is not None and item and index not in opened and index != first_problem:
+                if (
+                    fold is not None
+                    and item
+                    and index not in opened
+                    and index != first_problem
+                    and pointer not in by_pointer  # a rule across the items: all stay open
+                ):
                     view.rows.append(
                         ItemRow(
                             index,
