@@ -61,7 +61,23 @@ def resend_status_link(
     if link == links.base_url + "/status":
         return False  # a case filed before status secrets were derived: no link to send
     channel, recipient = match
-    lang = case_language(case)
+    return _queue_status_link(
+        session, case, definition, (channel, recipient), link, case_language(case), "link", now
+    )
+
+
+def _queue_status_link(
+    session: Session,
+    case: Submission,
+    definition: Mapping[str, Any],
+    to: tuple[str, str],
+    link: str,
+    lang: str,
+    key_prefix: str,
+    now: dt.datetime,
+) -> bool:
+    """Queue the 'link' message (a case's private status link) to `to` (channel, recipient)."""
+    channel, recipient = to
     subject, body = messages.render(
         definition, "link", lang, {"reference": case.reference, "status_link": link}
     )
@@ -73,7 +89,7 @@ def resend_status_link(
         subject=subject if channel == "email" else "",
         body=body,
         payload={"reference": case.reference, "lang": lang},
-        idempotency_key=f"link:{case.id}:{new_token()}",
+        idempotency_key=f"{key_prefix}:{case.id}:{new_token()}",
         agency_id=case.agency_id,
         submission_id=case.id,
         now=now,
@@ -137,19 +153,6 @@ def send_receipt_link(
     kind, recipient = contact
     channel = "email" if kind == "email" else messages.phone_channel(definition)
     link = links.status_link(case, secret)
-    subject, body = messages.render(
-        definition, "link", lang, {"reference": case.reference, "status_link": link}
-    )
-    return outbox.enqueue(
-        session,
-        kind="link.status",
-        channel=channel,
-        recipient=recipient,
-        subject=subject if channel == "email" else "",
-        body=body,
-        payload={"reference": case.reference, "lang": lang},
-        idempotency_key=f"receipt:{case.id}:{new_token()}",
-        agency_id=case.agency_id,
-        submission_id=case.id,
-        now=now,
+    return _queue_status_link(
+        session, case, definition, (channel, recipient), link, lang, "receipt", now
     )

@@ -934,11 +934,18 @@ def submit(
     return RedirectResponse(f"{_base(service)}?pesan=submitted#studio-flash", status_code=303)
 
 
-@router.post("/studio/{agency}/{slug}/buang")
-def discard(
-    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+def _draft_step(
+    request: Request,
+    session: Session,
+    user: StaffUser,
+    agency: str,
+    slug: str,
+    form: PostedForm,
+    step: Callable[..., Any],
+    message: str,
 ) -> Response:
-    """Throw the open draft away (after the confirmation in the editor); the live version stays."""
+    """Apply a whole-draft step (discard, undo) posted from the editor; back to the editor with
+    `message` in its banner, or the conflict / refusal page."""
     if isinstance(form, Response):
         return form
     service = _service(session, user, agency, slug)
@@ -946,9 +953,7 @@ def discard(
     if version.state not in EDITABLE or version.id is None:
         return _frozen(request, session, service, version)
     try:
-        lifecycle.discard_draft(
-            session, user=user, version=version, expected_row_version=_row_version(form)
-        )
+        step(session, user=user, version=version, expected_row_version=_row_version(form))
     except lifecycle.LifecycleError as exc:
         session.rollback()
         if exc.code == "edit-conflict":
@@ -956,7 +961,17 @@ def discard(
         session.refresh(version)
         return _editor(request, session, service, version, status_code=422, error=str(exc))
     session.commit()
-    return RedirectResponse(f"{_base(service)}?pesan=discarded#studio-flash", status_code=303)
+    return RedirectResponse(f"{_base(service)}?pesan={message}#studio-flash", status_code=303)
+
+
+@router.post("/studio/{agency}/{slug}/buang")
+def discard(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Throw the open draft away (after the confirmation in the editor); the live version stays."""
+    return _draft_step(
+        request, session, user, agency, slug, form, lifecycle.discard_draft, "discarded"
+    )
 
 
 @router.post("/studio/{agency}/{slug}/urungkan")
@@ -964,21 +979,6 @@ def undo(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Put back the draft as it was before its last change (one level)."""
-    if isinstance(form, Response):
-        return form
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
-    if version.state not in EDITABLE or version.id is None:
-        return _frozen(request, session, service, version)
-    try:
-        lifecycle.undo_last_change(
-            session, user=user, version=version, expected_row_version=_row_version(form)
-        )
-    except lifecycle.LifecycleError as exc:
-        session.rollback()
-        if exc.code == "edit-conflict":
-            return _conflict(request, service)
-        session.refresh(version)
-        return _editor(request, session, service, version, status_code=422, error=str(exc))
-    session.commit()
-    return RedirectResponse(f"{_base(service)}?pesan=undone#studio-flash", status_code=303)
+    return _draft_step(
+        request, session, user, agency, slug, form, lifecycle.undo_last_change, "undone"
+    )

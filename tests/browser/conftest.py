@@ -374,3 +374,23 @@ def staff(live_engine: Any) -> Any:
                 auth.grant(session, user=user, agency_id=steps.AGENCY, role=role)
         session.commit()
     return accounts
+
+
+@pytest.fixture(scope="session")
+def disdukcapil_designer(live_engine: Any) -> str:
+    """The username of a designer of Disdukcapil in the live server's database."""
+    import lifecycle_steps as steps
+    from sqlmodel import Session as DbSession
+
+    from runtime import auth
+
+    with DbSession(live_engine) as session:
+        user = auth.create_user(
+            session,
+            username="perancang.disdukcapil",
+            display_name="Perancang Disdukcapil",
+            password=steps.PASSWORD,
+        )
+        auth.grant(session, user=user, agency_id="disdukcapil", role="designer")
+        session.commit()
+    return "perancang.disdukcapil"

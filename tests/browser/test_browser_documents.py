@@ -4,16 +4,12 @@ hidden and the placeholders are listed beside the body to copy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import lifecycle_steps as steps
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
-
-from runtime import auth, db
-from runtime.settings import sqlite_url
 
 pytestmark = pytest.mark.browser
 
@@ -28,22 +24,9 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture(scope="module")
-def designer_name(live_server: Any) -> Iterator[str]:
+def designer_name(disdukcapil_designer: str) -> str:
     """A designer of Disdukcapil in the live server's database."""
-    engine = db.make_engine(sqlite_url(live_server.data_dir))
-    try:
-        with Session(engine) as session:
-            user = auth.create_user(
-                session,
-                username="perancang.dokumen",
-                display_name="Perancang Dokumen",
-                password=steps.PASSWORD,
-            )
-            auth.grant(session, user=user, agency_id="disdukcapil", role="designer")
-            session.commit()
-        yield "perancang.dokumen"
-    finally:
-        engine.dispose()
+    return disdukcapil_designer
 
 
 def test_with_javascript_a_placeholder_is_inserted_at_the_cursor(

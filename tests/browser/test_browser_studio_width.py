@@ -3,15 +3,11 @@ scrolling, with the preview folded (the default) and opened beside the editor.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import lifecycle_steps as steps
 import pytest
-from sqlmodel import Session
-
-from runtime import auth, db
-from runtime.settings import sqlite_url
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +22,9 @@ SAVE = "#s-workflow-states-diajukan button"
 
 
 @pytest.fixture(scope="module")
-def designer_name(live_server: Any) -> Iterator[str]:
+def designer_name(disdukcapil_designer: str) -> str:
     """A designer of Disdukcapil in the live server's database."""
-    engine = db.make_engine(sqlite_url(live_server.data_dir))
-    try:
-        with Session(engine) as session:
-            user = auth.create_user(
-                session,
-                username="perancang.lebar",
-                display_name="Perancang Lebar",
-                password=steps.PASSWORD,
-            )
-            auth.grant(session, user=user, agency_id="disdukcapil", role="designer")
-            session.commit()
-        yield "perancang.lebar"
-    finally:
-        engine.dispose()
+    return disdukcapil_designer
 
 
 def test_the_workflow_section_fits_1280_pixels(
