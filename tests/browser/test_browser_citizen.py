@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import sktm_journey as sktm
+from page_checks import axe_violations, describe
 from playwright.sync_api import expect
-from test_browser_a11y import _axe, _describe
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,8 @@ class Visit:
         page = self.page
         assert page.evaluate("() => document.documentElement.scrollWidth") <= self.width, what
         if self.axe_source is not None:
-            violations = _axe(page, self.axe_source)
-            assert not violations, f"{what}:\n{_describe(violations)}"
+            violations = axe_violations(page, self.axe_source)
+            assert not violations, f"{what}:\n{describe(violations)}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(
             path=str(SHOTS / f"{self.name}-{self.count:02d}-{what}.png"), full_page=True
