@@ -67,9 +67,11 @@ _VERSION_COLUMNS = (
 )
 
 
-def _version(
+def version_by_hash(
     session: Session, version_id: int, service_id: int, number: int, sha256: str
 ) -> PublishedVersion | None:
+    """A version from its small columns: the definition is read only when its content hash is
+    not compiled in this process yet."""
     found = cached(sha256)
     if found is None:
         definition = session.execute(
@@ -98,7 +100,7 @@ def _live_rows() -> Any:
 
 def _from_row(session: Session, row: Any) -> LiveService | None:
     service_id, slug, status, agency_id, agency_name, *version = row
-    found = _version(session, *version)
+    found = version_by_hash(session, *version)
     if found is None:
         return None
     return LiveService(agency_id, agency_name, slug, service_id, found, status == "retired")
@@ -135,7 +137,7 @@ def compiled_version(
     ).first()
     if row is None:
         return None
-    found = _version(session, *row)
+    found = version_by_hash(session, *row)
     return None if found is None else (found, found.compiled)
 
 
@@ -157,7 +159,7 @@ def draft_version(session: Session, draft_id: str) -> tuple[FormDraft, Published
     draft, *version = row
     if draft.expires_at <= utcnow():
         return None
-    found = _version(session, *version)
+    found = version_by_hash(session, *version)
     return None if found is None else (draft, found)
 
 

@@ -199,6 +199,10 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "reports_decided": ("Sudah diputuskan", "Decided"),
     "reports_median": ("Median waktu sampai keputusan", "Median time to decision"),
     "reports_final": ("akhir", "final"),
+    "reports_as_of": (
+        "Angka layanan besar ini dihitung ulang tiap 5 menit; terakhir:",
+        "The figures of this large service are worked out every 5 minutes; last:",
+    ),
     "reports_export": ("Unduh data permohonan", "Download the cases"),
     "reports_export_csv": ("CSV", "CSV"),
     "reports_export_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),

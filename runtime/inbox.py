@@ -27,9 +27,10 @@ from sqlalchemy import select as core_select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from builder.model import sources
+from runtime import catalog
 from runtime.auth import StaffUser
 from runtime.cases import definition_roles
 from runtime.escalations import escalated_states
@@ -127,8 +128,14 @@ def _versions(session: Session, user: StaffUser) -> list[tuple[str, int, int, Ma
     """(agency, service, version, definition) of every version in the user's agencies."""
     if not user.agencies:
         return []
-    rows = session.exec(
-        select(Service.agency_id, Service.id, ServiceVersion.id, ServiceVersion.definition)
+    rows = session.execute(
+        core_select(
+            col(Service.agency_id),
+            col(Service.id),
+            col(ServiceVersion.id),
+            col(ServiceVersion.number),
+            col(ServiceVersion.sha256),
+        )
         .join(ServiceVersion, col(ServiceVersion.service_id) == col(Service.id))
         .where(
             col(Service.agency_id).in_(user.agencies),
@@ -136,7 +143,15 @@ def _versions(session: Session, user: StaffUser) -> list[tuple[str, int, int, Ma
         )
         .order_by(col(Service.id), col(ServiceVersion.number))
     ).all()
-    return [(a, int(s), int(v), d) for a, s, v, d in rows if s is not None and v is not None]
+    # the definitions come from the compiled cache (by content hash), not from every request
+    found = []
+    for agency, service, version, number, sha256 in rows:
+        if service is None or version is None:
+            continue
+        known = catalog.version_by_hash(session, version, service, number, sha256)
+        if known is not None:
+            found.append((agency, int(service), int(version), known.definition))
+    return found
 
 
 def lanes(

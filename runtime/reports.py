@@ -19,6 +19,8 @@ import csv
 import datetime as dt
 import io
 import statistics
+import threading
+import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from builder import values
@@ -71,6 +73,7 @@ class ServiceReport:
     overdue: int
     decided: int
     median_decision: dt.timedelta | None
+    as_of: dt.datetime | None = None  # set when the figures come from the cache (big services)
 
 
 def agency_services(session: Session, agency_id: str) -> list[tuple[Service, ServiceVersion]]:
@@ -124,11 +127,98 @@ def decision_times(session: Session, service_id: int) -> list[dt.timedelta]:
     return [decided - created for created, decided in rows if decided is not None]
 
 
+def _decision_seconds(session: Session, service_id: int) -> Any:
+    """A subquery of one row per decided case: ``seconds`` from filing to the decision."""
+    decided_at = func.min(CaseEvent.at)
+    seconds: ColumnElement[Any]
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", decided_at - col(Submission.created_at))
+    else:
+        seconds = (func.julianday(decided_at) - func.julianday(col(Submission.created_at))) * 86400
+    return (
+        select(seconds.label("seconds"))
+        .join(CaseEvent, col(CaseEvent.submission_id) == col(Submission.id))
+        .where(
+            Submission.service_id == service_id,
+            col(Submission.final_outcome).in_(DECIDED),
+            col(CaseEvent.to_state) == col(Submission.state),
+        )
+        .group_by(col(Submission.id), col(Submission.created_at))
+        .subquery()
+    )
+
+
+def decision_summary(session: Session, service_id: int) -> tuple[int, dt.timedelta | None]:
+    """How many cases were decided and the median time to decision, worked out by the database.
+
+    The same figures as ``decision_times`` + ``median_time`` without loading a row per case:
+    PostgreSQL takes ``percentile_cont(0.5)``; SQLite reads the one or two middle rows.
+    """
+    seconds = _decision_seconds(session, service_id).c.seconds
+    count = int(session.exec(select(func.count()).select_from(seconds.table)).one())
+    if not count:
+        return 0, None
+    if session.get_bind().dialect.name == "postgresql":
+        median = session.exec(select(func.percentile_cont(0.5).within_group(seconds))).one()
+        return count, dt.timedelta(seconds=round(float(median), 3))
+    middle = session.exec(
+        select(seconds).order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return count, dt.timedelta(seconds=round(sum(float(m) for m in middle) / len(middle), 3))
+
+
 def median_time(times: Sequence[dt.timedelta]) -> dt.timedelta | None:
     """The median of durations, or None without any."""
     if not times:
         return None
     return dt.timedelta(seconds=statistics.median(t.total_seconds() for t in times))
+
+
+# Figures of services with many cases are kept per process for a few minutes: counting states
+# and decisions over hundreds of thousands of cases takes a second or more on every visit, and a
+# report that is a few minutes old says so (``ServiceReport.as_of``).
+CACHE_FROM_CASES = 20_000
+CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class _Figures:
+    counts: dict[str, int]
+    overdue: int
+    decided: int
+    median: dt.timedelta | None
+    at: dt.datetime
+    taken: float  # time.monotonic() when worked out
+
+
+_FIGURES: dict[int, _Figures] = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def _figures(session: Session, service_id: int, now: dt.datetime | None) -> tuple[_Figures, bool]:
+    """The service's figures and whether they came from the cache.
+
+    With an explicit `now` (a report of a given moment) nothing is cached.
+    """
+    if now is None:
+        with _FIGURES_LOCK:
+            kept = _FIGURES.get(service_id)
+        if kept is not None and time.monotonic() - kept.taken < CACHE_SECONDS:
+            return kept, True
+    counts = state_counts(session, service_id)
+    decided, median = decision_summary(session, service_id)
+    figures = _Figures(
+        counts,
+        overdue_count(session, service_id, now=now),
+        decided,
+        median,
+        now or utcnow(),
+        time.monotonic(),
+    )
+    if now is None and sum(counts.values()) >= CACHE_FROM_CASES:
+        with _FIGURES_LOCK:
+            _FIGURES[service_id] = figures
+    return figures, False
 
 
 def service_report(
@@ -142,7 +232,8 @@ def service_report(
     """Counts per state (in the order of the live definition), overdue count, median decision time."""
     assert service.id is not None
     states = version.definition.get("workflow", {}).get("states", {})
-    counts = state_counts(session, service.id)
+    figures, cached = _figures(session, service.id, now)
+    counts = figures.counts
     rows = [
         StateCount(
             name,
@@ -157,16 +248,16 @@ def service_report(
         for name, n in sorted(counts.items())
         if name not in states
     ]
-    times = decision_times(session, service.id)
     return ServiceReport(
         service.id,
         service.slug,
         localise(version.definition.get("title"), lang) or service.slug,
         tuple(rows),
         sum(counts.values()),
-        overdue_count(session, service.id, now=now),
-        len(times),
-        median_time(times),
+        figures.overdue,
+        figures.decided,
+        figures.median,
+        figures.at if cached else None,
     )
 
 

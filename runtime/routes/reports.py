@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from builder.compiler import compiled
 from builder.fields import field_type
-from runtime import cases, reports
+from runtime import cases, office_views, reports
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.models import Agency, utcnow
@@ -102,6 +102,7 @@ def _agency_page(
             "export_errors": dict(errors or {}),
             "export_values": {k: request.query_params.get(k, "")[:32] for k in EXPORT_PARAMS},
             "duration": lambda value: reports.format_duration(value, lang),
+            "when": office_views.when,
         },
         status_code,
     )

@@ -304,3 +304,26 @@ def test_the_idle_timeout_runs_from_the_last_request(site: Site) -> None:
         assert (
             auth.current_user(session, token, settings, now=last + dt.timedelta(minutes=1)) is None
         )
+
+
+def test_the_last_seen_time_is_written_at_most_once_a_minute(site: Site) -> None:
+    settings = dataclasses.replace(site.app.state.settings, session_idle_minutes=30)
+    start = utcnow()
+    with site.session() as session:
+        token = auth.login(
+            session,
+            username=OFFICER,
+            password=PASSWORDS[OFFICER],
+            address=OFFICE,
+            settings=settings,
+            now=start,
+        )
+        for seconds in (10, 30, 59):
+            at = start + dt.timedelta(seconds=seconds)
+            assert auth.current_user(session, token, settings, now=at) is not None
+        (stored,) = session.exec(select(WebSession)).all()
+        assert stored.last_seen_at == start  # three requests within the minute: no write
+        later = start + dt.timedelta(seconds=61)
+        assert auth.current_user(session, token, settings, now=later) is not None
+        session.refresh(stored)
+        assert stored.last_seen_at == later

@@ -9,7 +9,7 @@ import pytest
 from runtime import reports
 from runtime.models import Service
 
-from .conftest import AGENCY, DAY, NOW, OTHER, SLUG, Data, page
+from .conftest import AGENCY, DAY, NOW, OTHER, SLUG, Data, add_case, page
 
 
 def test_figures_of_the_hand_made_data_set(data: Data) -> None:
@@ -102,3 +102,57 @@ def test_a_service_of_another_agency_is_not_listed(data: Data) -> None:
         slugs = [s.slug for s, _ in reports.agency_services(session, AGENCY)]
         assert slugs == [SLUG]
         assert session.get(Service, data.service_id) is not None
+
+
+@pytest.mark.parametrize("extra_hours", [(), (5,), (5, 49, 200), (1, 2, 3, 4, 300)])
+def test_the_database_median_agrees_with_python(data: Data, extra_hours: tuple[int, ...]) -> None:
+    """``decision_summary`` (SQL) gives what ``decision_times`` + ``median_time`` give."""
+    with data.session() as session:
+        for hours in extra_hours:
+            created = NOW - 30 * DAY
+            add_case(
+                session,
+                data.version_id,
+                data.service_id,
+                state="selesai",
+                created=created,
+                decided=created + dt.timedelta(hours=hours, minutes=7),
+                outcome="approved",
+            )
+        session.commit()
+        times = reports.decision_times(session, data.service_id)
+        count, median = reports.decision_summary(session, data.service_id)
+    assert count == len(times) == 3 + len(extra_hours)
+    assert median is not None and reports.median_time(times) is not None
+    assert abs((median - reports.median_time(times)).total_seconds()) < 0.01
+
+
+def test_figures_of_a_large_service_are_cached_and_dated(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reports, "CACHE_FROM_CASES", 5)
+    monkeypatch.setattr(reports, "_FIGURES", {})
+    with data.session() as session:
+        first = reports.agency_report(session, AGENCY)[0]
+        add_case(session, data.version_id, data.service_id, state="diajukan", created=NOW)
+        session.commit()
+        second = reports.agency_report(session, AGENCY)[0]
+        exact = reports.agency_report(session, AGENCY, now=NOW)[0]
+    assert first.as_of is None and first.total == 7
+    assert second.total == 7 and second.as_of is not None  # from the cache, and says so
+    assert exact.total == 8 and exact.as_of is None  # a report of a given moment is not cached
+    doc = page(data.login("petugas.uji").get(f"/kantor/laporan/{AGENCY}"))
+    assert "WIB" in doc.css_first(f"#service-{SLUG} [data-as-of]").text()
+    monkeypatch.setattr(reports, "CACHE_SECONDS", 0.0)
+    with data.session() as session:
+        fresh = reports.agency_report(session, AGENCY)[0]
+    assert fresh.total == 8
+
+
+def test_figures_of_a_small_service_are_never_cached(data: Data) -> None:
+    with data.session() as session:
+        reports.agency_report(session, AGENCY)
+        add_case(session, data.version_id, data.service_id, state="diajukan", created=NOW)
+        session.commit()
+        again = reports.agency_report(session, AGENCY)[0]
+    assert again.total == 8 and again.as_of is None
