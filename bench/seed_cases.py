@@ -50,8 +50,9 @@ from runtime.models import Membership, User, metadata  # noqa: E402
 from runtime.references import ALPHABET, PREFIX, _check_char  # noqa: E402
 from runtime.workdays import WIB, Calendar  # noqa: E402
 
-AGENCIES = 10
-SERVICES = 20
+AGENCIES = 10  # the default; the city benchmark seeds 5
+SERVICES_PER_AGENCY = 2
+PASSWORD = "Bangku-Panjang-Bench-2026"  # every seeded officer's password
 OFFICERS_PER_AGENCY = 20  # petugas: enough for 20 concurrent officers in one agency
 BATCH = 20_000
 # Share of cases per state; the open ones (diajukan, diverifikasi) fill officers' inboxes.
@@ -91,9 +92,9 @@ def agency_id(index: int) -> str:
     return f"opd-{index + 1:02d}"
 
 
-def definition(number: int) -> dict[str, Any]:
+def definition(number: int, agencies: int = AGENCIES) -> dict[str, Any]:
     """A small valid service: five fields, the usual verify / approve workflow."""
-    agency = agency_id(number % AGENCIES)
+    agency = agency_id(number % agencies)
     options = [{"value": k, "label": k.replace("_", " ").title()} for k in _KECAMATAN]
     return {
         "format": "loket/service@1",
@@ -161,10 +162,10 @@ class Seeded:
     heads: dict[str, int] = field(default_factory=dict)  # agency -> kepala user id
 
 
-def _publish(session: Session) -> dict[int, tuple[str, int]]:
+def _publish(session: Session, agencies: int) -> dict[int, tuple[str, int]]:
     services: dict[int, tuple[str, int]] = {}
-    for number in range(SERVICES):
-        normal = normalise(definition(number))
+    for number in range(SERVICES_PER_AGENCY * agencies):
+        normal = normalise(definition(number, agencies))
         problems = validate(normal)
         if has_errors(problems):
             raise SystemExit(f"generated definition {number} is invalid: {problems}")
@@ -179,10 +180,10 @@ def _publish(session: Session) -> dict[int, tuple[str, int]]:
     return services
 
 
-def _officers(session: Session, seeded: Seeded) -> None:
-    """20 petugas and one kepala per agency (one password hash, shared: no one logs in)."""
-    password_hash = auth.hash_password("Bangku-Panjang-Bench-2026")
-    for index in range(AGENCIES):
+def _officers(session: Session, seeded: Seeded, agencies: int) -> None:
+    """20 petugas and one kepala per agency (one password hash, shared)."""
+    password_hash = auth.hash_password(PASSWORD)
+    for index in range(agencies):
         agency = agency_id(index)
         people = [(f"petugas{n:02d}.{agency}", "petugas") for n in range(OFFICERS_PER_AGENCY)]
         people.append((f"kepala.{agency}", "kepala"))
@@ -360,13 +361,15 @@ def _load_postgres(engine: Engine, gen: _Generator, total: int) -> int:
     return count
 
 
-def seed(engine: Engine, *, cases: int = 1_000_000, random_seed: int = 2026) -> Seeded:
+def seed(
+    engine: Engine, *, cases: int = 1_000_000, random_seed: int = 2026, agencies: int = AGENCIES
+) -> Seeded:
     """Publish the services, add the officers and bulk-load `cases` cases (schema must exist)."""
     started = time.perf_counter()
     with Session(engine, expire_on_commit=False) as session:
-        services = _publish(session)
+        services = _publish(session, agencies)
         seeded = Seeded(0, 0, 0.0, services)
-        _officers(session, seeded)
+        _officers(session, seeded, agencies)
         session.commit()
     gen = _Generator(services, random_seed, dt.datetime.now(dt.UTC))
     load = _load_sqlite if engine.dialect.name == "sqlite" else _load_postgres
@@ -396,9 +399,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="sqlite:///... or postgresql://... (already migrated)")
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--agencies", type=int, default=AGENCIES)
     args = parser.parse_args()
     engine = make_engine(args.url)
-    found = seed(engine, cases=args.cases)
+    found = seed(engine, cases=args.cases, agencies=args.agencies)
     print(f"{found.cases} cases, {found.events} events in {found.seconds:.1f} s")
 
 

@@ -103,3 +103,25 @@ def test_the_wrk_script_gives_a_summary(tmp_path: Path) -> None:
         server.server_close()
     assert ok["requests"] > 0 and ok["non_2xx"] == 0 and ok["p50_us"] > 0
     assert missing["non_2xx"] == missing["requests"] > 0
+
+
+def test_the_city_benchmark_reads_latencies_per_kind_of_page(tmp_path: Path) -> None:
+    from bench import city_bench
+
+    log = tmp_path / "access.log"
+    log.write_text(
+        "GET /kantor 200 0.040\n"
+        "GET /kantor 200 0.060\n"
+        "GET /kantor?terlambat=1 200 0.010\n"
+        "GET /kantor?nomor=LKT-ABCDE-FGHJK 200 0.020\n"
+        "GET /kantor/laporan/opd-01 200 0.100, 0.200\n"  # a second upstream was tried
+        "POST /api/v1/services/opd-01/layanan-01/submissions 201 0.030\n"
+        "POST /api/v1/services/opd-01/layanan-01/submissions 499 -\n"
+        "GET /masuk 200 0.005\n"
+    )
+    found = city_bench.read_log(log)
+    assert set(found) == {"inbox", "inbox, overdue", "search", "report", "submit (API)"}
+    assert found["inbox"]["count"] == 2 and found["inbox"]["median_ms"] == 50.0
+    assert found["report"]["p95_ms"] == 300.0
+    assert found["submit (API)"]["statuses"] == {"201": 1, "499": 1}
+    assert found["submit (API)"]["count"] == 1  # no time for the request cut off
