@@ -16,11 +16,12 @@ What it does:
    request with ``$upstream_response_time``. Each server is warmed up on its own first (every
    officer's inbox and report pages once), as a server that has run for a while would be.
 3. Two wrk processes run at the same time for --duration seconds:
-   - --officers officers (signed in beforehand, one session each), each waiting 0.5–1.5 s between
-     pages: the inbox (60 %), the overdue filter (10 %), a search by reference (20 %) and the
-     agency's report page (10 %);
+   - --officers officers (signed in beforehand, one session each), each waiting 0.5–1.5 s
+     (--officer-think) between pages: the inbox (60 %), the overdue filter (10 %), a search by
+     reference (20 %) and the agency's report page (10 %);
    - --citizens citizens filing through the JSON API (every answer checked, one
-     ``Idempotency-Key`` each), each waiting 1–3 s between submissions.
+     ``Idempotency-Key`` each), each waiting 5–15 s (--citizen-think) between submissions: 200
+     citizens offer about 20 submissions a second, 72,000 an hour, far above a city's peak.
    Latency percentiles per kind of page come from nginx's log; the statuses of the citizens'
    replies are counted in wrk's Lua; lost = acknowledged (201) − new rows in the database (cases
    whose reply was cut off when wrk stopped are counted apart, as ``filed_unanswered``).
@@ -103,7 +104,7 @@ for line in io.lines("%(list)s") do
   paths[#paths + 1] = path
 end
 function init(args) n = math.random(#paths) end
-function delay() return math.random(500, 1500) end
+function delay() return math.random(%(think)s) end
 function request()
   n = n %% #paths + 1
   return wrk.format("GET", paths[n], {["Cookie"] = cookies[n]})
@@ -118,7 +119,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args) statuses = {} end
-function delay() return math.random(1000, 3000) end
+function delay() return math.random(%(think)s) end
 function request()
   counter = counter + 1
   local key = string.format("city-%%d-%%d-%%d", %(run)d, id, counter)
@@ -417,7 +418,9 @@ def run_once(url: str, servers: int, args: argparse.Namespace, run: int) -> dict
             subprocess.run(["kill", "-USR1", (folder / "nginx.pid").read_text().strip()])
             listing = folder / "officers.txt"
             listing.write_text("".join(f"{cookie} {path}\n" for cookie, path in requests))
-            (folder / "officers.lua").write_text(OFFICER_LUA % {"list": listing})
+            (folder / "officers.lua").write_text(
+                OFFICER_LUA % {"list": listing, "think": args.officer_think}
+            )
             slug = "layanan-01"
             body = json.dumps(
                 {
@@ -431,7 +434,7 @@ def run_once(url: str, servers: int, args: argparse.Namespace, run: int) -> dict
             )
             path = f"/api/v1/services/{seed_cases.agency_id(0)}/{slug}/submissions"
             (folder / "citizens.lua").write_text(
-                CITIZEN_LUA % {"run": run, "path": path, "body": body}
+                CITIZEN_LUA % {"run": run, "path": path, "body": body, "think": args.citizen_think}
             )
             before = submissions(url)
             seconds = f"{args.duration}s"
@@ -501,6 +504,12 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=50)
     parser.add_argument("--citizens", type=int, default=200)
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--officer-think", default="500,1500", help="ms between an officer's pages (from,to)"
+    )
+    parser.add_argument(
+        "--citizen-think", default="5000,15000", help="ms between a citizen's submissions"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
     args = parser.parse_args()
