@@ -81,6 +81,7 @@ http {{
     upstream loket {{
 {servers}
         keepalive 64;
+        keepalive_timeout 60s;
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -472,6 +473,7 @@ def run_once(url: str, servers: int, args: argparse.Namespace, run: int) -> dict
                 "filed_unanswered": max(0, (after - before) - acknowledged),
                 "submits_per_second": round(acknowledged / args.duration, 1),
                 "wrk_errors": errors,
+                "nginx_errors": (folder / "nginx-error.log").read_text().splitlines()[-5:],
                 "load_after": os.getloadavg(),
             }
 

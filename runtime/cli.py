@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from runtime.models import User
 
+KEEP_ALIVE_SECONDS = 75  # longer than the reverse proxy keeps idle upstream connections
+
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 EXAMPLES = SCHEMAS / "examples"
 AGENCY_NAMES = SCHEMAS / "agencies.json"
@@ -165,6 +167,10 @@ def serve_command(
         access_log=False,  # runtime.observability logs each request by its route template
         # on SIGTERM/SIGINT: stop accepting, let running requests finish for this long
         timeout_graceful_shutdown=settings.shutdown_seconds,
+        # idle keep-alive connections stay open longer than a reverse proxy keeps them (nginx's
+        # upstream keepalive_timeout is 60 s): were the app to close first, a request the proxy
+        # sends on a connection being closed fails, and a POST is not retried (a 502)
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     if worker is not None and stop is not None:
         stop.set()  # the in-process worker finishes its current delivery, then ends
