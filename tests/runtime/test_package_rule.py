@@ -1,0 +1,71 @@
+"""The dependency rule of the runtime's capability packages (docs/architecture.md, "Packages").
+
+`runtime/documents`, `runtime/notify` and `runtime/storage` are plain-Python capabilities that the
+web layer calls: none of them imports the web framework, the templates or the routes, storage
+(the lowest layer) imports no other capability, and documents and notify do not import each
+other. Read from the source with `ast`, so that a lazy import inside a function counts too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ("fastapi", "starlette", "jinja2", "runtime.routes", "runtime.web", "runtime.deps",
+       "runtime.app", "runtime.asgi", "runtime.staff")  # fmt: skip
+FORBIDDEN = {
+    "documents": (*WEB, "runtime.notify"),
+    "notify": (*WEB, "runtime.documents"),
+    "storage": (*WEB, "runtime.documents", "runtime.notify"),
+}
+
+
+def imported(source: str, module: str) -> set[str]:
+    """Every module a source imports (absolute names; relative imports resolved from `module`)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = module.rsplit(".", node.level)[0]
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def breaks(name: str, rule: tuple[str, ...]) -> bool:
+    return any(name == banned or name.startswith(banned + ".") for banned in rule)
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_capability_imports_no_web_code_nor_a_capability_above_it(package: str) -> None:
+    files = sorted((ROOT / "runtime" / package).rglob("*.py"))
+    assert len(files) >= 3  # the package is where the rule expects it
+    offending = []
+    for path in files:
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        offending += [
+            f"{module} imports {name}"
+            for name in sorted(imported(path.read_text(), module))
+            if breaks(name, FORBIDDEN[package])
+        ]
+    assert offending == []
+
+
+def test_the_check_sees_lazy_relative_and_from_imports() -> None:
+    source = (
+        "from runtime import web\n"
+        "def later():\n"
+        "    import fastapi.responses\n"
+        "    from ..routes import office\n"
+    )
+    found = imported(source, "runtime.storage.local")
+    assert breaks("runtime.web", FORBIDDEN["storage"]) and "runtime.web" in found
+    assert "fastapi.responses" in found and "runtime.routes.office" in found
+    assert not breaks("runtime.models", FORBIDDEN["storage"])
