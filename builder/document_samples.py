@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from builder import patterns, regions, values
+from builder import option_lists, patterns, regions, values
 from builder.compiler import compile_definition
 from builder.document_model import RenderedDocument, Signatory
 from builder.documents import CaseData, documents, render_document, signatory_for
@@ -196,14 +196,55 @@ def sample_value(ref: FieldRef, today: dt.date) -> Any:
 
 
 def sample_answers(definition: Definition, today: dt.date | None = None) -> dict[str, Any]:
-    """A sample answer to every field of the form outside groups (by key)."""
+    """A sample answer to every field of the form outside groups (by key).
+
+    A dependent choice takes an option offered for its filter field's sample answer, and a
+    choice that a rule wants different from another takes another option.
+    """
     today = today or values.today()
     found: dict[str, Any] = {}
-    for ref in iter_fields(expand(definition), include_children=False):
+    refs = list(iter_fields(expand(definition), include_children=False))
+    for ref in refs:
         value = sample_value(ref, today)
         if value is not None:
             found.setdefault(ref.key, value)
+    kinds = {ref.key: ref.type for ref in refs}
+    for ref in refs:
+        source = ref.spec.get("filter_by")
+        if ref.type not in {"choice", "multichoice"} or source not in kinds:
+            continue
+        offered = option_lists.offered(ref.spec, found.get(str(source)), kinds[str(source)])
+        if not offered:
+            found.pop(ref.key, None)
+        else:
+            found[ref.key] = offered[0] if ref.type == "choice" else [offered[0]]
+    _choose_differing(definition, refs, found)
     return found
+
+
+def _choose_differing(definition: Definition, refs: list[FieldRef], found: dict[str, Any]) -> None:
+    """For each rule `a ne b` between two answered choices, move `at` to another option."""
+    specs = {ref.key: ref.spec for ref in refs if ref.type == "choice"}
+    form = definition.get("form")
+    rules = form.get("rules") if isinstance(form, Mapping) else None
+    for rule in rules if isinstance(rules, list) else []:
+        test = rule.get("compare") if isinstance(rule, Mapping) else None
+        if not isinstance(test, Mapping) or test.get("op") != "ne":
+            continue
+        keys = [side.get("field") for side in (test.get("left"), test.get("right"))
+                if isinstance(side, Mapping)]  # fmt: skip
+        at = rule.get("at")
+        if len(keys) != 2 or at not in keys or not all(k in specs for k in keys):
+            continue
+        if found.get(keys[0]) is None or found.get(keys[0]) != found.get(keys[1]):
+            continue
+        others = [
+            o.get("value")
+            for o in specs[str(at)].get("options") or []
+            if isinstance(o, Mapping) and o.get("value") != found.get(str(at))
+        ]
+        if others:
+            found[str(at)] = others[0]
 
 
 def sample_officer_values(

@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
-from builder import regions
+from builder import option_lists, regions
 from builder.bundle import normalise
 from builder.canonical import digest
 from builder.compiler import CompiledService, FieldPlan, compiled
@@ -151,8 +151,11 @@ def _fits(text: str, spec: Mapping[str, Any], default_max: int) -> bool:
     return pattern is None or re.fullmatch(pattern, text) is not None
 
 
-def valid_value(plan: FieldPlan) -> tuple[Any, Any]:
-    """A valid answer for a field: (what the citizen types, what should be stored)."""
+def valid_value(plan: FieldPlan, offered: list[str] | None = None) -> tuple[Any, Any]:
+    """A valid answer for a field: (what the citizen types, what should be stored).
+
+    `offered`: the values a dependent choice offers for the answers given so far.
+    """
     spec, kind = plan.spec, plan.type
     if kind in {"text", "textarea"}:
         candidates = _LONG_TEXTS if kind == "textarea" else _TEXTS
@@ -178,7 +181,7 @@ def valid_value(plan: FieldPlan) -> tuple[Any, Any]:
     if kind == "nik":
         return NIK, NIK
     if kind == "choice":
-        value = str(spec["options"][0]["value"])
+        value = offered[0] if offered else str(spec["options"][0]["value"])
         return value, value
     if kind == "multichoice":
         value = str(spec["options"][0]["value"])
@@ -272,6 +275,15 @@ class Citizen:
             return next((c for c in group.children if c.key == match.group(3)), None)
         return self.compiled.fields.get(name)
 
+    def _offered(self, plan: FieldPlan) -> list[str] | None:
+        """What a dependent choice offers for the answers recorded so far (its filter field
+        sorts before it on the page, or sits on an earlier one)."""
+        source = plan.spec.get("filter_by")
+        if plan.type != "choice" or not isinstance(source, str):
+            return None
+        kind = self.compiled.fields[source].type
+        return option_lists.offered(plan.spec, self.sent.get(source), kind)
+
     def _record(self, name: str, value: Any) -> None:
         match = _ITEM_NAME.match(name)
         if not match:
@@ -341,7 +353,7 @@ class Citizen:
                 data[name] = ["ya"]
                 self._record(name, True)
                 continue
-            typed, stored = valid_value(plan)
+            typed, stored = valid_value(plan, self._offered(plan))
             data[name] = typed if isinstance(typed, list) else [typed]
             self._record(name, stored)
         for name, value in (overrides or {}).items():
