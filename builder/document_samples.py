@@ -231,7 +231,7 @@ def _choose_differing(definition: Definition, refs: list[FieldRef], found: dict[
         test = rule.get("compare") if isinstance(rule, Mapping) else None
         if not isinstance(test, Mapping) or test.get("op") != "ne":
             continue
-        keys = [side.get("field") for side in (test.get("left"), test.get("right"))
+        keys = [str(side.get("field")) for side in (test.get("left"), test.get("right"))
                 if isinstance(side, Mapping)]  # fmt: skip
         at = rule.get("at")
         if len(keys) != 2 or at not in keys or not all(k in specs for k in keys):
