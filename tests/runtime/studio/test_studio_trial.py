@@ -261,3 +261,31 @@ def test_the_trial_cookie_round_trip() -> None:
     assert trial.decode("k" * 40, "session", 7, "bad.value") == {}
     with pytest.raises(trial.TrialTooLong):
         trial.encode("k" * 40, "session", 7, {"t": secrets.token_urlsafe(4000)})
+
+
+def test_the_htmx_helpers_answer_in_the_trial_and_keep_nothing(designer: Designer) -> None:
+    _start(designer)
+    assert attr(designer.doc.css_first("input[name=telepon]"), "hx-post").startswith(
+        f"{TRIAL}/isi/pemohon/validasi"
+    )
+    token = designer.hidden("csrf_token")
+    htmx = {"HX-Request": "true"}
+    checked = designer.client.post(
+        f"{TRIAL}/isi/pemohon/validasi?field=telepon",
+        data={"csrf_token": token, "telepon": "bukan nomor"},
+        headers=htmx,
+    )
+    assert checked.status_code == 200
+    assert parse(checked).css_first("#f-telepon-error") is not None
+    designer.get(f"{TRIAL}/isi/domisili")
+    shown = designer.hidden("_shown")
+    revealed = designer.client.post(
+        f"{TRIAL}/isi/domisili/tampil",
+        data={"csrf_token": token, "_shown": shown, "status_tempat_tinggal": "lainnya"},
+        headers=htmx,
+    )
+    assert revealed.status_code == 200
+    assert parse(revealed).css_first("#f-status_lainnya") is not None
+    designer.get(f"{TRIAL}/isi/domisili")  # nothing was kept
+    assert designer.doc.css_first("input[name=status_tempat_tinggal][checked]") is None
+    assert attr(designer.doc.css_first("#wrap-f-status_lainnya"), "class") == "slot"
