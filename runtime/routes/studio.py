@@ -503,7 +503,13 @@ def condition_part(
     return render(
         request,
         "studio/_condition.html",
-        {"w": widget, "base": _base(service), "version": version, "anchor": sv.anchor},
+        {
+            "w": widget,
+            "base": _base(service),
+            "version": version,
+            "anchor": sv.anchor,
+            "preview_open": _preview_open(request),
+        },
     )
 
 

@@ -59,3 +59,15 @@ def test_the_toggle_keeps_the_item_being_edited(designer: Designer) -> None:
     designer.get(href)
     assert _is_open(designer)
     assert attr(designer.doc.css_first("#preview-page option[selected]"), "value") == "1"
+
+
+def test_the_condition_drop_downs_keep_the_state_when_swapped_in(designer: Designer) -> None:
+    at = "/form/pages/1/fields/0"
+    designer.open(open=at, pratinjau="1")
+    select = designer.doc.css_first("select[name=cf]")
+    assert select is not None and attr(select, "hx-get").endswith("&pratinjau=1")
+    part = designer.get(attr(select, "hx-get") + "&cf=jumlah_pengikut")
+    assert part.status_code == 200
+    assert designer.doc.css_first("input[name=pratinjau][value='1']") is not None
+    designer.open(open=at)
+    assert not attr(designer.doc.css_first("select[name=cf]"), "hx-get").endswith("pratinjau=1")
