@@ -1,5 +1,7 @@
 """The studio fits a 1280×800 screen: the workflow section of an example needs no horizontal
-scrolling, with the preview folded (the default) and opened beside the editor."""
+scrolling, with the preview folded (the default) and opened beside the editor. It fits a
+360×740 phone too (a page, a field, the workflow, the standard open; the preview opened and
+folded by its link; the trial of the draft)."""
 
 from __future__ import annotations
 
@@ -64,6 +66,7 @@ PHONE_VIEWS = (
     "?open=/workflow#s-workflow",
     "?open=/standard#s-standard",
     "?pratinjau=1#preview-panel",
+    "/coba",  # trying the draft: the citizen's start page with the trial banner
 )
 
 
@@ -87,3 +90,9 @@ def test_the_editor_fits_360_pixels(
     page.click("#preview-toggle")
     page.wait_for_selector("#preview-panel[data-open=false]")
     assert not page.locator("#preview").is_visible()
+    # the trial's first page, as a citizen's phone shows it
+    page.goto(f"{EDITOR}/coba")
+    page.click("button.start")
+    page.wait_for_selector("#trial-banner")
+    assert page.locator("input[name=nik]").is_visible()
+    assert page.evaluate(FITS), page.evaluate(WIDEST)
