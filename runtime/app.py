@@ -29,6 +29,7 @@ from runtime.routes import (
     links,
     public,
     reports,
+    studio_trial,
     submit,
     verify,
 )
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
         office_routes,
         review_routes,
         studio_routes,
+        studio_trial,
         admin,
         admin_agencies,
         admin_messages,

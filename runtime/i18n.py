@@ -376,6 +376,7 @@ def _merge_office_texts() -> None:
     from runtime.i18n_review import REVIEW_UI
     from runtime.i18n_studio_documents import STUDIO_DOCUMENT_UI
     from runtime.i18n_studio_editor import STUDIO_EDITOR_UI
+    from runtime.i18n_studio_trial import STUDIO_TRIAL_UI
     from runtime.i18n_verify import VERIFY_UI
 
     for key, pair in (
@@ -384,6 +385,7 @@ def _merge_office_texts() -> None:
         *STUDIO_DOCUMENT_UI.items(),
         *REVIEW_UI.items(),
         *STUDIO_EDITOR_UI.items(),
+        *STUDIO_TRIAL_UI.items(),
     ):
         UI.setdefault(key, pair)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 STUDIO_EDITOR_UI: dict[str, tuple[str, str]] = {
     "studio_problem_list": ("Daftar masalah", "List of problems"),
     "studio_show_preview": ("Pratinjau formulir warga", "Preview of the citizen's form"),
+    "studio_preview_open": ("Tampilkan pratinjau", "Show the preview"),
+    "studio_preview_hide": ("Sembunyikan pratinjau", "Hide the preview"),
     "studio_preview_stale": (
         "Pratinjau terakhir yang berhasil; diperbarui lagi setelah galat berikut diperbaiki.",
         "The last good preview; it updates again once these errors are fixed.",

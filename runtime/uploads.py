@@ -167,15 +167,12 @@ def content_disposition(name: str, kind: str = "attachment") -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"
 
 
-def store_upload(
-    upload: UploadFile, *, store: FileStore | Path, max_bytes: int, accept: list[str]
-) -> Stored:
-    """Check an upload (size while reading, type by content), then put it in the file store.
+def check_upload(upload: UploadFile, *, max_bytes: int, accept: list[str]) -> Stored:
+    """Check an upload (size while reading, type by content) without storing it: the
+    reference it would get, under a fresh storage name that names no stored file.
 
-    The upload is read once to check it (its spooled copy holds at most one byte over the
-    field's limit, see CappedMultiPartParser) and once more to store it, so nothing refused
-    ever reaches the store. Synchronous on purpose: routes that store files run in the thread
-    pool, never on the event loop.
+    Raises UploadRejected. The upload's spooled copy holds at most one byte over the field's
+    limit (see CappedMultiPartParser).
     """
     digest = hashlib.sha256()
     size = 0
@@ -197,11 +194,24 @@ def store_upload(
     if kind is None or kind not in accept:
         raise UploadRejected("bad_type")
     storage_name = new_token() + EXTENSIONS[kind]
-    upload.file.seek(0)
-    as_store(store).put(attachment_key(storage_name), upload.file)
     return Stored(
         new_token(), storage_name, clean_name(upload.filename or ""), kind, size, digest.hexdigest()
     )
+
+
+def store_upload(
+    upload: UploadFile, *, store: FileStore | Path, max_bytes: int, accept: list[str]
+) -> Stored:
+    """Check an upload (`check_upload`), then put it in the file store.
+
+    The upload is read once to check it and once more to store it, so nothing refused ever
+    reaches the store. Synchronous on purpose: routes that store files run in the thread
+    pool, never on the event loop.
+    """
+    stored = check_upload(upload, max_bytes=max_bytes, accept=accept)
+    upload.file.seek(0)
+    as_store(store).put(attachment_key(stored.storage_name), upload.file)
+    return stored
 
 
 def remove_attachment_files(store: FileStore | Path, storage_names: list[str]) -> None:

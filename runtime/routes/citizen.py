@@ -35,6 +35,11 @@ def draft_cookie_name(agency: str, slug: str) -> str:
     return f"loket_draft_{agency}_{slug}".replace("-", "_")
 
 
+def pages_base(ctx: DraftContext, agency: str, slug: str) -> str:
+    """The address the form's pages lie below: the service's, or the studio trial's."""
+    return ctx.trial_base or service_base(agency, slug)
+
+
 def not_found(request: Request) -> Response:
     """The "not found" page."""
     return error_page(request, 404, "not_found", "not_found_text")
@@ -80,6 +85,9 @@ class DraftContext:
     `today` is the day the answers' date bounds ("today", "today-17y") count from: the day
     the case was first filed when the draft corrects a case sent back, else None (the real
     today), so a correction days later is not refused for a date that was right when filed.
+    `trial_base`: set when a designer tries a draft in the studio (runtime.routes.studio_trial):
+    the address the trial's pages lie below; the draft is then a row never saved and nothing
+    is filed, stored or sent.
     """
 
     def __init__(
@@ -89,8 +97,10 @@ class DraftContext:
         agency_name: str,
         today: dt.date | None = None,
         correction: Correction | None = None,
+        trial_base: str | None = None,
     ) -> None:
         self.draft = draft
+        self.trial_base = trial_base
         self.compiled = compiled
         self.agency_name = agency_name
         self.today = today

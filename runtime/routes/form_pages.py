@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -29,12 +30,13 @@ from runtime.routes.citizen import (
     listing,
     load_draft,
     not_found,
+    pages_base,
     remove_files,
     service_base,
     with_draft_cookie,
 )
 from runtime.security import limited_receive, upload_read_limit
-from runtime.uploads import UploadRejected, store_upload
+from runtime.uploads import UploadRejected, check_upload, store_upload
 from runtime.web import FILE_CAPS, FORM_LIMITS, PostedForm, is_htmx, language, render
 
 router = APIRouter()
@@ -56,7 +58,7 @@ def _input_name(pointer: str) -> str:
     return pointer.strip("/").replace("/", ".")
 
 
-def _page_context(
+def page_context(
     request: Request,
     ctx: DraftContext,
     page: PagePlan,
@@ -75,7 +77,7 @@ def _page_context(
     pages = form_pages(ctx.compiled, answers) if pages is None else pages
     ids = [p.id for p in pages]
     step = ids.index(page.id) + 1 if page.id in ids else 1
-    base = service_base(agency, slug)
+    base = pages_base(ctx, agency, slug)
     back = f"{base}/isi/{ids[step - 2]}" if step > 1 else base
     views = field_views(
         ctx.compiled,
@@ -113,7 +115,8 @@ def _page_context(
         "errors": errors,
         "back_url": back,
         "action": f"{base}/isi/{page.id}",
-        "resume_action": f"{base}/lanjut-nanti",
+        "resume_action": "" if ctx.trial_base else f"{base}/lanjut-nanti",
+        "trial": ctx.trial_base is not None,
         "page_id": page.id,
         "validate_url": f"{base}/isi/{page.id}/validasi",
         "reveal_url": f"{base}/isi/{page.id}/tampil",
@@ -159,6 +162,13 @@ async def _form_page(
         return ctx
     if ctx.draft.submission_id:
         return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    return show_page(request, ctx, page_id, agency, slug)
+
+
+def show_page(
+    request: Request, ctx: DraftContext, page_id: str, agency: str, slug: str
+) -> Response:
+    """One page with the answers so far; a page the answers hide leads on to the next one."""
     page = ctx.compiled.page(page_id)
     if page is None:
         return not_found(request)
@@ -167,8 +177,8 @@ async def _form_page(
         # a page hidden by the answers so far (or only declarations): go to the next one
         later = [p for p in shown if p.index > page.index]
         target = f"isi/{later[0].id}" if later else "periksa"
-        return RedirectResponse(f"{service_base(agency, slug)}/{target}", status_code=303)
-    context = _page_context(request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown)
+        return RedirectResponse(f"{pages_base(ctx, agency, slug)}/{target}", status_code=303)
+    context = page_context(request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown)
     return render(request, "page.html", context)
 
 
@@ -191,9 +201,12 @@ def _apply_uploads(
         max_mb = float(plan.spec.get("max_mb", 2))
         accept = list(plan.spec.get("accept", []))
         try:
-            stored = store_upload(
-                upload, store=request.app.state.store, max_bytes=_max_bytes(plan), accept=accept
-            )
+            if ctx.trial_base:  # a studio trial: the file is checked, not kept
+                stored = check_upload(upload, max_bytes=_max_bytes(plan), accept=accept)
+            else:
+                stored = store_upload(
+                    upload, store=request.app.state.store, max_bytes=_max_bytes(plan), accept=accept
+                )
         except UploadRejected as exc:
             types = file_types({"accept": accept})
             key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}[
@@ -201,6 +214,9 @@ def _apply_uploads(
             ]
             message = {lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")}
             lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
+            continue
+        answers[plan.key] = stored.answer()
+        if ctx.trial_base:
             continue
         session.add(
             Attachment(
@@ -214,7 +230,6 @@ def _apply_uploads(
                 storage_name=stored.storage_name,
             )
         )
-        answers[plan.key] = stored.answer()
     return lang_errors
 
 
@@ -305,15 +320,9 @@ def save_page(
     page = ctx.compiled.page(page_id)
     if page is None:
         return not_found(request)
-    fields = listing(form)
-    return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
-    answers = merge(ctx.draft.answers, parse_page(page, fields, previous=ctx.draft.answers))
-    upload_errors = _apply_uploads(request, session, ctx, page, form, answers)
-    settings = request.app.state.settings
-    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
-    action = (fields.get("_action") or ["next"])[0]
-    opened: dict[str, set[int]] = {}
-    extra = _group_action(action, answers, opened) if action != "next" else None
+    posted = read_page(request, session, ctx, page, form)
+    ttl = dt.timedelta(hours=request.app.state.settings.draft_ttl_hours)
+    answers = posted.answers
     with db.serialised_writes(session):
         replaced = discard_attachments(session, ctx.draft.id, file_ids(answers))
         try:
@@ -326,29 +335,51 @@ def save_page(
             return RedirectResponse(base, status_code=303)
         session.commit()
     remove_files(request.app.state.store, replaced)
-    response = _after_save(
-        request, ctx, page, fields, answers, upload_errors, extra, agency, slug, return_to, opened
-    )
+    response = after_save(request, ctx, page, posted, agency, slug)
     return with_draft_cookie(response, request, agency, slug, ctx.draft.id)
 
 
-def _after_save(
+@dataclass
+class PostedPage:
+    """One posted page applied to the answers so far (nothing saved yet)."""
+
+    fields: dict[str, list[str]]  # the posted text inputs
+    answers: dict[str, Any]  # the answers with the page's inputs and uploads
+    upload_errors: list[AnswerError]
+    extra: dict[str, int] | None  # a group or region button: empty items to show (else None)
+    opened: dict[str, set[int]]  # group items to show open
+    return_to: str  # "periksa" when the page was opened from the check-your-answers page
+
+
+def read_page(
+    request: Request, session: Session, ctx: DraftContext, page: PagePlan, form: FormData
+) -> PostedPage:
+    """The answers with one posted page applied: its inputs, its uploads (stored, or in a
+    studio trial only checked) and the group or region button pressed."""
+    fields = listing(form)
+    return_to = "periksa" if (fields.get("_return") or [""])[0] == "periksa" else ""
+    answers = merge(ctx.draft.answers, parse_page(page, fields, previous=ctx.draft.answers))
+    upload_errors = _apply_uploads(request, session, ctx, page, form, answers)
+    action = (fields.get("_action") or ["next"])[0]
+    opened: dict[str, set[int]] = {}
+    extra = _group_action(action, answers, opened) if action != "next" else None
+    return PostedPage(fields, answers, upload_errors, extra, opened, return_to)
+
+
+def after_save(
     request: Request,
     ctx: DraftContext,
     page: PagePlan,
-    fields: dict[str, list[str]],
-    answers: dict[str, Any],
-    upload_errors: list[AnswerError],
-    extra: dict[str, int] | None,
+    posted: PostedPage,
     agency: str,
     slug: str,
-    return_to: str,
-    opened: dict[str, set[int]],
 ) -> Response:
     """The page again (group button, new questions, errors), or on to the next page."""
-    base = service_base(agency, slug)
+    fields, answers, upload_errors = posted.fields, posted.answers, posted.upload_errors
+    extra, return_to, opened = posted.extra, posted.return_to, posted.opened
+    base = pages_base(ctx, agency, slug)
     if extra is not None:
-        context = _page_context(
+        context = page_context(
             request,
             ctx,
             page,
@@ -383,7 +414,7 @@ def _after_save(
         errors = [e for e in errors if _input_name(e.pointer) in shown]
     errors = upload_errors + [e for e in errors if e.key not in {u.key for u in upload_errors}]
     if errors or appeared:
-        context = _page_context(
+        context = page_context(
             request,
             ctx,
             page,
@@ -409,7 +440,7 @@ def _posted_page(
     slug: str,
     page_id: str,
     form: FormData | Response,
-) -> tuple[DraftContext, PagePlan, dict[str, list[str]], dict[str, Any]] | Response:
+) -> Posted | Response:
     """For the htmx helpers: the draft, the page, its posted inputs and the answers with them
     (nothing is saved), or the response to give instead."""
     if isinstance(form, Response):
@@ -417,6 +448,16 @@ def _posted_page(
     ctx = load_draft(request, session, agency, slug)
     if isinstance(ctx, Response):
         return htmx_redirect(request, ctx)
+    return posted_answers(request, ctx, page_id, form)
+
+
+Posted = tuple[DraftContext, PagePlan, dict[str, list[str]], dict[str, Any]]
+
+
+def posted_answers(
+    request: Request, ctx: DraftContext, page_id: str, form: FormData
+) -> Posted | Response:
+    """The page and the answers with its posted inputs (nothing is saved), or "not found"."""
     page = ctx.compiled.page(page_id)
     if page is None:
         return not_found(request)
@@ -439,6 +480,11 @@ def validate_field(
     posted = _posted_page(request, session, agency, slug, page_id, form)
     if isinstance(posted, Response):
         return posted
+    return checked_field(request, posted, agency, slug, field)
+
+
+def checked_field(request: Request, posted: Posted, agency: str, slug: str, field: str) -> Response:
+    """One field checked and re-rendered (htmx), or the whole page without htmx."""
     ctx, page, _, answers = posted
     pointer = "/" + field.replace(".", "/")
     errors = [
@@ -452,7 +498,7 @@ def validate_field(
         for view in views:
             for item in view.items:
                 target = next((c for c in item if c.name == field), target)
-    context = _page_context(request, ctx, page, answers, errors, agency, slug)
+    context = page_context(request, ctx, page, answers, errors, agency, slug)
     if not is_htmx(request):
         return render(request, "page.html", context, 422 if errors else 200)
     if target is None:
@@ -468,8 +514,13 @@ def reveal(
     posted = _posted_page(request, session, agency, slug, page_id, form)
     if isinstance(posted, Response):
         return posted
+    return revealed_fields(request, posted, agency, slug)
+
+
+def revealed_fields(request: Request, posted: Posted, agency: str, slug: str) -> Response:
+    """The questions that appear or disappear with the posted answers (htmx), or the page."""
     ctx, page, fields, answers = posted
-    context = _page_context(request, ctx, page, answers, [], agency, slug)
+    context = page_context(request, ctx, page, answers, [], agency, slug)
     if not is_htmx(request):
         return render(request, "page.html", context)
     # Only the questions that appear or disappear are sent (out of band, into their slots):
@@ -506,8 +557,13 @@ def region_field(
     posted = _posted_page(request, session, agency, slug, page_id, form)
     if isinstance(posted, Response):
         return posted
+    return region_levels(request, posted, agency, slug, field)
+
+
+def region_levels(request: Request, posted: Posted, agency: str, slug: str, field: str) -> Response:
+    """A region field with its next select (htmx), or the whole page without htmx."""
     ctx, page, _, answers = posted
-    context = _page_context(request, ctx, page, answers, [], agency, slug)
+    context = page_context(request, ctx, page, answers, [], agency, slug)
     if not is_htmx(request):
         return render(request, "page.html", context)
     target = None

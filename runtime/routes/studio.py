@@ -81,6 +81,25 @@ def _status_code(request: Request, code: int) -> int:
     return 200 if is_htmx(request) else code
 
 
+def _preview_open(request: Request) -> bool:
+    """Whether the preview panel is shown: `?pratinjau=1` (`0` folds it) or a chosen `?page=`;
+    after a POST, the form's `pratinjau` field. Every editor form and link carries the state, so
+    the panel stays as the designer left it across edits, without JavaScript."""
+    chosen = request.query_params.get("pratinjau")
+    posted = request._form  # the form the route read (set once a POST's body is parsed)
+    if chosen is None and posted is not None:
+        value = posted.get("pratinjau")
+        chosen = value if isinstance(value, str) else None
+    if chosen is not None:
+        return chosen == "1"
+    return bool(request.query_params.get("page"))
+
+
+def _kept(form: FormData, separator: str = "&") -> str:
+    """`pratinjau=1` for a redirect's query when the posted editor had the preview open."""
+    return f"{separator}pratinjau=1" if form.get("pratinjau") == "1" else ""
+
+
 def _row_version(form: FormData) -> int:
     version = bounded_int(form.get("row_version"))
     return -1 if version is None else version
@@ -339,6 +358,7 @@ def _editor(
     shown = request.query_params.get("open", "") if open_at is None else open_at
     chosen = request.query_params.get("page", "") or _page_of(shown)
     preview = _preview(definition, problems, chosen, lang)
+    preview_open = _preview_open(request)
     context = {
         "service": service,
         "version": version,
@@ -380,9 +400,9 @@ def _editor(
         "type_titles": dict(sv.type_choices(lang)),
         "group_types": sv.type_choices(lang, in_group=True),
         "anchor": sv.anchor,
-        "preview_open": bool(
-            request.query_params.get("pratinjau") or request.query_params.get("page")
-        ),
+        "preview_open": preview_open,
+        "pv": "&pratinjau=1" if preview_open else "",  # links of the editor keep the panel open
+        "pvq": "?pratinjau=1" if preview_open else "",
         "preview": preview,
         "stale_preview": None
         if preview
@@ -483,7 +503,13 @@ def condition_part(
     return render(
         request,
         "studio/_condition.html",
-        {"w": widget, "base": _base(service), "version": version, "anchor": sv.anchor},
+        {
+            "w": widget,
+            "base": _base(service),
+            "version": version,
+            "anchor": sv.anchor,
+            "preview_open": _preview_open(request),
+        },
     )
 
 
@@ -728,7 +754,7 @@ def apply_edit(
             return _conflict(request, service)
         return _frozen(request, session, service, version)
     session.commit()
-    target = f"{_base(service)}?open={quote(focus)}#{sv.anchor(focus)}"
+    target = f"{_base(service)}?open={quote(focus)}{_kept(form)}#{sv.anchor(focus)}"
     return RedirectResponse(target, status_code=303)
 
 
@@ -931,7 +957,8 @@ def submit(
             refused=exc.problems,
         )
     session.commit()
-    return RedirectResponse(f"{_base(service)}?pesan=submitted#studio-flash", status_code=303)
+    target = f"{_base(service)}?pesan=submitted{_kept(form)}#studio-flash"
+    return RedirectResponse(target, status_code=303)
 
 
 def _draft_step(
@@ -961,7 +988,8 @@ def _draft_step(
         session.refresh(version)
         return _editor(request, session, service, version, status_code=422, error=str(exc))
     session.commit()
-    return RedirectResponse(f"{_base(service)}?pesan={message}#studio-flash", status_code=303)
+    target = f"{_base(service)}?pesan={message}{_kept(form)}#studio-flash"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/studio/{agency}/{slug}/buang")

@@ -32,6 +32,7 @@ from runtime.routes.citizen import (
     is_declaration_page,
     listing,
     load_draft,
+    pages_base,
     remove_files,
     service_base,
     status_url,
@@ -51,7 +52,7 @@ def _display(plan: FieldPlan, value: Any, lang: str) -> str:
     return plan.kind.display(plan.spec, value, lang)
 
 
-def _sections(
+def answer_sections(
     ctx: DraftContext, answers: Mapping[str, Any], lang: str, base: str
 ) -> list[dict[str, Any]]:
     pruned = ctx.compiled.prune(answers)
@@ -96,9 +97,7 @@ def _sections(
     return sections
 
 
-def _computed_rows(
-    ctx: DraftContext, answers: Mapping[str, Any], lang: str
-) -> list[dict[str, Any]]:
+def computed_rows(ctx: DraftContext, answers: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     """The form's computed values with a label, from the visible answers (empty ones say so)."""
     pruned = ctx.compiled.prune(answers)
     found = ctx.compiled.computed_values(pruned)
@@ -146,7 +145,7 @@ def _check_page(
     status_code: int = 200,
 ) -> Response:
     lang = language(request)
-    base = service_base(agency, slug)
+    base = pages_base(ctx, agency, slug)
     pages = form_pages(ctx.compiled, answers)
     back = f"{base}/isi/{pages[-1].id}" if pages else base
     return render(
@@ -154,14 +153,15 @@ def _check_page(
         "check.html",
         {
             "d": ctx.compiled.definition,
-            "sections": _sections(ctx, answers, lang, base),
-            "computed_rows": _computed_rows(ctx, answers, lang),
+            "sections": answer_sections(ctx, answers, lang, base),
+            "computed_rows": computed_rows(ctx, answers, lang),
             "errors": errors,
             "declarations": _declarations(ctx, answers, errors, lang),
             "action": f"{base}/kirim",
             "back_url": back,
             "self_url": f"{base}/periksa",
             "correction": ctx.correction,
+            "trial": ctx.trial_base is not None,
         },
         status_code,
     )
@@ -185,13 +185,47 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
         return ctx
     if ctx.draft.submission_id:
         return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    return answers_page(request, ctx, agency, slug)
+
+
+def answers_page(request: Request, ctx: DraftContext, agency: str, slug: str) -> Response:
+    """The check-your-answers page, or the first page that still has a problem."""
     _, errors = ctx.compiled.check(ctx.draft.answers, ctx.today)
     incomplete = _first_error_page(
         ctx, ctx.draft.answers, [e for e in errors if e.key in ctx.compiled.fields]
     )
     if incomplete:
-        return RedirectResponse(f"{service_base(agency, slug)}/isi/{incomplete}", status_code=303)
+        base = pages_base(ctx, agency, slug)
+        return RedirectResponse(f"{base}/isi/{incomplete}", status_code=303)
     return _check_page(request, ctx, ctx.draft.answers, [], agency, slug)
+
+
+def with_declarations(ctx: DraftContext, fields: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The answers with the declarations ticked (or not) on the check-your-answers page."""
+    answers = dict(ctx.draft.answers)
+    for plan in ctx.compiled.fields.values():
+        if plan.type == "declaration":
+            value, _ = plan.kind.parse(plan.spec, list(fields.get(plan.key, [])))
+            answers.pop(plan.key, None)
+            if value is not None:
+                answers[plan.key] = value
+    return answers
+
+
+def refused(
+    request: Request, ctx: DraftContext, answers: Mapping[str, Any], agency: str, slug: str
+) -> tuple[dict[str, Any], Response | None]:
+    """The pruned answers, and the response when they cannot be sent yet: the first page with
+    a problem, or the check-your-answers page with its declaration errors (422)."""
+    pruned, errors = ctx.compiled.check(answers, ctx.today)
+    errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
+    if not errors:
+        return pruned, None
+    incomplete = _first_error_page(ctx, answers, errors)
+    if incomplete:
+        base = pages_base(ctx, agency, slug)
+        return pruned, RedirectResponse(f"{base}/isi/{incomplete}", status_code=303)
+    return pruned, _check_page(request, ctx, answers, errors, agency, slug, 422)
 
 
 @router.post("/layanan/{agency}/{slug}/kirim")
@@ -207,21 +241,10 @@ def submit(
     base = service_base(agency, slug)
     if ctx.draft.submission_id:
         return RedirectResponse(f"{base}/terkirim", status_code=303)
-    fields = listing(form)
-    answers = dict(ctx.draft.answers)
-    for plan in ctx.compiled.fields.values():
-        if plan.type == "declaration":
-            value, _ = plan.kind.parse(plan.spec, fields.get(plan.key, []))
-            answers.pop(plan.key, None)
-            if value is not None:
-                answers[plan.key] = value
-    pruned, errors = ctx.compiled.check(answers, ctx.today)
-    errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
-    if errors:
-        incomplete = _first_error_page(ctx, answers, errors)
-        if incomplete:
-            return RedirectResponse(f"{base}/isi/{incomplete}", status_code=303)
-        return _check_page(request, ctx, answers, errors, agency, slug, 422)
+    answers = with_declarations(ctx, listing(form))
+    pruned, refusal = refused(request, ctx, answers, agency, slug)
+    if refusal is not None:
+        return refusal
     if ctx.draft.editing_submission_id:
         # the applicant's corrections after a send-back
         with db.serialised_writes(session):

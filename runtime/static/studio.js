@@ -16,18 +16,3 @@ document.addEventListener("click", function (event) {
   area.focus();
   area.dispatchEvent(new Event("input", { bubbles: true }));
 });
-
-/* The preview panel stays open (or folded) across edits: its state is kept for the tab. */
-function restorePreview() {
-  var panel = document.getElementById("preview-panel");
-  if (panel && window.sessionStorage && sessionStorage.getItem("loket-preview") === "open") {
-    panel.open = true;
-  }
-}
-document.addEventListener("toggle", function (event) {
-  if (event.target.id === "preview-panel" && window.sessionStorage) {
-    sessionStorage.setItem("loket-preview", event.target.open ? "open" : "closed");
-  }
-}, true);
-document.addEventListener("DOMContentLoaded", restorePreview);
-document.addEventListener("htmx:afterSettle", restorePreview);

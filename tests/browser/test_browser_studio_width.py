@@ -1,5 +1,7 @@
 """The studio fits a 1280×800 screen: the workflow section of an example needs no horizontal
-scrolling, with the preview folded (the default) and opened beside the editor."""
+scrolling, with the preview folded (the default) and opened beside the editor. It fits a
+360×740 phone too (a page, a field, the workflow, the standard open; the preview opened and
+folded by its link; the trial of the draft)."""
 
 from __future__ import annotations
 
@@ -45,3 +47,52 @@ def test_the_workflow_section_fits_1280_pixels(
     assert page.evaluate(TABLES_FIT)
     box = page.locator(SAVE, has_text="Simpan").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 1280
+
+
+# the elements that stick out to the right of a 360 px screen (for the failure message)
+WIDEST = """[...document.querySelectorAll('body *')].filter((e) => {
+  if (e.getBoundingClientRect().right <= document.documentElement.clientWidth + 1) return false;
+  if (getComputedStyle(e).position === 'absolute') return true;  // escapes a scrolling box
+  for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible') return false;
+  }
+  return true;
+}).slice(0, 8).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' '
+  + Math.round(e.getBoundingClientRect().right))"""
+PHONE_VIEWS = (
+    "",
+    "?open=/form/pages/1#f-form-pages-1",
+    "?open=/form/pages/1/fields/0#f-form-pages-1-fields-0",
+    "?open=/workflow#s-workflow",
+    "?open=/standard#s-standard",
+    "?pratinjau=1#preview-panel",
+    "/coba",  # trying the draft: the citizen's start page with the trial banner
+)
+
+
+@pytest.mark.parametrize("js", [False, True], ids=["no-js", "js"])
+def test_the_editor_fits_360_pixels(
+    open_session: Callable[..., Any], designer_name: str, js: bool
+) -> None:
+    session = open_session(js=js)
+    page = session.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    steps.login(page, designer_name, "/studio")
+    for view in PHONE_VIEWS:
+        page.goto(f"{EDITOR}{view}")
+        assert page.evaluate(FITS), (view, page.evaluate(WIDEST))
+    # the preview opened and folded again by its link, the page still fits
+    page.goto(EDITOR)
+    page.click("#preview-toggle")
+    page.wait_for_selector("#preview-panel[data-open=true]")
+    assert page.locator("#preview").is_visible()
+    assert page.evaluate(FITS), page.evaluate(WIDEST)
+    page.click("#preview-toggle")
+    page.wait_for_selector("#preview-panel[data-open=false]")
+    assert not page.locator("#preview").is_visible()
+    # the trial's first page, as a citizen's phone shows it
+    page.goto(f"{EDITOR}/coba")
+    page.click("button.start")
+    page.wait_for_selector("#trial-banner")
+    assert page.locator("input[name=nik]").is_visible()
+    assert page.evaluate(FITS), page.evaluate(WIDEST)

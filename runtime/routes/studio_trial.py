@@ -1,0 +1,327 @@
+"""Trying a draft in the studio: the designer walks the form as a citizen would, nothing is filed.
+
+The pages are the citizen's own (start page, form pages with their conditions, checks and
+htmx helpers, check your answers), rendered and checked by the same code
+(`runtime.routes.form_pages`, `runtime.routes.submit`), under `/studio/{agency}/{slug}/coba`
+with a banner saying it is a trial. The answers so far live in a signed cookie
+(`runtime.trial`); nothing is written to the database: no form draft, no case, no reference
+number, no message, no audit event. Uploads are checked (size, type) and not kept. The last
+step shows the answers and says nothing was filed. Only the agency's designers get in, as
+in the editor (404 for strangers to the agency, 403 for its other staff).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from builder.answers import AnswerError
+from builder.compiler import PagePlan, compiled
+from builder.problems import has_errors
+from builder.validate import validate
+from runtime import trial
+from runtime.auth import StaffUser
+from runtime.deps import SessionDep
+from runtime.i18n import t
+from runtime.models import Agency, FormDraft, Service, utcnow
+from runtime.routes import form_pages as fp
+from runtime.routes import submit as sub
+from runtime.routes.citizen import DraftContext, form_pages, listing, not_found
+from runtime.routes.studio import _draft, _service
+from runtime.staff import UserDep
+from runtime.web import PostedForm, language, render, secure_cookies
+
+router = APIRouter()
+
+
+def trial_base(agency: str, slug: str) -> str:
+    """The address of a service's trial (its start page; every trial page lies below)."""
+    return f"/studio/{agency}/{slug}/coba"
+
+
+class _Trial:
+    """The service tried and the trial's context (a draft row that is never saved)."""
+
+    def __init__(self, service: Service, ctx: DraftContext, editor: str) -> None:
+        self.service = service
+        self.ctx = ctx
+        self.editor = editor
+
+
+def _trial(
+    request: Request, session: Session, user: StaffUser, agency: str, slug: str
+) -> _Trial | Response:
+    """The trial of the service's draft (the live version while there is none), or the page
+    saying the draft must be fixed first."""
+    service = _service(session, user, agency, slug)  # 404 / 403 as in the editor
+    assert service.id is not None
+    version = _draft(session, user, service)
+    editor = f"/studio/{agency}/{slug}"
+    if has_errors(validate(version.definition)):
+        lang = language(request)
+        return render(
+            request,
+            "studio/trial_blocked.html",
+            {"editor": editor, "heading": t("trial_blocked", lang)},
+            409,
+        )
+    answers = trial.decode(
+        request.app.state.settings.secret_key,
+        user.session_id,
+        service.id,
+        request.cookies.get(trial.COOKIE),
+    )
+    # never added to a session: the trial's answers are the cookie's
+    draft = FormDraft(
+        id="", service_version_id=version.id or 0, answers=answers, expires_at=utcnow()
+    )
+    found = session.get(Agency, agency)
+    ctx = DraftContext(
+        draft,
+        compiled(version.definition),
+        found.name if found else agency,
+        trial_base=trial_base(agency, slug),
+    )
+    return _Trial(service, ctx, editor)
+
+
+def _with_answers(
+    response: Response, request: Request, user: StaffUser, found: _Trial, answers: Mapping[str, Any]
+) -> Response:
+    """Keep the trial's answers in its cookie (raises trial.TrialTooLong)."""
+    assert found.service.id is not None
+    value = trial.encode(
+        request.app.state.settings.secret_key, user.session_id, found.service.id, answers
+    )
+    response.set_cookie(
+        trial.COOKIE,
+        value,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path=found.ctx.trial_base or "/",
+        max_age=86400,
+    )
+    return response
+
+
+@router.get("/studio/{agency}/{slug}/coba")
+def trial_start(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
+) -> Response:
+    """The trial's start page: the citizen's, with the trial banner."""
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    return render(
+        request,
+        "start.html",
+        {
+            "d": found.ctx.compiled.definition,
+            "agency_name": found.ctx.agency_name,
+            "retired": False,
+            "base": found.ctx.trial_base,
+            "trial": True,
+            "editor_url": found.editor,
+        },
+    )
+
+
+@router.post("/studio/{agency}/{slug}/coba/mulai")
+def trial_begin(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Start the trial afresh (no answers) on the form's first page."""
+    if isinstance(form, Response):
+        return form
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    pages = form_pages(found.ctx.compiled, {})
+    target = f"isi/{pages[0].id}" if pages else "periksa"
+    response = RedirectResponse(f"{found.ctx.trial_base}/{target}", status_code=303)
+    return _with_answers(response, request, user, found, {})
+
+
+@router.get("/studio/{agency}/{slug}/coba/isi/{page_id}")
+def trial_page(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, page_id: str
+) -> Response:
+    """One page of the form with the trial's answers so far."""
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    return fp.show_page(request, found.ctx, page_id, agency, slug)
+
+
+def _too_long(
+    request: Request, found: _Trial, page: PagePlan, answers: dict[str, Any], agency: str, slug: str
+) -> Response:
+    """The page again with what was typed, the error beside its longest answer."""
+    on_page = [key for key in page.keys if key in answers] or sorted(page.keys)
+    key = max(on_page, key=lambda k: len(json.dumps(answers.get(k), ensure_ascii=False)))
+    message = {lang: t("trial_too_long", lang) for lang in ("id", "en")}
+    error = AnswerError(f"/{key}", key, "trial_too_long", message)
+    context = fp.page_context(request, found.ctx, page, answers, [error], agency, slug)
+    return render(request, "page.html", context, 422)
+
+
+@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}")
+def trial_save(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+) -> Response:
+    """Keep one page's answers in the trial's cookie: the page again with its errors (422), or
+    on to the next page, exactly as the citizen's form decides."""
+    if isinstance(form, Response):
+        return form
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    page = found.ctx.compiled.page(page_id)
+    if page is None:
+        return not_found(request)
+    posted = fp.read_page(request, session, found.ctx, page, form)
+    found.ctx.draft.answers = posted.answers
+    response = fp.after_save(request, found.ctx, page, posted, agency, slug)
+    try:
+        return _with_answers(response, request, user, found, posted.answers)
+    except trial.TrialTooLong:
+        return _too_long(request, found, page, posted.answers, agency, slug)
+
+
+def _posted(
+    request: Request,
+    session: Session,
+    user: StaffUser,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: Any,
+) -> fp.Posted | Response:
+    if isinstance(form, Response):
+        return form
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    return fp.posted_answers(request, found.ctx, page_id, form)
+
+
+@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/validasi")
+def trial_validate(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+    field: str = "",
+) -> Response:
+    """htmx: one field checked, as on the citizen's page (nothing kept)."""
+    posted = _posted(request, session, user, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    return fp.checked_field(request, posted, agency, slug, field)
+
+
+@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/tampil")
+def trial_reveal(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+) -> Response:
+    """htmx: conditional questions shown or hidden, as on the citizen's page (nothing kept)."""
+    posted = _posted(request, session, user, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    return fp.revealed_fields(request, posted, agency, slug)
+
+
+@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/wilayah")
+def trial_region(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    agency: str,
+    slug: str,
+    page_id: str,
+    form: PostedForm,
+    field: str = "",
+) -> Response:
+    """htmx: a region field's next list, as on the citizen's page (nothing kept)."""
+    posted = _posted(request, session, user, agency, slug, page_id, form)
+    if isinstance(posted, Response):
+        return posted
+    return fp.region_levels(request, posted, agency, slug, field)
+
+
+@router.get("/studio/{agency}/{slug}/coba/periksa")
+def trial_check(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
+) -> Response:
+    """Check your answers, with the declarations and the (trial) submit button."""
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    return sub.answers_page(request, found.ctx, agency, slug)
+
+
+@router.post("/studio/{agency}/{slug}/coba/kirim")
+def trial_submit(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """The citizen's submit, checked the same way; nothing is filed: on to the trial's end."""
+    if isinstance(form, Response):
+        return form
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    answers = sub.with_declarations(found.ctx, listing(form))
+    _, refusal = sub.refused(request, found.ctx, answers, agency, slug)
+    if refusal is not None:
+        return refusal
+    response = RedirectResponse(f"{found.ctx.trial_base}/selesai", status_code=303)
+    return _with_answers(response, request, user, found, answers)
+
+
+@router.get("/studio/{agency}/{slug}/coba/selesai")
+def trial_done(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
+) -> Response:
+    """The trial's end: nothing was filed; the answers as they would have been sent."""
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    answers = found.ctx.draft.answers
+    _, refusal = sub.refused(request, found.ctx, answers, agency, slug)
+    if refusal is not None:
+        return RedirectResponse(str(found.ctx.trial_base), status_code=303)
+    lang = language(request)
+    base = str(found.ctx.trial_base)
+    return render(
+        request,
+        "studio/trial_done.html",
+        {
+            "d": found.ctx.compiled.definition,
+            "trial": True,
+            "sections": sub.answer_sections(found.ctx, answers, lang, base),
+            "computed_rows": sub.computed_rows(found.ctx, answers, lang),
+            "base": base,
+            "editor_url": found.editor,
+        },
+    )
