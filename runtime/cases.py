@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
-from runtime import catalog, corrections, db, store
+from runtime import assignments, catalog, corrections, db, store
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
@@ -262,6 +262,10 @@ def apply_transition(
     }
     if answers is not None:
         values["answers"] = dict(answers)
+    if case.assigned_to_user_id is not None and not assignments.still_assigned(
+        session, case, definition, outcome.to_state
+    ):
+        values.update(assigned_to_user_id=None, assigned_at=None)  # its officer cannot act there
     with db.serialised_writes(session):
         try:
             changed = session.exec(

@@ -593,6 +593,23 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Escalated to {role}: {days} working days past the due date.",
     ),
     "office_ev_escalated": ("Eskalasi", "Escalation"),
+    # assignment (disposisi), runtime/assignments.py
+    "office_ev_assigned": ("Disposisi", "Assignment"),
+    "office_assigned_to": ("kepada {name}", "to {name}"),
+    "office_assignment": ("Disposisi", "Assignment"),
+    "office_assignee": ("Ditugaskan kepada", "Assigned to"),
+    "office_unassigned": ("Belum ditugaskan", "Not assigned"),
+    "office_assigned_since": ("sejak {when}", "since {when}"),
+    "office_assigned_to_me": ("Ditugaskan kepada saya", "Assigned to me"),
+    "office_assign_to": ("Tugaskan kepada", "Assign to"),
+    "office_assign_note": ("Catatan disposisi (internal)", "Assignment note (internal)"),
+    "office_assign": ("Tugaskan", "Assign"),
+    "office_reassign": ("Alihkan", "Reassign"),
+    "office_take": ("Ambil kasus ini", "Take this case"),
+    "office_assign_changed": (
+        "Disposisi kasus ini baru saja berubah. Periksa lagi sebelum menugaskan.",
+        "This case's assignment has just changed. Check again before assigning.",
+    ),
     "office_empty": (
         "Tidak ada permohonan yang menunggu Anda.",
         "No applications are waiting for you.",

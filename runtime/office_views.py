@@ -19,7 +19,7 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
 from builder.texts import localise
-from runtime import cases, corrections, escalations, inbox, store, workflow
+from runtime import assignments, cases, corrections, escalations, inbox, store, workflow
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
@@ -99,6 +99,15 @@ def _names(session: Session, rows: list[inbox.InboxRow]) -> dict[str, Mapping[st
     return {str(case_id): answers or {} for case_id, answers in found}
 
 
+def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """Display names of staff users by id (one query)."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    found = session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted))).all()
+    return {int(user_id): str(name) for user_id, name in found if user_id is not None}
+
+
 def inbox_rows(
     session: Session,
     rows: list[inbox.InboxRow],
@@ -110,6 +119,7 @@ def inbox_rows(
     filter's), the filing date, the due date in WIB with the working days left or late."""
     definitions: dict[int, Mapping[str, Any]] = {}
     answers = _names(session, rows)
+    officers = user_names(session, {r.assigned_to_user_id for r in rows})
     shown = []
     for row in rows:
         if row.service_version_id not in definitions:
@@ -126,6 +136,8 @@ def inbox_rows(
                 "filed": row.created_at.astimezone(WIB).strftime("%d-%m-%Y"),
                 **deadline(row.due_at, now, calendar, lang),
                 "escalated": row.escalated,
+                "assignee": officers.get(row.assigned_to_user_id or 0, ""),
+                "assigned_to": row.assigned_to_user_id,
             }
         )
     return shown
@@ -267,9 +279,13 @@ def timeline(
     session: Session, events: list[CaseEvent], definition: Mapping[str, Any], lang: str
 ) -> list[dict[str, Any]]:
     """The audit trail as officers read it (times in WIB)."""
-    ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
-    users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
-    names = {u.id: u.display_name for u in users}
+    ids: set[int | None] = {e.actor_user_id for e in events}
+    ids.update(
+        e.details.get("to_user_id")
+        for e in events
+        if e.action == assignments.ASSIGNED_ACTION and isinstance(e.details, Mapping)
+    )
+    names = user_names(session, ids)
     roles = definition.get("roles", {})
     labels = {
         str(move["action"]): localise(move.get("label"), lang) or str(move["action"])
@@ -284,13 +300,14 @@ def timeline(
         cases.DOWNLOAD_DOCUMENT: "office_ev_download_document",
         cases.REVOKE_DOCUMENT: "office_ev_revoke_document",
         escalations.ESCALATED_ACTION: "office_ev_escalated",
+        assignments.ASSIGNED_ACTION: "office_ev_assigned",
     }
     rows = []
     for event in events:
         key = fixed.get(event.action)
         label = t(key, lang) if key else labels.get(event.action, event.action)
         if event.actor_kind == "user":
-            who = names.get(event.actor_user_id, "?")
+            who = names.get(event.actor_user_id or 0, "?")
             if event.actor_role:
                 who += f" ({localise(roles.get(event.actor_role), lang) or event.actor_role})"
         else:
@@ -300,6 +317,9 @@ def timeline(
         change = ""
         if event.action == escalations.ESCALATED_ACTION and event.details:
             change = escalation_text(definition, event.details, lang)
+        if event.action == assignments.ASSIGNED_ACTION and event.details:
+            to = names.get(event.details.get("to_user_id") or 0, "?")
+            change = t("office_assigned_to", lang, name=to)
         if event.to_state and event.from_state:
             before = state_label(definition, event.from_state, lang, public=False)
             change = f"{before} → {state_label(definition, event.to_state, lang, public=False)}"
@@ -315,6 +335,30 @@ def timeline(
             }
         )
     return rows
+
+
+def assignment_view(
+    session: Session, user: StaffUser, case: Submission, definition: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    """The case's assignee and what the user may do about it: assign or reassign to a colleague
+    (with a note), take it themselves."""
+    names = user_names(session, {case.assigned_to_user_id})
+    may = assignments.may_assign(definition, case.state, user.roles_in(case.agency_id))
+    options = assignments.colleagues(session, case, definition) if may else []
+    return {
+        "assignee": names.get(case.assigned_to_user_id or 0, ""),
+        "assignee_id": case.assigned_to_user_id,
+        "since": when(case.assigned_at) if case.assigned_to_user_id else "",
+        "mine": case.assigned_to_user_id == user.id,
+        "may_assign": may and bool(options),
+        "may_take": any(c.user_id == user.id for c in options)
+        and case.assigned_to_user_id != user.id,
+        "colleagues": [
+            {"id": c.user_id, "name": c.name}
+            for c in options
+            if c.user_id != case.assigned_to_user_id
+        ],
+    }
 
 
 def escalation_text(definition: Mapping[str, Any], details: Mapping[str, Any], lang: str) -> str:
@@ -349,6 +393,8 @@ def case_context(
     revoke_error: tuple[str, str, str] | None = None,
     unconfirmed: str = "",
     calendar: Calendar | None = None,
+    assign_error: str = "",
+    assign_note: str = "",
 ) -> dict[str, Any]:
     """Everything the case page and its panel show.
 
@@ -440,6 +486,11 @@ def case_context(
             for event, changed in corrections.corrections(events)
         ],
         "escalation": _current_escalation(session, case, definition, lang),
+        "assignment": {
+            **assignment_view(session, user, case, definition, lang),
+            "error": assign_error,
+            "note": assign_note,
+        },
         "filed": when(case.created_at),
         "actions": actions,
         "notice": notice,
