@@ -420,6 +420,10 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
                         f"Status '{name}': SLA (hari kerja)",
                         f"State '{name}': SLA (working days)",
                     ),
+                    "sla": (
+                        f"Status '{name}': batas waktu (jam atau hari kalender)",
+                        f"State '{name}': time limit (hours or calendar days)",
+                    ),
                     "final": (f"Status '{name}': hasil akhir", f"State '{name}': final outcome"),
                     "applicant_edits": (
                         f"Status '{name}': pemohon boleh memperbaiki",

@@ -864,12 +864,23 @@ CODES: dict[str, Code] = {
         "Status '{value}' punya eskalasi tetapi tidak punya batas waktu (sla_days) yang berjalan.",
         "State '{value}' has an escalation but no running time limit (sla_days).",
         (
-            'Eskalasi dihitung dari batas waktu status: beri status ini "sla_days" lebih dari 0,'
-            ' atau hapus "escalate". Status akhir dan status perbaikan oleh pemohon tidak punya'
-            " batas waktu.",
-            'An escalation counts from the state\'s time limit: give this state "sla_days" above 0,'
-            ' or remove "escalate". Final states and states where the applicant edits have no'
-            " time limit.",
+            'Eskalasi dihitung dari batas waktu status: beri status ini "sla_days" lebih dari 0'
+            ' (atau "sla"), atau hapus "escalate". Status akhir dan status perbaikan oleh pemohon'
+            " tidak punya batas waktu.",
+            'An escalation counts from the state\'s time limit: give this state "sla_days" above 0'
+            ' (or "sla"), or remove "escalate". Final states and states where the applicant edits'
+            " have no time limit.",
+        ),
+    ),
+    "sla-twice": _c(
+        E,
+        'Status \'{value}\' punya dua batas waktu: "sla_days" dan "sla".',
+        'State \'{value}\' has two time limits: "sla_days" and "sla".',
+        (
+            'Pakai salah satu: "sla_days" (hari kerja), atau "sla" dengan satu satuan:'
+            ' "working_days", "calendar_days" atau "hours".',
+            'Use one: "sla_days" (working days), or "sla" with one unit: "working_days",'
+            ' "calendar_days" or "hours".',
         ),
     ),
     "unreachable-state": _c(

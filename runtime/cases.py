@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
-from runtime import assignments, catalog, corrections, db, store
+from runtime import assignments, catalog, corrections, db, deadlines, store
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
@@ -145,8 +145,7 @@ def clock(
         return None, False
     if info.get("applicant_edits"):
         return None, True
-    days = info.get("sla_days")
-    return (calendar.due_at(now, int(days)) if days else None), False
+    return deadlines.due_on_entering(definition, state, now, calendar), False
 
 
 def check_officer_fields(

@@ -714,6 +714,11 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_days_left": ("{days} hari kerja lagi", "{days} working days left"),
     "office_due_today": ("Batas waktunya hari ini", "Due today"),
     "office_days_late": ("terlambat {days} hari kerja", "{days} working days late"),
+    "office_hours_left": ("{hours} jam lagi", "{hours} hours left"),
+    "office_hours_late": ("terlambat {hours} jam", "{hours} hours late"),
+    "office_calendar_days_left": ("{days} hari kalender lagi", "{days} calendar days left"),
+    "office_calendar_days_late": ("terlambat {days} hari kalender", "{days} calendar days late"),
+    "office_sla": ("Batas waktu status", "Time limit of the state"),
     "office_corrected": (
         "Diperbaiki pemohon · {when}",
         "Corrected by the applicant · {when}",

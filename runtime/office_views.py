@@ -18,8 +18,18 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
+from builder.sla import Sla
 from builder.texts import localise
-from runtime import assignments, cases, corrections, escalations, inbox, store, workflow
+from runtime import (
+    assignments,
+    cases,
+    corrections,
+    deadlines,
+    escalations,
+    inbox,
+    store,
+    workflow,
+)
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
@@ -69,22 +79,24 @@ def applicant_name(definition: Mapping[str, Any], answers: Mapping[str, Any]) ->
 
 
 def deadline(
-    due_at: dt.datetime | None, now: dt.datetime, calendar: Calendar | None, lang: str
+    due_at: dt.datetime | None,
+    now: dt.datetime,
+    calendar: Calendar | None,
+    lang: str,
+    sla: Sla | None = None,
 ) -> dict[str, Any]:
-    """A due date as officers read it: the date in WIB, working days left (or late), overdue."""
+    """A due date as officers read it: the date in WIB, what is left (or how late) in the
+    state's unit (working days unless `sla` says calendar days or hours), overdue; and the
+    state's time limit ("24 jam"), `special` when it is not counted in working days."""
+    limit = {
+        "limit": sla.text(lang) if sla else "",
+        "special": sla is not None and sla.unit != "working_days",
+    }
     if due_at is None:
-        return {"due": "", "left": "", "overdue": False}
+        return {"due": "", "left": "", "overdue": False, **limit}
     overdue = due_at < now
-    left = ""
-    if calendar is not None:
-        today, day = now.astimezone(WIB).date(), due_at.astimezone(WIB).date()
-        if overdue:
-            late = calendar.working_days_between(day, today)
-            left = t("office_days_late", lang, days=late) if late else ""
-        else:
-            days = calendar.working_days_between(today, day)
-            left = t("office_days_left", lang, days=days) if days else t("office_due_today", lang)
-    return {"due": when(due_at), "left": left, "overdue": overdue}
+    left = deadlines.time_left(sla, due_at, now, calendar, lang) if calendar is not None else ""
+    return {"due": when(due_at), "left": left, "overdue": overdue, **limit}
 
 
 def _names(session: Session, rows: list[inbox.InboxRow]) -> dict[str, Mapping[str, Any]]:
@@ -134,7 +146,9 @@ def inbox_rows(
                 "service": localise(definition.get("title"), lang),
                 "state": state_label(definition, row.state, lang, public=False),
                 "filed": row.created_at.astimezone(WIB).strftime("%d-%m-%Y"),
-                **deadline(row.due_at, now, calendar, lang),
+                **deadline(
+                    row.due_at, now, calendar, lang, deadlines.state_sla(definition, row.state)
+                ),
                 "escalated": row.escalated,
                 "assignee": officers.get(row.assigned_to_user_id or 0, ""),
                 "assigned_to": row.assigned_to_user_id,
@@ -470,7 +484,9 @@ def case_context(
         "state_label": state_label(definition, case.state, lang, public=False),
         "public_label": state_label(definition, case.state, lang, public=True),
         "tag": "ok" if outcome == "approved" else "bad" if outcome else "wait",
-        **deadline(case.due_at, utcnow(), calendar, lang),
+        **deadline(
+            case.due_at, utcnow(), calendar, lang, deadlines.state_sla(definition, case.state)
+        ),
         "applicant_name": applicant_name(definition, case.answers),
         "corrections": [
             {
