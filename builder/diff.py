@@ -480,6 +480,7 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
             "comment": ("komentar", "comment"),
             "guard": ("syarat", "guard"),
             "distinct_actor": ("pemisahan tugas", "separation of duties"),
+            "approvals": ("persetujuan bersama", "joint approval"),
             "issues": ("dokumen yang diterbitkan", "documents issued"),
         }.items():
             if before.get(prop) != transition.get(prop):

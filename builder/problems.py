@@ -872,6 +872,34 @@ CODES: dict[str, Code] = {
             " have no time limit.",
         ),
     ),
+    "approvals-too-many": _c(
+        E,
+        "Aksi '{value}' meminta {required} persetujuan, tetapi hanya punya {roles} peran.",
+        "Action '{value}' asks for {required} approvals but has only {roles} roles.",
+        (
+            'Setiap peran menyetujui satu kali: tambahkan peran ke "roles", atau turunkan'
+            ' "required" (atau pakai "all").',
+            'Each role approves once: add roles to "roles", or lower "required" (or use "all").',
+        ),
+    ),
+    "approvals-applicant": _c(
+        E,
+        "Aksi '{value}' adalah persetujuan bersama, tetapi pemohon ada di 'roles'.",
+        "Action '{value}' is a joint approval, but the applicant is in its 'roles'.",
+        (
+            "Persetujuan bersama hanya untuk petugas: hapus 'applicant' dari 'roles'.",
+            "A joint approval is for officers only: remove 'applicant' from 'roles'.",
+        ),
+    ),
+    "approvals-with-fields": _c(
+        E,
+        "Aksi '{value}' adalah persetujuan bersama dan tidak dapat meminta isian petugas.",
+        "Action '{value}' is a joint approval and cannot ask for officer fields.",
+        (
+            "Minta isian itu pada aksi sebelumnya (misalnya pemeriksaan), atau hapus 'approvals'.",
+            "Ask for those fields in an earlier action (e.g. the check), or remove 'approvals'.",
+        ),
+    ),
     "sla-twice": _c(
         E,
         'Status \'{value}\' punya dua batas waktu: "sla_days" dan "sla".',

@@ -151,6 +151,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                         **did_you_mean(role, role_names),
                     )
                 )
+        found.extend(_check_approvals(transition, pointer))
         guard = transition.get("guard")
         if isinstance(guard, Mapping):
             refs = {ref.key: ref for ref in iter_fields(definition)}
@@ -201,6 +202,33 @@ def _check_escalations(
             )
         if running_sla(state) is None:
             found.append(problem("escalate-without-sla", pointer, value=name))
+    return found
+
+
+def _check_approvals(transition: Mapping[str, Any], pointer: str) -> list[Problem]:
+    """A joint approval: staff roles only, enough of them for the number required, and no
+    officer fields (each approver would fill them in again)."""
+    rule = transition.get("approvals")
+    if not isinstance(rule, Mapping):
+        return []
+    found: list[Problem] = []
+    action = transition.get("action")
+    roles = [r for r in transition.get("roles", []) if r != APPLICANT]
+    if APPLICANT in transition.get("roles", []):
+        found.append(problem("approvals-applicant", join(pointer, "roles"), value=action))
+    wanted = rule.get("required")
+    if isinstance(wanted, int) and not isinstance(wanted, bool) and wanted > len(set(roles)):
+        found.append(
+            problem(
+                "approvals-too-many",
+                join(pointer, "approvals", "required"),
+                value=action,
+                required=wanted,
+                roles=len(set(roles)),
+            )
+        )
+    if transition.get("fields"):
+        found.append(problem("approvals-with-fields", join(pointer, "fields"), value=action))
     return found
 
 

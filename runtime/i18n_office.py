@@ -593,6 +593,16 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Escalated to {role}: {days} working days past the due date.",
     ),
     "office_ev_escalated": ("Eskalasi", "Escalation"),
+    # joint approval (a transition's "approvals")
+    "office_approval_given": (
+        "persetujuan {given} dari {required} ({role})",
+        "approval {given} of {required} ({role})",
+    ),
+    "office_approvals": ("Persetujuan bersama", "Joint approval"),
+    "office_approvals_progress": (
+        "{given} dari {required} persetujuan",
+        "{given} of {required} approvals",
+    ),
     # assignment (disposisi), runtime/assignments.py
     "office_ev_assigned": ("Disposisi", "Assignment"),
     "office_assigned_to": ("kepada {name}", "to {name}"),

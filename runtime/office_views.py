@@ -18,6 +18,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
+from builder.model import sources
 from builder.sla import Sla
 from builder.texts import localise
 from runtime import (
@@ -331,6 +332,16 @@ def timeline(
         change = ""
         if event.action == escalations.ESCALATED_ACTION and event.details:
             change = escalation_text(definition, event.details, lang)
+        approval = event.details.get(cases.APPROVAL) if isinstance(event.details, Mapping) else None
+        if isinstance(approval, Mapping) and not event.to_state:
+            role = str(approval.get("role", ""))
+            change = t(
+                "office_approval_given",
+                lang,
+                given=approval.get("given", "?"),
+                required=approval.get("required", "?"),
+                role=localise(roles.get(role), lang) or role,
+            )
         if event.action == assignments.ASSIGNED_ACTION and event.details:
             to = names.get(event.details.get("to_user_id") or 0, "?")
             change = t("office_assigned_to", lang, name=to)
@@ -346,6 +357,36 @@ def timeline(
                 "change": change,
                 "comment": event.comment or "",
                 "public": event.comment_public,
+            }
+        )
+    return rows
+
+
+def approval_rows(
+    session: Session, case: Submission, definition: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    """The joint approvals of the case's state: how many are given of how many, and by whom."""
+    moves = definition.get("workflow", {}).get("transitions", [])
+    roles = definition.get("roles", {})
+    given = cases.approvals_given(session, case)
+    names = user_names(session, {user for found in given.values() for _, user in found})
+    rows = []
+    for index, move in enumerate(moves):
+        rule = workflow.approval_rule(move)
+        if rule is None or case.state not in sources(move) or case.final_outcome:
+            continue
+        approvers = given.get(index, ())
+        rows.append(
+            {
+                "action": str(move["action"]),
+                "label": localise(move.get("label"), lang) or str(move["action"]),
+                "progress": t(
+                    "office_approvals_progress", lang, given=len(approvers), required=rule[0]
+                ),
+                "given": [
+                    f"{localise(roles.get(role), lang) or role}: {names.get(user or 0, '?')}"
+                    for role, user in approvers
+                ],
             }
         )
     return rows
@@ -454,6 +495,14 @@ def case_context(
                 "fields": views,
                 "files": any(v.type == "file" for v in views),
                 "refused": bool(entered and entered[0] == action.name and entered[2]),
+                "approvals": t(
+                    "office_approvals_progress",
+                    lang,
+                    given=action.approvals[0],
+                    required=action.approvals[1],
+                )
+                if action.approvals
+                else "",
             }
         )
     if error is not None and not any(a["error"] for a in actions):
@@ -502,6 +551,7 @@ def case_context(
             for event, changed in corrections.corrections(events)
         ],
         "escalation": _current_escalation(session, case, definition, lang),
+        "approvals": approval_rows(session, case, definition, lang),
         "assignment": {
             **assignment_view(session, user, case, definition, lang),
             "error": assign_error,
