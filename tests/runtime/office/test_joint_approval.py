@@ -92,3 +92,20 @@ def test_one_of_two_is_enough_when_required_is_one(office: Office) -> None:
     secretary = office.login("sekretaris.uji")
     assert post_action(secretary, office, filed, "setujui").status_code == 303
     assert office.case(filed.id).state == "selesai"
+
+
+@pytest.mark.postgres
+def test_two_approvals_at_once_one_waits(office: Office) -> None:
+    with_joint_approval(office)
+    filed = office.file_case()
+    officer = office.login("petugas.uji")
+    assert post_action(officer, office, filed, "verifikasi").status_code == 303
+    shown = office.case(filed.id).row_version  # both approvers opened the case now
+    kepala, secretary = office.login("kepala.uji"), office.login("sekretaris.uji")
+    assert post_action(kepala, office, filed, "setujui", version=shown).status_code == 303
+    late = post_action(secretary, office, filed, "setujui", version=shown)
+    assert late.status_code == 409  # the form was stale: nothing of it is written
+    assert len([e for e in office.events(filed.id) if e.action == "setujui"]) == 1
+    assert office.case(filed.id).state == "diverifikasi"
+    assert post_action(secretary, office, filed, "setujui").status_code == 303
+    assert office.case(filed.id).state == "selesai"
