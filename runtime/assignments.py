@@ -187,7 +187,7 @@ def assign(
                 actor_kind="user",
                 actor_user_id=user.id,
                 actor_role=sorted(allowed)[0],
-                comment=note.strip()[:MAX_NOTE] or None,
+                comment=note.strip() or None,
                 comment_public=False,
                 details={
                     "kind": kind,

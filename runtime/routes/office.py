@@ -394,7 +394,7 @@ def assign(
     raw_current = str(form.get("current") or "")
     current = parse_id(raw_current) if raw_current else None
     note = str(form.get("note") or "")
-    if assignee is None or (raw_current and current is None) or len(note) > MAX_COMMENT:
+    if assignee is None or (raw_current and current is None) or len(note) > assignments.MAX_NOTE:
         return error_page(request, 400, "bad_request", "bad_request")
     try:
         assignments.assign(

@@ -159,7 +159,12 @@ def test_assignment_access_checks_and_bad_input(office: Office) -> None:
     # no CSRF token
     assert kepala.post(url, data={"assignee": petugas}).status_code == 403
     # malformed
-    for bad in ({"assignee": "abc"}, {"assignee": ""}, {"assignee": petugas, "current": "x"}):
+    for bad in (
+        {"assignee": "abc"},
+        {"assignee": ""},
+        {"assignee": petugas, "current": "x"},
+        {"assignee": petugas, "note": "x" * 2001},
+    ):
         assert kepala.post(url, data={"csrf_token": token, **bad}).status_code == 400
     # an officer of another agency, or one whose role does not work on the case
     for username in ("petugas.dinsos", "arsip.uji"):
