@@ -420,6 +420,10 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
                         f"Status '{name}': SLA (hari kerja)",
                         f"State '{name}': SLA (working days)",
                     ),
+                    "sla": (
+                        f"Status '{name}': batas waktu (jam atau hari kalender)",
+                        f"State '{name}': time limit (hours or calendar days)",
+                    ),
                     "final": (f"Status '{name}': hasil akhir", f"State '{name}': final outcome"),
                     "applicant_edits": (
                         f"Status '{name}': pemohon boleh memperbaiki",
@@ -476,6 +480,7 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
             "comment": ("komentar", "comment"),
             "guard": ("syarat", "guard"),
             "distinct_actor": ("pemisahan tugas", "separation of duties"),
+            "approvals": ("persetujuan bersama", "joint approval"),
             "issues": ("dokumen yang diterbitkan", "documents issued"),
         }.items():
             if before.get(prop) != transition.get(prop):

@@ -864,12 +864,51 @@ CODES: dict[str, Code] = {
         "Status '{value}' punya eskalasi tetapi tidak punya batas waktu (sla_days) yang berjalan.",
         "State '{value}' has an escalation but no running time limit (sla_days).",
         (
-            'Eskalasi dihitung dari batas waktu status: beri status ini "sla_days" lebih dari 0,'
-            ' atau hapus "escalate". Status akhir dan status perbaikan oleh pemohon tidak punya'
-            " batas waktu.",
-            'An escalation counts from the state\'s time limit: give this state "sla_days" above 0,'
-            ' or remove "escalate". Final states and states where the applicant edits have no'
-            " time limit.",
+            'Eskalasi dihitung dari batas waktu status: beri status ini "sla_days" lebih dari 0'
+            ' (atau "sla"), atau hapus "escalate". Status akhir dan status perbaikan oleh pemohon'
+            " tidak punya batas waktu.",
+            'An escalation counts from the state\'s time limit: give this state "sla_days" above 0'
+            ' (or "sla"), or remove "escalate". Final states and states where the applicant edits'
+            " have no time limit.",
+        ),
+    ),
+    "approvals-too-many": _c(
+        E,
+        "Aksi '{value}' meminta {required} persetujuan, tetapi hanya punya {roles} peran.",
+        "Action '{value}' asks for {required} approvals but has only {roles} roles.",
+        (
+            'Setiap peran menyetujui satu kali: tambahkan peran ke "roles", atau turunkan'
+            ' "required" (atau pakai "all").',
+            'Each role approves once: add roles to "roles", or lower "required" (or use "all").',
+        ),
+    ),
+    "approvals-applicant": _c(
+        E,
+        "Aksi '{value}' adalah persetujuan bersama, tetapi pemohon ada di 'roles'.",
+        "Action '{value}' is a joint approval, but the applicant is in its 'roles'.",
+        (
+            "Persetujuan bersama hanya untuk petugas: hapus 'applicant' dari 'roles'.",
+            "A joint approval is for officers only: remove 'applicant' from 'roles'.",
+        ),
+    ),
+    "approvals-with-fields": _c(
+        E,
+        "Aksi '{value}' adalah persetujuan bersama dan tidak dapat meminta isian petugas.",
+        "Action '{value}' is a joint approval and cannot ask for officer fields.",
+        (
+            "Minta isian itu pada aksi sebelumnya (misalnya pemeriksaan), atau hapus 'approvals'.",
+            "Ask for those fields in an earlier action (e.g. the check), or remove 'approvals'.",
+        ),
+    ),
+    "sla-twice": _c(
+        E,
+        'Status \'{value}\' punya dua batas waktu: "sla_days" dan "sla".',
+        'State \'{value}\' has two time limits: "sla_days" and "sla".',
+        (
+            'Pakai salah satu: "sla_days" (hari kerja), atau "sla" dengan satu satuan:'
+            ' "working_days", "calendar_days" atau "hours".',
+            'Use one: "sla_days" (working days), or "sla" with one unit: "working_days",'
+            ' "calendar_days" or "hours".',
         ),
     ),
     "unreachable-state": _c(

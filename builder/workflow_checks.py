@@ -10,6 +10,7 @@ from builder.form_checks import check_condition
 from builder.model import Definition, iter_fields, iter_officer_fields, sources, states, transitions
 from builder.pointers import join
 from builder.problems import Problem, did_you_mean, nearest, problem
+from builder.sla import running_sla, state_sla
 
 APPLICANT = "applicant"
 
@@ -88,6 +89,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
             )
     role_names = [r for r in roles if r != APPLICANT]
     found.extend(_check_escalations(declared, roles, role_names))
+    found.extend(_check_time_limits(declared))
     seen_actions: set[tuple[str, str]] = set()
     used_roles: set[str] = set()
     for index, transition in enumerate(transitions(definition)):
@@ -149,6 +151,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                         **did_you_mean(role, role_names),
                     )
                 )
+        found.extend(_check_approvals(transition, pointer))
         guard = transition.get("guard")
         if isinstance(guard, Mapping):
             refs = {ref.key: ref for ref in iter_fields(definition)}
@@ -197,14 +200,45 @@ def _check_escalations(
                     **did_you_mean(role, role_names),
                 )
             )
-        sla = state.get("sla_days")
-        if (
-            state.get("final")
-            or state.get("applicant_edits")
-            or not (isinstance(sla, int) and sla > 0)
-        ):
+        if running_sla(state) is None:
             found.append(problem("escalate-without-sla", pointer, value=name))
     return found
+
+
+def _check_approvals(transition: Mapping[str, Any], pointer: str) -> list[Problem]:
+    """A joint approval: staff roles only, enough of them for the number required, and no
+    officer fields (each approver would fill them in again)."""
+    rule = transition.get("approvals")
+    if not isinstance(rule, Mapping):
+        return []
+    found: list[Problem] = []
+    action = transition.get("action")
+    roles = [r for r in transition.get("roles", []) if r != APPLICANT]
+    if APPLICANT in transition.get("roles", []):
+        found.append(problem("approvals-applicant", join(pointer, "roles"), value=action))
+    wanted = rule.get("required")
+    if isinstance(wanted, int) and not isinstance(wanted, bool) and wanted > len(set(roles)):
+        found.append(
+            problem(
+                "approvals-too-many",
+                join(pointer, "approvals", "required"),
+                value=action,
+                required=wanted,
+                roles=len(set(roles)),
+            )
+        )
+    if transition.get("fields"):
+        found.append(problem("approvals-with-fields", join(pointer, "fields"), value=action))
+    return found
+
+
+def _check_time_limits(declared: Mapping[str, Mapping[str, Any]]) -> list[Problem]:
+    """A state's time limit is written once: `sla_days` or `sla`, not both."""
+    return [
+        problem("sla-twice", join("/workflow/states", name, "sla"), value=name)
+        for name, state in declared.items()
+        if "sla" in state and "sla_days" in state
+    ]
 
 
 def _check_graph(definition: Definition, finals: set[str]) -> list[Problem]:
@@ -236,7 +270,8 @@ def _check_graph(definition: Definition, finals: set[str]) -> list[Problem]:
 def longest_sla(definition: Definition, limit: int = 100_000) -> int:
     """Working days of the longest simple path from the initial state to a final state.
 
-    States where the case waits for the applicant do not count: the clock is paused there.
+    States where the case waits for the applicant do not count: the clock is paused there. A
+    limit in calendar days or hours counts as the working days it can take at most.
     The search is bounded by `limit` steps; workflows are small, so it is exact in practice.
     """
     declared = states(definition)
@@ -249,7 +284,8 @@ def longest_sla(definition: Definition, limit: int = 100_000) -> int:
 
     def days(name: str) -> int:
         state = declared[name]
-        return 0 if state.get("applicant_edits") else int(state.get("sla_days", 0) or 0)
+        limit = None if state.get("applicant_edits") else state_sla(state)
+        return limit.working_days_at_most if limit else 0
 
     stack: list[tuple[str, int, frozenset[str]]] = [
         (str(initial), days(str(initial)), frozenset({initial}))

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
-from runtime import catalog, corrections, db, store
+from runtime import assignments, catalog, corrections, db, deadlines, store
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
@@ -28,6 +28,7 @@ from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
 from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
+APPROVAL = "approval"  # an event's details key: one role's part of a joint approval
 VIEW_NIK = "view_nik"
 VIEW_SENSITIVE = "view_sensitive"  # an answer of a field marked `sensitive` shown on the case page
 EXPORT_SENSITIVE = "export_sensitive"  # the case's sensitive answers went into an export
@@ -126,6 +127,31 @@ def last_decided_by(session: Session, case_id: str) -> int | None:
     return event.actor_user_id if event is not None and event.actor_kind == "user" else None
 
 
+def approvals_given(
+    session: Session, case: Submission
+) -> dict[int, tuple[tuple[str, int | None], ...]]:
+    """The joint approvals given in the case's current stay in its state, by transition index:
+    (role, user id) of each, oldest first (their events have no ``to_state``)."""
+    events = session.exec(
+        select(CaseEvent)
+        .where(
+            col(CaseEvent.submission_id) == case.id,
+            col(CaseEvent.to_state).is_(None),
+            col(CaseEvent.at) >= case.state_entered_at,
+            col(CaseEvent.from_state) == case.state,
+        )
+        .order_by(col(CaseEvent.id))
+    ).all()
+    found: dict[int, list[tuple[str, int | None]]] = {}
+    for event in events:
+        approval = event.details.get(APPROVAL) if isinstance(event.details, Mapping) else None
+        if isinstance(approval, Mapping) and isinstance(approval.get("transition"), int):
+            found.setdefault(approval["transition"], []).append(
+                (str(approval.get("role")), event.actor_user_id)
+            )
+    return {index: tuple(given) for index, given in found.items()}
+
+
 def snapshot(session: Session, case: Submission) -> CaseSnapshot:
     """What the workflow engine needs to know about a stored case."""
     return CaseSnapshot(
@@ -133,6 +159,7 @@ def snapshot(session: Session, case: Submission) -> CaseSnapshot:
         answers=case.answers,
         filed_by_user_id=case.filed_by_user_id,
         last_decided_by=last_decided_by(session, case.id),
+        approvals=approvals_given(session, case),
     )
 
 
@@ -145,8 +172,7 @@ def clock(
         return None, False
     if info.get("applicant_edits"):
         return None, True
-    days = info.get("sla_days")
-    return (calendar.due_at(now, int(days)) if days else None), False
+    return deadlines.due_on_entering(definition, state, now, calendar), False
 
 
 def check_officer_fields(
@@ -186,10 +212,16 @@ class Applied:
 
 
 def _event_details(
-    before: Mapping[str, Any], answers: Mapping[str, Any] | None, kept: Mapping[str, Any] | None
+    before: Mapping[str, Any],
+    answers: Mapping[str, Any] | None,
+    kept: Mapping[str, Any] | None,
+    approval: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """An event's details: the officer's values, and what a correction changed in the answers."""
+    """An event's details: the officer's values, what a correction changed in the answers, and
+    the approval it gives (of a joint approval)."""
     details: dict[str, Any] = {}
+    if approval is not None:
+        details[APPROVAL] = dict(approval)
     if kept is not None:
         details["fields"] = kept
     if answers is not None:
@@ -242,7 +274,7 @@ def apply_transition(
     if errors:
         raise FieldsRefused(errors, kept)
     named = {v.get("id") for v in kept.values() if isinstance(v, Mapping)}
-    doc_ids = issued_documents(definition, outcome.transition)
+    doc_ids = issued_documents(definition, outcome.transition) if outcome.moves else []
     if doc_ids:
         if issuer is None:
             raise IssuingRefused(
@@ -260,8 +292,16 @@ def apply_transition(
         "final_outcome": outcome.final,
         "updated_at": now,
     }
+    if not outcome.moves:  # one approval of several: the case stays, its clock runs on
+        values = {"row_version": expected_row_version + 1, "updated_at": now}
     if answers is not None:
         values["answers"] = dict(answers)
+    if (
+        outcome.moves
+        and case.assigned_to_user_id is not None
+        and not assignments.still_assigned(session, case, definition, outcome.to_state)
+    ):
+        values.update(assigned_to_user_id=None, assigned_at=None)  # its officer cannot act there
     with db.serialised_writes(session):
         try:
             changed = session.exec(
@@ -295,7 +335,14 @@ def apply_transition(
                 to_state=event["to_state"],
                 comment=event["comment"],
                 comment_public=event["comment_public"],
-                details=_event_details(case.answers, answers, kept if has_fields else None),
+                details=_event_details(
+                    case.answers,
+                    answers,
+                    kept if has_fields else None,
+                    {**event["approval"], "transition": outcome.transition}
+                    if "approval" in event
+                    else None,
+                ),
                 at=now,
             )
             documents: list[IssuedDocument] = []
@@ -317,6 +364,11 @@ def apply_transition(
                         document,
                         verification_url=verification_url(issuer.base_url, document.verify_code),
                     )
+            if not outcome.moves:
+                session.commit()
+                updated = session.get(Submission, case_id, populate_existing=True)
+                assert updated is not None
+                return Applied(updated, stored)
             case_messages.after_transition(
                 session,
                 links,

@@ -597,6 +597,33 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Escalated to {role}: {days} working days past the due date.",
     ),
     "office_ev_escalated": ("Eskalasi", "Escalation"),
+    # joint approval (a transition's "approvals")
+    "office_approval_given": (
+        "persetujuan {given} dari {required} ({role})",
+        "approval {given} of {required} ({role})",
+    ),
+    "office_approvals": ("Persetujuan bersama", "Joint approval"),
+    "office_approvals_progress": (
+        "{given} dari {required} persetujuan",
+        "{given} of {required} approvals",
+    ),
+    # assignment (disposisi), runtime/assignments.py
+    "office_ev_assigned": ("Disposisi", "Assignment"),
+    "office_assigned_to": ("kepada {name}", "to {name}"),
+    "office_assignment": ("Disposisi", "Assignment"),
+    "office_assignee": ("Ditugaskan kepada", "Assigned to"),
+    "office_unassigned": ("Belum ditugaskan", "Not assigned"),
+    "office_assigned_since": ("sejak {when}", "since {when}"),
+    "office_assigned_to_me": ("Ditugaskan kepada saya", "Assigned to me"),
+    "office_assign_to": ("Tugaskan kepada", "Assign to"),
+    "office_assign_note": ("Catatan disposisi (internal)", "Assignment note (internal)"),
+    "office_assign": ("Tugaskan", "Assign"),
+    "office_reassign": ("Alihkan", "Reassign"),
+    "office_take": ("Ambil kasus ini", "Take this case"),
+    "office_assign_changed": (
+        "Disposisi kasus ini baru saja berubah. Periksa lagi sebelum menugaskan.",
+        "This case's assignment has just changed. Check again before assigning.",
+    ),
     "office_empty": (
         "Tidak ada permohonan yang menunggu Anda.",
         "No applications are waiting for you.",
@@ -701,6 +728,11 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "office_days_left": ("{days} hari kerja lagi", "{days} working days left"),
     "office_due_today": ("Batas waktunya hari ini", "Due today"),
     "office_days_late": ("terlambat {days} hari kerja", "{days} working days late"),
+    "office_hours_left": ("{hours} jam lagi", "{hours} hours left"),
+    "office_hours_late": ("terlambat {hours} jam", "{hours} hours late"),
+    "office_calendar_days_left": ("{days} hari kalender lagi", "{days} calendar days left"),
+    "office_calendar_days_late": ("terlambat {days} hari kalender", "{days} calendar days late"),
+    "office_sla": ("Batas waktu status", "Time limit of the state"),
     "office_corrected": (
         "Diperbaiki pemohon · {when}",
         "Corrected by the applicant · {when}",

@@ -52,6 +52,7 @@ _COLUMNS = (
     col(Submission.created_at),
     col(Submission.state_entered_at),
     col(Submission.escalated_at),
+    col(Submission.assigned_to_user_id),
 )
 
 
@@ -84,6 +85,7 @@ class InboxRow:
     created_at: dt.datetime
     state_entered_at: dt.datetime | None = None
     escalated_at: dt.datetime | None = None
+    assigned_to_user_id: int | None = None
 
     @property
     def escalated(self) -> bool:
@@ -229,6 +231,7 @@ def _arm(
     after: tuple[dt.datetime | None, str] | None,
     overdue_before: dt.datetime | None,
     limit: int,
+    assigned_to: int | None = None,
 ) -> AnySelect | None:
     """One lane's cases with (dated) or without a due date, in index order, or None if empty."""
     due, case_id = col(Submission.due_at), col(Submission.id)
@@ -239,6 +242,8 @@ def _arm(
     stmt = stmt.where(col(Submission.state) == lane.state)
     if lane.version_ids is not None:
         stmt = stmt.where(col(Submission.service_version_id).in_(sorted(lane.version_ids)))
+    if assigned_to is not None:
+        stmt = stmt.where(col(Submission.assigned_to_user_id) == assigned_to)
     if lane.escalated_only:
         stmt = stmt.where(
             col(Submission.escalated_at).is_not(None),
@@ -272,6 +277,7 @@ def inbox_statement(
     after: str | None = None,
     limit: int = 50,
     now: dt.datetime | None = None,
+    assigned_to: int | None = None,
 ) -> AnySelect | None:
     """The inbox query (limit + 1 rows, to know whether a next page exists), or None if empty."""
     position = decode_cursor(after) if after else None
@@ -282,7 +288,12 @@ def inbox_statement(
         for dated in (True, False)
         if (
             arm := _arm(
-                lane, dated=dated, after=position, overdue_before=overdue_before, limit=limit + 1
+                lane,
+                dated=dated,
+                after=position,
+                overdue_before=overdue_before,
+                limit=limit + 1,
+                assigned_to=assigned_to,
             )
         )
         is not None
@@ -310,16 +321,18 @@ def inbox(
     after: str | None = None,
     limit: int = 50,
     now: dt.datetime | None = None,
+    mine: bool = False,
 ) -> InboxPage:
     """Cases in the user's agencies where one of their roles can act, by due date then id.
 
     A `reference` search finds that one case in any state, if the user may open it (the other
-    filters still apply). `after` is the `next_cursor` of the previous page.
+    filters still apply). `after` is the `next_cursor` of the previous page. `mine`: only the
+    cases assigned to the user (runtime.assignments).
     """
     limit = max(1, min(limit, MAX_LIMIT))
     if reference is not None and reference.strip():
         return InboxPage(
-            _by_reference(session, user, reference, service_id, state, overdue, now), None
+            _by_reference(session, user, reference, service_id, state, overdue, now, mine), None
         )
     stmt = inbox_statement(
         session,
@@ -330,6 +343,7 @@ def inbox(
         after=after,
         limit=limit,
         now=now,
+        assigned_to=user.id if mine else None,
     )
     if stmt is None:
         return InboxPage([], None)
@@ -348,6 +362,7 @@ def _by_reference(
     state: str | None,
     overdue: bool,
     now: dt.datetime | None,
+    mine: bool = False,
 ) -> list[InboxRow]:
     canonical = normalise_reference(reference)
     if canonical is None or not user.agencies:
@@ -369,6 +384,8 @@ def _by_reference(
         return []
     late = row.due_at is not None and row.due_at < (now or utcnow())
     if (service_id is not None and row.service_id != service_id) or (state and row.state != state):
+        return []
+    if mine and row.assigned_to_user_id != user.id:
         return []
     return [row] if late or not overdue else []
 

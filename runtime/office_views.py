@@ -18,8 +18,19 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
+from builder.model import sources
+from builder.sla import Sla
 from builder.texts import localise
-from runtime import cases, corrections, escalations, inbox, store, workflow
+from runtime import (
+    assignments,
+    cases,
+    corrections,
+    deadlines,
+    escalations,
+    inbox,
+    store,
+    workflow,
+)
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
@@ -69,22 +80,24 @@ def applicant_name(definition: Mapping[str, Any], answers: Mapping[str, Any]) ->
 
 
 def deadline(
-    due_at: dt.datetime | None, now: dt.datetime, calendar: Calendar | None, lang: str
+    due_at: dt.datetime | None,
+    now: dt.datetime,
+    calendar: Calendar | None,
+    lang: str,
+    sla: Sla | None = None,
 ) -> dict[str, Any]:
-    """A due date as officers read it: the date in WIB, working days left (or late), overdue."""
+    """A due date as officers read it: the date in WIB, what is left (or how late) in the
+    state's unit (working days unless `sla` says calendar days or hours), overdue; and the
+    state's time limit ("24 jam"), `special` when it is not counted in working days."""
+    limit = {
+        "limit": sla.text(lang) if sla else "",
+        "special": sla is not None and sla.unit != "working_days",
+    }
     if due_at is None:
-        return {"due": "", "left": "", "overdue": False}
+        return {"due": "", "left": "", "overdue": False, **limit}
     overdue = due_at < now
-    left = ""
-    if calendar is not None:
-        today, day = now.astimezone(WIB).date(), due_at.astimezone(WIB).date()
-        if overdue:
-            late = calendar.working_days_between(day, today)
-            left = t("office_days_late", lang, days=late) if late else ""
-        else:
-            days = calendar.working_days_between(today, day)
-            left = t("office_days_left", lang, days=days) if days else t("office_due_today", lang)
-    return {"due": when(due_at), "left": left, "overdue": overdue}
+    left = deadlines.time_left(sla, due_at, now, calendar, lang) if calendar is not None else ""
+    return {"due": when(due_at), "left": left, "overdue": overdue, **limit}
 
 
 def _names(session: Session, rows: list[inbox.InboxRow]) -> dict[str, Mapping[str, Any]]:
@@ -99,6 +112,15 @@ def _names(session: Session, rows: list[inbox.InboxRow]) -> dict[str, Mapping[st
     return {str(case_id): answers or {} for case_id, answers in found}
 
 
+def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """Display names of staff users by id (one query)."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    found = session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted))).all()
+    return {int(user_id): str(name) for user_id, name in found if user_id is not None}
+
+
 def inbox_rows(
     session: Session,
     rows: list[inbox.InboxRow],
@@ -110,6 +132,7 @@ def inbox_rows(
     filter's), the filing date, the due date in WIB with the working days left or late."""
     definitions: dict[int, Mapping[str, Any]] = {}
     answers = _names(session, rows)
+    officers = user_names(session, {r.assigned_to_user_id for r in rows})
     shown = []
     for row in rows:
         if row.service_version_id not in definitions:
@@ -124,8 +147,12 @@ def inbox_rows(
                 "service": localise(definition.get("title"), lang),
                 "state": state_label(definition, row.state, lang, public=False),
                 "filed": row.created_at.astimezone(WIB).strftime("%d-%m-%Y"),
-                **deadline(row.due_at, now, calendar, lang),
+                **deadline(
+                    row.due_at, now, calendar, lang, deadlines.state_sla(definition, row.state)
+                ),
                 "escalated": row.escalated,
+                "assignee": officers.get(row.assigned_to_user_id or 0, ""),
+                "assigned_to": row.assigned_to_user_id,
             }
         )
     return shown
@@ -267,9 +294,13 @@ def timeline(
     session: Session, events: list[CaseEvent], definition: Mapping[str, Any], lang: str
 ) -> list[dict[str, Any]]:
     """The audit trail as officers read it (times in WIB)."""
-    ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
-    users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
-    names = {u.id: u.display_name for u in users}
+    ids: set[int | None] = {e.actor_user_id for e in events}
+    ids.update(
+        e.details.get("to_user_id")
+        for e in events
+        if e.action == assignments.ASSIGNED_ACTION and isinstance(e.details, Mapping)
+    )
+    names = user_names(session, ids)
     roles = definition.get("roles", {})
     labels = {
         str(move["action"]): localise(move.get("label"), lang) or str(move["action"])
@@ -284,13 +315,14 @@ def timeline(
         cases.DOWNLOAD_DOCUMENT: "office_ev_download_document",
         cases.REVOKE_DOCUMENT: "office_ev_revoke_document",
         escalations.ESCALATED_ACTION: "office_ev_escalated",
+        assignments.ASSIGNED_ACTION: "office_ev_assigned",
     }
     rows = []
     for event in events:
         key = fixed.get(event.action)
         label = t(key, lang) if key else labels.get(event.action, event.action)
         if event.actor_kind == "user":
-            who = names.get(event.actor_user_id, "?")
+            who = names.get(event.actor_user_id or 0, "?")
             if event.actor_role:
                 who += f" ({localise(roles.get(event.actor_role), lang) or event.actor_role})"
         else:
@@ -300,6 +332,19 @@ def timeline(
         change = ""
         if event.action == escalations.ESCALATED_ACTION and event.details:
             change = escalation_text(definition, event.details, lang)
+        approval = event.details.get(cases.APPROVAL) if isinstance(event.details, Mapping) else None
+        if isinstance(approval, Mapping) and not event.to_state:
+            role = str(approval.get("role", ""))
+            change = t(
+                "office_approval_given",
+                lang,
+                given=approval.get("given", "?"),
+                required=approval.get("required", "?"),
+                role=localise(roles.get(role), lang) or role,
+            )
+        if event.action == assignments.ASSIGNED_ACTION and event.details:
+            to = names.get(event.details.get("to_user_id") or 0, "?")
+            change = t("office_assigned_to", lang, name=to)
         if event.to_state and event.from_state:
             before = state_label(definition, event.from_state, lang, public=False)
             change = f"{before} → {state_label(definition, event.to_state, lang, public=False)}"
@@ -315,6 +360,60 @@ def timeline(
             }
         )
     return rows
+
+
+def approval_rows(
+    session: Session, case: Submission, definition: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    """The joint approvals of the case's state: how many are given of how many, and by whom."""
+    moves = definition.get("workflow", {}).get("transitions", [])
+    roles = definition.get("roles", {})
+    given = cases.approvals_given(session, case)
+    names = user_names(session, {user for found in given.values() for _, user in found})
+    rows = []
+    for index, move in enumerate(moves):
+        rule = workflow.approval_rule(move)
+        if rule is None or case.state not in sources(move) or case.final_outcome:
+            continue
+        approvers = given.get(index, ())
+        rows.append(
+            {
+                "action": str(move["action"]),
+                "label": localise(move.get("label"), lang) or str(move["action"]),
+                "progress": t(
+                    "office_approvals_progress", lang, given=len(approvers), required=rule[0]
+                ),
+                "given": [
+                    f"{localise(roles.get(role), lang) or role}: {names.get(user or 0, '?')}"
+                    for role, user in approvers
+                ],
+            }
+        )
+    return rows
+
+
+def assignment_view(
+    session: Session, user: StaffUser, case: Submission, definition: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    """The case's assignee and what the user may do about it: assign or reassign to a colleague
+    (with a note), take it themselves."""
+    names = user_names(session, {case.assigned_to_user_id})
+    may = assignments.may_assign(definition, case.state, user.roles_in(case.agency_id))
+    options = assignments.colleagues(session, case, definition) if may else []
+    return {
+        "assignee": names.get(case.assigned_to_user_id or 0, ""),
+        "assignee_id": case.assigned_to_user_id,
+        "since": when(case.assigned_at) if case.assigned_to_user_id else "",
+        "mine": case.assigned_to_user_id == user.id,
+        "may_assign": may and bool(options),
+        "may_take": any(c.user_id == user.id for c in options)
+        and case.assigned_to_user_id != user.id,
+        "colleagues": [
+            {"id": c.user_id, "name": c.name}
+            for c in options
+            if c.user_id != case.assigned_to_user_id
+        ],
+    }
 
 
 def escalation_text(definition: Mapping[str, Any], details: Mapping[str, Any], lang: str) -> str:
@@ -349,6 +448,8 @@ def case_context(
     revoke_error: tuple[str, str, str] | None = None,
     unconfirmed: str = "",
     calendar: Calendar | None = None,
+    assign_error: str = "",
+    assign_note: str = "",
 ) -> dict[str, Any]:
     """Everything the case page and its panel show.
 
@@ -394,6 +495,14 @@ def case_context(
                 "fields": views,
                 "files": any(v.type == "file" for v in views),
                 "refused": bool(entered and entered[0] == action.name and entered[2]),
+                "approvals": t(
+                    "office_approvals_progress",
+                    lang,
+                    given=action.approvals[0],
+                    required=action.approvals[1],
+                )
+                if action.approvals
+                else "",
             }
         )
     if error is not None and not any(a["error"] for a in actions):
@@ -424,7 +533,9 @@ def case_context(
         "state_label": state_label(definition, case.state, lang, public=False),
         "public_label": state_label(definition, case.state, lang, public=True),
         "tag": "ok" if outcome == "approved" else "bad" if outcome else "wait",
-        **deadline(case.due_at, utcnow(), calendar, lang),
+        **deadline(
+            case.due_at, utcnow(), calendar, lang, deadlines.state_sla(definition, case.state)
+        ),
         "applicant_name": applicant_name(definition, case.answers),
         "corrections": [
             {
@@ -440,6 +551,12 @@ def case_context(
             for event, changed in corrections.corrections(events)
         ],
         "escalation": _current_escalation(session, case, definition, lang),
+        "approvals": approval_rows(session, case, definition, lang),
+        "assignment": {
+            **assignment_view(session, user, case, definition, lang),
+            "error": assign_error,
+            "note": assign_note,
+        },
         "filed": when(case.created_at),
         "actions": actions,
         "notice": notice,

@@ -48,6 +48,8 @@ class CaseSnapshot:
     answers: Mapping[str, Any] = field(default_factory=dict)
     filed_by_user_id: int | None = None
     last_decided_by: int | None = None  # the staff user who took the previous decision
+    # approvals given in the current stay in the state, by transition index: (role, user id)
+    approvals: Mapping[int, tuple[tuple[str, int | None], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Action:
     role: str  # the role the actor uses for it ("applicant" for the citizen)
     comment_to_applicant: bool = False
     transition: int = -1  # its index in the definition's transitions (-1: withdrawing)
+    approvals: tuple[int, int] | None = None  # (given so far, required) of a joint approval
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Outcome:
     final: str | None
     event: dict[str, Any]
     transition: int = -1  # the index of the transition taken (-1: withdrawing)
+    moves: bool = True  # False: one approval of a joint approval recorded, the state stays
 
 
 class ActionRefused(Exception):
@@ -127,6 +131,35 @@ def _label(transition: Mapping[str, Any]) -> Message:
     return {"id": name, "en": name}
 
 
+def approval_rule(transition: Mapping[str, Any]) -> tuple[int, tuple[str, ...]] | None:
+    """(approvals required, the roles that approve) of a joint approval, else None.
+
+    ``"approvals": {"required": "all"}`` needs one approval from each staff role of the
+    transition, ``{"required": k}`` from k of them; each role approves once, each person once.
+    """
+    rule = transition.get("approvals")
+    if not isinstance(rule, Mapping):
+        return None
+    roles = tuple(str(r) for r in transition.get("roles", []) if r != APPLICANT)
+    wanted = rule.get("required")
+    required = len(roles) if wanted == "all" else int(wanted) if isinstance(wanted, int) else 0
+    return max(1, min(required, len(roles))), roles
+
+
+def _approving_role(
+    transition: Mapping[str, Any], index: int, case: CaseSnapshot, actor: Actor
+) -> str | None:
+    """The role the actor approves with: one of theirs that has not approved yet (None if the
+    actor already approved, or has no such role)."""
+    given = case.approvals.get(index, ())
+    if actor.kind != "user" or any(user == actor.user_id for _, user in given):
+        return None
+    done = {role for role, _ in given}
+    rule = approval_rule(transition)
+    roles = rule[1] if rule else ()
+    return next((role for role in roles if role in actor.roles and role not in done), None)
+
+
 def available_actions(
     definition: Mapping[str, Any], case: CaseSnapshot, actor: Actor
 ) -> list[Action]:
@@ -140,6 +173,11 @@ def available_actions(
         role = _role_for(transition, case, actor)
         if role is None:
             continue
+        rule = approval_rule(transition)
+        if rule is not None:
+            role = _approving_role(transition, index, case, actor)
+            if role is None:
+                continue
         if not conditions.evaluate(transition.get("guard"), case.answers):
             continue
         actions.append(
@@ -151,6 +189,7 @@ def available_actions(
                 role,
                 bool(transition.get("comment_to_applicant", False)),
                 index,
+                (len(case.approvals.get(index, ())), rule[0]) if rule else None,
             )
         )
     if actor.kind == "applicant":
@@ -217,7 +256,7 @@ def apply(
     if chosen.comment == "none":
         text = ""
     moment = now or dt.datetime.now(dt.UTC)
-    event = {
+    event: dict[str, Any] = {
         "action": chosen.name,
         "actor_kind": actor.kind,
         "actor_user_id": actor.user_id,
@@ -228,6 +267,13 @@ def apply(
         "comment_public": bool(text) and (chosen.comment_to_applicant or actor.kind == "applicant"),
         "at": moment,
     }
+    if chosen.approvals is not None:
+        given, required = chosen.approvals[0] + 1, chosen.approvals[1]
+        event["approval"] = {"role": chosen.role, "given": given, "required": required}
+        if given < required:  # recorded; the case stays until enough roles approved
+            event["to_state"] = None
+            event["comment_public"] = False
+            return Outcome(case.state, case.state, None, event, chosen.transition, moves=False)
     return Outcome(
         case.state, chosen.to, final_outcome(definition, chosen.to), event, chosen.transition
     )

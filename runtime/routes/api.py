@@ -48,7 +48,7 @@ from sqlmodel import Session
 from builder.answers import AnswerError, make_error
 from builder.compiler import CompiledService
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
-from runtime import catalog, db, store
+from runtime import catalog, db, deadlines, store
 from runtime.catalog import LiveService
 from runtime.deps import RequestSession, SessionDep
 from runtime.documents import issued
@@ -661,9 +661,8 @@ def _file_case(
         return _Outcome(status=422, code="invalid_answers", errors=errors)
     definition = compiled.definition
     initial = str(definition["workflow"]["initial"])
-    sla = definition["workflow"]["states"][initial].get("sla_days")
     now = utcnow()
-    due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
+    due = deadlines.due_on_entering(definition, initial, now, request.app.state.calendar)
     links = case_messages.Links.of(settings, str(request.base_url))
     with db.serialised_writes(session):
         try:

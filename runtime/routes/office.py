@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
-from runtime import cases, digests, inbox, store
+from runtime import assignments, cases, digests, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int, parse_id
@@ -72,6 +72,7 @@ def inbox_page(
     terlambat: str = "",
     nomor: str = "",
     setelah: str = "",
+    saya: str = "",
 ) -> Response:
     """Cases waiting for the user, most urgent first, with filters and a next-page link."""
     lang = language(request)
@@ -83,13 +84,20 @@ def inbox_page(
         "overdue": terlambat == "1",
         "reference": nomor[:64] or None,
         "now": now,
+        "mine": saya == "1",
     }
     try:
         page = inbox.inbox(session, user, after=setelah[:200] or None, limit=PAGE_SIZE, **filters)
     except inbox.InvalidCursor:
         page = inbox.inbox(session, user, limit=PAGE_SIZE, **filters)
     rows = views.inbox_rows(session, page.rows, lang, now, request.app.state.calendar)
-    query = {"layanan": layanan, "status": status, "terlambat": terlambat, "nomor": nomor}
+    query = {
+        "layanan": layanan,
+        "status": status,
+        "terlambat": terlambat,
+        "nomor": nomor,
+        "saya": saya,
+    }
     next_url = None
     if page.next_cursor:
         next_url = "/kantor?" + urlencode({**query, "setelah": page.next_cursor})
@@ -103,6 +111,7 @@ def inbox_page(
         "chosen_service": service_id,
         "chosen_state": status,
         "overdue": terlambat == "1",
+        "mine": saya == "1",
         "reference": nomor[:64],
         "bad_reference": bool(nomor.strip()) and normalise_reference(nomor) is None,
         "digest": _digest_form(session, user),
@@ -365,6 +374,52 @@ def act(
         context = _case_context(request, session, user, opened)
         return render(request, "office/_case_panel.html", context)
     return RedirectResponse(f"/kantor/kasus/{case_id}", status_code=303)
+
+
+@router.post("/kantor/kasus/{case_id}/tugaskan")
+def assign(
+    request: Request, session: SessionDep, user: UserDep, case_id: str, form: PostedForm
+) -> Response:
+    """Assign the case to a colleague with a note, reassign it, or take it (disposisi).
+
+    400 for a malformed form, 404/403 as for the case page, 403 when the user may not assign
+    in the case's state, 422 (the case page with the reason) when the officer chosen may not
+    handle it, 409 when the case moved on or was assigned meanwhile.
+    """
+    if isinstance(form, Response):
+        return form
+    opened = _open(session, user, case_id)
+    lang = language(request)
+    assignee = parse_id(form.get("assignee"))
+    raw_current = str(form.get("current") or "")
+    current = parse_id(raw_current) if raw_current else None
+    note = str(form.get("note") or "")
+    if assignee is None or (raw_current and current is None) or len(note) > assignments.MAX_NOTE:
+        return error_page(request, 400, "bad_request", "bad_request")
+    try:
+        assignments.assign(
+            session,
+            case=opened.case,
+            definition=opened.definition,
+            user=user,
+            assignee_id=assignee,
+            note=note,
+            expected=current,
+        )
+    except assignments.AssignmentChanged:
+        opened = _open(session, user, case_id)
+        context = _case_context(
+            request, session, user, opened, assign_error=t("office_assign_changed", lang)
+        )
+        return render(request, "office/case.html", context, 409)
+    except assignments.AssignmentRefused as exc:
+        if exc.status == 403:
+            raise Forbidden() from None
+        context = _case_context(
+            request, session, user, opened, assign_error=exc.message[lang], assign_note=note
+        )
+        return render(request, "office/case.html", context, exc.status)
+    return RedirectResponse(f"/kantor/kasus/{case_id}#disposisi", status_code=303)
 
 
 def _is_final(opened: cases.OpenedCase, state: str) -> bool:

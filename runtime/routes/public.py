@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from builder.compiler import FieldPlan
 from builder.texts import localise
-from runtime import cases, catalog, db, store
+from runtime import cases, catalog, db, deadlines, store
 from runtime.deps import SessionDep
 from runtime.documents import issued, verify
 from runtime.i18n import t
@@ -141,6 +141,12 @@ def _timeline(
     return rows
 
 
+def _step_limit(definition: Mapping[str, Any], case: Submission, lang: str) -> str:
+    """The time limit of the case's current step ("24 jam", "3 hari kalender"), while it runs."""
+    sla = deadlines.state_sla(definition, case.state)
+    return sla.text(lang) if sla and case.due_at and not case.final_outcome else ""
+
+
 def _officer_fields(found: Any) -> dict[str, FieldPlan]:
     """The officer fields of a case's definition version, by key."""
     if found is None:
@@ -214,6 +220,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
             "state_label": _state_label(definition, case.state, lang),
             "tag": tag,
             "due": format_date(case.due_at, lang) if case.due_at and not outcome else "",
+            "limit": _step_limit(definition, case, lang),
             "expected": expected_completion(request, case, definition),
             "timeline": _timeline(list(events), definition, lang),
             "from_officers": _from_officers(list(events), officer, lang),

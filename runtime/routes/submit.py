@@ -13,7 +13,7 @@ from builder import computed, conditions, messages
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.texts import localise
-from runtime import catalog, db, link_messages, store
+from runtime import catalog, db, deadlines, link_messages, store
 from runtime.auth import client_address
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
@@ -255,9 +255,8 @@ def submit(
         return response
     definition = ctx.compiled.definition
     initial = definition["workflow"]["initial"]
-    sla = definition["workflow"]["states"][initial].get("sla_days")
     now = utcnow()
-    due = request.app.state.calendar.due_at(now, int(sla)) if sla else None
+    due = deadlines.due_on_entering(definition, initial, now, request.app.state.calendar)
     with db.serialised_writes(session):
         hidden_files = discard_attachments(session, ctx.draft.id, file_ids(pruned))
         try:

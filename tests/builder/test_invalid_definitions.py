@@ -46,7 +46,11 @@ STRUCTURAL = [
         (P0 + "/5/max_length", "unknown-key"),
     ),
     case("unknown-key-group-child", put(GROUP + "/0/rows", 3), (GROUP + "/0/rows", "unknown-key")),
-    case("unknown-key-state", put(S + "/diajukan/sla", 1), (S + "/diajukan/sla", "unknown-key")),
+    case(
+        "unknown-key-state",
+        put(S + "/diajukan/sla_hours", 1),
+        (S + "/diajukan/sla_hours", "unknown-key"),
+    ),
     case("unknown-key-language", put("/title/fr", "Lettre"), ("/title/fr", "unknown-key")),
     case(
         "unknown-key-condition-operator",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -375,3 +376,18 @@ def test_a_reference_drawn_twice_is_drawn_again(api: Api, monkeypatch: pytest.Mo
     assert one.json()["reference"] == first
     assert two.json()["reference"] != first
     assert counts(api)[0] == 2
+
+
+def test_a_state_limited_in_hours_is_due_that_many_hours_after_filing(api: Api) -> None:
+    definition = variant("layanan-darurat")
+    state = definition["workflow"]["states"]["diajukan"]
+    del state["sla_days"]
+    state["sla"] = {"hours": 6}
+    publish(api.engine, definition)
+    response = api.client.post(f"/api/v1/services/{AGENCY}/layanan-darurat/submissions", json=VALID)
+    assert response.status_code == 201, response.text
+    case = stored(api, response.json()["reference"])
+    assert case.due_at is not None
+    assert abs(case.due_at - case.created_at - dt.timedelta(hours=6)) < dt.timedelta(seconds=5)
+    page = api.client.get(response.json()["status_page_url"])
+    assert "(6 jam)" in page.text

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from builder.bundle import normalise
 from builder.canonical import digest
-from runtime import auth, cases, seed, store
+from runtime import auth, cases, deadlines, seed, store
 from runtime.app import create_app
 from runtime.auth import StaffUser
 from runtime.documents.issue import Issuer
@@ -195,8 +195,7 @@ class Office:
             version = store.current_version(session, definition["agency"], definition["id"])
             assert version is not None and version.id is not None
             initial = definition["workflow"]["initial"]
-            sla = definition["workflow"]["states"][initial].get("sla_days")
-            due = due_at or (self.calendar.due_at(now, int(sla)) if sla else None)
+            due = due_at or deadlines.due_on_entering(definition, initial, now, self.calendar)
             case, secret = kit.file_case(
                 session,
                 version.id,

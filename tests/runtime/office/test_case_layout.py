@@ -145,7 +145,13 @@ def test_the_deadline_says_how_many_working_days_are_left_or_late() -> None:
     later = now + dt.timedelta(days=7)  # the Monday after: Friday and Monday are late
     late = deadline(due, later, calendar, "id")
     assert late["overdue"] and late["left"] == "terlambat 2 hari kerja"
-    assert deadline(None, now, calendar, "id") == {"due": "", "left": "", "overdue": False}
+    assert deadline(None, now, calendar, "id") == {
+        "due": "",
+        "left": "",
+        "overdue": False,
+        "limit": "",
+        "special": False,
+    }
 
 
 def test_the_applicant_name_field_is_found_by_its_key_unless_sensitive_or_conditional() -> None:

@@ -68,7 +68,7 @@ def test_the_inbox_lists_waiting_cases_with_labels_due_dates_and_overdue(office:
     # every cell names itself for the narrow (card) layout
     assert all(c.attributes.get("data-label") for c in first.css("td"))
     labels = {n.attributes.get("for") for n in doc.css("#inbox-filters label")}
-    assert labels == {"f-layanan", "f-status", "f-nomor", "f-terlambat"}
+    assert labels == {"f-layanan", "f-status", "f-nomor", "f-terlambat", "f-saya"}
     options = [o.text() for o in doc.css("#f-layanan option")]
     assert options == ["Semua", "Surat Keterangan Domisili"]
 
