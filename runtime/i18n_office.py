@@ -617,6 +617,24 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     "office_comment": ("Catatan", "Note"),
     "office_required": ("(wajib)", "(required)"),
+    "office_questioned_legend": ("Jawaban yang perlu diperbaiki", "Answers to correct"),
+    "office_questioned_hint": (
+        "Centang jawaban yang harus diperbaiki pemohon; halaman perbaikannya menandai jawaban "
+        "itu. Jelaskan apa yang salah di catatan.",
+        "Tick the answers the applicant must correct; their correction pages mark those "
+        "answers. Say what is wrong in the note.",
+    ),
+    "office_questioned_timeline": ("Jawaban ditandai", "Answers marked"),
+    "office_questioned_unknown": (
+        "Jawaban yang ditandai tidak ada di formulir layanan ini: {keys}. Muat ulang halaman "
+        "kasus dan pilih lagi.",
+        "The marked answers are not in this service's form: {keys}. Reload the case page and "
+        "choose again.",
+    ),
+    "office_questioned_not_sent_back": (
+        "Jawaban hanya dapat ditandai saat kasus dikembalikan kepada pemohon untuk diperbaiki.",
+        "Answers can only be marked when the case is sent back to the applicant for correction.",
+    ),
     "office_comment_public": (
         "Catatan ini ditampilkan kepada pemohon.",
         "This note is shown to the applicant.",

@@ -24,6 +24,7 @@ from builder.documents import revoke_roles
 from runtime import cases, digests, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
+from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
 from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
@@ -284,6 +285,8 @@ def act(
     version = bounded_int(form.get("row_version"))
     if version is None:
         return error_page(request, 400, "bad_request", "bad_request")
+    questioned = [str(key)[:64] for key in form.getlist("questioned")][: MAX_QUESTIONED + 1]
+    picked = (action, frozenset(questioned))
     actor = Actor.user(user.id, sorted(user.roles_in(opened.case.agency_id)))
     chosen = next(
         (
@@ -313,6 +316,7 @@ def act(
             comment,
             entered=(action, typed, []),
             unconfirmed=action,
+            picked=picked,
         )
     if chosen is not None and officer is not None:
         files, refused = _uploads(request, officer, form, values)
@@ -343,6 +347,7 @@ def act(
             calendar=request.app.state.calendar,
             fields=values,
             files=files,
+            questioned=questioned,
             links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
             issuer=issuer,
         )
@@ -353,11 +358,14 @@ def act(
     except cases.FieldsRefused as exc:
         typed = {k: v for k, v in values.items() if not isinstance(v, Mapping)}  # files: again
         entered = (action, typed, exc.errors)
-        return _refused(request, session, user, case_id, comment, entered=entered)
-    except ActionRefused as exc:
-        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
-    except IssuingRefused as exc:
-        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
+        return _refused(request, session, user, case_id, comment, entered=entered, picked=picked)
+    except QuestionedRefused as exc:
+        message = t(f"office_questioned_{exc.reason}", lang, keys=", ".join(exc.keys))
+        failed = (action, message)
+        return _refused(request, session, user, case_id, comment, picked=picked, asked=failed)
+    except (ActionRefused, IssuingRefused) as exc:
+        failed = (action, exc.message[lang])
+        return _refused(request, session, user, case_id, comment, error=failed, picked=picked)
     finally:
         _forget(request, files, kept)
     if _partial_wanted(request):
@@ -383,6 +391,8 @@ def _refused(
     error: tuple[str, str] | None = None,
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
     unconfirmed: str = "",
+    picked: tuple[str, frozenset[str]] | None = None,
+    asked: tuple[str, str] | None = None,
 ) -> Response:
     """The case again with what the officer typed and why it was refused (422), or for htmx the
     panel (200: htmx swaps only successful responses, and the panel carries the errors)."""
@@ -396,6 +406,8 @@ def _refused(
         typed=comment,
         entered=entered,
         unconfirmed=unconfirmed,
+        picked=picked,
+        asked=asked,
     )
     if _partial_wanted(request):
         return render(request, "office/_case_panel.html", context)
