@@ -18,12 +18,13 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
+from builder.messages import kind_of
 from builder.texts import localise
 from runtime import cases, corrections, escalations, inbox, store, workflow
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
-from runtime.i18n import t
+from runtime.i18n import kind_nouns, t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB, Calendar
@@ -141,7 +142,12 @@ def filter_choices(
         for name in choice.states:
             states.setdefault(name, state_label(choice.definition, name, lang, public=False))
     services = [
-        {"id": c.service_id, "title": localise(c.definition.get("title"), lang)} for c in choices
+        {
+            "id": c.service_id,
+            "title": localise(c.definition.get("title"), lang),
+            "kind": kind_of(c.definition),
+        }
+        for c in choices
     ]
     return services, sorted(states.items(), key=lambda item: item[1])
 
@@ -382,6 +388,7 @@ def case_context(
     context = opened.compiled.prune(case.answers)
     actions = []
     summary: list[AnswerError] = []
+    nouns = kind_nouns([kind_of(definition)], lang)
     mine_names = {refused[0] for refused in (entered, asked) if refused is not None}
     for action in available_actions(definition, cases.snapshot(session, case), actor):
         failed = error is not None and error[0] == action.name
@@ -409,7 +416,9 @@ def case_context(
                 "name": action.name,
                 "label": label,
                 "final": final,
-                "confirm": t("office_confirm_final", lang, action=label, state=target_label)
+                "confirm": t(
+                    "office_confirm_final", lang, action=label, state=target_label, **nouns
+                )
                 if final
                 else "",
                 "unconfirmed": unconfirmed == action.name,
@@ -451,6 +460,7 @@ def case_context(
         "case": case,
         "base": base,
         "service_title": localise(definition.get("title"), lang),
+        "nouns": nouns,
         "version_number": opened.version.number,
         "state_label": state_label(definition, case.state, lang, public=False),
         "public_label": state_label(definition, case.state, lang, public=True),

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
+from builder.messages import kind_of
 from runtime import cases, digests, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
@@ -30,7 +31,7 @@ from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
 from runtime.field_render import file_types
 from runtime.forms import parse_page
-from runtime.i18n import t
+from runtime.i18n import kind_nouns, t
 from runtime.models import Agency, Attachment, User, utcnow
 from runtime.notify import case_messages
 from runtime.references import normalise_reference
@@ -100,6 +101,7 @@ def inbox_page(
         "rows": rows,
         "next_url": next_url,
         "services": services,
+        "nouns": kind_nouns([s["kind"] for s in services], lang),
         "states": states,
         "chosen_service": service_id,
         "chosen_state": status,
@@ -431,6 +433,7 @@ def _conflict(
     context = {
         "user": user,
         "case": opened.case,
+        "nouns": kind_nouns([kind_of(opened.definition)], lang),
         "state_label": views.state_label(opened.definition, exc.current_state, lang, public=False),
     }
     return render(request, "office/conflict.html", context, 409)
