@@ -114,9 +114,12 @@ def test_officer_journey(
     assert page.locator("form.action").count() >= 2
     check(page, f"{tag}-2-case", width=width, axe_source=axe_source)
 
-    # Send it back with a note; the applicant corrects the address.
+    # Send it back with a note and the answer it questions ticked; the applicant corrects it.
     note = "Tuliskan nomor bangunan lokasi reklame."
+    send_back = steps.form_with(page.locator("#case-panel"), "Kembalikan untuk diperbaiki")
+    send_back.locator("fieldset.questioned-fields").get_by_label("Alamat lokasi pemasangan").check()
     steps.act(page, "Kembalikan untuk diperbaiki", "Perlu perbaikan", js=js, comment=note)
+    expect(page.locator("#timeline")).to_contain_text("Jawaban ditandai: Alamat lokasi pemasangan")
     _correct(live_engine, case_id)
 
     # What the applicant changed, old → new, by label.
