@@ -37,47 +37,85 @@ REQUESTED = ("link", "resume")
 PLACEHOLDERS["link"] = ("reference", "status_link", "service")
 PLACEHOLDERS["resume"] = ("service", "resume_link", "expires")
 
-# Short enough for one SMS with typical values (a test checks every example).
-DEFAULTS: dict[str, Message] = {
-    "received": msg(
-        "Permohonan {reference} diterima. Pantau statusnya: {status_link}",
-        "Application {reference} received. Follow its status: {status_link}",
-    ),
-    "sent_back": msg(
-        "Permohonan {reference} perlu perbaikan: {note} {status_link}",
-        "Application {reference} needs a fix: {note} {status_link}",
-    ),
-    "decided": msg(
-        "Permohonan {reference} selesai: {outcome}. Lihat: {document_link}",
-        "Application {reference} decided: {outcome}. See: {document_link}",
-    ),
-    "withdrawn": msg(
-        "Permohonan {reference} telah ditarik kembali. Status: {status_link}",
-        "Application {reference} was withdrawn. Status: {status_link}",
-    ),
-    "link": msg(
-        "Tautan status permohonan {reference}: {status_link}",
-        "Status link of application {reference}: {status_link}",
-    ),
-    "resume": msg(
-        "Lanjutkan {service}: {resume_link} (berlaku s.d. {expires})",
-        "Continue {service}: {resume_link} (valid until {expires})",
-    ),
+# What the citizen sends, by the definition's `kind` (its schema enum): the word the default
+# messages use ("Aduan LKT-… diterima" for a complaint). The runtime's pages use the same.
+KIND_NOUNS: dict[str, Message] = {
+    "permohonan": msg("permohonan", "application"),
+    "pengaduan": msg("aduan", "complaint"),
+    "pendaftaran": msg("pendaftaran", "registration"),
+    "permintaan_informasi": msg("permintaan informasi", "request"),
 }
-SUBJECTS: dict[str, Message] = {
-    "received": msg(
-        "{service}: permohonan {reference} diterima", "{service}: {reference} received"
-    ),
-    "sent_back": msg(
-        "{service}: permohonan {reference} perlu perbaikan", "{service}: {reference} needs a fix"
-    ),
-    "decided": msg("{service}: permohonan {reference} selesai", "{service}: {reference} decided"),
-    "withdrawn": msg(
-        "{service}: permohonan {reference} ditarik kembali", "{service}: {reference} withdrawn"
-    ),
-    "link": msg("{service}: tautan status {reference}", "{service}: status link {reference}"),
-    "resume": msg("{service}: lanjutkan permohonan", "{service}: continue your application"),
-}
+DEFAULT_KIND = "permohonan"
+
+
+def kind_of(definition: Mapping[str, Any] | None) -> str:
+    """The definition's kind (`permohonan` when it names none, or one this version lacks)."""
+    kind = str((definition or {}).get("kind") or DEFAULT_KIND)
+    return kind if kind in KIND_NOUNS else DEFAULT_KIND
+
+
+def kind_noun(definition: Mapping[str, Any] | None, lang: str) -> str:
+    """What the citizen sends, in lower case: "aduan" / "complaint" for a complaint."""
+    noun = KIND_NOUNS[kind_of(definition)]
+    return noun.get(lang) or noun["id"]
+
+
+def _defaults(noun: Message) -> tuple[dict[str, Message], dict[str, Message]]:
+    """The default bodies and e-mail subjects of each message, for one kind's noun."""
+    n_id, n_en = noun["id"], noun["en"]
+    the_id, the_en = n_id[0].upper() + n_id[1:], n_en[0].upper() + n_en[1:]
+    bodies = {
+        "received": msg(
+            f"{the_id} {{reference}} diterima. Pantau statusnya: {{status_link}}",
+            f"{the_en} {{reference}} received. Follow its status: {{status_link}}",
+        ),
+        "sent_back": msg(
+            f"{the_id} {{reference}} perlu perbaikan: {{note}} {{status_link}}",
+            f"{the_en} {{reference}} needs a fix: {{note}} {{status_link}}",
+        ),
+        "decided": msg(
+            f"{the_id} {{reference}} selesai: {{outcome}}. Lihat: {{document_link}}",
+            f"{the_en} {{reference}} decided: {{outcome}}. See: {{document_link}}",
+        ),
+        "withdrawn": msg(
+            f"{the_id} {{reference}} telah ditarik kembali. Status: {{status_link}}",
+            f"{the_en} {{reference}} was withdrawn. Status: {{status_link}}",
+        ),
+        "link": msg(
+            f"Tautan status {n_id} {{reference}}: {{status_link}}",
+            f"Status link of {n_en} {{reference}}: {{status_link}}",
+        ),
+        "resume": msg(
+            "Lanjutkan {service}: {resume_link} (berlaku s.d. {expires})",
+            "Continue {service}: {resume_link} (valid until {expires})",
+        ),
+    }
+    subjects = {
+        "received": msg(
+            f"{{service}}: {n_id} {{reference}} diterima", "{service}: {reference} received"
+        ),
+        "sent_back": msg(
+            f"{{service}}: {n_id} {{reference}} perlu perbaikan",
+            "{service}: {reference} needs a fix",
+        ),
+        "decided": msg(
+            f"{{service}}: {n_id} {{reference}} selesai", "{service}: {reference} decided"
+        ),
+        "withdrawn": msg(
+            f"{{service}}: {n_id} {{reference}} ditarik kembali",
+            "{service}: {reference} withdrawn",
+        ),
+        "link": msg("{service}: tautan status {reference}", "{service}: status link {reference}"),
+        "resume": msg(f"{{service}}: lanjutkan {n_id}", f"{{service}}: continue your {n_en}"),
+    }
+    return bodies, subjects
+
+
+# Short enough for one SMS with typical values (a test checks every example): a request for
+# information is "permintaan" there ("permintaan informasi" would not fit a decision's text).
+_MESSAGE_NOUNS = {**KIND_NOUNS, "permintaan_informasi": msg("permintaan", "request")}
+KIND_DEFAULTS = {kind: _defaults(noun) for kind, noun in _MESSAGE_NOUNS.items()}
+DEFAULTS, SUBJECTS = KIND_DEFAULTS[DEFAULT_KIND]  # an application's
 
 # What the SMS length check fills a text with: a reference, a status link on a short city
 # domain (its secret is 22 characters), a short officer's note. `service` and `outcome` come
@@ -217,7 +255,8 @@ def template(definition: Mapping[str, Any], event: str, lang: str) -> str:
     own = spec.messages.get(event) if spec is not None and event in EVENTS else None
     if own is not None:
         return localise(own, lang)
-    return DEFAULTS[event].get(lang) or DEFAULTS[event]["id"]
+    default = KIND_DEFAULTS[kind_of(definition)][0][event]
+    return default.get(lang) or default["id"]
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -245,7 +284,8 @@ def render(
     known = {"service": localise(definition.get("title"), lang), **values}
     allowed = {k: v for k, v in known.items() if k in PLACEHOLDERS[event]}
     body = _SPACES.sub(" ", fill(template(definition, event, lang), allowed)).strip()
-    subject = fill(SUBJECTS[event].get(lang) or SUBJECTS[event]["id"], allowed)
+    subjects = KIND_DEFAULTS[kind_of(definition)][1]
+    subject = fill(subjects[event].get(lang) or subjects[event]["id"], allowed)
     return subject, body
 
 
@@ -280,11 +320,14 @@ __all__ = [
     "ALL_PLACEHOLDERS",
     "DEFAULTS",
     "EVENTS",
+    "KIND_NOUNS",
     "LANGUAGES",
     "PLACEHOLDERS",
     "REQUESTED",
     "Notifications",
     "channels",
+    "kind_noun",
+    "kind_of",
     "matching_channel",
     "notifications",
     "phone_channel",

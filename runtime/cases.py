@@ -215,18 +215,33 @@ def _event_details(
     before: Mapping[str, Any],
     answers: Mapping[str, Any] | None,
     kept: Mapping[str, Any] | None,
+    questioned: list[str] | None = None,
     approval: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """An event's details: the officer's values, what a correction changed in the answers, and
-    the approval it gives (of a joint approval)."""
+    """An event's details: the officer's values, the answers a send-back questions, what a
+    correction changed in the answers, and the approval it gives (of a joint approval)."""
     details: dict[str, Any] = {}
     if approval is not None:
         details[APPROVAL] = dict(approval)
     if kept is not None:
         details["fields"] = kept
+    if questioned:
+        details[corrections.QUESTIONED] = questioned
     if answers is not None:
         details[corrections.CORRECTED] = corrections.changed_answers(before, answers)
     return details or None
+
+
+def _questioned(
+    definition: Mapping[str, Any], compiled: CompiledService, state: str, keys: Sequence[str]
+) -> list[str]:
+    """The questioned keys checked (in form order), for a transition into `state`."""
+    if not keys:
+        return []
+    target = definition.get("workflow", {}).get("states", {}).get(state, {})
+    if not target.get("applicant_edits"):
+        raise corrections.QuestionedRefused("not_sent_back", list(keys)[:10])
+    return corrections.check_questioned(compiled, keys)
 
 
 def apply_transition(
@@ -241,6 +256,7 @@ def apply_transition(
     answers: Mapping[str, Any] | None = None,
     fields: Mapping[str, Any] | None = None,
     files: Sequence[Attachment] = (),
+    questioned: Sequence[str] = (),
     issuer: Issuer | None = None,
     links: case_messages.Links | None = None,
     now: dt.datetime | None = None,
@@ -253,6 +269,9 @@ def apply_transition(
     answers in the same transaction (the applicant's corrections). `fields` are the officer's
     values (pruned and checked here; kept in the event's ``details["fields"]``) and `files` the
     uploads they name (stored with the case; files no kept value names are not added).
+    `questioned`: the answers a send-back asks the applicant to correct (field keys, kept in
+    ``details["questioned"]``); QuestionedRefused, before anything is written, for a key that
+    is not an answer field of the service or an action that does not send the case back.
     A transition that ``issues`` documents needs `issuer`: they are numbered, signed, written
     and added in the same transaction (IssuingRefused, before anything is written, when they
     cannot be; a rollback deletes the files written).
@@ -273,6 +292,7 @@ def apply_transition(
     kept, errors = check_officer_fields(found[1], outcome.transition, fields or {}, case.answers)
     if errors:
         raise FieldsRefused(errors, kept)
+    asked = _questioned(definition, found[1], outcome.to_state, questioned)
     named = {v.get("id") for v in kept.values() if isinstance(v, Mapping)}
     doc_ids = issued_documents(definition, outcome.transition) if outcome.moves else []
     if doc_ids:
@@ -339,6 +359,7 @@ def apply_transition(
                     case.answers,
                     answers,
                     kept if has_fields else None,
+                    asked,
                     {**event["approval"], "transition": outcome.transition}
                     if "approval" in event
                     else None,

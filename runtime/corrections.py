@@ -1,4 +1,9 @@
-"""What an applicant changed when correcting a case that was sent back to them.
+"""What an officer asks to correct, and what an applicant changed when correcting a case.
+
+An officer who sends a case back may pick the answers they question: the keys are kept in the
+send-back event's details as ``{"questioned": [key, ...]}`` (top-level field keys, checked
+against the service's fields by `check_questioned`); the applicant's correction opens on them,
+marked. `questionable` lists the case's answered fields, by page, for the officer's form.
 
 When the applicant files corrected answers (`cases.apply_transition(answers=...)`), the answers
 that differ are kept in the resubmission event's details as ``{"corrected": {key: [old, new]}}``
@@ -17,6 +22,59 @@ from builder.fields import mask_nik
 from runtime.models import CaseEvent
 
 CORRECTED = "corrected"
+QUESTIONED = "questioned"
+MAX_QUESTIONED = 200
+
+
+class QuestionedRefused(ValueError):
+    """Questioned answers that cannot be kept: `reason` "unknown" (keys that are not answer
+    fields of the service, or too many) or "not_sent_back" (the action does not lead to a
+    state where the applicant corrects)."""
+
+    def __init__(self, reason: str, keys: list[str]) -> None:
+        super().__init__(f"{reason}: {', '.join(keys)}")
+        self.reason = reason
+        self.keys = keys
+
+
+def _answer_field(plan: FieldPlan) -> bool:
+    """A field the applicant answers (not a notice, a declaration or a computed value)."""
+    return plan.has_value and plan.type != "declaration"
+
+
+def check_questioned(compiled: CompiledService, keys: Iterable[str]) -> list[str]:
+    """The questioned keys in the order of the form, each once; QuestionedRefused when one is
+    not an answer field of the service (or too many are posted)."""
+    wanted = list(dict.fromkeys(keys))
+    unknown = [
+        k for k in wanted if k not in compiled.fields or not _answer_field(compiled.fields[k])
+    ]
+    if unknown or len(wanted) > MAX_QUESTIONED:
+        raise QuestionedRefused("unknown", unknown[:10] or wanted[MAX_QUESTIONED:][:1])
+    return [key for key in compiled.fields if key in wanted]
+
+
+def questioned_of(details: Mapping[str, Any] | None) -> list[str] | None:
+    """The keys an event's details name as questioned (None when the officer picked none)."""
+    found = (details or {}).get(QUESTIONED)
+    return [str(k) for k in found] if isinstance(found, list) else None
+
+
+def questionable(
+    compiled: CompiledService, answers: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    """The answered fields an officer may question, by page: [{title, fields: [{key, label}]}]."""
+    kept = compiled.prune(answers)
+    found = []
+    for page in compiled.visible_pages(answers):
+        fields = [
+            {"key": plan.key, "label": plan.label(lang) or plan.key}
+            for plan in page.fields
+            if _answer_field(plan) and kept.get(plan.key) not in (None, "", [])
+        ]
+        if fields:
+            found.append({"title": page.title(lang), "fields": fields})
+    return found
 
 
 def changed_answers(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from builder import messages
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, pick_language
 
 UI: dict[str, tuple[str, str]] = {
@@ -301,7 +302,6 @@ UI: dict[str, tuple[str, str]] = {
 # Words that follow the kind of service (`kind` in the definition): what the citizen sends.
 KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "permohonan": {
-        "noun": ("permohonan", "application"),
         "start": ("Mulai permohonan", "Start application"),
         "submit": ("Kirim permohonan", "Send application"),
         "receipt_title": ("Permohonan terkirim", "Application sent"),
@@ -309,7 +309,6 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_title": ("Status permohonan", "Application status"),
     },
     "pengaduan": {
-        "noun": ("aduan", "complaint"),
         "start": ("Mulai aduan", "Start a complaint"),
         "submit": ("Kirim aduan", "Send complaint"),
         "receipt_title": ("Aduan terkirim", "Complaint sent"),
@@ -317,7 +316,6 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_title": ("Status aduan", "Complaint status"),
     },
     "pendaftaran": {
-        "noun": ("pendaftaran", "registration"),
         "start": ("Mulai pendaftaran", "Start registration"),
         "submit": ("Kirim pendaftaran", "Send registration"),
         "receipt_title": ("Pendaftaran terkirim", "Registration sent"),
@@ -325,7 +323,6 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_title": ("Status pendaftaran", "Registration status"),
     },
     "permintaan_informasi": {
-        "noun": ("permintaan informasi", "request"),
         "start": ("Mulai permintaan informasi", "Start a request for information"),
         "submit": ("Kirim permintaan informasi", "Send the request"),
         "receipt_title": ("Permintaan informasi terkirim", "Request sent"),
@@ -333,13 +330,34 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_title": ("Status permintaan informasi", "Request status"),
     },
 }
-DEFAULT_KIND = "permohonan"
+DEFAULT_KIND = messages.DEFAULT_KIND
+
+
+def kind_nouns(kinds: Iterable[str], lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """What citizens send, for a staff text about cases of services of these kinds (their
+    `kind_of`): `noun`, `Noun` (a sentence's start), `nouns`, `Nouns` (plural). Several kinds
+    are joined, in the language's order ("permohonan atau aduan", "Permohonan dan aduan");
+    none: an application's words."""
+    known = list(messages.KIND_NOUNS)
+    chosen = sorted({k for k in kinds if k in known}, key=known.index) or [DEFAULT_KIND]
+    words = [messages.KIND_NOUNS[kind][lang if lang == "en" else "id"] for kind in chosen]
+    plural = [f"{word}s" for word in words] if lang == "en" else words
+    either, both = (" or ", " and ") if lang == "en" else (" atau ", " dan ")
+    noun, nouns = either.join(words), both.join(plural)
+    return {
+        "noun": noun,
+        "Noun": noun[0].upper() + noun[1:],
+        "nouns": nouns,
+        "Nouns": nouns[0].upper() + nouns[1:],
+    }
 
 
 def kind_word(definition: Mapping[str, Any] | None, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A word that follows the service's kind ("Kirim aduan" for a complaint), in `lang`."""
-    kind = (definition or {}).get("kind") or DEFAULT_KIND
-    pair = KIND_WORDS.get(str(kind), KIND_WORDS[DEFAULT_KIND]).get(key)
+    """A word that follows the service's kind ("Kirim aduan" for a complaint), in `lang`;
+    "noun" is what the citizen sends ("aduan"), as the messages to them say it."""
+    if key == "noun":
+        return messages.kind_noun(definition, lang)
+    pair = KIND_WORDS[messages.kind_of(definition)].get(key)
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]

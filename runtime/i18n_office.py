@@ -562,24 +562,25 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     # -- back office: inbox and case pages (runtime/routes/office.py) --
     "office_inbox": ("Kotak masuk", "Inbox"),
+    # {noun}, {Noun}, {nouns}, {Nouns}: what citizens send (runtime.i18n.kind_nouns)
     "office_inbox_intro": (
-        "Permohonan yang menunggu tindakan Anda, yang paling mendesak lebih dulu.",
-        "Applications waiting for you, most urgent first.",
+        "{Nouns} yang menunggu tindakan Anda, yang paling mendesak lebih dulu.",
+        "{Nouns} waiting for you, most urgent first.",
     ),
     "office_service": ("Layanan", "Service"),
     "office_state": ("Status", "Status"),
     "office_all": ("Semua", "All"),
     "office_overdue_only": ("Hanya yang lewat batas waktu", "Overdue only"),
-    "office_reference": ("Nomor permohonan", "Reference number"),
+    "office_reference": ("Nomor {noun}", "Reference number"),
     "office_filter": ("Tampilkan", "Show"),
     "office_due": ("Batas waktu", "Due"),
     "office_overdue": ("Terlambat", "Overdue"),
     "office_escalated": ("Eskalasi", "Escalated"),
     "office_digest": ("Ringkasan tenggat lewat e-mail", "Deadline digest by e-mail"),
     "office_digest_intro": (
-        "Setiap pagi hari kerja (07.00 WIB), e-mail berisi permohonan yang terlambat dan yang"
+        "Setiap pagi hari kerja (07.00 WIB), e-mail berisi {nouns} yang terlambat dan yang"
         " jatuh tempo dalam beberapa hari kerja, di instansi yang Anda pilih.",
-        "Every working day at 07:00 WIB, an e-mail listing the overdue applications and those"
+        "Every working day at 07:00 WIB, an e-mail listing the overdue {nouns} and those"
         " due within a few working days, in the agencies you choose.",
     ),
     "office_digest_off": ("Tidak dikirim", "Off"),
@@ -625,16 +626,16 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "This case's assignment has just changed. Check again before assigning.",
     ),
     "office_empty": (
-        "Tidak ada permohonan yang menunggu Anda.",
-        "No applications are waiting for you.",
+        "Tidak ada {noun} yang menunggu Anda.",
+        "No {nouns} are waiting for you.",
     ),
     "office_next_page": ("Halaman berikutnya", "Next page"),
     "office_bad_reference": (
-        "Nomor permohonan ini tidak dikenali. Periksa penulisannya, misalnya LKT-7K3M9-QXP4C.",
+        "Nomor {noun} ini tidak dikenali. Periksa penulisannya, misalnya LKT-7K3M9-QXP4C.",
         "This reference number is not valid. Check it, for example LKT-7K3M9-QXP4C.",
     ),
     "office_back_inbox": ("Kembali ke kotak masuk", "Back to the inbox"),
-    "office_case_status": ("Status permohonan", "Status of the application"),
+    "office_case_status": ("Status {noun}", "Status of the {noun}"),
     "office_citizen_sees": ("Yang dilihat pemohon", "What the applicant sees"),
     "office_paused": (
         "Dihentikan sementara: menunggu perbaikan dari pemohon",
@@ -648,6 +649,24 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     "office_comment": ("Catatan", "Note"),
     "office_required": ("(wajib)", "(required)"),
+    "office_questioned_legend": ("Jawaban yang perlu diperbaiki", "Answers to correct"),
+    "office_questioned_hint": (
+        "Centang jawaban yang harus diperbaiki pemohon; halaman perbaikannya menandai jawaban "
+        "itu. Jelaskan apa yang salah di catatan.",
+        "Tick the answers the applicant must correct; their correction pages mark those "
+        "answers. Say what is wrong in the note.",
+    ),
+    "office_questioned_timeline": ("Jawaban ditandai", "Answers marked"),
+    "office_questioned_unknown": (
+        "Jawaban yang ditandai tidak ada di formulir layanan ini: {keys}. Muat ulang halaman "
+        "kasus dan pilih lagi.",
+        "The marked answers are not in this service's form: {keys}. Reload the case page and "
+        "choose again.",
+    ),
+    "office_questioned_not_sent_back": (
+        "Jawaban hanya dapat ditandai saat kasus dikembalikan kepada pemohon untuk diperbaiki.",
+        "Answers can only be marked when the case is sent back to the applicant for correction.",
+    ),
     "office_comment_public": (
         "Catatan ini ditampilkan kepada pemohon.",
         "This note is shown to the applicant.",
@@ -721,7 +740,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Status sekarang:",
         "Someone else processed this case first, so your action was not saved. Current status:",
     ),
-    "office_open_case": ("Buka lagi permohonan", "Back to application"),
+    "office_open_case": ("Buka lagi {noun}", "Back to {noun}"),
     # -- the inbox's deadlines, the case page's layout, corrections and confirmations ----------
     "office_applicant_name": ("Nama pemohon", "Applicant's name"),
     "office_filed_short": ("Diajukan", "Filed"),
@@ -750,9 +769,9 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "(sensitive personal data, changed)",
     ),
     "office_confirm_final": (
-        'Saya yakin: keputusan "{action}" ini final. Permohonan selesai dengan status '
+        'Saya yakin: keputusan "{action}" ini final. {Noun} selesai dengan status '
         '"{state}" dan tidak dapat diproses lagi.',
-        'I am sure: the decision "{action}" is final. The application ends as "{state}" '
+        'I am sure: the decision "{action}" is final. The {noun} ends as "{state}" '
         "and cannot be worked on again.",
     ),
     "office_confirm_missing": (

@@ -9,15 +9,16 @@ answer to a field marked ``sensitive`` is not shown at all (nor, for a file, its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from builder import conditions
 from builder.answers import AnswerError
-from builder.compiler import FieldPlan
+from builder.compiler import CompiledService, FieldPlan
 from builder.documents import documents, revoke_roles, visible_to
+from builder.messages import kind_of
 from builder.model import sources
 from builder.sla import Sla
 from builder.texts import localise
@@ -34,7 +35,7 @@ from runtime import (
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
-from runtime.i18n import t
+from runtime.i18n import kind_nouns, t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB, Calendar
@@ -168,7 +169,12 @@ def filter_choices(
         for name in choice.states:
             states.setdefault(name, state_label(choice.definition, name, lang, public=False))
     services = [
-        {"id": c.service_id, "title": localise(c.definition.get("title"), lang)} for c in choices
+        {
+            "id": c.service_id,
+            "title": localise(c.definition.get("title"), lang),
+            "kind": kind_of(c.definition),
+        }
+        for c in choices
     ]
     return services, sorted(states.items(), key=lambda item: item[1])
 
@@ -291,9 +297,14 @@ def sections(
 
 
 def timeline(
-    session: Session, events: list[CaseEvent], definition: Mapping[str, Any], lang: str
+    session: Session,
+    events: list[CaseEvent],
+    definition: Mapping[str, Any],
+    lang: str,
+    compiled: CompiledService | None = None,
 ) -> list[dict[str, Any]]:
-    """The audit trail as officers read it (times in WIB)."""
+    """The audit trail as officers read it (times in WIB); with `compiled`, a send-back names
+    the answers it questioned."""
     ids: set[int | None] = {e.actor_user_id for e in events}
     ids.update(
         e.details.get("to_user_id")
@@ -357,6 +368,7 @@ def timeline(
                 "change": change,
                 "comment": event.comment or "",
                 "public": event.comment_public,
+                "questioned": _questioned_labels(compiled, event, lang),
             }
         )
     return rows
@@ -416,6 +428,15 @@ def assignment_view(
     }
 
 
+def _questioned_labels(compiled: CompiledService | None, event: CaseEvent, lang: str) -> str:
+    """The labels of the answers a send-back questioned, joined ("" for none)."""
+    keys = corrections.questioned_of(event.details) if compiled is not None else None
+    if not keys or compiled is None:
+        return ""
+    plans = [compiled.fields[k] for k in keys if k in compiled.fields]
+    return ", ".join(plan.label(lang) or plan.key for plan in plans)
+
+
 def escalation_text(definition: Mapping[str, Any], details: Mapping[str, Any], lang: str) -> str:
     """What an `escalated` event says: to which role, after how many working days overdue."""
     role = str(details.get("to_role", ""))
@@ -447,6 +468,8 @@ def case_context(
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
     revoke_error: tuple[str, str, str] | None = None,
     unconfirmed: str = "",
+    picked: tuple[str, Collection[str]] | None = None,
+    asked: tuple[str, str] | None = None,
     calendar: Calendar | None = None,
     assign_error: str = "",
     assign_note: str = "",
@@ -456,7 +479,9 @@ def case_context(
     `error`: action name and message (a refused action or a missing comment); `entered`: the
     action name, the officer's values and their errors, shown again in that action's form;
     `revoke_error`: a refused revocation (document id, message, the reason typed);
-    `unconfirmed`: the final decision posted without its confirmation ticked.
+    `unconfirmed`: the final decision posted without its confirmation ticked; `picked`: an
+    action name and the answers its officer ticked as questioned (shown ticked again);
+    `asked`: an action name and why its questioned answers were refused.
     """
     case, definition = opened.case, opened.definition
     base = f"/kantor/kasus/{case.id}"
@@ -464,6 +489,8 @@ def case_context(
     context = opened.compiled.prune(case.answers)
     actions = []
     summary: list[AnswerError] = []
+    nouns = kind_nouns([kind_of(definition)], lang)
+    mine_names = {refused[0] for refused in (entered, asked) if refused is not None}
     for action in available_actions(definition, cases.snapshot(session, case), actor):
         failed = error is not None and error[0] == action.name
         target = definition.get("workflow", {}).get("states", {}).get(action.to, {})
@@ -477,13 +504,22 @@ def case_context(
             views = field_views(form, form.pages[0], values, errors, lang, context=context)
         label = localise(action.label, lang)
         final = bool(target.get("final"))
+        questions: list[dict[str, Any]] = []
+        if target.get("applicant_edits"):
+            ticked = set(picked[1]) if picked is not None and picked[0] == action.name else set()
+            questions = corrections.questionable(opened.compiled, case.answers, lang)
+            for page in questions:
+                for row in page["fields"]:
+                    row["checked"] = row["key"] in ticked
         target_label = state_label(definition, action.to, lang, public=False)
         actions.append(
             {
                 "name": action.name,
                 "label": label,
                 "final": final,
-                "confirm": t("office_confirm_final", lang, action=label, state=target_label)
+                "confirm": t(
+                    "office_confirm_final", lang, action=label, state=target_label, **nouns
+                )
                 if final
                 else "",
                 "unconfirmed": unconfirmed == action.name,
@@ -491,8 +527,10 @@ def case_context(
                 "to_applicant": action.comment_to_applicant,
                 "warn": target.get("final") == "rejected",
                 "error": error[1] if failed and error else "",
-                "typed": typed if failed or (entered and entered[0] == action.name) else "",
+                "typed": typed if failed or action.name in mine_names else "",
                 "fields": views,
+                "questions": questions,
+                "asked_error": asked[1] if asked is not None and asked[0] == action.name else "",
                 "files": any(v.type == "file" for v in views),
                 "refused": bool(entered and entered[0] == action.name and entered[2]),
                 "approvals": t(
@@ -507,6 +545,8 @@ def case_context(
         )
     if error is not None and not any(a["error"] for a in actions):
         notice = notice or error[1]
+    if asked is not None and not any(a["asked_error"] for a in actions):
+        notice = notice or asked[1]
     officer = officer_plans(opened)
     hidden = {
         key
@@ -529,6 +569,7 @@ def case_context(
         "case": case,
         "base": base,
         "service_title": localise(definition.get("title"), lang),
+        "nouns": nouns,
         "version_number": opened.version.number,
         "state_label": state_label(definition, case.state, lang, public=False),
         "public_label": state_label(definition, case.state, lang, public=True),
@@ -562,7 +603,7 @@ def case_context(
         "notice": notice,
         "errors": summary,
         "lang": lang,
-        "timeline": timeline(session, events, definition, lang),
+        "timeline": timeline(session, events, definition, lang, opened.compiled),
         "sections": sections(opened, lang, revealed or set(), base, events),
         "attachments": [
             {

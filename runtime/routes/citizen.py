@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData
 
 from builder.compiler import CompiledService, PagePlan
-from runtime import catalog, store
+from runtime import catalog, corrections, store
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import status_path
 from runtime.storage import FileStore
@@ -123,9 +123,9 @@ def questioned_keys(compiled: CompiledService, event: CaseEvent | None) -> froze
     when the office recorded them, else the fields whose label the officer's note names."""
     if event is None:
         return frozenset()
-    picked = (event.details or {}).get("questioned")
-    if isinstance(picked, list):
-        return frozenset(str(k) for k in picked if str(k) in compiled.fields)
+    picked = corrections.questioned_of(event.details)
+    if picked:
+        return frozenset(k for k in picked if k in compiled.fields)
     note = (event.comment or "").casefold() if event.comment_public else ""
     found = set()
     for key, plan in compiled.fields.items():

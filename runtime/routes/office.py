@@ -21,15 +21,17 @@ from starlette.exceptions import HTTPException
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
+from builder.messages import kind_of
 from runtime import assignments, cases, digests, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
+from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
 from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
 from runtime.field_render import file_types
 from runtime.forms import parse_page
-from runtime.i18n import t
+from runtime.i18n import kind_nouns, t
 from runtime.models import Agency, Attachment, User, utcnow
 from runtime.notify import case_messages
 from runtime.references import normalise_reference
@@ -107,6 +109,7 @@ def inbox_page(
         "rows": rows,
         "next_url": next_url,
         "services": services,
+        "nouns": kind_nouns([s["kind"] for s in services], lang),
         "states": states,
         "chosen_service": service_id,
         "chosen_state": status,
@@ -293,6 +296,8 @@ def act(
     version = bounded_int(form.get("row_version"))
     if version is None:
         return error_page(request, 400, "bad_request", "bad_request")
+    questioned = [str(key)[:64] for key in form.getlist("questioned")][: MAX_QUESTIONED + 1]
+    picked = (action, frozenset(questioned))
     actor = Actor.user(user.id, sorted(user.roles_in(opened.case.agency_id)))
     chosen = next(
         (
@@ -322,6 +327,7 @@ def act(
             comment,
             entered=(action, typed, []),
             unconfirmed=action,
+            picked=picked,
         )
     if chosen is not None and officer is not None:
         files, refused = _uploads(request, officer, form, values)
@@ -352,6 +358,7 @@ def act(
             calendar=request.app.state.calendar,
             fields=values,
             files=files,
+            questioned=questioned,
             links=case_messages.Links.of(request.app.state.settings, str(request.base_url)),
             issuer=issuer,
         )
@@ -362,11 +369,14 @@ def act(
     except cases.FieldsRefused as exc:
         typed = {k: v for k, v in values.items() if not isinstance(v, Mapping)}  # files: again
         entered = (action, typed, exc.errors)
-        return _refused(request, session, user, case_id, comment, entered=entered)
-    except ActionRefused as exc:
-        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
-    except IssuingRefused as exc:
-        return _refused(request, session, user, case_id, comment, error=(action, exc.message[lang]))
+        return _refused(request, session, user, case_id, comment, entered=entered, picked=picked)
+    except QuestionedRefused as exc:
+        message = t(f"office_questioned_{exc.reason}", lang, keys=", ".join(exc.keys))
+        failed = (action, message)
+        return _refused(request, session, user, case_id, comment, picked=picked, asked=failed)
+    except (ActionRefused, IssuingRefused) as exc:
+        failed = (action, exc.message[lang])
+        return _refused(request, session, user, case_id, comment, error=failed, picked=picked)
     finally:
         _forget(request, files, kept)
     if _partial_wanted(request):
@@ -438,6 +448,8 @@ def _refused(
     error: tuple[str, str] | None = None,
     entered: tuple[str, Mapping[str, Any], list[AnswerError]] | None = None,
     unconfirmed: str = "",
+    picked: tuple[str, frozenset[str]] | None = None,
+    asked: tuple[str, str] | None = None,
 ) -> Response:
     """The case again with what the officer typed and why it was refused (422), or for htmx the
     panel (200: htmx swaps only successful responses, and the panel carries the errors)."""
@@ -451,6 +463,8 @@ def _refused(
         typed=comment,
         entered=entered,
         unconfirmed=unconfirmed,
+        picked=picked,
+        asked=asked,
     )
     if _partial_wanted(request):
         return render(request, "office/_case_panel.html", context)
@@ -474,6 +488,7 @@ def _conflict(
     context = {
         "user": user,
         "case": opened.case,
+        "nouns": kind_nouns([kind_of(opened.definition)], lang),
         "state_label": views.state_label(opened.definition, exc.current_state, lang, public=False),
     }
     return render(request, "office/conflict.html", context, 409)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import sktm_journey as sktm
 from page_checks import assert_accessible as _assert_accessible
+from page_checks import axe_violations as _axe_violations
 from page_checks import scroll_width as _scroll_width
 from playwright.sync_api import expect
 
@@ -78,3 +79,28 @@ def test_repeatable_group_page_fits_320px_and_items_come_and_go(
         page.get_by_role("button", name="Hapus Anggota keluarga 2").click()
     expect(page.get_by_role("group", name="Anggota keluarga 2", exact=True)).to_have_count(0)
     expect(page.get_by_role("group", name="Anggota keluarga 1", exact=True)).to_be_visible()
+
+
+def test_axe_checks_a_page_without_javascript(
+    open_session: Callable[..., Any], axe_source: str
+) -> None:
+    """The JavaScript-off check sees what that browser got: the faults in the document are
+    found, the page's own scripts never run and what is in <noscript> is checked."""
+    session = open_session(js=False)
+    page = session.page
+    probe = f"{session.base_url}/axe-uji"
+    faulty = (
+        '<!doctype html><html lang="id"><head><title>Uji</title>'
+        '<link rel="stylesheet" href="/static/loket.css"></head><body><main><h1>Uji</h1>'
+        '<img src="/static/tidak-ada.png"><input type="text" name="nama">'
+        "<script>document.querySelector('img').alt = 'x';</script>"
+        "<noscript><input type='text' name='tanpa_js'></noscript></main></body></html>"
+    )
+    page.route(probe, lambda route: route.fulfill(body=faulty, content_type="text/html"))
+    page.goto(probe)
+    found = {v["id"]: len(v["nodes"]) for v in _axe_violations(page, axe_source)}
+    # the image has no alt (the script that would add one does not run); both inputs, the
+    # one inside <noscript> too, have no label
+    assert found == {"image-alt": 1, "label": 2}, found
+    page.goto("/")
+    assert _axe_violations(page, axe_source) == []

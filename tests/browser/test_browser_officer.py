@@ -3,7 +3,7 @@ working days left), the case page (answers first, one form per action), sending 
 seeing what the applicant changed, and a confirmed final decision with the officer's fields.
 
 One walk per width and JavaScript setting; every page visited is checked with axe-core (with
-JavaScript on), must not scroll sideways, and is kept as a screenshot under
+JavaScript off, on the document that browser got), must not scroll sideways, and is kept as a screenshot under
 .artifacts/screenshots/. The case is filed and corrected directly in the live server's
 database (the citizen's side has its own browser tests); the officer does everything else in
 the browser. The detailed behaviours are tested over HTTP in tests/runtime/office/.
@@ -94,7 +94,6 @@ def test_officer_journey(
 ) -> None:
     case_id, reference = _file_case(live_engine)
     page = open_session(js=js, width=width, bypass_csp=js).page
-    axe = axe_source if js else None
     tag = f"officer-{width}-{'js' if js else 'nojs'}"
 
     # The inbox: the applicant's name, the filing date, working days left; a card on a phone.
@@ -103,7 +102,7 @@ def test_officer_journey(
     expect(row).to_contain_text("Rahmat Hidayat")
     expect(row).to_contain_text(re.compile(r"hari kerja lagi|Batas waktunya hari ini"))
     expect(row).to_contain_text("Diajukan")
-    check(page, f"{tag}-1-inbox", width=width, axe_source=axe)
+    check(page, f"{tag}-1-inbox", width=width, axe_source=axe_source)
 
     # The case page: the answers before the actions, each action its own form.
     steps.open_case(page, reference)
@@ -113,11 +112,14 @@ def test_officer_journey(
     assert answers.bounding_box()["y"] < actions.bounding_box()["y"] or width > 1000
     expect(page.locator("form.action").first).to_be_visible()
     assert page.locator("form.action").count() >= 2
-    check(page, f"{tag}-2-case", width=width, axe_source=axe)
+    check(page, f"{tag}-2-case", width=width, axe_source=axe_source)
 
-    # Send it back with a note; the applicant corrects the address.
+    # Send it back with a note and the answer it questions ticked; the applicant corrects it.
     note = "Tuliskan nomor bangunan lokasi reklame."
+    send_back = steps.form_with(page.locator("#case-panel"), "Kembalikan untuk diperbaiki")
+    send_back.locator("fieldset.questioned-fields").get_by_label("Alamat lokasi pemasangan").check()
     steps.act(page, "Kembalikan untuk diperbaiki", "Perlu perbaikan", js=js, comment=note)
+    expect(page.locator("#timeline")).to_contain_text("Jawaban ditandai: Alamat lokasi pemasangan")
     _correct(live_engine, case_id)
 
     # What the applicant changed, old → new, by label.
@@ -126,7 +128,7 @@ def test_officer_journey(
     expect(changes).to_contain_text("Alamat lokasi pemasangan")
     expect(changes.locator("del")).to_have_text("Jl. Kartini")
     expect(changes.locator("ins")).to_have_text("Jl. Kartini No. 12, Palapa")
-    check(page, f"{tag}-3-corrected", width=width, axe_source=axe)
+    check(page, f"{tag}-3-corrected", width=width, axe_source=axe_source)
 
     # A final decision: its fields, its note, and the statement ticked.
     form = steps.form_with(page.locator("#case-panel"), "Tolak")
@@ -139,4 +141,4 @@ def test_officer_journey(
         )
     steps.act(page, "Tolak", "Ditolak", js=js, comment="Izin lokasi tidak dilampirkan.")
     expect(page.locator("#no-actions")).to_be_visible()
-    check(page, f"{tag}-4-decided", width=width, axe_source=axe)
+    check(page, f"{tag}-4-decided", width=width, axe_source=axe_source)

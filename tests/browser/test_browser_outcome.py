@@ -1,7 +1,8 @@
 """A service's outcome in Chromium on a phone-sized screen (360×740): a citizen files an SKTM,
 the verification officer passes it to the head, the head approves and signs, the citizen
 downloads the letter from the private status page, opens its verification page from the link
-beside it and checks the downloaded file there. Once with JavaScript on, once with it off.
+beside it and checks the downloaded file there. Once with JavaScript on, once with it off;
+the pages of the outcome are checked with axe-core (page_checks.check) in both.
 
 The SKTM's approval (`setujui`) issues the letter; neither it nor the officer's step declares
 officer fields, so the officers only press the action buttons. The staff accounts are made
@@ -20,6 +21,7 @@ from typing import Any
 import lifecycle_steps as steps
 import pytest
 import sktm_journey as sktm
+from page_checks import check
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import Session
@@ -71,10 +73,20 @@ def pdf_text(content: bytes) -> str:
 
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 def test_citizen_gets_and_checks_the_issued_letter(
-    open_session: Callable[..., Any], officers: Officers, js: bool, tmp_path: Path
+    open_session: Callable[..., Any],
+    officers: Officers,
+    axe_source: str,
+    js: bool,
+    tmp_path: Path,
 ) -> None:
-    # The citizen files an SKTM on a phone and keeps the private status link.
-    visitor = open_session(js=js, **PHONE)
+    tag = f"outcome-{'js' if js else 'nojs'}"
+
+    def checked(page: Any, name: str) -> None:
+        check(page, f"{tag}-{name}", width=PHONE["width"], axe_source=axe_source)
+
+    # The citizen files an SKTM on a phone and keeps the private status link (axe is injected
+    # as a script: with JavaScript on, the citizen's context bypasses the app's CSP).
+    visitor = open_session(js=js, bypass_csp=js, **PHONE)
     citizen = visitor.page
     reference = sktm.complete(citizen, js=js)
     status_url = sktm.status_link(citizen, reference)
@@ -100,6 +112,7 @@ def test_citizen_gets_and_checks_the_issued_letter(
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("Surat Keterangan Tidak Mampu")
     expect(listed).to_contain_text("Berlaku")
+    checked(citizen, "1-status-with-letter")
     found = NUMBER.search(listed.inner_text())
     assert found is not None, listed.inner_text()
     number = found.group(0)
@@ -124,6 +137,7 @@ def test_citizen_gets_and_checks_the_issued_letter(
     expect(citizen.locator("#verify-status")).to_have_attribute("data-status", "valid")
     expect(citizen.locator("#verify-status")).to_have_text("Dokumen sah")
     expect(citizen.locator("#verify-number")).to_have_text(number)
+    checked(citizen, "2-verification")
     expect(citizen.locator("#verify-doc-title")).to_have_text("Surat Keterangan Tidak Mampu")
     code = citizen.url.rsplit("/", 1)[1]
     # the address printed under the QR code (the PDF may break it across lines)
@@ -137,6 +151,7 @@ def test_citizen_gets_and_checks_the_issued_letter(
     expect(result).to_have_attribute("data-match", "yes")
     expect(result).to_contain_text("Cocok")
     expect(result).to_contain_text("sama persis dengan dokumen yang diterbitkan")
+    checked(citizen, "3-file-matches")
 
     # Nothing left the machine, and the pages fit the phone's width.
     for page in (citizen, officer, head):

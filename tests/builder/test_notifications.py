@@ -174,3 +174,32 @@ def test_channels_follow_consent_and_the_phone_channel(valid_definition: dict[st
 def test_every_notification_code_is_catalogued() -> None:
     codes = [c for c in CODES if c.startswith("notification-")]
     assert len(codes) == 7
+
+
+@pytest.mark.parametrize(
+    ("kind", "noun_id", "noun_en"),
+    [
+        ("pengaduan", "aduan", "complaint"),
+        ("pendaftaran", "pendaftaran", "registration"),
+        ("permintaan_informasi", "permintaan", "request"),
+    ],
+)
+def test_the_default_texts_follow_the_services_kind(
+    valid_definition: dict[str, Any], kind: str, noun_id: str, noun_en: str
+) -> None:
+    valid_definition["kind"] = kind
+    values = {"reference": "R-1", "status_link": LINK, "note": "N", "outcome": "O"}
+    for event in (*messages.EVENTS, *messages.REQUESTED):
+        subject, body = messages.render(valid_definition, event, "id", values)
+        assert "permohonan" not in f"{subject} {body}".lower(), (kind, event)
+        assert noun_id in f"{subject} {body}".lower(), (kind, event, subject, body)
+        subject, body = messages.render(valid_definition, event, "en", values)
+        assert "application" not in f"{subject} {body}".lower(), (kind, event)
+    assert messages.render(valid_definition, "sent_back", "id", values)[1].startswith(
+        noun_id[0].upper() + noun_id[1:] + " R-1 perlu perbaikan"
+    )
+    english = messages.render(valid_definition, "received", "en", values)[1]
+    assert english.startswith(noun_en[0].upper() + noun_en[1:] + " R-1 received")
+    # a service's own text is kept as written
+    _set(valid_definition, messages={"received": "Permohonan {reference} masuk"})
+    assert messages.render(valid_definition, "received", "id", values)[1] == "Permohonan R-1 masuk"
