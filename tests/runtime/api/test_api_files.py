@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
@@ -392,3 +393,22 @@ def test_an_officer_downloads_the_files_sent_through_the_api(office: Office) -> 
     # an officer of another agency does not get them
     other = office.login("petugas.dinsos")
     assert other.get(f"/kantor/kasus/{case.id}/berkas/{rows[0].id}").status_code == 404
+
+
+def test_a_field_may_allow_more_than_the_global_body_limit(api: Api) -> None:
+    """As on the form pages, a file field's `max_mb` holds even above LOKET_BODY_LIMIT_BYTES
+    (up to `security.upload_read_limit`); other API bodies keep the global limit."""
+    settings = replace(api.settings, body_limit_bytes=MB)
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            big = PDF + b"0" * (MB + MB // 2)  # over the global limit, within the field's 2 MB
+            sent = client.post(FILES, files={"ktp": ("ktp.pdf", big, "application/pdf")})
+            assert sent.status_code == 201, sent.text
+            assert sent.json()["size"] == len(big)
+            over = client.post(FILES, files={"ktp": ("ktp.pdf", big + big, "application/pdf")})
+            assert (over.status_code, over.json()["error"]) == (413, "file_too_large")
+            json_body = client.post(f"{BASE}/submissions", content=b" " * (MB + 1))
+            assert json_body.status_code == 413
+    finally:
+        app.state.engine.dispose()
