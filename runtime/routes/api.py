@@ -7,9 +7,10 @@ read a case's status with its secret.
 CSRF: the API reads no cookies and sets none; a caller proves nothing by its origin, only by
 what it sends (the status secret travels in the ``X-Status-Secret`` header, never in a cookie).
 A cross-site page therefore gains nothing by making a visitor's browser call it. On top of
-that, ``POST`` requires ``Content-Type: application/json`` (415 otherwise): a browser can only
-send that content type cross-site after a CORS preflight, which this app never approves, so
-a plain HTML form on another site cannot file a case either.
+that, filing (``POST .../submissions``) requires ``Content-Type: application/json`` (415
+otherwise): a browser can only send that content type cross-site after a CORS preflight, which
+this app never approves, so a plain HTML form on another site cannot file a case either (the
+file upload is the exception, see below).
 
 Submissions: the body is one JSON object of answers keyed by field key, with values as the
 service's schema (``GET .../schema``) describes them. Unknown keys are refused; answers to
