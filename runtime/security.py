@@ -76,9 +76,12 @@ class SecurityHeaders:
 
 # A citizen's form page reads an upload over its field's limit to the end (keeping only the
 # start of it) so that the page comes back with the error beside the file field and every
-# other answer kept; such a body may be this many times the global limit.
+# other answer kept; such a body may be this many times the global limit. The JSON API's
+# upload (`/api/v1/services/<agency>/<service>/files`) gets the same outer bound, so that a
+# field's `max_mb` above the global limit works there too; it caps the body itself at its
+# largest file field's limit.
 UPLOAD_READ_FACTOR = 4
-_FORM_PAGE = re.compile(r"^/layanan/[^/]+/[^/]+/isi/[^/]+$")
+_FORM_PAGE = re.compile(r"^(/layanan/[^/]+/[^/]+/isi/[^/]+|/api/v1/services/[^/]+/[^/]+/files)$")
 
 
 def upload_read_limit(body_limit: int) -> int:

@@ -7,15 +7,26 @@ read a case's status with its secret.
 CSRF: the API reads no cookies and sets none; a caller proves nothing by its origin, only by
 what it sends (the status secret travels in the ``X-Status-Secret`` header, never in a cookie).
 A cross-site page therefore gains nothing by making a visitor's browser call it. On top of
-that, ``POST`` requires ``Content-Type: application/json`` (415 otherwise): a browser can only
-send that content type cross-site after a CORS preflight, which this app never approves, so
-a plain HTML form on another site cannot file a case either.
+that, filing (``POST .../submissions``) requires ``Content-Type: application/json`` (415
+otherwise): a browser can only send that content type cross-site after a CORS preflight, which
+this app never approves, so a plain HTML form on another site cannot file a case either (the
+file upload is the exception, see below).
 
 Submissions: the body is one JSON object of answers keyed by field key, with values as the
 service's schema (``GET .../schema``) describes them. Unknown keys are refused; answers to
-hidden fields are dropped; the rest is validated exactly like the pages do. File fields cannot
-be sent through the API in this version: a service with a required file field can only be
-filed through its pages (``accepts_api_submissions`` is false in its description).
+hidden fields are dropped; the rest is validated exactly like the pages do.
+
+Files (upload, then refer): ``POST .../files`` takes ``multipart/form-data`` with one file
+whose part name is the file field's key (``curl -F ktp=@ktp.pdf``) and checks it as the pages
+do: the field's ``max_mb`` while reading (413 ``file_too_large``), the type judged by the
+file's first bytes against the field's ``accept`` (415 ``file_type_not_accepted``), the name
+cleaned. It answers 201 with an upload id; the submission answers the file field with that id
+(a string, as the schema says). The upload belongs to that service and field, serves one case
+only and expires unused after ``LOKET_DRAFT_TTL_HOURS``; with the case it becomes one of the
+case's files like a file sent through the pages (:mod:`runtime.api_uploads`). Unlike
+``POST .../submissions`` the upload takes a content type a plain cross-site form can send; it
+gains an attacker nothing: the API uses no cookies, so the request carries nothing the attacker
+could not send itself, and the reply (the upload id) cannot be read cross-site.
 
 Language: the ``Accept-Language`` header of a submission (``id`` or ``en``; Indonesian by
 default) is kept with the case, and the applicant's messages about it are written in it.
@@ -36,6 +47,8 @@ import hmac
 import json
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import aclosing
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Request
@@ -44,11 +57,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 
 from builder.answers import AnswerError, make_error
-from builder.compiler import CompiledService
+from builder.compiler import CompiledService, FieldPlan
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
-from runtime import catalog, db, deadlines, store
+from runtime import api_uploads, catalog, db, deadlines, store
 from runtime.catalog import LiveService
 from runtime.deps import RequestSession, SessionDep
 from runtime.documents import issued
@@ -61,8 +76,16 @@ from runtime.models import (
 )
 from runtime.notify import case_messages
 from runtime.references import hash_secret, secrets_equal, status_secret
+from runtime.security import BodyTooLarge, limited_receive
 from runtime.settings import Settings
-from runtime.uploads import bytes_download
+from runtime.uploads import (
+    CappedMultiPartParser,
+    UploadRejected,
+    bytes_download,
+    max_bytes,
+    remove_attachment_files,
+    store_upload,
+)
 from runtime.web import language
 from runtime.workflow import state_label
 
@@ -187,9 +210,26 @@ class ServiceDetail(ServiceSummary):
         description="Purpose, legal basis, retention in days and recipients of personal data."
     )
     accepts_api_submissions: bool = Field(
-        description="False when the form has a required file field (files need the pages)."
+        description=(
+            "Whether the API can file this service: always true since files can be uploaded "
+            "(POST .../files) and named in the submission."
+        )
     )
-    file_fields: list[str] = Field(description="Keys of file fields (not accepted by the API).")
+    file_fields: list[str] = Field(
+        description="Keys of file fields: upload each file first, then answer with its upload id."
+    )
+
+
+class UploadCreated(BaseModel):
+    """A file held for a submission: answer its field with `upload` before `expires_at`."""
+
+    upload: str = Field(description="The upload id: the answer to the file field.")
+    field: str = Field(description="The file field it was sent for.")
+    name: str = Field(description="The file's name as it is kept (cleaned).")
+    size: int = Field(description="Bytes.")
+    content_type: str = Field(description="The type judged by the file's content.")
+    sha256: str
+    expires_at: dt.datetime = Field(description="An upload no case names by then is deleted.")
 
 
 class SubmissionCreated(BaseModel):
@@ -298,10 +338,35 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Ada isian yang tidak dikenal di layanan ini.",
         "Some answers are not fields of this service.",
     ),
-    "files_not_supported": (
-        "Berkas tidak dapat dikirim melalui API; gunakan halaman layanan.",
-        "Files cannot be sent through the API; use the service's pages.",
+    "invalid_uploads": (
+        "Ada berkas unggahan yang tidak dapat dipakai.",
+        "Some uploaded files cannot be used.",
     ),
+    "upload_not_multipart": (
+        "Kirim berkas sebagai multipart/form-data.",
+        "Send the file as multipart/form-data.",
+    ),
+    "invalid_multipart": (
+        "Kiriman multipart tidak sah.",
+        "The multipart body is malformed.",
+    ),
+    "one_file": (
+        "Kirim tepat satu berkas, dengan nama bagian berupa kunci isian berkas.",
+        "Send exactly one file, its part named after the file field's key.",
+    ),
+    "not_a_file_field": (
+        "Layanan ini tidak punya isian berkas dengan kunci itu.",
+        "This service has no file field with that key.",
+    ),
+    "file_too_large": (
+        "Berkas melebihi batas ukuran isiannya.",
+        "The file is larger than its field allows.",
+    ),
+    "file_type_not_accepted": (
+        "Jenis berkas ini tidak diterima isiannya.",
+        "The field does not accept this type of file.",
+    ),
+    "file_empty": ("Berkas kosong.", "The file is empty."),
     "invalid_answers": (
         "Ada jawaban yang perlu diperbaiki.",
         "Some answers need to be corrected.",
@@ -400,7 +465,7 @@ def service_detail(
         sha256=live.version.sha256,
         standard=dict(definition.get("standard") or {}),
         privacy=dict(definition.get("privacy") or {}),
-        accepts_api_submissions=not any(p.required for p in files),
+        accepts_api_submissions=True,
         file_fields=[p.key for p in files],
     )
 
@@ -419,6 +484,9 @@ def service_schema(
 ) -> Response:
     """The JSON Schema (2020-12) that a submission to the live version must satisfy.
 
+    A file field's answer is an upload id (``POST .../files``): a string, with the field's
+    accepted types and size in ``x-loket-upload``.
+
     It uses the formats ``loket-date`` (YYYY-MM-DD), ``loket-email``, ``loket-phone`` (+62...),
     ``loket-nik`` and ``loket-line`` (a short text answer: one line, no tab, no space at either
     end; the citizen's form trims and turns tabs into spaces, the API refuses them), and keywords
@@ -427,7 +495,161 @@ def service_schema(
     live = _service(request, session, agency, service)
     if isinstance(live, Response):
         return live
-    return _json(live.compiled.schema)
+    return _json(api_uploads.submission_schema(live.compiled))
+
+
+# -- files -------------------------------------------------------------------------------------
+
+MULTIPART_TYPE = "multipart/form-data"
+UPLOAD_MARGIN_BYTES = 64 * 1024  # an upload's multipart framing and any stray text parts
+
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "multipart/form-data with exactly one file; the part's name is the key of the "
+            "service's file field (`curl -F ktp=@ktp.pdf`). The file must fit the field's "
+            "`max_mb` and, judged by its first bytes, be one of its `accept` types."
+        ),
+        "content": {
+            MULTIPART_TYPE: {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "format": "binary"},
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/services/{agency}/{service}/files",
+    summary="Upload a file for a file field",
+    status_code=201,
+    response_model=UploadCreated,
+    openapi_extra=_UPLOAD_BODY,
+    responses={
+        400: {"model": ApiError, "description": "A malformed multipart body."},
+        404: {"model": ApiError, "description": "No such service."},
+        410: {"model": ApiError, "description": "The service is retired."},
+        413: {"model": ApiError, "description": "The file is larger than its field allows."},
+        415: {
+            "model": ApiError,
+            "description": "Not multipart/form-data, or a type of file the field does not take.",
+        },
+        422: {
+            "model": ApiError,
+            "description": "Not exactly one file, no file field of that key, or an empty file.",
+        },
+    },
+)
+async def upload_file(request: Request, agency: AgencyPath, service: ServicePath) -> Response:
+    """Store one file for one of the service's file fields; answer that field with the reply's
+    `upload` id in a submission (`POST .../submissions`) before `expires_at`.
+
+    The file is checked as the service's pages check it: at most the field's `max_mb` (413),
+    its type judged by its content against the field's `accept` (415), not empty (422). The
+    upload can be named by one case of this service only, for this field only.
+    """
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != MULTIPART_TYPE:
+        return _error(request, 415, "upload_not_multipart")
+    async with RequestSession(request) as session:
+        live = await run_in_threadpool(catalog.live_service, session, agency, service)
+    if live is None or live.version.id is None:
+        return _error(request, 404, "service_not_found")
+    if live.retired:
+        return _error(request, 410, "service_retired")
+    plans = api_uploads.file_plans(live.compiled)
+    caps = {key: max_bytes(plan.spec) for key, plan in plans.items()}
+    limit = max(caps.values(), default=0) + UPLOAD_MARGIN_BYTES
+    request._receive = limited_receive(request._receive, limit)
+    try:
+        async with aclosing(request.stream()) as stream:
+            parser = CappedMultiPartParser(
+                request.headers,
+                stream,
+                caps=caps,
+                other_files=0,  # a part named after no file field keeps nothing
+                text_limit=UPLOAD_MARGIN_BYTES,
+                max_files=2,
+                max_fields=10,
+            )
+            form = await parser.parse()
+    except BodyTooLarge:
+        return _error(request, 413, "file_too_large")
+    except (MultiPartException, UnicodeDecodeError):
+        return _error(request, 400, "invalid_multipart")
+    try:
+        files = [(k, v) for k, v in form.multi_items() if isinstance(v, UploadFile)]
+        if len(files) != 1:
+            return _error(request, 422, "one_file")
+        key, upload = files[0]
+        plan = plans.get(key)
+        if plan is None:
+            return _error(request, 422, "not_a_file_field")
+        async with RequestSession(request) as session:
+            outcome = await run_in_threadpool(_hold_upload, request, session, live, plan, upload)
+    finally:
+        await form.close()
+    if isinstance(outcome, AnswerError):
+        status, code = _REJECTED[outcome.rule]
+        return _error(request, status, code, [outcome])
+    return _json(outcome.model_dump(mode="json"), 201)
+
+
+_REJECTED = {
+    "too_big": (413, "file_too_large"),
+    "bad_type": (415, "file_type_not_accepted"),
+    "empty": (422, "file_empty"),
+}
+
+
+def _hold_upload(
+    request: Request, session: Session, live: LiveService, plan: FieldPlan, upload: UploadFile
+) -> UploadCreated | AnswerError:
+    """Check and store the file, then record it as an upload (in a worker thread)."""
+    settings: Settings = request.app.state.settings
+    files = request.app.state.store
+    try:
+        stored = store_upload(
+            upload,
+            store=files,
+            max_bytes=max_bytes(plan.spec),
+            accept=list(plan.spec.get("accept", [])),
+        )
+    except UploadRejected as exc:
+        return api_uploads.rejected(plan, exc.reason)
+    assert live.version.id is not None
+    now = utcnow()
+    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
+    try:
+        with db.serialised_writes(session):
+            api_uploads.hold(
+                session,
+                service_version_id=live.version.id,
+                field_key=plan.key,
+                stored=stored,
+                ttl=ttl,
+                now=now,
+            )
+            session.commit()
+    except BaseException:
+        session.rollback()
+        remove_attachment_files(files, [stored.storage_name])  # no row names it
+        raise
+    return UploadCreated(
+        upload=stored.id,
+        field=plan.key,
+        name=stored.original_name,
+        size=stored.size,
+        content_type=stored.content_type,
+        sha256=stored.sha256,
+        expires_at=now + ttl,
+    )
 
 
 # -- submissions -------------------------------------------------------------------------------
@@ -437,8 +659,8 @@ _SUBMISSION_BODY: dict[str, Any] = {
         "required": True,
         "description": (
             "One JSON object of answers keyed by field key (see the service's schema). "
-            f"At most {MAX_BODY_BYTES // 1024} KiB and {MAX_DEPTH} levels deep. File fields "
-            "are not accepted in this version."
+            f"At most {MAX_BODY_BYTES // 1024} KiB and {MAX_DEPTH} levels deep. A file "
+            "field's answer is the upload id from POST .../files."
         ),
         "content": {
             JSON_TYPE: {
@@ -555,16 +777,6 @@ def _unknown(compiled: CompiledService, answers: Mapping[str, Any]) -> list[Answ
     return found
 
 
-def _file_answers(compiled: CompiledService, answers: Mapping[str, Any]) -> list[AnswerError]:
-    """A problem for every file field that was given a value."""
-    pair = _MESSAGES["files_not_supported"]
-    return [
-        AnswerError(f"/{p.key}", p.key, "file_not_supported", {"id": pair[0], "en": pair[1]})
-        for p in compiled.fields.values()
-        if p.type == "file" and answers.get(p.key) is not None
-    ]
-
-
 def _keyed(secret_key: str, purpose: str, *parts: str) -> str:
     """A URL-safe HMAC-SHA256 of `parts` (43 characters)."""
     message = "\x00".join((purpose, *parts)).encode("utf-8")
@@ -619,7 +831,7 @@ def _replay(
     found = catalog.compiled_version(session, draft.service_version_id)
     if case is None or found is None:
         return None
-    if found[1].prune(answers) != case.answers:
+    if found[1].prune(answers) != api_uploads.as_sent(found[1], case.answers):
         return _Outcome(status=422, code="idempotency_key_reused")
     secret = status_secret(secret_key, case.id)
     if not secrets_equal(hash_secret(secret), case.secret_hash):  # filed before secrets were
@@ -653,29 +865,38 @@ def _file_case(
     unknown = _unknown(compiled, answers)
     if unknown:
         return _Outcome(status=422, code="unknown_fields", errors=unknown)
-    files = _file_answers(compiled, answers)
-    if files:
-        return _Outcome(status=422, code="files_not_supported", errors=files)
-    pruned, errors = compiled.check(answers)
+    now = utcnow()
+    files = api_uploads.resolve(session, compiled, live.service_id, answers, now)
+    if files.errors:
+        return _Outcome(status=422, code="invalid_uploads", errors=files.errors)
+    pruned, errors = compiled.check(files.answers)
     if errors:
         return _Outcome(status=422, code="invalid_answers", errors=errors)
+    uploads = {  # the uploads of the answers kept (a hidden field's answer is dropped)
+        upload: holder
+        for upload, holder in files.uploads.items()
+        if upload in api_uploads.as_sent(compiled, pruned).values()
+    }
     definition = compiled.definition
     initial = str(definition["workflow"]["initial"])
-    now = utcnow()
     due = deadlines.due_on_entering(definition, initial, now, request.app.state.calendar)
     links = case_messages.Links.of(settings, str(request.base_url))
+    filing = _Filing(settings, live, pruned, initial, due, now, links, lang, uploads)
     with db.serialised_writes(session):
         try:
-            case, secret = _insert(
-                session, settings, live, draft_id, pruned, initial, due, now, links, lang
-            )
+            case, secret = _insert(session, filing, draft_id)
+        except api_uploads.UploadTaken:
+            session.rollback()
+            return _taken(session, settings.secret_key, draft_id, answers, live)
         except IntegrityError:
             session.rollback()
             if draft_id is None:
                 # A reference drawn twice (the unique index said so): draw again, once.
-                case, secret = _insert(
-                    session, settings, live, None, pruned, initial, due, now, links, lang
-                )
+                try:
+                    case, secret = _insert(session, filing, None)
+                except api_uploads.UploadTaken:
+                    session.rollback()
+                    return _taken(session, settings.secret_key, None, answers, live)
                 return _Outcome(case=case, secret=secret)
             # Another attempt with the same Idempotency-Key committed first: answer with its case.
             earlier = _replay(session, settings.secret_key, draft_id, answers)
@@ -685,20 +906,52 @@ def _file_case(
     return _Outcome(case=case, secret=secret)
 
 
-def _insert(
+def _taken(
     session: Session,
-    settings: Settings,
-    live: LiveService,
+    secret_key: str,
     draft_id: str | None,
-    pruned: dict[str, Any],
-    initial: str,
-    due: dt.datetime | None,
-    now: dt.datetime,
-    links: case_messages.Links,
-    lang: str = DEFAULT_LANGUAGE,
-) -> tuple[Submission, str]:
-    """Create the draft, file it, queue its 'received' messages and commit; return the case
-    and its status secret (derived from the case's id, so a retry gets the same one)."""
+    answers: Mapping[str, Any],
+    live: LiveService,
+) -> _Outcome:
+    """The answer when another submission claimed an upload first: the case of an earlier
+    attempt with the same Idempotency-Key, or a problem for each upload no longer free."""
+    if draft_id is not None:
+        earlier = _replay(session, secret_key, draft_id, answers)
+        if earlier is not None:
+            return earlier
+    again = api_uploads.resolve(session, live.compiled, live.service_id, answers, utcnow())
+    return _Outcome(status=422, code="invalid_uploads", errors=again.errors)
+
+
+@dataclass(frozen=True)
+class _Filing:
+    """What `_insert` files: the checked answers and what goes with them."""
+
+    settings: Settings
+    live: LiveService
+    pruned: dict[str, Any]
+    initial: str
+    due: dt.datetime | None
+    now: dt.datetime
+    links: case_messages.Links
+    lang: str
+    uploads: Mapping[str, str]  # upload id -> the draft holding it
+
+
+def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Submission, str]:
+    """Create the draft, file it, claim its uploads, queue its 'received' messages and commit;
+    return the case and its status secret (derived from the case's id, so a retry gets the
+    same one)."""
+    settings, live, pruned, initial, due, now, links, lang = (
+        filing.settings,
+        filing.live,
+        filing.pruned,
+        filing.initial,
+        filing.due,
+        filing.now,
+        filing.links,
+        filing.lang,
+    )
     assert live.version.id is not None
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     event_id = None
@@ -742,6 +995,7 @@ def _insert(
         if filed is None:  # pragma: no cover - a new draft cannot have been filed already
             raise store.StoreError(f"draft {draft.id} was filed twice")
         secret = filed
+    api_uploads.claim(session, case.id, filing.uploads)
     case_messages.case_filed(
         session,
         links,

@@ -51,6 +51,7 @@ def test_the_json_api_keeps_to_its_document(api: Api, mode: GenerationMode) -> N
         f"{PREFIX}/services/{{agency}}/{{service}}",
         f"{PREFIX}/services/{{agency}}/{{service}}/schema",
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
+        f"{PREFIX}/services/{{agency}}/{{service}}/files",
         f"{PREFIX}/status/{{reference}}",
         f"{PREFIX}/verifikasi/{{code}}",
         f"{PREFIX}/status/{{reference}}/dokumen/{{document_id}}",

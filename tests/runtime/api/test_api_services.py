@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,12 +57,9 @@ def test_detail_has_standard_and_privacy(api: Api) -> None:
 
 def test_detail_of_retired_service_and_of_one_needing_files(api: Api) -> None:
     publish(api.engine, variant("dengan-berkas", required_file=True))
-    assert (
-        api.client.get(f"{PREFIX}/services/{AGENCY}/dengan-berkas").json()[
-            "accepts_api_submissions"
-        ]
-        is False
-    )
+    detail = api.client.get(f"{PREFIX}/services/{AGENCY}/dengan-berkas").json()
+    assert detail["accepts_api_submissions"] is True  # files are uploaded first
+    assert detail["file_fields"] == ["ktp"]
     retire(api.engine, AGENCY, SLUG)
     assert api.client.get(BASE).json()["status"] == "retired"
 
@@ -70,7 +68,23 @@ def test_schema_is_the_compiled_submission_schema(api: Api) -> None:
     response = api.client.get(f"{BASE}/schema")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == api.compiled.schema
+    expected = copy.deepcopy(api.compiled.schema)
+    body = response.json()
+    assert body["properties"].pop("ktp") == {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{16,64}$",
+        "description": (
+            "The upload id returned by POST .../files for this field "
+            "(image/jpeg, application/pdf; at most 2 MB)."
+        ),
+        "x-loket-upload": {
+            "field": "ktp",
+            "accept": ["image/jpeg", "application/pdf"],
+            "max_mb": 2,
+        },
+    }
+    assert expected["properties"].pop("ktp")["type"] == "object"  # what the pages store
+    assert body == expected  # the rest is the compiled submission schema
     assert response.json()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -118,6 +132,7 @@ def test_openapi_lists_the_endpoints(api: Api) -> None:
         f"{PREFIX}/services/{{agency}}/{{service}}",
         f"{PREFIX}/services/{{agency}}/{{service}}/schema",
         f"{PREFIX}/services/{{agency}}/{{service}}/submissions",
+        f"{PREFIX}/services/{{agency}}/{{service}}/files",
         f"{PREFIX}/status/{{reference}}",
         f"{PREFIX}/verifikasi/{{code}}",
         f"{PREFIX}/status/{{reference}}/dokumen/{{document_id}}",
@@ -137,8 +152,14 @@ def test_openapi_lists_the_endpoints(api: Api) -> None:
     assert status["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/CaseStatus"
     )
+    upload = paths[f"{PREFIX}/services/{{agency}}/{{service}}/files"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"201", "400", "404", "410", "413", "415", "422"} <= set(upload["responses"])
+    made = upload["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert made.endswith("/UploadCreated")
     schemas = spec["components"]["schemas"]
-    for name in ("ServiceList", "ServiceDetail", "SubmissionCreated", "CaseStatus", "ApiError"):
+    names = ("ServiceList", "ServiceDetail", "SubmissionCreated", "UploadCreated", "CaseStatus")
+    for name in (*names, "ApiError"):
         assert schemas[name].get("description"), name
 
 

@@ -146,18 +146,18 @@ def test_unknown_keys_are_refused(api: Api) -> None:
     assert counts(api) == (0, 0)
 
 
-def test_file_answers_are_refused(api: Api) -> None:
+def test_file_data_is_not_an_upload_id(api: Api) -> None:
     upload = {"id": "a" * 22, "name": "ktp.pdf", "size": 10, "content_type": "application/pdf"}
     response = api.submit({**VALID, "ktp": upload})
     assert response.status_code == 422
     body = response.json()
-    assert body["error"] == "files_not_supported"
-    assert [(e["pointer"], e["rule"]) for e in body["errors"]] == [("/ktp", "file_not_supported")]
-    assert "API" in body["errors"][0]["message"]["en"]
+    assert body["error"] == "invalid_uploads"
+    assert [(e["pointer"], e["rule"]) for e in body["errors"]] == [("/ktp", "upload_id")]
+    assert "upload id" in body["errors"][0]["message"]["en"]
     assert counts(api) == (0, 0)
 
 
-def test_required_file_cannot_be_satisfied_through_the_api(api: Api) -> None:
+def test_a_required_file_must_be_answered(api: Api) -> None:
     publish(api.engine, variant("dengan-berkas", required_file=True))
     response = api.client.post(f"{PREFIX}/services/{AGENCY}/dengan-berkas/submissions", json=VALID)
     assert response.status_code == 422
