@@ -54,7 +54,7 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             password=PASSWORD,
             global_roles=("reviewer", "admin"),
         )
-        for role in ("petugas", "kepala"):
+        for role in ("petugas", "kepala", "designer"):
             auth.grant(session, user=user, agency_id=definition["agency"], role=role)
         session.commit()
         assert user.id is not None
