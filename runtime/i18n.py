@@ -307,6 +307,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "receipt_title": ("Permohonan terkirim", "Application sent"),
         "receipt_reference": ("Nomor permohonan Anda", "Your reference number"),
         "status_title": ("Status permohonan", "Application status"),
+        "applicant_name": ("Nama pemohon", "Applicant's name"),
     },
     "pengaduan": {
         "start": ("Mulai aduan", "Start a complaint"),
@@ -314,6 +315,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "receipt_title": ("Aduan terkirim", "Complaint sent"),
         "receipt_reference": ("Nomor aduan Anda", "Your complaint number"),
         "status_title": ("Status aduan", "Complaint status"),
+        "applicant_name": ("Nama pelapor", "Complainant's name"),
     },
     "pendaftaran": {
         "start": ("Mulai pendaftaran", "Start registration"),
@@ -321,6 +323,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "receipt_title": ("Pendaftaran terkirim", "Registration sent"),
         "receipt_reference": ("Nomor pendaftaran Anda", "Your registration number"),
         "status_title": ("Status pendaftaran", "Registration status"),
+        "applicant_name": ("Nama pendaftar", "Registrant's name"),
     },
     "permintaan_informasi": {
         "start": ("Mulai permintaan informasi", "Start a request for information"),
@@ -328,6 +331,7 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "receipt_title": ("Permintaan informasi terkirim", "Request sent"),
         "receipt_reference": ("Nomor permintaan Anda", "Your request number"),
         "status_title": ("Status permintaan informasi", "Request status"),
+        "applicant_name": ("Nama pemohon informasi", "Requester's name"),
     },
 }
 DEFAULT_KIND = messages.DEFAULT_KIND

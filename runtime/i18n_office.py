@@ -181,8 +181,8 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "admin_grant": ("Beri peran", "Grant role"),
     "admin_choose": ("— pilih —", "— choose —"),
     "reports_intro": (
-        "Jumlah permohonan per status, yang melewati tenggat, dan waktu tengah (median) sampai keputusan.",
-        "Cases per state, overdue cases, and the median time to a decision.",
+        "Jumlah {nouns} per status, yang melewati tenggat, dan waktu tengah (median) sampai keputusan.",
+        "{Nouns} per state, overdue ones, and the median time to a decision.",
     ),
     "reports_none": (
         "Anda belum memiliki peran di instansi mana pun.",
@@ -194,7 +194,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     "reports_state": ("Status", "State"),
     "reports_count": ("Jumlah", "Count"),
-    "reports_total": ("Jumlah permohonan", "Cases"),
+    "reports_total": ("Jumlah {nouns}", "{Nouns}"),
     "reports_overdue": ("Melewati tenggat", "Overdue"),
     "reports_decided": ("Sudah diputuskan", "Decided"),
     "reports_median": ("Median waktu sampai keputusan", "Median time to decision"),
@@ -203,16 +203,16 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Angka layanan besar ini dihitung ulang tiap 5 menit; terakhir:",
         "The figures of this large service are worked out every 5 minutes; last:",
     ),
-    "reports_export": ("Unduh data permohonan", "Download the cases"),
+    "reports_export": ("Unduh data {nouns}", "Download the {nouns}"),
     "reports_export_csv": ("CSV", "CSV"),
     "reports_export_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
     "reports_export_note": (
-        "Satu baris per permohonan; waktu dalam WIB. NIK disamarkan (hanya kode wilayah dan empat angka terakhir). "
-        "Data pribadi spesifik hanya disertakan bila diminta, dan hal itu dicatat di riwayat setiap permohonan. "
+        "Satu baris per {noun}; waktu dalam WIB. NIK disamarkan (hanya kode wilayah dan empat angka terakhir). "
+        "Data pribadi spesifik hanya disertakan bila diminta, dan hal itu dicatat di riwayat setiap {noun}. "
         "Isian yang dapat dibaca sebagai rumus (diawali = + - @, juga sesudah ; atau baris baru) diberi tanda petik "
         "di depannya, baik berkas dibuka dengan pemisah koma maupun titik koma.",
-        "One row per case; times in WIB. NIKs are masked (region code and last four digits only). "
-        "Sensitive personal data is only included when asked for, and that is recorded on each case. "
+        "One row per {noun}; times in WIB. NIKs are masked (region code and last four digits only). "
+        "Sensitive personal data is only included when asked for, and that is recorded on each {noun}. "
         "Anything a spreadsheet could read as a formula (starting with = + - @, also after ; or a line break) "
         "gets a leading apostrophe, whether the file is opened with comma or semicolon as the separator.",
     ),
@@ -226,8 +226,8 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Include sensitive personal data",
     ),
     "reports_include_sensitive_hint": (
-        "Misalnya penghasilan atau data kesehatan. Ekspor ini dicatat di riwayat setiap permohonan yang datanya ikut.",
-        "Such as income or health data. The export is recorded on every case whose data it holds.",
+        "Misalnya penghasilan atau data kesehatan. Ekspor ini dicatat di riwayat setiap {noun} yang datanya ikut.",
+        "Such as income or health data. The export is recorded on every {noun} whose data it holds.",
     ),
     "reports_export_fix": (
         "Data tidak diunduh: perbaiki isian di bawah.",

@@ -35,7 +35,7 @@ from runtime import (
 from runtime.auth import StaffUser
 from runtime.documents import issued
 from runtime.forms import field_views, located
-from runtime.i18n import kind_nouns, t
+from runtime.i18n import kind_nouns, kind_word, t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
 from runtime.uploads import clean_name
 from runtime.workdays import WIB, Calendar
@@ -578,6 +578,7 @@ def case_context(
             case.due_at, utcnow(), calendar, lang, deadlines.state_sla(definition, case.state)
         ),
         "applicant_name": applicant_name(definition, case.answers),
+        "applicant_label": kind_word(definition, "applicant_name", lang),
         "corrections": [
             {
                 "title": t("office_corrected", lang, when=when(event.at)),

@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from builder import values
 from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
+from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
 from runtime.cases import may_open
 from runtime.i18n import t
@@ -74,6 +75,7 @@ class ServiceReport:
     decided: int
     median_decision: dt.timedelta | None
     as_of: dt.datetime | None = None  # set when the figures come from the cache (big services)
+    kind: str = DEFAULT_KIND  # what citizens send (the definition's `kind`): the report's words
 
 
 def agency_services(session: Session, agency_id: str) -> list[tuple[Service, ServiceVersion]]:
@@ -258,6 +260,7 @@ def service_report(
         figures.decided,
         figures.median,
         figures.at if cached else None,
+        kind_of(version.definition),
     )
 
 

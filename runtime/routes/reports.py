@@ -24,6 +24,7 @@ from builder.fields import field_type
 from runtime import cases, office_views, reports
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep
+from runtime.i18n import kind_nouns
 from runtime.models import Agency, utcnow
 from runtime.staff import Forbidden, UserDep
 from runtime.uploads import content_disposition
@@ -103,6 +104,7 @@ def _agency_page(
             "export_values": {k: request.query_params.get(k, "")[:32] for k in EXPORT_PARAMS},
             "duration": lambda value: reports.format_duration(value, lang),
             "when": office_views.when,
+            "kind_nouns": kind_nouns,
         },
         status_code,
     )

@@ -124,3 +124,23 @@ def test_an_officer_of_both_kinds_reads_both_words(loket: Loket) -> None:
     assert filed is not None
     page = parse(officer.get(f"/kantor/kasus/{case.id}"))
     assert page.css_first("#panel-title").text() == "Status permohonan"
+
+
+@pytest.mark.postgres
+def test_the_complainant_and_the_report_of_complaints_are_named_so(loket: Loket) -> None:
+    case = _file(loket, "id")
+    officer = _officer(loket, "diskominfo", "admin", "admin.laporan")
+    panel = parse(officer.get(f"/kantor/kasus/{case.id}?lang=id"))
+    label = panel.css_first("#case-applicant").parent.css_first("dt").text()
+    assert label == "Nama pelapor"
+    english = parse(officer.get(f"/kantor/kasus/{case.id}?lang=en"))
+    assert english.css_first("#case-applicant").parent.css_first("dt").text() == (
+        "Complainant's name"
+    )
+    for lang, total in (("id", "Jumlah aduan"), ("en", "Complaints")):
+        report = officer.get(f"/kantor/laporan/diskominfo?lang={lang}")
+        assert report.status_code == 200
+        text = _text(report.text)
+        assert not WRONG[lang].search(text), (lang, WRONG[lang].findall(text))
+        section = parse(report).css_first("#service-pengaduan-masyarakat")
+        assert section.css_first("dl dt").text() == total
