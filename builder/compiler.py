@@ -130,6 +130,29 @@ def _date_check(op: str) -> Callable[[Any], Check]:
     return factory
 
 
+def _time_accepts(op: str, bound: Any, instance: Any) -> bool:
+    """`x-loket-time-min` / `-max`: a time HH:MM not before / not after the bound (HH:MM
+    compares as text); a value that is not a time is left to the format check."""
+    if not values.is_time(instance) or not values.is_time(bound):
+        return True
+    return bool(instance >= bound) if op == "min" else bool(instance <= bound)
+
+
+def _time_keyword(op: str) -> Any:
+    def check(
+        validator: Any, bound: str, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not _time_accepts(op, bound, instance):
+            yield ValidationError(f"{instance} is not within the {op} {bound}")
+
+    return check
+
+
+def _time_check(op: str) -> Callable[[Any], Check]:
+    """The fast form of an x-loket-time-* keyword (same verdict as `_time_keyword`)."""
+    return lambda bound: lambda v: _time_accepts(op, bound, v)
+
+
 def _matches(pattern: str, instance: str) -> bool:
     """A definition's pattern on an answer, with RE2 (linear time). A pattern RE2 refuses (in
     a version published before the builder checked for RE2) accepts nothing: an answer that
@@ -197,8 +220,10 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
         "loket-phone": lambda v: not isinstance(v, str) or values.is_phone(v),
         "loket-nik": lambda v: not isinstance(v, str) or values.check_nik(v) is None,
         "loket-line": lambda v: not isinstance(v, str) or values.is_single_line(v),
+        "loket-time": lambda v: not isinstance(v, str) or values.is_time(v),
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords.update({f"x-loket-time-{op}": _time_check(op) for op in ("min", "max")})
     keywords["pattern"] = _pattern_check
     keywords["x-loket-region"] = _region_check
     keywords["x-loket-rules"] = _rules_check
@@ -212,6 +237,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
 @cache
 def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords.update({f"x-loket-time-{op}": _time_keyword(op) for op in ("min", "max")})
     keywords["pattern"] = _pattern_keyword
     keywords["x-loket-region"] = _region_keyword
     keywords["x-loket-rules"] = _rules_keyword
@@ -230,6 +256,7 @@ def format_checker() -> FormatChecker:
     checker.checks("loket-phone")(lambda v: not isinstance(v, str) or values.is_phone(v))
     checker.checks("loket-nik")(lambda v: not isinstance(v, str) or values.check_nik(v) is None)
     checker.checks("loket-line")(lambda v: not isinstance(v, str) or values.is_single_line(v))
+    checker.checks("loket-time")(lambda v: not isinstance(v, str) or values.is_time(v))
     return checker
 
 
@@ -735,6 +762,8 @@ class CompiledService:
             name = "single_line"
         if keyword.startswith("x-loket-date-"):
             name = "min" if keyword.endswith(("gt", "gte")) else "max"
+        if keyword.startswith("x-loket-time-"):
+            name = keyword.rsplit("-", 1)[1]
         return [self._error(path, name, limit=limit, value=error.instance, keyword=keyword)]
 
     def _error(
@@ -752,6 +781,9 @@ class CompiledService:
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)
+        if rule in {"min", "max"} and kind == "time":
+            bound = str(spec.get(rule, ""))
+            limit = {lang: values.time_text(bound, lang) for lang in ("id", "en")}
         if kind == "file" and rule == "max":
             limit = spec.get("max_mb", 2)
             variant = "file_too_big"
@@ -800,8 +832,8 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         if kind == "declaration":
             return "required_declaration"
         return None
-    if rule in {"min", "max"} and kind == "date":
-        return f"{rule}_date"
+    if rule in {"min", "max"} and kind in {"date", "time"}:
+        return f"{rule}_{kind}"
     if rule == "single_line":
         return (
             f"single_line_{values.line_problem(value) or 'break'}"
@@ -819,6 +851,7 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         return "invalid_integer" if spec.get("integer") else "invalid_number"
     return {
         "date": "invalid_date",
+        "time": "invalid_time",
         "email": "invalid_email",
         "phone": "invalid_phone",
         "choice": "invalid_choice",

@@ -167,6 +167,9 @@ def sample_value(ref: FieldRef, today: dt.date) -> Any:
         return _number(ref)
     if kind == "date":
         return _date(ref, today)
+    if kind == "time":
+        low = ref.spec.get("min")
+        return str(low) if values.is_time(low) else "09:00"
     if kind == "email":
         return "pemohon@contoh.id"
     if kind == "phone":

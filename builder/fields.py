@@ -305,6 +305,48 @@ class DateField(FieldType):
 
 
 @register
+class TimeField(FieldType):
+    """A time of day, HH:MM (24 hours), optionally between `min` and `max` (also HH:MM).
+
+    The answer is stored as "HH:MM"; a citizen may type 14.30 or 9:05. Indonesian pages show
+    it as 14.30, English ones as 14:30."""
+
+    name = "time"
+    title = msg("Jam (waktu dalam sehari)", "Time of day")
+    operators = frozenset({"filled", "equals", "not_equals", "in"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "format": "loket-time"}
+        if "min" in spec:
+            schema["x-loket-time-min"] = spec["min"]
+        if "max" in spec:
+            schema["x-loket-time-max"] = spec["max"]
+        return schema
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip()
+        if not text:
+            return None, None
+        found = values.parse_time(text)
+        return (found, None) if found else (raw[0], "invalid")
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        low, high = spec.get("min"), spec.get("max")
+        if values.is_time(low) and values.is_time(high) and str(low) > str(high):
+            return [problem("time-range-across-midnight", join(pointer, "min"), low=low, high=high)]
+        return []
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        items = value if op == "in" else [value]
+        if all(values.is_time(v) for v in items):
+            return None
+        return msg("Bandingkan dengan jam HH:MM, misalnya 08:00.", "Compare with a time HH:MM.")
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return values.time_text(value, lang) if values.is_time(value) else ""
+
+
+@register
 class EmailField(FieldType):
     name = "email"
     title = msg("Email", "Email")

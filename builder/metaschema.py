@@ -164,6 +164,8 @@ def _translate(error: ValidationError) -> Iterable[Problem]:
             )
         elif value == _defs()["date_bound"]["pattern"]:
             yield problem("bad-date-bound", pointer, value=instance)
+        elif value == _defs()["time_of_day"]["pattern"]:
+            yield problem("bad-time", pointer, value=instance)
         else:
             yield problem("bad-pattern-value", pointer, value=instance)
         return

@@ -149,6 +149,15 @@ CODES: dict[str, Code] = {
             'Write "text" or {{"id": "teks", "en": "text"}}.',
         ),
     ),
+    "bad-time": _c(
+        E,
+        "'{value}' bukan jam yang sah.",
+        "'{value}' is not a valid time of day.",
+        (
+            'Tulis jam dalam 24 jam dengan dua angka, misalnya "08:00" atau "15:30".',
+            'Write the time in 24 hours with two digits, e.g. "08:00" or "15:30".',
+        ),
+    ),
     "bad-date-bound": _c(
         E,
         "'{value}' bukan batas tanggal yang sah.",
@@ -419,6 +428,17 @@ CODES: dict[str, Code] = {
         "Batas bawah {low} lebih besar dari batas atas {high}.",
         "The lower bound {low} is greater than the upper bound {high}.",
         ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
+    ),
+    "time-range-across-midnight": _c(
+        E,
+        "Jam paling awal {low} lebih lambat dari jam paling akhir {high}.",
+        "The earliest time {low} is later than the latest time {high}.",
+        (
+            "Jam dibaca dalam satu hari (00:00 sampai 23:59); rentang yang melewati tengah malam"
+            " tidak didukung. Tukar kedua nilai, atau hapus salah satunya.",
+            "Times are read within one day (00:00 to 23:59); a range across midnight is not"
+            " supported. Swap the two values, or remove one of them.",
+        ),
     ),
     "max-length-zero": _c(
         E,

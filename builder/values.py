@@ -53,6 +53,32 @@ def parse_iso_date(value: str) -> dt.date | None:
         return None
 
 
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+_LOOSE_TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?$")
+
+
+def is_time(value: object) -> bool:
+    """True for a strict time of day HH:MM (00:00 to 23:59)."""
+    return isinstance(value, str) and bool(_TIME.match(value))
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as people write it (14:30, 14.30, 9.05, 14:30:00) as HH:MM, or None."""
+    match = _LOOSE_TIME.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    hour, minute, second = match.groups()
+    candidate = f"{int(hour):02d}:{minute}"
+    if second not in (None, "00") or not _TIME.match(candidate):
+        return None
+    return candidate
+
+
+def time_text(value: str, lang: str = "id") -> str:
+    """A time HH:MM as written in `lang`: 14.30 in Indonesian (PUEBI), 14:30 in English."""
+    return value.replace(":", ".") if lang == "id" else value
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year = day.year + month_index // 12

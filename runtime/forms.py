@@ -174,7 +174,7 @@ class FieldView:
     def describedby(self) -> str:
         """ids of the hint and error for aria-describedby."""
         parts = []
-        if self.hint or self.type in {"date", "phone", "nik", "file"}:
+        if self.hint or self.type in {"date", "time", "phone", "nik", "file"}:
             parts.append(f"{self.id}-hint")
         if self.error:
             parts.append(f"{self.id}-error")

@@ -171,6 +171,9 @@ def valid_value(plan: FieldPlan) -> tuple[Any, Any]:
         assert low is not None and high is not None
         day = min(max(dt.date(1990, 1, 1), low), high)
         return day.isoformat(), day.isoformat()
+    if kind == "time":
+        stored = str(spec.get("min", "09:00"))
+        return stored.replace(":", "."), stored  # typed the Indonesian way: 08.00
     if kind == "email":
         return "Budi@Contoh.id", "budi@contoh.id"
     if kind == "phone":
