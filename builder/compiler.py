@@ -23,7 +23,16 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import computed, conditions, option_lists, patterns, regions, rules, values
+from builder import (
+    computed,
+    conditions,
+    date_limits,
+    option_lists,
+    patterns,
+    regions,
+    rules,
+    values,
+)
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -207,6 +216,19 @@ def _rules_keyword(
         yield ValidationError(f"rule {index} does not hold", path=[spec["rules"][index]["at"]])
 
 
+def _links_keyword(
+    validator: Any, links: list[Mapping[str, Any]], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-date-links`: date limits that read another answer, by the one evaluator."""
+    for index in date_limits.failing(links, instance):
+        yield ValidationError(f"date limit {index} does not hold", path=[links[index]["field"]])
+
+
+def _links_check(links: Any) -> Check:
+    """The fast form of `x-loket-date-links` (the same evaluator)."""
+    return lambda v: not date_limits.failing(links, v)
+
+
 def _rules_check(spec: Any) -> Check:
     """The fast form of `x-loket-rules` (the same evaluator)."""
     return lambda v: not rules.failing(spec.get("rules", []), spec.get("computed", {}), v)
@@ -227,6 +249,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     keywords["pattern"] = _pattern_check
     keywords["x-loket-region"] = _region_check
     keywords["x-loket-rules"] = _rules_check
+    keywords["x-loket-date-links"] = _links_check
     keywords["x-loket-condition"] = _condition_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
@@ -241,6 +264,7 @@ def _validator_class() -> Any:
     keywords["pattern"] = _pattern_keyword
     keywords["x-loket-region"] = _region_keyword
     keywords["x-loket-rules"] = _rules_keyword
+    keywords["x-loket-date-links"] = _links_keyword
     keywords["x-loket-condition"] = _condition_keyword
     return validators.extend(Draft202012Validator, keywords)
 
@@ -404,6 +428,7 @@ class CompiledService:
     computed: Mapping[str, Any] = field(default_factory=dict)
     _reads_computed: bool | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
+    date_links: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def validator(self) -> Any:
@@ -596,6 +621,8 @@ class CompiledService:
                     errors.setdefault((item.pointer, item.key), item)
         for item in self._rule_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
+        for item in self._link_errors({**context, **answers} if context else answers):
+            errors.setdefault((item.pointer, item.key), item)
         if isinstance(answers, Mapping):
             for item in self._filter_errors(answers):
                 errors.setdefault((item.pointer, item.key), item)
@@ -612,6 +639,23 @@ class CompiledService:
                 key=at,
                 rule="rule",
                 spec={"messages": {"rule": rule["message"]}},
+            )
+
+    def _link_errors(self, basis: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """Date limits that read another answer and do not hold, each beside its field."""
+        for index in date_limits.failing(self.date_links, basis):
+            link = self.date_links[index]
+            key = str(link["field"])
+            plan = self.fields.get(key)
+            day = date_limits.limit(link, basis)
+            bound = str(link["bound"])
+            yield make_error(
+                pointer=from_parts([key]),
+                key=key,
+                rule=bound,
+                spec=plan.spec if plan else {"label": key},
+                variant=f"{bound}_date",
+                limit=day.isoformat() if day else None,
             )
 
     def _values_pass(self, answers: Mapping[str, Any]) -> bool:
@@ -781,6 +825,9 @@ class CompiledService:
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)
+            if isinstance(limit, Mapping):  # a day of the year: the day it is now
+                day = values.resolve_date_bound(limit)
+                limit = day.isoformat() if day else None
         if rule in {"min", "max"} and kind == "time":
             bound = str(spec.get(rule, ""))
             limit = {lang: values.time_text(bound, lang) for lang in ("id", "en")}
@@ -882,6 +929,9 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
     checks = tuple(definition["form"].get("rules") or ())
     if checks:
         schema["x-loket-rules"] = {"computed": named, "rules": list(checks)}
+    links = date_limits.links_of((plan.key, plan.spec) for plan in all_fields)
+    if links:
+        schema["x-loket-date-links"] = links
     return CompiledService(
         definition,
         key,
@@ -890,6 +940,7 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         {plan.key: plan for plan in all_fields},
         computed=named,
         rules=checks,
+        date_links=tuple(links),
     )
 
 
@@ -917,7 +968,10 @@ def compile_officer_fields(
         "title": localise(page.spec["title"], "id"),
         **_object_schema(plans, {}),
     }
-    return CompiledService(definition, key, (page,), schema, {p.key: p for p in plans})
+    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
+    return CompiledService(
+        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
+    )
 
 
 _CACHE: OrderedDict[str, CompiledService] = OrderedDict()

@@ -133,8 +133,8 @@ def _date(ref: FieldRef, today: dt.date) -> str:
         day = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today
     else:
         day = today
-    low = values.resolve_date_bound(str(ref.spec.get("min")), today) if "min" in ref.spec else None
-    high = values.resolve_date_bound(str(ref.spec.get("max")), today) if "max" in ref.spec else None
+    low = values.resolve_date_bound(ref.spec.get("min"), today) if "min" in ref.spec else None
+    high = values.resolve_date_bound(ref.spec.get("max"), today) if "max" in ref.spec else None
     if low is not None and day < low:
         day = low
     if high is not None and day > high:

@@ -17,6 +17,7 @@ Fields are located by JSON pointer: `/form/pages/<n>/fields/<m>`, and inside a g
 from __future__ import annotations
 
 import copy
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -628,6 +629,21 @@ def _simple(field: dict[str, Any], key: str, values: Values, convert: Callable[[
         _set(field, key, convert(values[key]))
 
 
+def date_limit(text: str, name: str) -> dict[str, Any]:
+    """A date limit written as JSON: `{"field": "tanggal_mulai", "days": 30}` or
+    `{"month": 7, "day": 1}` (the validator checks what it names)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise EditError(
+            f"'{name}' bukan batas tanggal JSON yang sah.",
+            f"'{name}' is not a valid JSON date limit.",
+        )
+    return found
+
+
 def update_field(definition: Definition, pointer: str, values: Values) -> Definition:
     """Update a field from the flat names listed by `field_properties` (present keys only)."""
     result = copy.deepcopy(definition)
@@ -650,6 +666,8 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
     for key in ("min", "max"):
         if kind == "number" and key in values:
             _set(field, key, _number(values[key], key))
+        elif kind == "date" and values.get(key, "").strip().startswith("{"):
+            _set(field, key, date_limit(values[key], key))
         else:
             _simple(field, key, values, str.strip)
     _simple(field, "max_mb", values, lambda v: _number(v, "max_mb"))

@@ -247,6 +247,10 @@ class NumberField(FieldType):
         return f"{text} {unit}".strip()
 
 
+def _reads_answer(bound: Any) -> bool:
+    return isinstance(bound, Mapping) and "field" in bound
+
+
 @register
 class DateField(FieldType):
     name = "date"
@@ -255,9 +259,10 @@ class DateField(FieldType):
 
     def value_schema(self, spec: Spec) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "format": "loket-date"}
-        if "min" in spec:
+        # a limit that reads another answer is checked across answers (`builder.date_limits`)
+        if "min" in spec and not _reads_answer(spec["min"]):
             schema["x-loket-date-gte"] = spec["min"]
-        if "max" in spec:
+        if "max" in spec and not _reads_answer(spec["max"]):
             schema["x-loket-date-lte"] = spec["max"]
         return schema
 

@@ -248,6 +248,16 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
             detail_en="unknown shape.",
         )
         return
+    if schema in (defs["date_limit"], _inline(defs["date_limit"], defs)):
+        if isinstance(error.instance, str):
+            yield problem("bad-date-bound", pointer, value=error.instance)
+            return
+        chosen = _branch_for(error)
+        if isinstance(error.instance, Mapping) and chosen:
+            yield from (p for sub in chosen for p in _translate(sub))
+            return
+        yield problem("bad-date-limit", pointer, value=json.dumps(error.instance)[:80])
+        return
     if schema == defs["expression"]:
         chosen = _branch_for(error)
         if isinstance(error.instance, Mapping) and chosen:

@@ -429,6 +429,78 @@ CODES: dict[str, Code] = {
         "The lower bound {low} is greater than the upper bound {high}.",
         ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
     ),
+    "bad-date-limit": _c(
+        E,
+        "Batas tanggal {value} tidak dikenal.",
+        "The date limit {value} is not one Loket knows.",
+        (
+            'Tulis "2026-01-31", "today-17y", {{"field": "tanggal_mulai", "days": 30}} atau'
+            ' {{"month": 7, "day": 1}}.',
+            'Write "2026-01-31", "today-17y", {{"field": "tanggal_mulai", "days": 30}} or'
+            ' {{"month": 7, "day": 1}}.',
+        ),
+    ),
+    "date-limit-self": _c(
+        E,
+        "Batas tanggal field '{value}' membaca jawabannya sendiri.",
+        "The date limit of '{value}' reads its own answer.",
+        (
+            "Sebutkan field tanggal lain, misalnya tanggal mulai untuk tanggal selesai.",
+            "Name another date field, such as the start date for an end date.",
+        ),
+    ),
+    "date-limit-unknown-field": _c(
+        E,
+        "Batas tanggal membaca field '{value}' yang tidak ada.",
+        "The date limit reads a field '{value}' that does not exist.",
+        (
+            "{guess_id}Field tanggal yang dapat dipakai: {allowed}.",
+            "{guess_en}Date fields that can be used: {allowed}.",
+        ),
+    ),
+    "date-limit-not-a-date": _c(
+        E,
+        "Batas tanggal membaca '{value}', yang jenisnya {type}, bukan tanggal.",
+        "The date limit reads '{value}', a {type} field, not a date.",
+        (
+            "Batas tanggal hanya dapat membaca field berjenis date.",
+            "A date limit can only read a field of type date.",
+        ),
+    ),
+    "date-limit-later-field": _c(
+        E,
+        "Batas tanggal membaca '{value}', yang ada di halaman sesudahnya.",
+        "The date limit reads '{value}', which is on a later page.",
+        (
+            "Pindahkan '{value}' ke halaman yang sama atau sebelumnya: pemohon harus sudah"
+            " mengisinya.",
+            "Move '{value}' to the same or an earlier page: the applicant must have answered it.",
+        ),
+    ),
+    "date-limit-in-group": _c(
+        E,
+        "Batas tanggal '{key}' tidak dapat membaca '{value}': salah satunya ada di dalam grup"
+        " berulang.",
+        "The date limit of '{key}' cannot read '{value}': one of them is inside a repeatable"
+        " group.",
+        (
+            "Batas yang membaca jawaban lain hanya untuk field di luar grup; di dalam grup pakai"
+            " aturan (rules) compare.",
+            "A limit that reads another answer is for fields outside groups; inside a group use"
+            " a compare rule.",
+        ),
+    ),
+    "date-limit-no-such-day": _c(
+        E,
+        "Tanggal {day} bulan {month} tidak ada di setiap tahun.",
+        "Day {day} of month {month} does not exist in every year.",
+        (
+            "Pilih hari yang ada di setiap tahun (29 Februari hanya ada di tahun kabisat): misalnya"
+            ' {{"month": 2, "day": 28}} atau {{"month": 3, "day": 1}}.',
+            "Choose a day that exists in every year (29 February only in leap years): e.g."
+            ' {{"month": 2, "day": 28}} or {{"month": 3, "day": 1}}.',
+        ),
+    ),
     "time-range-across-midnight": _c(
         E,
         "Jam paling awal {low} lebih lambat dari jam paling akhir {high}.",

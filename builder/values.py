@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -91,14 +91,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError("unreachable")  # pragma: no cover
 
 
-def resolve_date_bound(bound: str, reference: dt.date | None = None) -> dt.date | None:
-    """Resolve 'YYYY-MM-DD', 'today' or 'today±N[dmy]' to a date, or None when malformed.
+def day_of_year(bound: object, reference: dt.date | None = None) -> dt.date | None:
+    """A day of the current year `{"month": 7, "day": 1}` (`"years": 1`: of the next year) as
+    a date, or None when it is no such bound or no real day (30 February)."""
+    if not isinstance(bound, Mapping) or "field" in bound:
+        return None
+    month, day, years = bound.get("month"), bound.get("day"), bound.get("years", 0)
+    if not (isinstance(month, int) and isinstance(day, int) and isinstance(years, int)):
+        return None
+    base = reference or _AS_OF.get() or today()
+    try:
+        return dt.date(base.year + years, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_date_bound(bound: object, reference: dt.date | None = None) -> dt.date | None:
+    """Resolve 'YYYY-MM-DD', 'today', 'today±N[dmy]' or a day of the year (`day_of_year`) to a
+    date, or None when malformed (or a bound that reads another answer).
 
     "today" is `reference` when given, else the day set by `as_of`, else the real today."""
+    if isinstance(bound, Mapping):
+        return day_of_year(bound, reference)
+    if not isinstance(bound, str):
+        return None
     literal = parse_iso_date(bound)
     if literal is not None:
         return literal
-    match = _DATE_BOUND.match(bound) if isinstance(bound, str) else None
+    match = _DATE_BOUND.match(bound)
     if match is None:
         return None
     base = reference or _AS_OF.get() or today()
