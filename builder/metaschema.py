@@ -239,6 +239,16 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
                     detail_en="write exactly one operator: " + ", ".join(_operators()) + ".",
                 )
                 return
+            if "group" in error.instance and all(
+                p.code in {"too-few-items", "too-many-items"} for p in found
+            ):
+                yield problem(
+                    "bad-condition",
+                    pointer,
+                    detail_id="uji grup ditulis dengan tepat satu dari some, every, none.",
+                    detail_en="a group test takes exactly one of some, every, none.",
+                )
+                return
             yield from found
             return
         yield problem(

@@ -746,8 +746,41 @@ CODES: dict[str, Code] = {
         "Kondisi tidak dapat merujuk field '{value}' yang ada di dalam grup berulang.",
         "A condition cannot refer to field '{value}', which sits inside a repeatable group.",
         (
-            'Rujuk grupnya dengan "filled", atau pindahkan field itu ke luar grup.',
-            'Refer to the group with "filled", or move that field out of the group.',
+            'Uji isian grupnya: {{"group": "anggota", "some": {{"field": "{value}", ...}}}}'
+            ' (juga "every" atau "none"), rujuk grupnya dengan "filled", atau pindahkan field'
+            " itu ke luar grup.",
+            'Test the group\'s items: {{"group": "anggota", "some": {{"field": "{value}", ...}}}}'
+            ' (or "every", "none"), refer to the group with "filled", or move that field out of'
+            " the group.",
+        ),
+    ),
+    "condition-unknown-group": _c(
+        E,
+        "Kondisi menguji grup '{value}' yang tidak ada.",
+        "The condition tests a group '{value}' that does not exist.",
+        (
+            "{guess_id}Grup yang dapat diuji: {allowed}.",
+            "{guess_en}Groups that can be tested: {allowed}.",
+        ),
+    ),
+    "condition-not-a-group": _c(
+        E,
+        "'{value}' berjenis {type}, bukan grup berulang: some / every / none hanya untuk grup.",
+        "'{value}' is a {type} field, not a repeatable group: some / every / none are for groups.",
+        (
+            'Uji field biasa dengan {{"field": "{value}", "equals": ...}}.',
+            'Test a plain field with {{"field": "{value}", "equals": ...}}.',
+        ),
+    ),
+    "group-test-in-group": _c(
+        E,
+        "Uji grup '{value}' tidak dapat dipakai di dalam grup atau di dalam uji grup lain.",
+        "A test of the group '{value}' cannot be used inside a group or another group test.",
+        (
+            "Di dalam grup, kondisi hanya membaca field isian yang sama; pakai aturan"
+            " (rules) untuk memeriksa seluruh grup.",
+            "Inside a group a condition reads only the same item's fields; use a rule to check"
+            " the whole group.",
         ),
     ),
     "condition-no-value": _c(
