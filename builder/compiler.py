@@ -97,6 +97,37 @@ class PagePlan:
         return frozenset(f.key for f in self.fields if f.has_value)
 
 
+@dataclass(frozen=True)
+class ExitPlan:
+    """An exit page: when `condition` holds, the applicant is stopped (`builder.exits`)."""
+
+    id: str
+    spec: Mapping[str, Any]
+    condition: Mapping[str, Any]
+    page_id: str  # where it is checked: its page, or the page of the last field it reads
+    page_index: int
+    own_page: bool  # an exit of a page (it applies only while that page is shown)
+
+    def title(self, lang: str = "id") -> str:
+        """The exit page's title in `lang`."""
+        return localise(self.spec.get("title"), lang)
+
+    def text(self, lang: str = "id") -> str:
+        """The explanation in `lang`."""
+        return localise(self.spec.get("text"), lang)
+
+    @property
+    def link_url(self) -> str:
+        """Where to go instead ("" without a link)."""
+        link = self.spec.get("link")
+        return str(link.get("url", "")) if isinstance(link, Mapping) else ""
+
+    def link_label(self, lang: str = "id") -> str:
+        """The link's words in `lang`."""
+        link = self.spec.get("link")
+        return localise(link.get("label"), lang) if isinstance(link, Mapping) else ""
+
+
 def _date_keyword(op: str) -> Any:
     def check(
         validator: Any, bound: str, instance: Any, schema: Mapping[str, Any]
@@ -229,6 +260,26 @@ def _links_check(links: Any) -> Check:
     return lambda v: not date_limits.failing(links, v)
 
 
+def _exits_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-exits`: no exit page's condition holds, by the one evaluator."""
+    for stop in spec.get("exits", []):
+        if _condition_check({"computed": spec.get("computed", {}), "condition": stop["when"]})(
+            instance
+        ) and isinstance(instance, Mapping):
+            yield ValidationError(f"exit {stop['id']} applies")
+
+
+def _exits_check(spec: Any) -> Check:
+    """The fast form of `x-loket-exits` (the same evaluator)."""
+    tests = [
+        _condition_check({"computed": spec.get("computed", {}), "condition": stop["when"]})
+        for stop in spec.get("exits", [])
+    ]
+    return lambda v: not isinstance(v, Mapping) or not any(test(v) for test in tests)
+
+
 def _rules_check(spec: Any) -> Check:
     """The fast form of `x-loket-rules` (the same evaluator)."""
     return lambda v: not rules.failing(spec.get("rules", []), spec.get("computed", {}), v)
@@ -250,6 +301,7 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
     keywords["x-loket-region"] = _region_check
     keywords["x-loket-rules"] = _rules_check
     keywords["x-loket-date-links"] = _links_check
+    keywords["x-loket-exits"] = _exits_check
     keywords["x-loket-condition"] = _condition_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
@@ -265,6 +317,7 @@ def _validator_class() -> Any:
     keywords["x-loket-region"] = _region_keyword
     keywords["x-loket-rules"] = _rules_keyword
     keywords["x-loket-date-links"] = _links_keyword
+    keywords["x-loket-exits"] = _exits_keyword
     keywords["x-loket-condition"] = _condition_keyword
     return validators.extend(Draft202012Validator, keywords)
 
@@ -429,6 +482,7 @@ class CompiledService:
     _reads_computed: bool | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
     date_links: tuple[Mapping[str, Any], ...] = ()
+    exits: tuple[ExitPlan, ...] = ()
 
     @property
     def validator(self) -> Any:
@@ -455,6 +509,35 @@ class CompiledService:
         return next((p for p in self.pages if p.id == page_id), None)
 
     # -- visibility -------------------------------------------------------------------------
+
+    def exit_for(
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        *,
+        upto: int | None = None,
+    ) -> ExitPlan | None:
+        """The first exit whose condition holds for these answers (None: go on).
+
+        `upto`: only exits checked on pages up to that index (the page just saved); an exit
+        of a page applies only while its page is shown."""
+        if not self.exits:
+            return None
+        kept = self.prune(answers, today)
+        basis = self.with_computed(kept, today)
+        for plan in self.exits:
+            if upto is not None and plan.page_index > upto:
+                continue
+            page = self.page(plan.page_id)
+            if plan.own_page and page and not conditions.evaluate(page.condition, basis, today):
+                continue
+            if conditions.evaluate(plan.condition, basis, today):
+                return plan
+        return None
+
+    def exit_named(self, exit_id: str) -> ExitPlan | None:
+        """The exit called `exit_id`."""
+        return next((plan for plan in self.exits if plan.id == exit_id), None)
 
     def officer_form(self, transition: int) -> CompiledService | None:
         """The compiled officer fields of the transition at index `transition` (None if it has
@@ -932,6 +1015,19 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
     links = date_limits.links_of((plan.key, plan.spec) for plan in all_fields)
     if links:
         schema["x-loket-date-links"] = links
+    exits = _exit_plans(expanded, page_plans)
+    if exits:
+        shown = {page.id: page.condition for page in page_plans}
+        stops = [
+            {
+                "id": e.id,
+                "when": conditions.conjunction(
+                    shown[e.page_id] if e.own_page else None, e.condition
+                ),
+            }
+            for e in exits
+        ]
+        schema["x-loket-exits"] = {"computed": named, "exits": stops}
     return CompiledService(
         definition,
         key,
@@ -941,7 +1037,24 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         computed=named,
         rules=checks,
         date_links=tuple(links),
+        exits=exits,
     )
+
+
+def _exit_plans(definition: Mapping[str, Any], pages: list[PagePlan]) -> tuple[ExitPlan, ...]:
+    """The exits of the pages in order, then the form's, each with the page it is checked on."""
+    where = {plan.key: page for page in pages for plan in page.fields}
+    found = []
+    for page in pages:
+        for spec in page.spec.get("exits") or []:
+            found.append(
+                ExitPlan(str(spec["id"]), spec, spec["when"], page.id, page.index, own_page=True)
+            )
+    for spec in definition["form"].get("exits") or []:
+        read = [where[k] for k in conditions.referenced_fields(spec["when"]) if k in where]
+        last = max(read, key=lambda page: page.index) if read else pages[0]
+        found.append(ExitPlan(str(spec["id"]), spec, spec["when"], last.id, last.index, False))
+    return tuple(found)
 
 
 def compile_officer_fields(

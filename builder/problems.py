@@ -754,6 +754,17 @@ CODES: dict[str, Code] = {
             " the group.",
         ),
     ),
+    "duplicate-exit-id": _c(
+        E,
+        "Halaman keluar '{value}' sudah ada di {other}.",
+        "The exit page '{value}' already exists at {other}.",
+        (
+            "Beri setiap halaman keluar id sendiri; id itu muncul di alamat halamannya dan di"
+            " jawaban API.",
+            "Give every exit page its own id; it shows in the page's address and in the API's"
+            " answer.",
+        ),
+    ),
     "condition-unknown-group": _c(
         E,
         "Kondisi menguji grup '{value}' yang tidak ada.",

@@ -200,6 +200,11 @@ UI: dict[str, tuple[str, str]] = {
         "Online services of the local government. Complaints about a service can be made through the official complaints channel.",
     ),
     "date_hint": ("Contoh: 17 Agustus 1990", "For example: 17 August 1990"),
+    "exit_kept": (
+        "Permohonan Anda belum dikirim. Bila ada jawaban yang keliru,",
+        "Your application has not been sent. If an answer was wrong,",
+    ),
+    "exit_change": ("kembali dan ubah jawaban.", "go back and change it."),
     "time_hint": ("Jam dalam 24 jam, misalnya 14.30", "24-hour time, for example 14:30"),
     "time_range": ("antara pukul {low} dan {high}", "between {low} and {high}"),
     "time_from": ("paling awal pukul {low}", "no earlier than {low}"),

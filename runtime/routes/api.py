@@ -45,8 +45,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from builder import conditions
 from builder.answers import AnswerError, make_error
-from builder.compiler import CompiledService
+from builder.compiler import CompiledService, ExitPlan
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
 from runtime import catalog, db, store
 from runtime.catalog import LiveService
@@ -305,6 +306,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_answers": (
         "Ada jawaban yang perlu diperbaiki.",
         "Some answers need to be corrected.",
+    ),
+    "not_eligible": (
+        "Menurut jawaban ini, permohonan tidak dapat diajukan di layanan ini; lihat `errors`.",
+        "By these answers the application cannot be made to this service; see `errors`.",
     ),
 }
 
@@ -565,6 +570,20 @@ def _file_answers(compiled: CompiledService, answers: Mapping[str, Any]) -> list
     ]
 
 
+def _exit_error(compiled: CompiledService, stop: ExitPlan) -> AnswerError:
+    """An exit page that applies, as an answer problem: its id, title, text and link, pointing
+    at the first answer its condition reads."""
+    read = conditions.referenced_fields(stop.condition)
+    key = next((k for k in compiled.fields if k in read), "")
+    message = {}
+    for lang in ("id", "en"):
+        parts = [stop.title(lang).rstrip(".") + ".", stop.text(lang)]
+        if stop.link_url:
+            parts.append(f"{stop.link_label(lang)}: {stop.link_url}")
+        message[lang] = " ".join(part for part in parts if part)
+    return AnswerError(f"/{key}" if key else "", stop.id, "exit", message)
+
+
 def _keyed(secret_key: str, purpose: str, *parts: str) -> str:
     """A URL-safe HMAC-SHA256 of `parts` (43 characters)."""
     message = "\x00".join((purpose, *parts)).encode("utf-8")
@@ -659,6 +678,9 @@ def _file_case(
     pruned, errors = compiled.check(answers)
     if errors:
         return _Outcome(status=422, code="invalid_answers", errors=errors)
+    stop = compiled.exit_for(pruned)
+    if stop is not None:
+        return _Outcome(status=422, code="not_eligible", errors=[_exit_error(compiled, stop)])
     definition = compiled.definition
     initial = str(definition["workflow"]["initial"])
     sla = definition["workflow"]["states"][initial].get("sla_days")
@@ -771,8 +793,9 @@ def _insert(
         422: {
             "model": ApiError,
             "description": (
-                "Not an object, unknown fields, a file answer, invalid answers, or an "
-                "Idempotency-Key reused with different answers; see `errors`."
+                "Not an object, unknown fields, a file answer, invalid answers, answers an "
+                "exit page of the service stops (`not_eligible`, rule `exit`: why and where to "
+                "go instead), or an Idempotency-Key reused with different answers; see `errors`."
             ),
         },
     },

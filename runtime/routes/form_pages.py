@@ -33,6 +33,7 @@ from runtime.routes.citizen import (
     service_base,
     with_draft_cookie,
 )
+from runtime.routes.exits import exit_url
 from runtime.security import limited_receive, upload_read_limit
 from runtime.uploads import UploadRejected, store_upload
 from runtime.web import FILE_CAPS, FORM_LIMITS, PostedForm, is_htmx, language, render
@@ -395,6 +396,9 @@ def _after_save(
             return_to=return_to,
         )
         return render(request, "page.html", context, 422 if errors else 200)
+    stop = ctx.compiled.exit_for(answers, ctx.today, upto=page.index)
+    if stop is not None:
+        return RedirectResponse(exit_url(agency, slug, stop), status_code=303)
     if return_to:
         return RedirectResponse(f"{base}/periksa", status_code=303)
     later = [p for p in form_pages(ctx.compiled, answers) if p.index > page.index]

@@ -36,6 +36,7 @@ from runtime.routes.citizen import (
     service_base,
     status_url,
 )
+from runtime.routes.exits import stopped
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, language, render, secure_cookies
 
@@ -185,6 +186,9 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
         return ctx
     if ctx.draft.submission_id:
         return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    stop = stopped(ctx, agency, slug)
+    if stop is not None:
+        return stop
     _, errors = ctx.compiled.check(ctx.draft.answers, ctx.today)
     incomplete = _first_error_page(
         ctx, ctx.draft.answers, [e for e in errors if e.key in ctx.compiled.fields]
@@ -215,6 +219,9 @@ def submit(
             answers.pop(plan.key, None)
             if value is not None:
                 answers[plan.key] = value
+    stop = stopped(ctx, agency, slug)
+    if stop is not None:  # an exit page applies: nothing is filed
+        return stop
     pruned, errors = ctx.compiled.check(answers, ctx.today)
     errors = located(ctx.compiled, [e for e in errors if e.key in ctx.compiled.fields])
     if errors:
