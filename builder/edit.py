@@ -516,7 +516,7 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "time": ("min", "max"),
     "choice": ("options", "display", "min_items", "max_items"),
     "multichoice": ("options", "display", "min_items", "max_items"),
-    "file": ("accept", "max_mb"),
+    "file": ("accept", "max_mb", "max_files"),
     "group": ("fields", "min_items", "max_items", "item_label"),
     "notice": ("text", "style"),
     "region": ("within", "level"),
@@ -534,7 +534,7 @@ MESSAGE_RULES: dict[str, tuple[str, ...]] = {
     "multichoice": ("required", "min_items", "max_items"),
     "yesno": ("required",),
     "region": ("required", "invalid"),
-    "file": ("required", "invalid"),
+    "file": ("required", "invalid", "max_items"),
     "declaration": ("required",),
     "group": ("required", "min_items", "max_items"),
     "notice": (),
@@ -588,11 +588,13 @@ def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
             "time": ("min", "max"),
             "choice": ("options", "display"),
             "multichoice": ("options", "min_items", "max_items"),
-            "file": ("accept", "max_mb"),
+            "file": ("accept", "max_mb", "max_files"),
             "group": ("min_items", "max_items", "item_label.id", "item_label.en"),
             "region": ("within", "level"),
         }.get(kind, ())
     )
+    if officer and kind == "file":  # an officer's file field takes one file
+        names_ = [n for n in names_ if n != "max_files"]
     for rule in MESSAGE_RULES.get(kind, ()):
         names_.extend((f"messages.{rule}.id", f"messages.{rule}.en"))
     return tuple(names_)
@@ -661,7 +663,7 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         _text_into(field, key, values)
     for key in ("required", "sensitive", "integer", "applicant_sees"):
         _simple(field, key, values, lambda v: True if flag(v) else None)
-    for key in ("min_length", "max_length", "rows", "min_items", "max_items"):
+    for key in ("min_length", "max_length", "rows", "min_items", "max_items", "max_files"):
         _int_into(field, key, values, key)
     for key in ("min", "max"):
         if kind == "number" and key in values:

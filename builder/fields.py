@@ -652,7 +652,20 @@ class FileField(FieldType):
     title = msg("Unggah berkas", "File upload")
     allowed_in_group = False
 
+    @staticmethod
+    def max_files(spec: Spec) -> int:
+        """How many files the field takes; above 1 the answer is a list of files."""
+        count = spec.get("max_files", 1)
+        return count if isinstance(count, int) and count > 0 else 1
+
     def value_schema(self, spec: Spec) -> dict[str, Any]:
+        one = self._one_file(spec)
+        count = self.max_files(spec)
+        if count == 1:
+            return one
+        return {"type": "array", "minItems": 1, "maxItems": count, "items": one}
+
+    def _one_file(self, spec: Spec) -> dict[str, Any]:
         limit = int(float(spec.get("max_mb", 2)) * 1024 * 1024)
         return {
             "type": "object",
@@ -691,6 +704,8 @@ class FileField(FieldType):
         return found
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
+        if isinstance(value, list):
+            return "; ".join(self.display(spec, item, lang) for item in value)
         if not isinstance(value, Mapping):
             return ""
         size_kb = max(1, round(int(value.get("size", 0)) / 1024))

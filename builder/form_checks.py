@@ -65,6 +65,9 @@ def check_fields(definition: Definition) -> list[Problem]:
         if ref.is_officer and ref.type in OFFICER_REFUSED:
             found.append(problem("officer-field-type", join(ref.pointer, "type"), value=ref.type))
             continue
+        many = ref.spec.get("max_files", 1)
+        if ref.is_officer and ref.type == "file" and isinstance(many, int) and many > 1:
+            found.append(problem("officer-max-files", join(ref.pointer, "max_files")))
         if not ref.is_officer and "applicant_sees" in ref.spec:
             found.append(problem("applicant-sees-in-form", join(ref.pointer, "applicant_sees")))
         if ref.group is not None and not kind.allowed_in_group:

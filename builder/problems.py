@@ -754,6 +754,15 @@ CODES: dict[str, Code] = {
             " the group.",
         ),
     ),
+    "officer-max-files": _c(
+        E,
+        "Field berkas petugas hanya menerima satu berkas.",
+        "An officer's file field takes one file.",
+        (
+            "Hapus max_files, atau buat beberapa field berkas (misalnya surat dan lampirannya).",
+            "Remove max_files, or make several file fields (the letter and its annex, say).",
+        ),
+    ),
     "duplicate-exit-id": _c(
         E,
         "Halaman keluar '{value}' sudah ada di {other}.",

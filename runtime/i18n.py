@@ -170,6 +170,19 @@ UI: dict[str, tuple[str, str]] = {
         "Your session has ended. Please start again.",
     ),
     "file_current": ("Berkas tersimpan: {name}", "Saved file: {name}"),
+    "files_current": ("Berkas tersimpan: {names}", "Saved files: {names}"),
+    "files_replace": (
+        "Pilih berkas lagi untuk mengganti semuanya.",
+        "Choose files again to replace them all.",
+    ),
+    "files_hint": (
+        "Boleh sampai {count} berkas sekaligus.",
+        "Up to {count} files at once.",
+    ),
+    "file_too_many": (
+        "Pilih paling banyak {count} berkas.",
+        "Choose at most {count} files.",
+    ),
     "file_replace": ("Pilih berkas lain untuk mengganti.", "Choose another file to replace it."),
     "file_hint": ("Jenis: {types}. Paling besar {mb} MB.", "Types: {types}. At most {mb} MB."),
     "file_too_big": (
