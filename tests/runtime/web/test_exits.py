@@ -7,6 +7,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.kit import csrf
 from tests.runtime.api.conftest import DEFINITION
 
@@ -60,6 +62,7 @@ def _definition() -> dict[str, Any]:
     return definition
 
 
+@pytest.mark.postgres
 def test_an_answer_that_rules_the_service_out_leads_to_the_exit_page(
     make_loket: Callable[..., Loket],
 ) -> None:

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from runtime.models import Attachment
@@ -55,6 +56,7 @@ def _post(citizen: Any, page: Any, files: list[tuple[str, bytes, str]]) -> Any:
     )
 
 
+@pytest.mark.postgres
 def test_several_files_are_kept_and_filed(make_loket: Callable[..., Loket]) -> None:
     loket = make_loket([_definition()])
     citizen = loket.citizen(SLUG)
