@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from builder import values
+from builder.indonesian import MONTHS
 
 
 def is_link(bound: Any) -> bool:
@@ -64,3 +65,59 @@ def failing(links: Iterable[Mapping[str, Any]], answers: Any) -> list[int]:
     if not isinstance(answers, Mapping):
         return []
     return [index for index, link in enumerate(links) if not holds(link, answers)]
+
+
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _one(bound: str, limit: Any, labels: Mapping[str, str], lang: str) -> str:
+    """One limit that reads another answer or names a day of the year, in words ("" else)."""
+    en = lang == "en"
+    if is_link(limit):
+        other = f"«{labels.get(str(limit['field']), str(limit['field']))}»"
+        days = int(limit.get("days", 0))
+        if days == 0:
+            if en:
+                return f"not before {other}" if bound == "min" else f"not after {other}"
+            return f"tidak sebelum {other}" if bound == "min" else f"tidak setelah {other}"
+        side_id, side_en = ("setelah", "after") if days > 0 else ("sebelum", "before")
+        if en:
+            edge = "at the earliest" if bound == "min" else "at the latest"
+            return f"{edge} {abs(days)} days {side_en} {other}"
+        edge = "paling cepat" if bound == "min" else "paling lambat"
+        return f"{edge} {abs(days)} hari {side_id} {other}"
+    if isinstance(limit, Mapping) and isinstance(limit.get("month"), int):
+        month = int(limit["month"])
+        if not 1 <= month <= 12:
+            return ""
+        years = limit.get("years", 0)
+        if en:
+            which = {0: "this year", 1: "next year", -1: "last year"}.get(years, "")
+            day = f"{limit.get('day')} {_EN_MONTHS[month - 1]} {which}".strip()
+            return f"from {day}" if bound == "min" else f"until {day}"
+        which = {0: "tahun ini", 1: "tahun depan", -1: "tahun lalu"}.get(years, "")
+        day = f"{limit.get('day')} {MONTHS[month - 1]} {which}".strip()
+        return f"paling cepat {day}" if bound == "min" else f"paling lambat {day}"
+    return ""
+
+
+def words(spec: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> str:
+    """A date field's limits that read another answer or name a day of the year, as a hint for
+    the applicant ("Tidak sebelum «Tanggal mulai», paling lambat 30 hari setelah «Tanggal
+    mulai»."); "" without such limits. `labels`: field labels in `lang`, by key."""
+    parts = [_one(bound, spec.get(bound), labels, lang) for bound in ("min", "max")]
+    text = ", ".join(part for part in parts if part)
+    return f"{text[0].upper()}{text[1:]}." if text else ""

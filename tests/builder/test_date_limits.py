@@ -181,3 +181,21 @@ def test_an_officer_date_may_keep_to_another_officer_date(valid_definition: dict
     far = {"berlaku_mulai": "2026-03-10", "berlaku_sampai": "2091-01-01"}
     errors = form.validate(far, context={"tanggal_lahir": "1990-08-17"})
     assert [(e.pointer, e.rule) for e in errors] == [("/berlaku_sampai", "max")]
+
+
+def test_limits_in_words_for_the_applicant() -> None:
+    from builder.date_limits import words
+
+    labels = {"mulai": "Tanggal mulai"}
+    spec = {"min": {"field": "mulai", "days": 1}, "max": {"field": "mulai", "days": 30}}
+    assert words(spec, labels, "id") == (
+        "Paling cepat 1 hari setelah «Tanggal mulai», paling lambat 30 hari setelah «Tanggal mulai»."
+    )
+    assert words({"max": {"field": "mulai", "days": -2}}, {"mulai": "Start"}, "en") == (
+        "At the latest 2 days before «Start»."
+    )
+    assert words({"min": {"month": 7, "day": 1}}, {}, "id") == "Paling cepat 1 Juli tahun ini."
+    assert words({"max": {"month": 6, "day": 30, "years": 1}}, {}, "en") == (
+        "Until 30 June next year."
+    )
+    assert words({"min": "today", "max": "today+30d"}, {}, "id") == ""

@@ -54,6 +54,8 @@ def test_an_end_date_outside_the_limits_is_shown_beside_the_field(
     second = citizen.follow(citizen.fill_page(citizen.start(), {"mulai": "10-03-2026"}))
     box = parse(second).css_first("input[name=selesai]")
     assert "min" not in box.attributes  # the limit depends on an answer: the server checks it
+    hint = parse(second).css_first("#f-selesai-hint").text()
+    assert "Tidak sebelum «Tanggal mulai», paling lambat 14 hari setelah «Tanggal mulai»." in hint
     response = citizen.post_form(second, {"selesai": "09-03-2026", "catatan": "Lihat lampiran"})
     assert response.status_code == 422
     doc = parse(response)
