@@ -50,6 +50,8 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
     "max": ("{label} paling besar {limit}.", "{label} must be {limit} or less."),
     "min_date": ("{label} tidak boleh sebelum {limit}.", "{label} cannot be before {limit}."),
     "max_date": ("{label} tidak boleh setelah {limit}.", "{label} cannot be after {limit}."),
+    "min_time": ("{label} tidak boleh sebelum pukul {limit}.", "{label} cannot be before {limit}."),
+    "max_time": ("{label} tidak boleh setelah pukul {limit}.", "{label} cannot be after {limit}."),
     "min_items": (
         "Isi paling sedikit {limit} untuk {label}.",
         "Give at least {limit} for {label}.",
@@ -71,6 +73,10 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
     "invalid_date": (
         "{label} harus tanggal yang benar, misalnya 17-08-1990.",
         "{label} must be a real date, e.g. 17-08-1990.",
+    ),
+    "invalid_time": (
+        "{label} harus jam yang benar, misalnya 08.30 atau 14.00.",
+        "{label} must be a real time of day, e.g. 08:30 or 14:00.",
     ),
     "invalid_email": (
         "Masukkan alamat email yang benar, misalnya nama@contoh.id.",

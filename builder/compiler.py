@@ -23,7 +23,16 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from builder import computed, conditions, option_lists, patterns, regions, rules, values
+from builder import (
+    computed,
+    conditions,
+    date_limits,
+    option_lists,
+    patterns,
+    regions,
+    rules,
+    values,
+)
 from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
@@ -88,6 +97,37 @@ class PagePlan:
         return frozenset(f.key for f in self.fields if f.has_value)
 
 
+@dataclass(frozen=True)
+class ExitPlan:
+    """An exit page: when `condition` holds, the applicant is stopped (`builder.exits`)."""
+
+    id: str
+    spec: Mapping[str, Any]
+    condition: Mapping[str, Any]
+    page_id: str  # where it is checked: its page, or the page of the last field it reads
+    page_index: int
+    own_page: bool  # an exit of a page (it applies only while that page is shown)
+
+    def title(self, lang: str = "id") -> str:
+        """The exit page's title in `lang`."""
+        return localise(self.spec.get("title"), lang)
+
+    def text(self, lang: str = "id") -> str:
+        """The explanation in `lang`."""
+        return localise(self.spec.get("text"), lang)
+
+    @property
+    def link_url(self) -> str:
+        """Where to go instead ("" without a link)."""
+        link = self.spec.get("link")
+        return str(link.get("url", "")) if isinstance(link, Mapping) else ""
+
+    def link_label(self, lang: str = "id") -> str:
+        """The link's words in `lang`."""
+        link = self.spec.get("link")
+        return localise(link.get("label"), lang) if isinstance(link, Mapping) else ""
+
+
 def _date_keyword(op: str) -> Any:
     def check(
         validator: Any, bound: str, instance: Any, schema: Mapping[str, Any]
@@ -128,6 +168,29 @@ def _date_check(op: str) -> Callable[[Any], Check]:
         return check
 
     return factory
+
+
+def _time_accepts(op: str, bound: Any, instance: Any) -> bool:
+    """`x-loket-time-min` / `-max`: a time HH:MM not before / not after the bound (HH:MM
+    compares as text); a value that is not a time is left to the format check."""
+    if not values.is_time(instance) or not values.is_time(bound):
+        return True
+    return bool(instance >= bound) if op == "min" else bool(instance <= bound)
+
+
+def _time_keyword(op: str) -> Any:
+    def check(
+        validator: Any, bound: str, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not _time_accepts(op, bound, instance):
+            yield ValidationError(f"{instance} is not within the {op} {bound}")
+
+    return check
+
+
+def _time_check(op: str) -> Callable[[Any], Check]:
+    """The fast form of an x-loket-time-* keyword (same verdict as `_time_keyword`)."""
+    return lambda bound: lambda v: _time_accepts(op, bound, v)
 
 
 def _matches(pattern: str, instance: str) -> bool:
@@ -184,6 +247,39 @@ def _rules_keyword(
         yield ValidationError(f"rule {index} does not hold", path=[spec["rules"][index]["at"]])
 
 
+def _links_keyword(
+    validator: Any, links: list[Mapping[str, Any]], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-date-links`: date limits that read another answer, by the one evaluator."""
+    for index in date_limits.failing(links, instance):
+        yield ValidationError(f"date limit {index} does not hold", path=[links[index]["field"]])
+
+
+def _links_check(links: Any) -> Check:
+    """The fast form of `x-loket-date-links` (the same evaluator)."""
+    return lambda v: not date_limits.failing(links, v)
+
+
+def _exits_keyword(
+    validator: Any, spec: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-loket-exits`: no exit page's condition holds, by the one evaluator."""
+    for stop in spec.get("exits", []):
+        if _condition_check({"computed": spec.get("computed", {}), "condition": stop["when"]})(
+            instance
+        ) and isinstance(instance, Mapping):
+            yield ValidationError(f"exit {stop['id']} applies")
+
+
+def _exits_check(spec: Any) -> Check:
+    """The fast form of `x-loket-exits` (the same evaluator)."""
+    tests = [
+        _condition_check({"computed": spec.get("computed", {}), "condition": stop["when"]})
+        for stop in spec.get("exits", [])
+    ]
+    return lambda v: not isinstance(v, Mapping) or not any(test(v) for test in tests)
+
+
 def _rules_check(spec: Any) -> Check:
     """The fast form of `x-loket-rules` (the same evaluator)."""
     return lambda v: not rules.failing(spec.get("rules", []), spec.get("computed", {}), v)
@@ -197,11 +293,15 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
         "loket-phone": lambda v: not isinstance(v, str) or values.is_phone(v),
         "loket-nik": lambda v: not isinstance(v, str) or values.check_nik(v) is None,
         "loket-line": lambda v: not isinstance(v, str) or values.is_single_line(v),
+        "loket-time": lambda v: not isinstance(v, str) or values.is_time(v),
     }
     keywords = {f"x-loket-date-{op}": _date_check(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords.update({f"x-loket-time-{op}": _time_check(op) for op in ("min", "max")})
     keywords["pattern"] = _pattern_check
     keywords["x-loket-region"] = _region_check
     keywords["x-loket-rules"] = _rules_check
+    keywords["x-loket-date-links"] = _links_check
+    keywords["x-loket-exits"] = _exits_check
     keywords["x-loket-condition"] = _condition_check
     try:
         return compile_check(schema, formats=formats, keywords=keywords)
@@ -212,9 +312,12 @@ def fast_check(schema: Mapping[str, Any]) -> Check | None:
 @cache
 def _validator_class() -> Any:
     keywords = {f"x-loket-date-{op}": _date_keyword(op) for op in ("gt", "gte", "lt", "lte")}
+    keywords.update({f"x-loket-time-{op}": _time_keyword(op) for op in ("min", "max")})
     keywords["pattern"] = _pattern_keyword
     keywords["x-loket-region"] = _region_keyword
     keywords["x-loket-rules"] = _rules_keyword
+    keywords["x-loket-date-links"] = _links_keyword
+    keywords["x-loket-exits"] = _exits_keyword
     keywords["x-loket-condition"] = _condition_keyword
     return validators.extend(Draft202012Validator, keywords)
 
@@ -230,6 +333,7 @@ def format_checker() -> FormatChecker:
     checker.checks("loket-phone")(lambda v: not isinstance(v, str) or values.is_phone(v))
     checker.checks("loket-nik")(lambda v: not isinstance(v, str) or values.check_nik(v) is None)
     checker.checks("loket-line")(lambda v: not isinstance(v, str) or values.is_single_line(v))
+    checker.checks("loket-time")(lambda v: not isinstance(v, str) or values.is_time(v))
     return checker
 
 
@@ -377,6 +481,8 @@ class CompiledService:
     computed: Mapping[str, Any] = field(default_factory=dict)
     _reads_computed: bool | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
+    date_links: tuple[Mapping[str, Any], ...] = ()
+    exits: tuple[ExitPlan, ...] = ()
 
     @property
     def validator(self) -> Any:
@@ -403,6 +509,35 @@ class CompiledService:
         return next((p for p in self.pages if p.id == page_id), None)
 
     # -- visibility -------------------------------------------------------------------------
+
+    def exit_for(
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        *,
+        upto: int | None = None,
+    ) -> ExitPlan | None:
+        """The first exit whose condition holds for these answers (None: go on).
+
+        `upto`: only exits checked on pages up to that index (the page just saved); an exit
+        of a page applies only while its page is shown."""
+        if not self.exits:
+            return None
+        kept = self.prune(answers, today)
+        basis = self.with_computed(kept, today)
+        for plan in self.exits:
+            if upto is not None and plan.page_index > upto:
+                continue
+            page = self.page(plan.page_id)
+            if plan.own_page and page and not conditions.evaluate(page.condition, basis, today):
+                continue
+            if conditions.evaluate(plan.condition, basis, today):
+                return plan
+        return None
+
+    def exit_named(self, exit_id: str) -> ExitPlan | None:
+        """The exit called `exit_id`."""
+        return next((plan for plan in self.exits if plan.id == exit_id), None)
 
     def officer_form(self, transition: int) -> CompiledService | None:
         """The compiled officer fields of the transition at index `transition` (None if it has
@@ -569,6 +704,8 @@ class CompiledService:
                     errors.setdefault((item.pointer, item.key), item)
         for item in self._rule_errors(answers):
             errors.setdefault((item.pointer, item.key), item)
+        for item in self._link_errors({**context, **answers} if context else answers):
+            errors.setdefault((item.pointer, item.key), item)
         if isinstance(answers, Mapping):
             for item in self._filter_errors(answers):
                 errors.setdefault((item.pointer, item.key), item)
@@ -585,6 +722,23 @@ class CompiledService:
                 key=at,
                 rule="rule",
                 spec={"messages": {"rule": rule["message"]}},
+            )
+
+    def _link_errors(self, basis: Mapping[str, Any]) -> Iterator[AnswerError]:
+        """Date limits that read another answer and do not hold, each beside its field."""
+        for index in date_limits.failing(self.date_links, basis):
+            link = self.date_links[index]
+            key = str(link["field"])
+            plan = self.fields.get(key)
+            day = date_limits.limit(link, basis)
+            bound = str(link["bound"])
+            yield make_error(
+                pointer=from_parts([key]),
+                key=key,
+                rule=bound,
+                spec=plan.spec if plan else {"label": key},
+                variant=f"{bound}_date",
+                limit=day.isoformat() if day else None,
             )
 
     def _values_pass(self, answers: Mapping[str, Any]) -> bool:
@@ -735,6 +889,8 @@ class CompiledService:
             name = "single_line"
         if keyword.startswith("x-loket-date-"):
             name = "min" if keyword.endswith(("gt", "gte")) else "max"
+        if keyword.startswith("x-loket-time-"):
+            name = keyword.rsplit("-", 1)[1]
         return [self._error(path, name, limit=limit, value=error.instance, keyword=keyword)]
 
     def _error(
@@ -752,6 +908,12 @@ class CompiledService:
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)
+            if isinstance(limit, Mapping):  # a day of the year: the day it is now
+                day = values.resolve_date_bound(limit)
+                limit = day.isoformat() if day else None
+        if rule in {"min", "max"} and kind == "time":
+            bound = str(spec.get(rule, ""))
+            limit = {lang: values.time_text(bound, lang) for lang in ("id", "en")}
         if kind == "file" and rule == "max":
             limit = spec.get("max_mb", 2)
             variant = "file_too_big"
@@ -800,8 +962,8 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         if kind == "declaration":
             return "required_declaration"
         return None
-    if rule in {"min", "max"} and kind == "date":
-        return f"{rule}_date"
+    if rule in {"min", "max"} and kind in {"date", "time"}:
+        return f"{rule}_{kind}"
     if rule == "single_line":
         return (
             f"single_line_{values.line_problem(value) or 'break'}"
@@ -819,6 +981,7 @@ def _variant(kind: str, rule: str, spec: Mapping[str, Any], value: Any, keyword:
         return "invalid_integer" if spec.get("integer") else "invalid_number"
     return {
         "date": "invalid_date",
+        "time": "invalid_time",
         "email": "invalid_email",
         "phone": "invalid_phone",
         "choice": "invalid_choice",
@@ -849,6 +1012,22 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
     checks = tuple(definition["form"].get("rules") or ())
     if checks:
         schema["x-loket-rules"] = {"computed": named, "rules": list(checks)}
+    links = date_limits.links_of((plan.key, plan.spec) for plan in all_fields)
+    if links:
+        schema["x-loket-date-links"] = links
+    exits = _exit_plans(expanded, page_plans)
+    if exits:
+        shown = {page.id: page.condition for page in page_plans}
+        stops = [
+            {
+                "id": e.id,
+                "when": conditions.conjunction(
+                    shown[e.page_id] if e.own_page else None, e.condition
+                ),
+            }
+            for e in exits
+        ]
+        schema["x-loket-exits"] = {"computed": named, "exits": stops}
     return CompiledService(
         definition,
         key,
@@ -857,7 +1036,25 @@ def compile_definition(definition: Mapping[str, Any]) -> CompiledService:
         {plan.key: plan for plan in all_fields},
         computed=named,
         rules=checks,
+        date_links=tuple(links),
+        exits=exits,
     )
+
+
+def _exit_plans(definition: Mapping[str, Any], pages: list[PagePlan]) -> tuple[ExitPlan, ...]:
+    """The exits of the pages in order, then the form's, each with the page it is checked on."""
+    where = {plan.key: page for page in pages for plan in page.fields}
+    found = []
+    for page in pages:
+        for spec in page.spec.get("exits") or []:
+            found.append(
+                ExitPlan(str(spec["id"]), spec, spec["when"], page.id, page.index, own_page=True)
+            )
+    for spec in definition["form"].get("exits") or []:
+        read = [where[k] for k in conditions.referenced_fields(spec["when"]) if k in where]
+        last = max(read, key=lambda page: page.index) if read else pages[0]
+        found.append(ExitPlan(str(spec["id"]), spec, spec["when"], last.id, last.index, False))
+    return tuple(found)
 
 
 def compile_officer_fields(
@@ -884,7 +1081,10 @@ def compile_officer_fields(
         "title": localise(page.spec["title"], "id"),
         **_object_schema(plans, {}),
     }
-    return CompiledService(definition, key, (page,), schema, {p.key: p for p in plans})
+    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
+    return CompiledService(
+        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
+    )
 
 
 _CACHE: OrderedDict[str, CompiledService] = OrderedDict()

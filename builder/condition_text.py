@@ -3,7 +3,9 @@
 `describe(condition, definition, lang)` turns `{"field": "status_tempat_tinggal", "equals":
 "lainnya"}` into «Status tempat tinggal» sama dengan «Lainnya»: fields by their labels,
 choices by their option labels, yes/no as words, relative dates ("today-17y") as "17 tahun
-sebelum hari ini"; `all` joins with "dan", `any` with "atau", `not` says "tidak benar bahwa".
+sebelum hari ini"; `all` joins with "dan", `any` with "atau", `not` says "tidak benar bahwa";
+a group test says "ada isian «Anggota keluarga» dengan …" (some), "setiap isian" (every) or
+"tidak ada isian" (none).
 A field the definition does not know is named by its key. Pure: no web, no database.
 """
 
@@ -39,6 +41,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "before": ("{n} {unit} sebelum hari ini", "{n} {unit} before today"),
     "after": ("{n} {unit} setelah hari ini", "{n} {unit} after today"),
     "shown_if": ("Ditampilkan bila {condition}", "Shown when {condition}"),
+    "some": ("ada isian {group} dengan {inner}", "some item of {group} has {inner}"),
+    "every": (
+        "setiap isian {group} (paling sedikit satu) dengan {inner}",
+        "every item of {group} (at least one) has {inner}",
+    ),
+    "none": ("tidak ada isian {group} dengan {inner}", "no item of {group} has {inner}"),
 }
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+)([dmy]))?$")
 
@@ -94,6 +102,13 @@ def _describe(
             return f"({text})" if len(inner) > 1 and not top else text
     if "not" in condition:
         return f"{_w('not', lang)} {_describe(condition['not'], fields, lang)}"
+    if "group" in condition:
+        group = str(condition["group"])
+        spec = fields.get(group)
+        name = f"«{localise(spec.get('label'), lang) or group}»" if spec else f"«{group}»"
+        quantifier = next((k for k in ("some", "every", "none") if k in condition), "some")
+        words = _describe(condition.get(quantifier), fields, lang)
+        return _w(quantifier, lang).format(group=name, inner=words)
     key = str(condition.get("field", "?"))
     spec = fields.get(key)
     name = f"«{localise(spec.get('label'), lang) or key}»" if spec else f"«{key}»"

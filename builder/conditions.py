@@ -1,7 +1,10 @@
 """The condition language: declarative tests on answers, evaluated by a small interpreter.
 
 A condition is a JSON object: `{"field": k, <operator>: v}` or `{"all": [...]}`,
-`{"any": [...]}`, `{"not": {...}}`. It is never turned into code. The same condition has two
+`{"any": [...]}`, `{"not": {...}}`, or a test of a repeatable group's items:
+`{"group": g, "some" | "every" | "none": condition}`, the inner condition on one item's own
+fields ("some member is under 17"). `every` is false for a group without items, `none` true.
+It is never turned into code. The same condition has two
 readings that must agree: `evaluate` (used to show and hide fields) and `to_schema` (the
 JSON Schema fragment used in the compiled submission schema).
 """
@@ -17,6 +20,7 @@ from builder.pointers import join
 
 OPERATORS = ("equals", "not_equals", "in", "contains", "gt", "gte", "lt", "lte", "filled")
 COMPARISONS = {"gt", "gte", "lt", "lte"}
+QUANTIFIERS = ("some", "every", "none")
 
 Condition = Mapping[str, Any]
 
@@ -29,8 +33,31 @@ def operator_of(leaf: Condition) -> str | None:
     return None
 
 
+def quantifier_of(test: Condition) -> str | None:
+    """`some`, `every` or `none` for a test of a group's items, else None."""
+    if not isinstance(test, Mapping) or "group" not in test:
+        return None
+    return next((key for key in QUANTIFIERS if key in test), None)
+
+
+def group_tests(condition: Condition, pointer: str = "") -> Iterator[tuple[Condition, str]]:
+    """Every test of a group's items in a condition (outside other group tests), with its
+    pointer."""
+    if not isinstance(condition, Mapping):
+        return
+    if "all" in condition or "any" in condition:
+        key = "all" if "all" in condition else "any"
+        for index, child in enumerate(condition[key]):
+            yield from group_tests(child, join(pointer, key, index))
+    elif "not" in condition:
+        yield from group_tests(condition["not"], join(pointer, "not"))
+    elif "group" in condition:
+        yield condition, pointer
+
+
 def leaves(condition: Condition, pointer: str = "") -> Iterator[tuple[Condition, str]]:
-    """Every field test in a condition with its pointer."""
+    """Every field test in a condition with its pointer (not those inside a group test, which
+    read an item's fields: see `group_tests`)."""
     if not isinstance(condition, Mapping):
         return
     if "all" in condition or "any" in condition:
@@ -44,10 +71,11 @@ def leaves(condition: Condition, pointer: str = "") -> Iterator[tuple[Condition,
 
 
 def referenced_fields(condition: Condition | None) -> set[str]:
-    """The field keys a condition reads."""
+    """The field keys a condition reads (a group test reads its group)."""
     if not condition:
         return set()
-    return {leaf["field"] for leaf, _ in leaves(condition)}
+    found = {leaf["field"] for leaf, _ in leaves(condition)}
+    return found | {str(test["group"]) for test, _ in group_tests(condition)}
 
 
 def is_empty(value: Any) -> bool:
@@ -101,6 +129,8 @@ def evaluate(
         return any(evaluate(child, answers, today) for child in condition["any"])
     if "not" in condition:
         return not evaluate(condition["not"], answers, today)
+    if "group" in condition:
+        return _evaluate_items(condition, answers.get(condition["group"]), today)
     value = answers.get(condition["field"])
     op = operator_of(condition)
     operand = condition.get(op) if op else None
@@ -119,6 +149,33 @@ def evaluate(
     if op in COMPARISONS:
         return _compare(op, value, operand, today)
     return False
+
+
+def _evaluate_items(test: Condition, items: Any, today: dt.date | None) -> bool:
+    quantifier = quantifier_of(test)
+    inner = test.get(quantifier) if quantifier else None
+    members = (
+        [item for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
+    )
+    found = (evaluate(inner, item, today) for item in members)
+    if quantifier == "some":
+        return any(found)
+    if quantifier == "every":
+        return bool(members) and all(found)
+    if quantifier == "none":
+        return not any(found)
+    return False
+
+
+def _group_schema(test: Condition) -> dict[str, Any]:
+    key = str(test["group"])
+    quantifier = quantifier_of(test)
+    inner = to_schema(test[quantifier]) if quantifier else {}
+    if quantifier == "every":
+        items: dict[str, Any] = {"type": "array", "minItems": 1, "items": inner}
+        return {"required": [key], "properties": {key: items}}
+    some = {"required": [key], "properties": {key: {"type": "array", "contains": inner}}}
+    return {"not": some} if quantifier == "none" else some
 
 
 def _filled_schema(key: str) -> dict[str, Any]:
@@ -151,6 +208,8 @@ def to_schema(condition: Condition) -> dict[str, Any]:
         return {"anyOf": [to_schema(child) for child in condition["any"]]}
     if "not" in condition:
         return {"not": to_schema(condition["not"])}
+    if "group" in condition:
+        return _group_schema(condition)
     key = condition["field"]
     op = operator_of(condition)
     operand = condition.get(op) if op else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder import regions
+from builder.condition_text import describe as in_words
 from builder.model import Definition, FieldRef, iter_fields, pages, sources, states, transitions
 from builder.option_lists import declared, expand
 from builder.rule_words import Words
@@ -41,8 +42,8 @@ class Change:
     """One change between two versions."""
 
     kind: str  # added | removed | changed
-    area: str  # service | standard | privacy | page | field | rule | computed | role | state |
-    # transition | document
+    area: str  # service | standard | privacy | page | exit | field | rule | computed | role |
+    # state | transition | document
     pointer: str  # where in the new version (or the old one, for removals)
     message: Message
     breaking: bool = False
@@ -837,6 +838,83 @@ def _diff_option_lists(old: Definition, new: Definition) -> list[Change]:
     return changes
 
 
+def _exits_of(definition: Definition) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """Every exit page by id, with its pointer."""
+    found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for index, page in enumerate(pages(definition)):
+        for position, spec in enumerate(page.get("exits") or []):
+            found.setdefault(str(spec.get("id")), (f"/form/pages/{index}/exits/{position}", spec))
+    form = definition.get("form")
+    for position, spec in enumerate((form or {}).get("exits") or []):
+        found.setdefault(str(spec.get("id")), (f"/form/exits/{position}", spec))
+    return found
+
+
+def _diff_exits(old: Definition, new: Definition) -> list[Change]:
+    """Exit pages added, removed or changed, with their conditions in words."""
+    before, after = _exits_of(old), _exits_of(new)
+    changes: list[Change] = []
+    for exit_id, (pointer, spec) in after.items():
+        words = {lang: in_words(spec.get("when"), new, lang) for lang in ("id", "en")}
+        title = {lang: localise(spec.get("title"), lang) for lang in ("id", "en")}
+        if exit_id not in before:
+            changes.append(
+                Change(
+                    "added",
+                    "exit",
+                    pointer,
+                    msg(
+                        f"Halaman keluar '{title['id']}' ditambahkan: pemohon dihentikan bila"
+                        f" {words['id']}.",
+                        f"Exit page '{title['en']}' added: the applicant is stopped when"
+                        f" {words['en']}.",
+                    ),
+                )
+            )
+            continue
+        old_pointer, old_spec = before[exit_id]
+        if old_spec.get("when") != spec.get("when"):
+            changes.append(
+                Change(
+                    "changed",
+                    "exit",
+                    pointer + "/when",
+                    msg(
+                        f"Halaman keluar '{title['id']}' kini berlaku bila {words['id']}.",
+                        f"Exit page '{title['en']}' now applies when {words['en']}.",
+                    ),
+                )
+            )
+        if any(old_spec.get(k) != spec.get(k) for k in ("title", "text", "link")) or (
+            old_pointer != pointer
+        ):
+            changes.append(
+                Change(
+                    "changed",
+                    "exit",
+                    pointer,
+                    msg(
+                        f"Teks, tautan atau letak halaman keluar '{title['id']}' berubah.",
+                        f"The text, link or place of exit page '{title['en']}' changed.",
+                    ),
+                )
+            )
+    for exit_id, (pointer, spec) in before.items():
+        if exit_id not in after:
+            changes.append(
+                Change(
+                    "removed",
+                    "exit",
+                    pointer,
+                    msg(
+                        f"Halaman keluar '{localise(spec.get('title'), 'id')}' dihapus.",
+                        f"Exit page '{localise(spec.get('title'), 'en')}' removed.",
+                    ),
+                )
+            )
+    return changes
+
+
 def diff(old: Definition, new: Definition) -> list[Change]:
     """Every change from `old` to `new`: service texts, standard, privacy, form, workflow and
     documents."""
@@ -849,6 +927,7 @@ def diff(old: Definition, new: Definition) -> list[Change]:
     )
     changes += _diff_option_lists(old, new)
     changes += _diff_form(expand(old), expand(new))  # shared lists: as each field's options
+    changes += _diff_exits(old, new)
     changes += _diff_rules(old, new)
     changes += _diff_workflow(old, new)
     changes += _diff_documents(old, new)

@@ -133,8 +133,8 @@ def _date(ref: FieldRef, today: dt.date) -> str:
         day = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today
     else:
         day = today
-    low = values.resolve_date_bound(str(ref.spec.get("min")), today) if "min" in ref.spec else None
-    high = values.resolve_date_bound(str(ref.spec.get("max")), today) if "max" in ref.spec else None
+    low = values.resolve_date_bound(ref.spec.get("min"), today) if "min" in ref.spec else None
+    high = values.resolve_date_bound(ref.spec.get("max"), today) if "max" in ref.spec else None
     if low is not None and day < low:
         day = low
     if high is not None and day > high:
@@ -167,6 +167,9 @@ def sample_value(ref: FieldRef, today: dt.date) -> Any:
         return _number(ref)
     if kind == "date":
         return _date(ref, today)
+    if kind == "time":
+        low = ref.spec.get("min")
+        return str(low) if values.is_time(low) else "09:00"
     if kind == "email":
         return "pemohon@contoh.id"
     if kind == "phone":

@@ -17,6 +17,7 @@ Fields are located by JSON pointer: `/form/pages/<n>/fields/<m>`, and inside a g
 from __future__ import annotations
 
 import copy
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -512,9 +513,10 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "textarea": ("min_length", "max_length", "rows"),
     "number": ("min", "max", "integer", "unit"),
     "date": ("min", "max"),
+    "time": ("min", "max"),
     "choice": ("options", "display", "min_items", "max_items"),
     "multichoice": ("options", "display", "min_items", "max_items"),
-    "file": ("accept", "max_mb"),
+    "file": ("accept", "max_mb", "max_files"),
     "group": ("fields", "min_items", "max_items", "item_label"),
     "notice": ("text", "style"),
     "region": ("within", "level"),
@@ -524,6 +526,7 @@ MESSAGE_RULES: dict[str, tuple[str, ...]] = {
     "textarea": ("required", "min_length", "max_length"),
     "number": ("required", "invalid", "min", "max"),
     "date": ("required", "invalid", "min", "max"),
+    "time": ("required", "invalid", "min", "max"),
     "email": ("required", "invalid"),
     "phone": ("required", "invalid"),
     "nik": ("required", "invalid"),
@@ -531,7 +534,7 @@ MESSAGE_RULES: dict[str, tuple[str, ...]] = {
     "multichoice": ("required", "min_items", "max_items"),
     "yesno": ("required",),
     "region": ("required", "invalid"),
-    "file": ("required", "invalid"),
+    "file": ("required", "invalid", "max_items"),
     "declaration": ("required",),
     "group": ("required", "min_items", "max_items"),
     "notice": (),
@@ -582,13 +585,16 @@ def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
             "textarea": ("min_length", "max_length", "rows"),
             "number": ("min", "max", "integer", "unit.id", "unit.en"),
             "date": ("min", "max"),
+            "time": ("min", "max"),
             "choice": ("options", "display"),
             "multichoice": ("options", "min_items", "max_items"),
-            "file": ("accept", "max_mb"),
+            "file": ("accept", "max_mb", "max_files"),
             "group": ("min_items", "max_items", "item_label.id", "item_label.en"),
             "region": ("within", "level"),
         }.get(kind, ())
     )
+    if officer and kind == "file":  # an officer's file field takes one file
+        names_ = [n for n in names_ if n != "max_files"]
     for rule in MESSAGE_RULES.get(kind, ()):
         names_.extend((f"messages.{rule}.id", f"messages.{rule}.en"))
     return tuple(names_)
@@ -625,6 +631,21 @@ def _simple(field: dict[str, Any], key: str, values: Values, convert: Callable[[
         _set(field, key, convert(values[key]))
 
 
+def date_limit(text: str, name: str) -> dict[str, Any]:
+    """A date limit written as JSON: `{"field": "tanggal_mulai", "days": 30}` or
+    `{"month": 7, "day": 1}` (the validator checks what it names)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise EditError(
+            f"'{name}' bukan batas tanggal JSON yang sah.",
+            f"'{name}' is not a valid JSON date limit.",
+        )
+    return found
+
+
 def update_field(definition: Definition, pointer: str, values: Values) -> Definition:
     """Update a field from the flat names listed by `field_properties` (present keys only)."""
     result = copy.deepcopy(definition)
@@ -642,11 +663,13 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         _text_into(field, key, values)
     for key in ("required", "sensitive", "integer", "applicant_sees"):
         _simple(field, key, values, lambda v: True if flag(v) else None)
-    for key in ("min_length", "max_length", "rows", "min_items", "max_items"):
+    for key in ("min_length", "max_length", "rows", "min_items", "max_items", "max_files"):
         _int_into(field, key, values, key)
     for key in ("min", "max"):
         if kind == "number" and key in values:
             _set(field, key, _number(values[key], key))
+        elif kind == "date" and values.get(key, "").strip().startswith("{"):
+            _set(field, key, date_limit(values[key], key))
         else:
             _simple(field, key, values, str.strip)
     _simple(field, "max_mb", values, lambda v: _number(v, "max_mb"))

@@ -247,6 +247,10 @@ class NumberField(FieldType):
         return f"{text} {unit}".strip()
 
 
+def _reads_answer(bound: Any) -> bool:
+    return isinstance(bound, Mapping) and "field" in bound
+
+
 @register
 class DateField(FieldType):
     name = "date"
@@ -255,9 +259,10 @@ class DateField(FieldType):
 
     def value_schema(self, spec: Spec) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "format": "loket-date"}
-        if "min" in spec:
+        # a limit that reads another answer is checked across answers (`builder.date_limits`)
+        if "min" in spec and not _reads_answer(spec["min"]):
             schema["x-loket-date-gte"] = spec["min"]
-        if "max" in spec:
+        if "max" in spec and not _reads_answer(spec["max"]):
             schema["x-loket-date-lte"] = spec["max"]
         return schema
 
@@ -302,6 +307,48 @@ class DateField(FieldType):
     def display(self, spec: Spec, value: Any, lang: str) -> str:
         day = values.parse_iso_date(value) if isinstance(value, str) else None
         return day.strftime("%d-%m-%Y") if day else ""
+
+
+@register
+class TimeField(FieldType):
+    """A time of day, HH:MM (24 hours), optionally between `min` and `max` (also HH:MM).
+
+    The answer is stored as "HH:MM"; a citizen may type 14.30 or 9:05. Indonesian pages show
+    it as 14.30, English ones as 14:30."""
+
+    name = "time"
+    title = msg("Jam (waktu dalam sehari)", "Time of day")
+    operators = frozenset({"filled", "equals", "not_equals", "in"})
+
+    def value_schema(self, spec: Spec) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "format": "loket-time"}
+        if "min" in spec:
+            schema["x-loket-time-min"] = spec["min"]
+        if "max" in spec:
+            schema["x-loket-time-max"] = spec["max"]
+        return schema
+
+    def parse(self, spec: Spec, raw: list[str]) -> tuple[Any, str | None]:
+        text = (raw[0] if raw else "").strip()
+        if not text:
+            return None, None
+        found = values.parse_time(text)
+        return (found, None) if found else (raw[0], "invalid")
+
+    def check(self, spec: Spec, pointer: str) -> list[Problem]:
+        low, high = spec.get("min"), spec.get("max")
+        if values.is_time(low) and values.is_time(high) and str(low) > str(high):
+            return [problem("time-range-across-midnight", join(pointer, "min"), low=low, high=high)]
+        return []
+
+    def condition_value(self, spec: Spec, op: str, value: Any) -> Message | None:
+        items = value if op == "in" else [value]
+        if all(values.is_time(v) for v in items):
+            return None
+        return msg("Bandingkan dengan jam HH:MM, misalnya 08:00.", "Compare with a time HH:MM.")
+
+    def display(self, spec: Spec, value: Any, lang: str) -> str:
+        return values.time_text(value, lang) if values.is_time(value) else ""
 
 
 @register
@@ -605,7 +652,20 @@ class FileField(FieldType):
     title = msg("Unggah berkas", "File upload")
     allowed_in_group = False
 
+    @staticmethod
+    def max_files(spec: Spec) -> int:
+        """How many files the field takes; above 1 the answer is a list of files."""
+        count = spec.get("max_files", 1)
+        return count if isinstance(count, int) and count > 0 else 1
+
     def value_schema(self, spec: Spec) -> dict[str, Any]:
+        one = self._one_file(spec)
+        count = self.max_files(spec)
+        if count == 1:
+            return one
+        return {"type": "array", "minItems": 1, "maxItems": count, "items": one}
+
+    def _one_file(self, spec: Spec) -> dict[str, Any]:
         limit = int(float(spec.get("max_mb", 2)) * 1024 * 1024)
         return {
             "type": "object",
@@ -644,6 +704,8 @@ class FileField(FieldType):
         return found
 
     def display(self, spec: Spec, value: Any, lang: str) -> str:
+        if isinstance(value, list):
+            return "; ".join(self.display(spec, item, lang) for item in value)
         if not isinstance(value, Mapping):
             return ""
         size_kb = max(1, round(int(value.get("size", 0)) / 1024))

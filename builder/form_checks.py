@@ -65,6 +65,9 @@ def check_fields(definition: Definition) -> list[Problem]:
         if ref.is_officer and ref.type in OFFICER_REFUSED:
             found.append(problem("officer-field-type", join(ref.pointer, "type"), value=ref.type))
             continue
+        many = ref.spec.get("max_files", 1)
+        if ref.is_officer and ref.type == "file" and isinstance(many, int) and many > 1:
+            found.append(problem("officer-max-files", join(ref.pointer, "max_files")))
         if not ref.is_officer and "applicant_sees" in ref.spec:
             found.append(problem("applicant-sees-in-form", join(ref.pointer, "applicant_sees")))
         if ref.group is not None and not kind.allowed_in_group:
@@ -103,7 +106,9 @@ def check_condition(
     item the condition lives in (sibling fields only), or None for the top level. `officer`
     holds the officer fields of all transitions, to name them when one may not be read here.
     """
-    found: list[Problem] = []
+    found: list[Problem] = _check_group_tests(
+        condition, pointer, page_index=page_index, visible=visible, group=group, officer=officer
+    )
     everything = visible
     for leaf, leaf_pointer in conditions.leaves(condition, pointer):
         key = leaf.get("field")
@@ -177,6 +182,60 @@ def check_condition(
                     type=target.type,
                     expected_id=expected["id"],
                     expected_en=expected["en"],
+                )
+            )
+    return found
+
+
+def _check_group_tests(
+    condition: Mapping[str, Any],
+    pointer: str,
+    *,
+    page_index: int,
+    visible: Mapping[str, FieldRef],
+    group: str | None,
+    officer: Mapping[str, FieldRef] | None,
+) -> list[Problem]:
+    """Tests of a group's items: a group the condition may read, and an inner condition on
+    that group's own fields."""
+    found: list[Problem] = []
+    for test, test_pointer in conditions.group_tests(condition, pointer):
+        key = test.get("group")
+        where = join(test_pointer, "group")
+        if group is not None:
+            found.append(problem("group-test-in-group", where, value=key))
+            continue
+        target = visible.get(key) if isinstance(key, str) else None
+        if target is None or target.group is not None:
+            groups = [k for k, ref in visible.items() if ref.type == "group"]
+            found.append(
+                problem(
+                    "condition-unknown-group",
+                    where,
+                    value=key,
+                    allowed=", ".join(groups) or "-",
+                    **did_you_mean(key, groups),
+                )
+            )
+            continue
+        if target.type != "group":
+            found.append(problem("condition-not-a-group", where, value=key, type=target.type))
+            continue
+        if target.page_index > page_index:
+            found.append(problem("condition-later-field", where, value=key))
+            continue
+        quantifier = conditions.quantifier_of(test)
+        inner = test.get(quantifier) if quantifier else None
+        if isinstance(inner, Mapping):
+            found.extend(
+                check_condition(
+                    inner,
+                    join(test_pointer, str(quantifier)),
+                    owner=None,
+                    page_index=target.page_index,
+                    visible=visible,
+                    group=str(key),
+                    officer=officer,
                 )
             )
     return found

@@ -164,6 +164,8 @@ def _translate(error: ValidationError) -> Iterable[Problem]:
             )
         elif value == _defs()["date_bound"]["pattern"]:
             yield problem("bad-date-bound", pointer, value=instance)
+        elif value == _defs()["time_of_day"]["pattern"]:
+            yield problem("bad-time", pointer, value=instance)
         else:
             yield problem("bad-pattern-value", pointer, value=instance)
         return
@@ -237,6 +239,16 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
                     detail_en="write exactly one operator: " + ", ".join(_operators()) + ".",
                 )
                 return
+            if "group" in error.instance and all(
+                p.code in {"too-few-items", "too-many-items"} for p in found
+            ):
+                yield problem(
+                    "bad-condition",
+                    pointer,
+                    detail_id="uji grup ditulis dengan tepat satu dari some, every, none.",
+                    detail_en="a group test takes exactly one of some, every, none.",
+                )
+                return
             yield from found
             return
         yield problem(
@@ -245,6 +257,16 @@ def _one_of(error: ValidationError, pointer: str, schema: Mapping[str, Any]) -> 
             detail_id="bentuknya tidak dikenal.",
             detail_en="unknown shape.",
         )
+        return
+    if schema in (defs["date_limit"], _inline(defs["date_limit"], defs)):
+        if isinstance(error.instance, str):
+            yield problem("bad-date-bound", pointer, value=error.instance)
+            return
+        chosen = _branch_for(error)
+        if isinstance(error.instance, Mapping) and chosen:
+            yield from (p for sub in chosen for p in _translate(sub))
+            return
+        yield problem("bad-date-limit", pointer, value=json.dumps(error.instance)[:80])
         return
     if schema == defs["expression"]:
         chosen = _branch_for(error)

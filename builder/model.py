@@ -109,7 +109,7 @@ def iter_texts(value: Any, pointer: str = "") -> Iterator[tuple[Any, str]]:
             elif key == "messages" and isinstance(child, Mapping):
                 for rule, text in child.items():
                     yield text, join(here, rule)
-            elif key in {"visible_if", "guard"}:
+            elif key in {"visible_if", "guard", "when"}:
                 continue
             else:
                 yield from iter_texts(child, here)

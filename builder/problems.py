@@ -149,6 +149,15 @@ CODES: dict[str, Code] = {
             'Write "text" or {{"id": "teks", "en": "text"}}.',
         ),
     ),
+    "bad-time": _c(
+        E,
+        "'{value}' bukan jam yang sah.",
+        "'{value}' is not a valid time of day.",
+        (
+            'Tulis jam dalam 24 jam dengan dua angka, misalnya "08:00" atau "15:30".',
+            'Write the time in 24 hours with two digits, e.g. "08:00" or "15:30".',
+        ),
+    ),
     "bad-date-bound": _c(
         E,
         "'{value}' bukan batas tanggal yang sah.",
@@ -420,6 +429,89 @@ CODES: dict[str, Code] = {
         "The lower bound {low} is greater than the upper bound {high}.",
         ("Tukar kedua nilai atau perbaiki salah satunya.", "Swap the two values or fix one."),
     ),
+    "bad-date-limit": _c(
+        E,
+        "Batas tanggal {value} tidak dikenal.",
+        "The date limit {value} is not one Loket knows.",
+        (
+            'Tulis "2026-01-31", "today-17y", {{"field": "tanggal_mulai", "days": 30}} atau'
+            ' {{"month": 7, "day": 1}}.',
+            'Write "2026-01-31", "today-17y", {{"field": "tanggal_mulai", "days": 30}} or'
+            ' {{"month": 7, "day": 1}}.',
+        ),
+    ),
+    "date-limit-self": _c(
+        E,
+        "Batas tanggal field '{value}' membaca jawabannya sendiri.",
+        "The date limit of '{value}' reads its own answer.",
+        (
+            "Sebutkan field tanggal lain, misalnya tanggal mulai untuk tanggal selesai.",
+            "Name another date field, such as the start date for an end date.",
+        ),
+    ),
+    "date-limit-unknown-field": _c(
+        E,
+        "Batas tanggal membaca field '{value}' yang tidak ada.",
+        "The date limit reads a field '{value}' that does not exist.",
+        (
+            "{guess_id}Field tanggal yang dapat dipakai: {allowed}.",
+            "{guess_en}Date fields that can be used: {allowed}.",
+        ),
+    ),
+    "date-limit-not-a-date": _c(
+        E,
+        "Batas tanggal membaca '{value}', yang jenisnya {type}, bukan tanggal.",
+        "The date limit reads '{value}', a {type} field, not a date.",
+        (
+            "Batas tanggal hanya dapat membaca field berjenis date.",
+            "A date limit can only read a field of type date.",
+        ),
+    ),
+    "date-limit-later-field": _c(
+        E,
+        "Batas tanggal membaca '{value}', yang ada di halaman sesudahnya.",
+        "The date limit reads '{value}', which is on a later page.",
+        (
+            "Pindahkan '{value}' ke halaman yang sama atau sebelumnya: pemohon harus sudah"
+            " mengisinya.",
+            "Move '{value}' to the same or an earlier page: the applicant must have answered it.",
+        ),
+    ),
+    "date-limit-in-group": _c(
+        E,
+        "Batas tanggal '{key}' tidak dapat membaca '{value}': salah satunya ada di dalam grup"
+        " berulang.",
+        "The date limit of '{key}' cannot read '{value}': one of them is inside a repeatable"
+        " group.",
+        (
+            "Batas yang membaca jawaban lain hanya untuk field di luar grup; di dalam grup pakai"
+            " aturan (rules) compare.",
+            "A limit that reads another answer is for fields outside groups; inside a group use"
+            " a compare rule.",
+        ),
+    ),
+    "date-limit-no-such-day": _c(
+        E,
+        "Tanggal {day} bulan {month} tidak ada di setiap tahun.",
+        "Day {day} of month {month} does not exist in every year.",
+        (
+            "Pilih hari yang ada di setiap tahun (29 Februari hanya ada di tahun kabisat): misalnya"
+            ' {{"month": 2, "day": 28}} atau {{"month": 3, "day": 1}}.',
+            "Choose a day that exists in every year (29 February only in leap years): e.g."
+            ' {{"month": 2, "day": 28}} or {{"month": 3, "day": 1}}.',
+        ),
+    ),
+    "time-range-across-midnight": _c(
+        E,
+        "Jam paling awal {low} lebih lambat dari jam paling akhir {high}.",
+        "The earliest time {low} is later than the latest time {high}.",
+        (
+            "Jam dibaca dalam satu hari (00:00 sampai 23:59); rentang yang melewati tengah malam"
+            " tidak didukung. Tukar kedua nilai, atau hapus salah satunya.",
+            "Times are read within one day (00:00 to 23:59); a range across midnight is not"
+            " supported. Swap the two values, or remove one of them.",
+        ),
+    ),
     "max-length-zero": _c(
         E,
         "Panjang paling banyak 0 karakter: field ini tidak pernah dapat diisi.",
@@ -654,8 +746,61 @@ CODES: dict[str, Code] = {
         "Kondisi tidak dapat merujuk field '{value}' yang ada di dalam grup berulang.",
         "A condition cannot refer to field '{value}', which sits inside a repeatable group.",
         (
-            'Rujuk grupnya dengan "filled", atau pindahkan field itu ke luar grup.',
-            'Refer to the group with "filled", or move that field out of the group.',
+            'Uji isian grupnya: {{"group": "anggota", "some": {{"field": "{value}", ...}}}}'
+            ' (juga "every" atau "none"), rujuk grupnya dengan "filled", atau pindahkan field'
+            " itu ke luar grup.",
+            'Test the group\'s items: {{"group": "anggota", "some": {{"field": "{value}", ...}}}}'
+            ' (or "every", "none"), refer to the group with "filled", or move that field out of'
+            " the group.",
+        ),
+    ),
+    "officer-max-files": _c(
+        E,
+        "Field berkas petugas hanya menerima satu berkas.",
+        "An officer's file field takes one file.",
+        (
+            "Hapus max_files, atau buat beberapa field berkas (misalnya surat dan lampirannya).",
+            "Remove max_files, or make several file fields (the letter and its annex, say).",
+        ),
+    ),
+    "duplicate-exit-id": _c(
+        E,
+        "Halaman keluar '{value}' sudah ada di {other}.",
+        "The exit page '{value}' already exists at {other}.",
+        (
+            "Beri setiap halaman keluar id sendiri; id itu muncul di alamat halamannya dan di"
+            " jawaban API.",
+            "Give every exit page its own id; it shows in the page's address and in the API's"
+            " answer.",
+        ),
+    ),
+    "condition-unknown-group": _c(
+        E,
+        "Kondisi menguji grup '{value}' yang tidak ada.",
+        "The condition tests a group '{value}' that does not exist.",
+        (
+            "{guess_id}Grup yang dapat diuji: {allowed}.",
+            "{guess_en}Groups that can be tested: {allowed}.",
+        ),
+    ),
+    "condition-not-a-group": _c(
+        E,
+        "'{value}' berjenis {type}, bukan grup berulang: some / every / none hanya untuk grup.",
+        "'{value}' is a {type} field, not a repeatable group: some / every / none are for groups.",
+        (
+            'Uji field biasa dengan {{"field": "{value}", "equals": ...}}.',
+            'Test a plain field with {{"field": "{value}", "equals": ...}}.',
+        ),
+    ),
+    "group-test-in-group": _c(
+        E,
+        "Uji grup '{value}' tidak dapat dipakai di dalam grup atau di dalam uji grup lain.",
+        "A test of the group '{value}' cannot be used inside a group or another group test.",
+        (
+            "Di dalam grup, kondisi hanya membaca field isian yang sama; pakai aturan"
+            " (rules) untuk memeriksa seluruh grup.",
+            "Inside a group a condition reads only the same item's fields; use a rule to check"
+            " the whole group.",
         ),
     ),
     "condition-no-value": _c(

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from builder.contact_checks import check_blank_texts, check_contact, check_template_texts
+from builder.date_limit_checks import check_date_limits
 from builder.document_checks import check_documents
+from builder.exit_checks import check_exits
 from builder.form_checks import (
     check_conditions,
     check_cycles,
@@ -45,6 +47,8 @@ def validate(source: Loaded | Mapping[str, Any] | str | bytes | Path) -> list[Pr
     found.extend(check_pages(definition))
     found.extend(check_fields(definition))
     found.extend(check_conditions(definition))
+    found.extend(check_date_limits(definition))
+    found.extend(check_exits(definition))
     found.extend(check_cycles(definition))
     found.extend(check_rules(definition))
     found.extend(check_workflow(definition))

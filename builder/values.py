@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -53,6 +53,32 @@ def parse_iso_date(value: str) -> dt.date | None:
         return None
 
 
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+_LOOSE_TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?$")
+
+
+def is_time(value: object) -> bool:
+    """True for a strict time of day HH:MM (00:00 to 23:59)."""
+    return isinstance(value, str) and bool(_TIME.match(value))
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as people write it (14:30, 14.30, 9.05, 14:30:00) as HH:MM, or None."""
+    match = _LOOSE_TIME.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    hour, minute, second = match.groups()
+    candidate = f"{int(hour):02d}:{minute}"
+    if second not in (None, "00") or not _TIME.match(candidate):
+        return None
+    return candidate
+
+
+def time_text(value: str, lang: str = "id") -> str:
+    """A time HH:MM as written in `lang`: 14.30 in Indonesian (PUEBI), 14:30 in English."""
+    return value.replace(":", ".") if lang == "id" else value
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
@@ -65,14 +91,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError("unreachable")  # pragma: no cover
 
 
-def resolve_date_bound(bound: str, reference: dt.date | None = None) -> dt.date | None:
-    """Resolve 'YYYY-MM-DD', 'today' or 'today±N[dmy]' to a date, or None when malformed.
+def day_of_year(bound: object, reference: dt.date | None = None) -> dt.date | None:
+    """A day of the current year `{"month": 7, "day": 1}` (`"years": 1`: of the next year) as
+    a date, or None when it is no such bound or no real day (30 February)."""
+    if not isinstance(bound, Mapping) or "field" in bound:
+        return None
+    month, day, years = bound.get("month"), bound.get("day"), bound.get("years", 0)
+    if not (isinstance(month, int) and isinstance(day, int) and isinstance(years, int)):
+        return None
+    base = reference or _AS_OF.get() or today()
+    try:
+        return dt.date(base.year + years, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_date_bound(bound: object, reference: dt.date | None = None) -> dt.date | None:
+    """Resolve 'YYYY-MM-DD', 'today', 'today±N[dmy]' or a day of the year (`day_of_year`) to a
+    date, or None when malformed (or a bound that reads another answer).
 
     "today" is `reference` when given, else the day set by `as_of`, else the real today."""
+    if isinstance(bound, Mapping):
+        return day_of_year(bound, reference)
+    if not isinstance(bound, str):
+        return None
     literal = parse_iso_date(bound)
     if literal is not None:
         return literal
-    match = _DATE_BOUND.match(bound) if isinstance(bound, str) else None
+    match = _DATE_BOUND.match(bound)
     if match is None:
         return None
     base = reference or _AS_OF.get() or today()

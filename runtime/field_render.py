@@ -33,7 +33,7 @@ from runtime.forms import FieldView
 
 BLANK_CACHE_SIZE = 4096
 # Types whose template shows the answer only as `f.text_value()`, once, and nothing else about it.
-FILLABLE = frozenset({"text", "textarea", "email", "phone", "nik", "number", "date"})
+FILLABLE = frozenset({"text", "textarea", "email", "phone", "nik", "number", "date", "time"})
 _ANSWER = "LoketAnswerPlaceholder7f3c"  # letters only: escaping leaves it as it is
 
 # Per environment: "template:macro" -> the macro, taken from the template's module once.

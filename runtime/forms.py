@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder import conditions, option_lists, regions
+from builder import conditions, date_limits, option_lists, regions
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan, PagePlan
+from builder.model import iter_fields, iter_officer_fields
 from builder.texts import localise
 
 FormData = Mapping[str, Sequence[str]]
@@ -144,6 +145,7 @@ class FieldView:
     offered: list[str] | None = None  # dependent options: the values offered (None: all)
     refresh: bool = False  # dependent options filtered by a field on the same page
     waiting: bool = False  # dependent options whose filter field is not answered yet
+    limit_hint: str = ""  # a date's limits on another answer or a day of the year, in words
 
     @property
     def type(self) -> str:
@@ -174,7 +176,7 @@ class FieldView:
     def describedby(self) -> str:
         """ids of the hint and error for aria-describedby."""
         parts = []
-        if self.hint or self.type in {"date", "phone", "nik", "file"}:
+        if self.hint or self.type in {"date", "time", "phone", "nik", "file"}:
             parts.append(f"{self.id}-hint")
         if self.error:
             parts.append(f"{self.id}-error")
@@ -324,6 +326,18 @@ def _filter_options(
     view.waiting = view.offered is not None and answers.get(str(view.spec["filter_by"])) is None
 
 
+def _limit_hint(compiled: CompiledService, plan: FieldPlan, lang: str) -> str:
+    """The words for a date's limits that read another answer or name a day of the year."""
+    if not any(isinstance(plan.spec.get(b), Mapping) for b in ("min", "max")):
+        return ""
+    definition = compiled.definition
+    labels = {
+        ref.key: localise(ref.spec.get("label"), lang)
+        for ref in [*iter_fields(definition), *iter_officer_fields(definition)]
+    }
+    return date_limits.words(plan.spec, labels, lang)
+
+
 def field_views(
     compiled: CompiledService,
     page: PagePlan,
@@ -372,6 +386,8 @@ def field_views(
             questioned=plan.key in questioned,
         )
         _filter_options(view, compiled, page, pruned)
+        if plan.type == "date":
+            view.limit_hint = _limit_hint(compiled, plan, lang)
         if plan.type == "group":
             problems = fold.get(plan.key, set()) if fold is not None else set()
             first_problem = min(problems) if problems else None

@@ -171,6 +171,19 @@ UI: dict[str, tuple[str, str]] = {
         "Your session has ended. Please start again.",
     ),
     "file_current": ("Berkas tersimpan: {name}", "Saved file: {name}"),
+    "files_current": ("Berkas tersimpan: {names}", "Saved files: {names}"),
+    "files_replace": (
+        "Pilih berkas lagi untuk mengganti semuanya.",
+        "Choose files again to replace them all.",
+    ),
+    "files_hint": (
+        "Boleh sampai {count} berkas sekaligus.",
+        "Up to {count} files at once.",
+    ),
+    "file_too_many": (
+        "Pilih paling banyak {count} berkas.",
+        "Choose at most {count} files.",
+    ),
     "file_replace": ("Pilih berkas lain untuk mengganti.", "Choose another file to replace it."),
     "file_hint": ("Jenis: {types}. Paling besar {mb} MB.", "Types: {types}. At most {mb} MB."),
     "file_too_big": (
@@ -201,6 +214,15 @@ UI: dict[str, tuple[str, str]] = {
         "Online services of the local government. Complaints about a service can be made through the official complaints channel.",
     ),
     "date_hint": ("Contoh: 17 Agustus 1990", "For example: 17 August 1990"),
+    "exit_kept": (
+        "Permohonan Anda belum dikirim. Bila ada jawaban yang keliru,",
+        "Your application has not been sent. If an answer was wrong,",
+    ),
+    "exit_change": ("kembali dan ubah jawaban.", "go back and change it."),
+    "time_hint": ("Jam dalam 24 jam, misalnya 14.30", "24-hour time, for example 14:30"),
+    "time_range": ("antara pukul {low} dan {high}", "between {low} and {high}"),
+    "time_from": ("paling awal pukul {low}", "no earlier than {low}"),
+    "time_until": ("paling lambat pukul {high}", "no later than {high}"),
     "phone_hint": ("Contoh: 0812 3456 7890", "For example: 0812 3456 7890"),
     "nik_hint": ("16 angka sesuai KTP-el", "16 digits, as on the e-KTP"),
     "agency": ("Instansi", "Agency"),

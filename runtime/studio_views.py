@@ -7,6 +7,7 @@ reviewer's comment) is shown at the deepest item whose pointer is a prefix of it
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -277,7 +278,13 @@ def field_inputs(spec: Mapping[str, Any], lang: str, *, officer: bool = False) -
         pick = 2 if lang == "en" else 1
         bounds = tuple((b[0], b[pick]) for b in DATE_BOUNDS)
         made = [
-            Input(i.name, i.label, "date_bound", i.value, bounds) if i.name in {"min", "max"} else i
+            (
+                Input(i.name, i.label, "text", json.dumps(i.value, ensure_ascii=False))
+                if isinstance(i.value, Mapping)  # a limit on another answer or a day of the year
+                else Input(i.name, i.label, "date_bound", i.value, bounds)
+            )
+            if i.name in {"min", "max"}
+            else i
             for i in made
         ]
     return made

@@ -60,8 +60,9 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
+from builder import conditions
 from builder.answers import AnswerError, make_error
-from builder.compiler import CompiledService, FieldPlan
+from builder.compiler import CompiledService, ExitPlan, FieldPlan
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
 from runtime import api_uploads, catalog, db, deadlines, store
 from runtime.catalog import LiveService
@@ -370,6 +371,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_answers": (
         "Ada jawaban yang perlu diperbaiki.",
         "Some answers need to be corrected.",
+    ),
+    "not_eligible": (
+        "Menurut jawaban ini, permohonan tidak dapat diajukan di layanan ini; lihat `errors`.",
+        "By these answers the application cannot be made to this service; see `errors`.",
     ),
 }
 
@@ -777,6 +782,20 @@ def _unknown(compiled: CompiledService, answers: Mapping[str, Any]) -> list[Answ
     return found
 
 
+def _exit_error(compiled: CompiledService, stop: ExitPlan) -> AnswerError:
+    """An exit page that applies, as an answer problem: its id, title, text and link, pointing
+    at the first answer its condition reads."""
+    read = conditions.referenced_fields(stop.condition)
+    key = next((k for k in compiled.fields if k in read), "")
+    message = {}
+    for lang in ("id", "en"):
+        parts = [stop.title(lang).rstrip(".") + ".", stop.text(lang)]
+        if stop.link_url:
+            parts.append(f"{stop.link_label(lang)}: {stop.link_url}")
+        message[lang] = " ".join(part for part in parts if part)
+    return AnswerError(f"/{key}" if key else "", stop.id, "exit", message)
+
+
 def _keyed(secret_key: str, purpose: str, *parts: str) -> str:
     """A URL-safe HMAC-SHA256 of `parts` (43 characters)."""
     message = "\x00".join((purpose, *parts)).encode("utf-8")
@@ -872,6 +891,9 @@ def _file_case(
     pruned, errors = compiled.check(files.answers)
     if errors:
         return _Outcome(status=422, code="invalid_answers", errors=errors)
+    stop = compiled.exit_for(pruned)
+    if stop is not None:
+        return _Outcome(status=422, code="not_eligible", errors=[_exit_error(compiled, stop)])
     uploads = {  # the uploads of the answers kept (a hidden field's answer is dropped)
         upload: holder
         for upload, holder in files.uploads.items()
@@ -1024,8 +1046,9 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
         422: {
             "model": ApiError,
             "description": (
-                "Not an object, unknown fields, a file answer, invalid answers, or an "
-                "Idempotency-Key reused with different answers; see `errors`."
+                "Not an object, unknown fields, a file answer, invalid answers, answers an "
+                "exit page of the service stops (`not_eligible`, rule `exit`: why and where to "
+                "go instead), or an Idempotency-Key reused with different answers; see `errors`."
             ),
         },
     },

@@ -199,12 +199,13 @@ def form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[Pa
 
 
 def file_ids(answers: Mapping[str, Any]) -> set[str]:
-    """Ids of the stored files the answers refer to."""
-    return {
-        str(value["id"])
-        for value in answers.values()
-        if isinstance(value, Mapping) and isinstance(value.get("id"), str)
-    }
+    """Ids of the stored files the answers refer to (one file, or a field's list of files)."""
+    found = set()
+    for value in answers.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                found.add(str(item["id"]))
+    return found
 
 
 def discard_attachments(session: Session, draft_id: str, keep: set[str]) -> list[str]:

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
+from builder.fields import FileField
 from runtime import db, store
 from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import file_types
@@ -35,6 +36,7 @@ from runtime.routes.citizen import (
     service_base,
     with_draft_cookie,
 )
+from runtime.routes.exits import exit_url
 from runtime.security import limited_receive, upload_read_limit
 from runtime.uploads import UploadRejected, check_upload, store_upload
 from runtime.web import FILE_CAPS, FORM_LIMITS, PostedForm, is_htmx, language, render
@@ -195,41 +197,57 @@ def _apply_uploads(
     for plan in page.fields:
         if plan.type != "file":
             continue
-        upload = form.get(plan.key)
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        uploads = [u for u in form.getlist(plan.key) if isinstance(u, UploadFile) and u.filename]
+        if not uploads:
+            continue
+        most = FileField.max_files(plan.spec)
+        if len(uploads) > most:
+            message = {lang: t("file_too_many", lang, count=most) for lang in ("id", "en")}
+            lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "max_items", message))
             continue
         max_mb = float(plan.spec.get("max_mb", 2))
         accept = list(plan.spec.get("accept", []))
-        try:
-            if ctx.trial_base:  # a studio trial: the file is checked, not kept
-                stored = check_upload(upload, max_bytes=_max_bytes(plan), accept=accept)
-            else:
-                stored = store_upload(
-                    upload, store=request.app.state.store, max_bytes=_max_bytes(plan), accept=accept
+        kept: list[dict[str, Any]] = []
+        for upload in uploads:
+            try:
+                if ctx.trial_base:  # a studio trial: the file is checked, not kept
+                    stored = check_upload(upload, max_bytes=_max_bytes(plan), accept=accept)
+                else:
+                    stored = store_upload(
+                        upload,
+                        store=request.app.state.store,
+                        max_bytes=_max_bytes(plan),
+                        accept=accept,
+                    )
+            except UploadRejected as exc:
+                types = file_types({"accept": accept})
+                key = {
+                    "too_big": "file_too_big",
+                    "bad_type": "file_bad_type",
+                    "empty": "file_empty",
+                }[exc.reason]
+                message = {
+                    lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")
+                }
+                lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
+                kept = []
+                break
+            if not ctx.trial_base:
+                session.add(
+                    Attachment(
+                        id=stored.id,
+                        draft_id=ctx.draft.id,
+                        field_key=plan.key,
+                        original_name=stored.original_name,
+                        content_type=stored.content_type,
+                        size=stored.size,
+                        sha256=stored.sha256,
+                        storage_name=stored.storage_name,
+                    )
                 )
-        except UploadRejected as exc:
-            types = file_types({"accept": accept})
-            key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}[
-                exc.reason
-            ]
-            message = {lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")}
-            lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
-            continue
-        answers[plan.key] = stored.answer()
-        if ctx.trial_base:
-            continue
-        session.add(
-            Attachment(
-                id=stored.id,
-                draft_id=ctx.draft.id,
-                field_key=plan.key,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
-            )
-        )
+            kept.append(stored.answer())
+        if kept:  # a new choice of files replaces the earlier ones
+            answers[plan.key] = kept if most > 1 else kept[0]
     return lang_errors
 
 
@@ -426,6 +444,9 @@ def after_save(
             return_to=return_to,
         )
         return render(request, "page.html", context, 422 if errors else 200)
+    stop = ctx.compiled.exit_for(answers, ctx.today, upto=page.index)
+    if stop is not None:
+        return RedirectResponse(exit_url(agency, slug, stop), status_code=303)
     if return_to:
         return RedirectResponse(f"{base}/periksa", status_code=303)
     later = [p for p in form_pages(ctx.compiled, answers) if p.index > page.index]

@@ -37,6 +37,7 @@ from runtime.routes.citizen import (
     service_base,
     status_url,
 )
+from runtime.routes.exits import stopped
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, language, render, secure_cookies
 
@@ -185,6 +186,9 @@ def check_answers(request: Request, session: SessionDep, agency: str, slug: str)
         return ctx
     if ctx.draft.submission_id:
         return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+    stop = stopped(ctx, agency, slug)
+    if stop is not None:
+        return stop
     return answers_page(request, ctx, agency, slug)
 
 
@@ -242,6 +246,9 @@ def submit(
     if ctx.draft.submission_id:
         return RedirectResponse(f"{base}/terkirim", status_code=303)
     answers = with_declarations(ctx, listing(form))
+    stop = stopped(ctx, agency, slug)
+    if stop is not None:  # an exit page applies: nothing is filed
+        return stop
     pruned, refusal = refused(request, ctx, answers, agency, slug)
     if refusal is not None:
         return refusal

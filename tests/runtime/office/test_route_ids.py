@@ -65,6 +65,7 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             "agency_id": definition["agency"],
             "slug": definition["id"],
             "page_id": definition["form"]["pages"][0]["id"],
+            "exit_id": "bukan_warga",  # the example has no exit pages: the not-found page
             "reference": filed.reference,
             "secret": filed.secret,
             "case_id": filed.id,

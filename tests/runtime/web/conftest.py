@@ -169,11 +169,14 @@ def valid_value(plan: FieldPlan, offered: list[str] | None = None) -> tuple[Any,
         number = min(max(1, math.ceil(low)), math.floor(high))
         return str(number), number
     if kind == "date":
-        low = resolve_date_bound(spec["min"]) if "min" in spec else dt.date(1900, 1, 1)
-        high = resolve_date_bound(spec["max"]) if "max" in spec else dt.date(2100, 1, 1)
-        assert low is not None and high is not None
+        # a limit on another answer resolves to None here: tests that use one say the date
+        low = resolve_date_bound(spec.get("min")) or dt.date(1900, 1, 1)
+        high = resolve_date_bound(spec.get("max")) or dt.date(2100, 1, 1)
         day = min(max(dt.date(1990, 1, 1), low), high)
         return day.isoformat(), day.isoformat()
+    if kind == "time":
+        stored = str(spec.get("min", "09:00"))
+        return stored.replace(":", "."), stored  # typed the Indonesian way: 08.00
     if kind == "email":
         return "Budi@Contoh.id", "budi@contoh.id"
     if kind == "phone":

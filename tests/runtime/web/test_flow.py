@@ -57,8 +57,10 @@ def test_full_flow(loket: Loket, path: Path) -> None:
         assert row.css_first("dd").text(deep=True).strip(), f"{key} shows no answer"
         if plan.type == "region":  # shown by name, the village first
             assert value["names"][-1] in row.css_first("dd").text(deep=True)
-        kinds = {"group", "file", "number", "date", "choice", "multichoice", "yesno", "region"}
-        if plan.type not in kinds:
+        if plan.type == "time":  # 14:30 is written 14.30 in Indonesian
+            assert value.replace(":", ".") in row.css_first("dd").text(deep=True)
+        kinds = {"group", "file", "number", "date", "time", "choice", "multichoice", "yesno"}
+        if plan.type not in kinds | {"region"}:
             assert str(value) in row.css_first("dd").text(deep=True)
     # the change link's target exists on the page it points at
     for key in list(expected)[:3]:
