@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from runtime import auth
 from runtime.db import database_url, make_engine, migrate
 
 POSTGRES_ENV = "LOKET_TEST_DATABASE_URL"
@@ -57,6 +59,17 @@ SEQUENCES_SQL = (
     "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
     "ORDER BY sequencename"
 )
+
+
+# argon2id with small parameters: the tests sign staff in hundreds of times on a small machine,
+# and each check at the library's recommended cost takes a good part of a second there.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every runtime test hashes and checks passwords with FAST_HASHER."""
+    monkeypatch.setattr(auth, "_hasher", lambda: FAST_HASHER)
 
 
 def schema_url(base: str, schema: str) -> str:
