@@ -187,21 +187,16 @@ def postgres_schemas() -> Iterator[PostgresSchemas]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    """The database system of the test: SQLite, or PostgreSQL when LOKET_TEST_DATABASE_URL
-    is set."""
-    if request.param == "postgresql" and not os.environ.get(POSTGRES_ENV):
-        pytest.skip(POSTGRES_SKIP)
-    return str(request.param)
-
-
-@pytest.fixture
-def database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if backend == "sqlite":
+    if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'loket.db'}"
         return
-    base = os.environ[POSTGRES_ENV]
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(POSTGRES_SKIP)
     schema = f"loket_test_{secrets.token_hex(6)}"
     admin = make_engine(base)
     try:
@@ -223,15 +218,16 @@ def empty_engine(database: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
+def engine(database: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An engine on a clean database migrated to the latest schema (see the module's
-    docstring)."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "loket.db"
+    docstring): on SQLite `database` filled with a copy of the migrated file; on PostgreSQL a
+    migrated schema of the run (the empty schema of `database` is not used)."""
+    url = database_url(database)
+    if url.get_backend_name() == "sqlite":
+        path = Path(str(url.database))
+        assert not path.exists(), "the test's database was opened before it was filled"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        engine = make_engine(f"sqlite:///{path}")
+        engine = make_engine(url)
         yield engine
         engine.dispose()
         return
