@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# pytest processes for `make test` (pytest-xdist); `make test TEST_WORKERS=0` runs in one process
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint typecheck pytest test-deps bench clean
 
@@ -33,7 +35,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest --durations=25
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadgroup --durations=25
 
 test: test-deps lint typecheck pytest
 

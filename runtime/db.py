@@ -9,6 +9,7 @@ constraint, never "read, check, then write".
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -152,7 +153,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revisions() -> set[str]:
     """The revisions the code expects the database to be at."""
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(_heads(migrations_dir()))
+
+
+@functools.cache
+def _heads(folder: Path) -> frozenset[str]:
+    # Read once per process: the scripts do not change under running code, and reading them
+    # (every migration file is executed) cost more than the rest of building an app.
+    return frozenset(ScriptDirectory(str(folder)).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
