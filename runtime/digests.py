@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
 from runtime import db, inbox
 from runtime.auth import StaffUser
+from runtime.i18n import kind_nouns
 from runtime.models import Agency, DigestPreference, Membership, ServiceVersion, Submission, User
 from runtime.notify.outbox import enqueue
 from runtime.workdays import WIB, Calendar
@@ -41,6 +43,7 @@ class DigestCase:
     state: str
     due_at: dt.datetime
     overdue: bool
+    kind: str = DEFAULT_KIND  # what the citizen sent (the service's `kind`): the digest's words
 
 
 class DigestError(ValueError):
@@ -130,6 +133,7 @@ def digest_cases(
                 localise(state.get("label"), "id") or case.state,
                 case.due_at,
                 case.due_at < now,
+                kind_of(definition),
             )
     return sorted(found.values(), key=lambda c: (c.due_at, c.reference))
 
@@ -144,9 +148,10 @@ def digest_text(
         f"Ringkasan tenggat {day:%d-%m-%Y}: {overdue} terlambat, {soon} segera jatuh tempo"
         f" / Deadline digest: {overdue} overdue, {soon} due soon"
     )
+    kinds = {c.kind for _, found in agencies for c in found}
     lines = [
-        "Permohonan yang terlambat atau segera jatuh tempo di instansi Anda.",
-        "Applications overdue or due soon in your agencies.",
+        f"{kind_nouns(kinds, 'id')['Nouns']} yang terlambat atau segera jatuh tempo di instansi Anda.",
+        f"{kind_nouns(kinds, 'en')['Nouns']} overdue or due soon in your agencies.",
     ]
     for name, found in agencies:
         lines += ["", f"== {name} =="]

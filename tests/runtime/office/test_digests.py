@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from runtime import auth
+from runtime import auth, digests
 from runtime.digests import send_digests, set_preference
 from runtime.models import DigestPreference, OutboxMessage, Submission, User
 from runtime.notify.jobs import REGISTRY, JobContext
@@ -167,3 +167,18 @@ def test_an_account_address_is_checked(office: Office) -> None:
         assert user.email == "petugas@example.go.id"
         auth.set_email(session, user=user, email="")
         assert user.email is None
+
+
+def test_the_digest_names_what_the_citizens_sent() -> None:
+    due = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+
+    def case(kind: str) -> digests.DigestCase:
+        return digests.DigestCase("c", "LKT-X", "a", "Layanan", "Diajukan", due, True, kind)
+
+    _, complaints = digests.digest_text([("Diskominfo", [case("pengaduan")])], None, due.date())
+    assert complaints.startswith("Aduan yang terlambat") and "\nComplaints overdue" in complaints
+    assert "Permohonan" not in complaints and "Applications" not in complaints
+    _, both = digests.digest_text(
+        [("A", [case("permohonan")]), ("B", [case("pengaduan")])], None, due.date()
+    )
+    assert both.startswith("Permohonan dan aduan yang terlambat")
