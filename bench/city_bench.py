@@ -188,7 +188,10 @@ def prepare(pg_url: str, cases: int, agencies: int, reseed: bool) -> str:
             found = -1
         probe.dispose()
         if found is not None and found >= cases:
-            print(f"reusing {DATABASE}: {found:,} cases", flush=True)
+            print(f"reusing {DATABASE}: {found:,} cases (migrating it if needed)", flush=True)
+            engine = make_engine(url)
+            migrate(engine)
+            engine.dispose()
             return url
     admin(pg_url, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     admin(pg_url, f'CREATE DATABASE "{DATABASE}"')
