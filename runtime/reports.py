@@ -116,17 +116,25 @@ def overdue_count(session: Session, service_id: int, *, now: dt.datetime | None 
 
 def decision_times(session: Session, service_id: int) -> list[dt.timedelta]:
     """For each approved or rejected case: from filing to the event that entered its final state."""
-    rows = session.exec(
-        select(Submission.created_at, func.min(CaseEvent.at))
+    rows = session.execute(
+        _per_decided_case(select(col(Submission.created_at), func.min(CaseEvent.at)), service_id)
+    ).all()
+    return [decided - created for created, decided in rows if decided is not None]
+
+
+def _per_decided_case(statement: Any, service_id: int) -> Any:
+    """`statement` over the service's decided cases joined with their events, one row per case
+    (the earliest event that entered the case's final state is ``min(CaseEvent.at)``)."""
+    return (
+        statement.select_from(Submission)
         .join(CaseEvent, col(CaseEvent.submission_id) == col(Submission.id))
         .where(
-            Submission.service_id == service_id,
+            col(Submission.service_id) == service_id,
             col(Submission.final_outcome).in_(DECIDED),
             col(CaseEvent.to_state) == col(Submission.state),
         )
         .group_by(col(Submission.id), col(Submission.created_at))
-    ).all()
-    return [decided - created for created, decided in rows if decided is not None]
+    )
 
 
 def _decision_seconds(session: Session, service_id: int) -> Any:
@@ -137,17 +145,7 @@ def _decision_seconds(session: Session, service_id: int) -> Any:
         seconds = func.extract("epoch", decided_at - col(Submission.created_at))
     else:
         seconds = (func.julianday(decided_at) - func.julianday(col(Submission.created_at))) * 86400
-    return (
-        select(seconds.label("seconds"))
-        .join(CaseEvent, col(CaseEvent.submission_id) == col(Submission.id))
-        .where(
-            Submission.service_id == service_id,
-            col(Submission.final_outcome).in_(DECIDED),
-            col(CaseEvent.to_state) == col(Submission.state),
-        )
-        .group_by(col(Submission.id), col(Submission.created_at))
-        .subquery()
-    )
+    return _per_decided_case(select(seconds.label("seconds")), service_id).subquery()
 
 
 def decision_summary(session: Session, service_id: int) -> tuple[int, dt.timedelta | None]:
