@@ -80,10 +80,10 @@ def _correct(engine: Any, case_id: str) -> None:
         )
 
 
-WALKS = [(360, True), (1366, True), (360, False)]
+WALKS = [(360, True), (1366, True), (360, False), (1366, False)]
 
 
-@pytest.mark.parametrize(("width", "js"), WALKS, ids=["360-js", "1366-js", "360-nojs"])
+@pytest.mark.parametrize(("width", "js"), WALKS, ids=["360-js", "1366-js", "360-nojs", "1366-nojs"])
 def test_officer_journey(
     open_session: Callable[..., Any],
     staff: steps.Staff,

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 EXAMPLE = "surat-keterangan-domisili"
-WALKS = [(360, True), (1366, True), (360, False)]
+WALKS = [(360, True), (1366, True), (360, False), (1366, False)]
 
 
 def _create_and_submit(page: Any, designer: str, slug: str, *, js: bool) -> None:
@@ -49,7 +49,7 @@ def _open_review(page: Any, slug: str) -> None:
     expect(page.locator("#version-state")).to_have_text("Sedang ditinjau")
 
 
-@pytest.mark.parametrize(("width", "js"), WALKS, ids=["360-js", "1366-js", "360-nojs"])
+@pytest.mark.parametrize(("width", "js"), WALKS, ids=["360-js", "1366-js", "360-nojs", "1366-nojs"])
 def test_reviewer_journey(
     open_session: Callable[..., Any],
     staff: steps.Staff,
