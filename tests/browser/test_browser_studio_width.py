@@ -1,7 +1,7 @@
 """The studio fits a 1280×800 screen: the workflow section of an example needs no horizontal
 scrolling, with the preview folded (the default) and opened beside the editor. It fits a
 360×740 phone too (a page, a field, the workflow, the standard open; the preview opened and
-folded by its link; the trial of the draft)."""
+folded by its link; the trial of the draft), with axe finding nothing serious on each view."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import lifecycle_steps as steps
 import pytest
+from page_checks import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -72,15 +73,17 @@ PHONE_VIEWS = (
 
 @pytest.mark.parametrize("js", [False, True], ids=["no-js", "js"])
 def test_the_editor_fits_360_pixels(
-    open_session: Callable[..., Any], designer_name: str, js: bool
+    open_session: Callable[..., Any], designer_name: str, axe_source: str, js: bool
 ) -> None:
-    session = open_session(js=js)
+    # axe is injected as a script: with JavaScript on, the context bypasses the app's CSP
+    session = open_session(js=js, bypass_csp=js)
     page = session.page
     page.set_viewport_size({"width": 360, "height": 740})
     steps.login(page, designer_name, "/studio")
     for view in PHONE_VIEWS:
         page.goto(f"{EDITOR}{view}")
         assert page.evaluate(FITS), (view, page.evaluate(WIDEST))
+        assert_accessible(page, axe_source, f"studio at 360 px{view}")
     # the preview opened and folded again by its link, the page still fits
     page.goto(EDITOR)
     page.click("#preview-toggle")
@@ -96,3 +99,4 @@ def test_the_editor_fits_360_pixels(
     page.wait_for_selector("#trial-banner")
     assert page.locator("input[name=nik]").is_visible()
     assert page.evaluate(FITS), page.evaluate(WIDEST)
+    assert_accessible(page, axe_source, "the trial's first page at 360 px")
