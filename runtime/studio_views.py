@@ -279,8 +279,8 @@ def field_inputs(spec: Mapping[str, Any], lang: str, *, officer: bool = False) -
         bounds = tuple((b[0], b[pick]) for b in DATE_BOUNDS)
         made = [
             (
-                Input(i.name, i.label, "text", json.dumps(i.value, ensure_ascii=False))
-                if isinstance(i.value, Mapping)  # a limit on another answer or a day of the year
+                Input(i.name, i.label, "text", json.dumps(spec[i.name], ensure_ascii=False))
+                if isinstance(spec.get(i.name), Mapping)  # a limit on another answer or a day
                 else Input(i.name, i.label, "date_bound", i.value, bounds)
             )
             if i.name in {"min", "max"}

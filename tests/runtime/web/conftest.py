@@ -371,10 +371,9 @@ class Citizen:
                 plan = self.plan_for(name)
                 self.uploaded[name] = (filename, content, media_type)
                 if plan is not None:
-                    self._record(
-                        name,
-                        {"name": filename, "size": len(content), "content_type": media_type},
-                    )
+                    stored = {"name": filename, "size": len(content), "content_type": media_type}
+                    several = int(plan.spec.get("max_files", 1)) > 1  # the answer is a list
+                    self._record(name, [stored] if several else stored)
         multipart = {
             name: upload.get(name, ("", b"", "application/octet-stream"))
             for name in (names & {attr(n, "name") for n in form.css("input[type=file]")})
@@ -422,9 +421,19 @@ class Citizen:
 def strip_file_ids(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Answers with stored files reduced to name, size and type (ids and hashes are generated)."""
     result: dict[str, Any] = {}
+
+    def strip(file: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: file[k] for k in ("name", "size", "content_type")}
+
     for key, value in answers.items():
         if isinstance(value, Mapping) and "content_type" in value:
-            result[key] = {k: value[k] for k in ("name", "size", "content_type")}
+            result[key] = strip(value)
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, Mapping) and "content_type" in v for v in value)
+        ):  # a field taking several files
+            result[key] = [strip(v) for v in value]
         else:
             result[key] = value
     return result

@@ -1,0 +1,174 @@
+"""Aid for disaster victims (language 1.1 in a browser): an exit page for a disaster outside the
+city (shown, then left by going back and changing the answer), a time field, a repeatable group
+of household members whose ages and disabilities reveal a page (a group condition), a date
+limited by another answer (evacuated not before the event) and several photos in one field.
+Filed end to end with JavaScript on and off, 360 px wide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sktm_journey as sktm
+from page_checks import axe_violations, describe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SERVICE = "/layanan/bpbd/bantuan-korban-bencana"
+NIK_HEAD = "1871011705800001"  # born 17-05-1980, Bandar Lampung
+
+
+def png(name: str) -> dict[str, Any]:
+    """A real 1x1 PNG for `set_input_files` (the type is judged by the bytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+    return {"name": name, "mimeType": "image/png", "buffer": data + chunk(b"IEND", b"")}
+
+
+def on_page(page: Any, page_id: str) -> None:
+    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/isi/{page_id}") + r"(\?.*)?$"))
+
+
+def yes_no(page: Any, question: str, answer: str, *, js: bool) -> None:
+    group = page.get_by_role("group", name=re.compile("^" + re.escape(question)))
+    sktm.choose(page, group.get_by_label(answer, exact=True), js=js)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_disaster_aid_end_to_end(
+    open_session: Callable[..., Any], request: pytest.FixtureRequest, js: bool
+) -> None:
+    session = open_session(js=js, width=360, height=740, bypass_csp=js)
+    page = session.page
+    axe = request.getfixturevalue("axe_source") if js else None
+
+    def check(what: str) -> None:
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, what
+        if axe is not None:
+            violations = axe_violations(page, axe)
+            assert not violations, f"{what}:\n{describe(violations)}"
+
+    today = dt.date.today()
+    event = today - dt.timedelta(days=2)
+    page.goto(SERVICE)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Mulai")).click()
+    on_page(page, "kejadian")
+
+    # the village first (without JavaScript each level posts the page back, answers kept)
+    page.get_by_label("Kecamatan", exact=True).select_option(label="Kedaton")
+    if not js:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Tampilkan pilihan berikutnya").click()
+    village = page.get_by_label("Kelurahan/desa", exact=True)
+    expect(village).to_be_visible()
+    village.select_option(label="Kedaton")
+
+    # a disaster outside the city: the exit page says where to go, nothing is filed
+    yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Tidak", js=js)
+    page.get_by_label("Banjir", exact=True).check()
+    page.get_by_label("Tanggal kejadian").fill(event.isoformat())
+    page.get_by_label("Perkiraan jam kejadian").fill("14:30")
+    page.get_by_label("Alamat rumah yang terdampak").fill("Jl. Teuku Umar No. 10, RT 003")
+    sktm.save_and_continue(page)
+    expect(page).to_have_url(re.compile(re.escape(SERVICE) + "/keluar/di_luar_kota$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Laporkan ke BPBD tempat kejadian")
+    expect(page.get_by_role("status")).to_contain_text("telepon 112")
+    link = page.get_by_role("link", name="BPBD Provinsi Lampung")
+    assert link.get_attribute("href") == "https://bpbd.lampungprov.go.id"
+    check("exit")
+
+    # back to the page, the answers kept; the right answer lets the citizen go on
+    with page.expect_navigation():
+        page.get_by_role("link", name="kembali dan ubah jawaban.").click()
+    on_page(page, "kejadian")
+    expect(page.get_by_label("Alamat rumah yang terdampak")).to_have_value(
+        "Jl. Teuku Umar No. 10, RT 003"
+    )
+    expect(page.get_by_label("Perkiraan jam kejadian")).to_have_value("14:30")
+    yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Ya", js=js)
+    check("event")
+    sktm.save_and_continue(page)
+
+    # the household: a child under five reveals the page for vulnerable members
+    on_page(page, "rumah_tangga")
+    page.get_by_label("NIK kepala keluarga").fill(NIK_HEAD)
+    page.get_by_label("Nama kepala keluarga").fill("Budi Santoso")
+    page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
+    yes_no(page, "Kirimi saya kabar", "Tidak", js=js)
+    first = page.get_by_role("group", name="Anggota rumah tangga 1", exact=True)
+    expect(first).to_have_count(0)  # no member is asked for until one is added (min_items 0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tambah Anggota rumah tangga").click()
+    on_page(page, "rumah_tangga")
+    first.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    first.get_by_label("Tanggal lahir").fill("1985-08-17")
+    sktm.choose(page, first.get_by_label("Tidak", exact=True), js=js)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tambah Anggota rumah tangga").click()
+    on_page(page, "rumah_tangga")
+    second = page.get_by_role("group", name="Anggota rumah tangga 2", exact=True)
+    second.get_by_label("Nama", exact=True).fill("Rina Santoso")
+    second.get_by_label("Tanggal lahir").fill(today.replace(year=today.year - 2).isoformat())
+    sktm.choose(page, second.get_by_label("Tidak", exact=True), js=js)
+    check("household")
+    sktm.save_and_continue(page)
+
+    on_page(page, "kebutuhan_khusus")
+    page.get_by_label("Makanan bayi dan susu").check()
+    check("needs")
+    sktm.save_and_continue(page)
+
+    # staying with relatives asks since when: not before the event
+    on_page(page, "kerusakan")
+    page.get_by_label("Rusak berat atau roboh").check()
+    since = page.get_by_label("Sejak tanggal berapa mengungsi?")
+    expect(since).to_have_count(0)
+    sktm.choose(page, page.get_by_label("Menumpang di rumah kerabat"), js=js)
+    if not js:
+        sktm.save_and_continue(page)
+        on_page(page, "kerusakan")
+    expect(since).to_be_visible()
+    since.fill((event - dt.timedelta(days=1)).isoformat())
+    sktm.save_and_continue(page)
+    on_page(page, "kerusakan")
+    expect(page.locator("#wrap-f-tanggal_mengungsi .msg")).to_contain_text(
+        "tidak boleh sebelum tanggal kejadian"
+    )
+    check("date-limit")
+    page.get_by_label("Sejak tanggal berapa mengungsi?").fill(event.isoformat())
+    page.get_by_label("Foto kerusakan").set_input_files([png("atap.png"), png("dapur.png")])
+    page.get_by_label("Kartu Keluarga", exact=True).set_input_files(sktm.pdf_file("kk.pdf"))
+    sktm.save_and_continue(page)
+
+    if "/isi/pernyataan" in page.url:  # a page holding only the declaration
+        sktm.save_and_continue(page)
+
+    # check answers: the time the Indonesian way, both photos, the members; then the receipt
+    expect(page).to_have_url(re.compile(re.escape(SERVICE) + r"/periksa"))
+    body = page.locator("main")
+    expect(body).to_contain_text("14.30")
+    expect(body).to_contain_text("Kedaton, Kec. Kedaton, Kota Bandar Lampung")
+    expect(body).to_contain_text("Rina Santoso")
+    expect(body).to_contain_text("atap.png")
+    expect(body).to_contain_text("dapur.png")
+    check("check")
+    page.get_by_label(re.compile("^Saya menyatakan laporan ini benar")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Kirim")).click()
+    expect(page).to_have_url(re.compile(re.escape(SERVICE) + "/terkirim$"))
+    reference = page.locator("#reference").inner_text().strip()
+    assert sktm.REFERENCE.match(reference), reference
+    check("receipt")
