@@ -32,12 +32,13 @@ def test_a_file_inside_a_group_is_accepted(valid_definition: dict[str, Any]) -> 
     today = dt.date(2026, 1, 1)
     item = {"nama_tanggungan": "Budi", "hubungan": "anak"}
     answers = {"alasan": "kerja", "punya_tanggungan": True, "tanggungan": [item]}
-    assert compiled.page_errors(page, answers, today) != []  # the required file is missing
+    missing = compiled.page_errors(page, answers, today)
+    assert [(e.pointer, e.rule) for e in missing] == [("/tanggungan/0/akta", "required")]
     answers["tanggungan"] = [{**item, "akta": ONE}]
     assert compiled.page_errors(page, answers, today) == []
     answers["tanggungan"] = [{**item, "akta": {**ONE, "content_type": "image/png"}}]
     refused = compiled.page_errors(page, answers, today)
-    assert [e.pointer for e in refused] == ["/tanggungan"]  # a wrong type is refused
+    assert [e.pointer for e in refused] == ["/tanggungan/0/akta"]  # beside the item's field
 
 
 def test_a_file_in_a_group_keeps_the_file_checks(valid_definition: dict[str, Any]) -> None:
