@@ -193,3 +193,16 @@ def _draft_items(loket: Loket) -> list[dict[str, Any]]:
     with loket.session() as session:
         (draft,) = session.exec(select(FormDraft)).all()
         return list(draft.answers["anggota"])
+
+
+def test_the_api_refuses_a_file_inside_a_group(make_loket: Callable[..., Loket]) -> None:
+    loket = make_loket([_definition()])
+    fake = {"id": "a" * 16, "name": "akta.pdf", "size": 10, "content_type": "application/pdf"}
+    answers = {"anggota": [{"nama": "Ani", "akta": fake}], "setuju": True}
+    response = loket.client.post(
+        "/api/v1/services/contoh/layanan-berkas-anggota/submissions", json=answers
+    )
+    assert response.status_code == 422, response.text[:500]
+    assert "/anggota/0/akta" in response.text
+    assert "grup berulang" in response.text or "repeatable group" in response.text
+    assert loket.submissions() == []
