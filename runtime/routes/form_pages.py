@@ -184,6 +184,9 @@ def show_page(
     return render(request, "page.html", context)
 
 
+FIELD_KEY_LENGTH = 100  # Attachment.field_key's column
+
+
 def _file_inputs(page: PagePlan, answers: Mapping[str, Any]) -> list[tuple[FieldPlan, str, Any]]:
     """The page's file inputs: (field, input name, the answers holding it). A file inside a
     repeatable group has one input per item, named like the item's other inputs
@@ -213,7 +216,8 @@ def _apply_uploads(
     """Store the page's uploaded files; return errors for rejected ones.
 
     A file's Attachment row is recorded under its input name (`field_key`: `ktp`, or
-    `anggota.1.akta` for the item that was second when the file was sent)."""
+    `anggota.1.akta` for the item that was second when the file was sent; only the child's key
+    when group and child keys are too long together for the column)."""
     lang_errors: list[AnswerError] = []
     for plan, name, holder in _file_inputs(page, answers):
         uploads = [u for u in form.getlist(name) if isinstance(u, UploadFile) and u.filename]
@@ -257,7 +261,7 @@ def _apply_uploads(
                     Attachment(
                         id=stored.id,
                         draft_id=ctx.draft.id,
-                        field_key=name,
+                        field_key=name if len(name) <= FIELD_KEY_LENGTH else plan.key,
                         original_name=stored.original_name,
                         content_type=stored.content_type,
                         size=stored.size,

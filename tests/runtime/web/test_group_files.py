@@ -206,3 +206,27 @@ def test_the_api_refuses_a_file_inside_a_group(make_loket: Callable[..., Loket])
     assert "/anggota/0/akta" in response.text
     assert "grup berulang" in response.text or "repeatable group" in response.text
     assert loket.submissions() == []
+
+
+@pytest.mark.postgres
+def test_long_keys_still_fit_the_file_record(make_loket: Callable[..., Loket]) -> None:
+    definition = _definition()
+    group_key, child_key = "anggota_" + "k" * 55, "akta_" + "a" * 58
+    group = definition["form"]["pages"][0]["fields"][0]
+    group["key"] = group_key
+    group["fields"][1]["key"] = child_key
+    loket = make_loket([definition])
+    citizen = loket.citizen(SLUG)
+    first = citizen.start()
+    saved = citizen.client.post(
+        attr(parse(first).css_first("main form"), "action"),
+        data={
+            "csrf_token": csrf(first),
+            f"{group_key}._count": "1",
+            f"{group_key}.0.nama": "Ani",
+        },
+        files=[(f"{group_key}.0.{child_key}", ("ani.pdf", PDF, "application/pdf"))],
+    )
+    assert saved.status_code == 303, saved.text[:800]
+    (row,) = _rows(loket)
+    assert row.field_key == child_key  # the input name is longer than the column
