@@ -904,7 +904,9 @@ class CompiledService:
         kind, spec = found
         if kind in {"file", "region"}:
             # a file or an area is one thing to the citizen
-            pointer = from_parts(path[:1] if kind == "file" or len(path) < 3 else path[:3])
+            # (inside a group's item: that item's field, `/group/index/child`)
+            in_item = len(path) >= 3 and self.fields[top].type == "group"
+            pointer = from_parts(path[:3] if in_item else path[:1])
         variant = _variant(kind, rule, spec, value, keyword)
         if rule in {"min", "max"} and kind == "date":
             limit = spec.get(rule)

@@ -650,7 +650,6 @@ class YesNoField(FieldType):
 class FileField(FieldType):
     name = "file"
     title = msg("Unggah berkas", "File upload")
-    allowed_in_group = False
 
     @staticmethod
     def max_files(spec: Spec) -> int:

@@ -68,6 +68,10 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Unggahan ini dikirim untuk isian lain ({field}).",
         "This upload was sent for another field ({field}).",
     ),
+    "upload_in_group": (
+        "Berkas di dalam grup berulang belum dapat dikirim lewat API; isi formulirnya di halaman.",
+        "A file inside a repeatable group cannot be sent through the API yet; use the form pages.",
+    ),
     "upload_used": (
         "Unggahan ini sudah dipakai untuk permohonan lain. Unggah berkasnya lagi.",
         "This upload already belongs to another application. Upload the file again.",
@@ -95,8 +99,35 @@ def rejected(plan: FieldPlan, reason: str) -> AnswerError:
 
 
 def file_plans(compiled: CompiledService) -> dict[str, FieldPlan]:
-    """The service's file fields by key (a file field is never inside a group)."""
-    return {key: plan for key, plan in compiled.fields.items() if plan.type == "file"}
+    """The service's file fields at the top level of the form, by key (the API takes no file
+    inside a repeatable group: see `group_file_problems`)."""
+    inner = {c.key for p in compiled.fields.values() if p.type == "group" for c in p.children}
+    return {
+        key: plan
+        for key, plan in compiled.fields.items()
+        if plan.type == "file" and key not in inner
+    }
+
+
+def group_file_problems(compiled: CompiledService, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """A problem for each answer to a file field inside a repeatable group: the pages take
+    those files, the API does not (yet)."""
+    found: list[AnswerError] = []
+    for key, plan in compiled.fields.items():
+        items = answers.get(key) if plan.type == "group" else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for child in plan.children:
+                if child.type == "file" and isinstance(item, Mapping) and child.key in item:
+                    pair = _PROBLEMS["upload_in_group"]
+                    found.append(
+                        AnswerError(
+                            f"/{key}/{index}/{child.key}",
+                            child.key,
+                            "upload_in_group",
+                            {"id": pair[0], "en": pair[1]},
+                        )
+                    )
+    return found
 
 
 def hold(
@@ -156,6 +187,7 @@ def resolve(
     result = dict(answers)
     errors: list[AnswerError] = []
     uploads: dict[str, str] = {}
+    errors.extend(group_file_problems(compiled, answers))
     files = file_plans(compiled)
     shown = compiled.prune(answers) if any(answers.get(key) is not None for key in files) else {}
     for key in files:

@@ -73,8 +73,13 @@ def _group_items(
             items.append(dict(stored[index]))  # shown folded: not posted, kept as it was
             continue
         item: dict[str, Any] = {}
+        before = stored[index] if index < len(stored) and isinstance(stored[index], dict) else {}
         for child in plan.children:
             if not child.has_value:
+                continue
+            if child.type == "file":  # uploads arrive apart; the item keeps its saved file
+                if before.get(child.key) is not None:
+                    item[child.key] = before[child.key]
                 continue
             value, error = child.kind.parse(
                 child.spec, _raw(form, f"{plan.key}.{index}.{child.key}")

@@ -561,7 +561,8 @@ def case_context(
             .where(Attachment.submission_id == case.id)
             .order_by(col(Attachment.created_at), col(Attachment.id))
         ).all()
-        if a.field_key not in hidden  # a sensitive file shows once its answer is revealed
+        if a.field_key.rsplit(".", 1)[-1]
+        not in hidden  # a sensitive file shows once its answer is revealed
     ]
     outcome = case.final_outcome
     return {

@@ -199,12 +199,15 @@ def form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[Pa
 
 
 def file_ids(answers: Mapping[str, Any]) -> set[str]:
-    """Ids of the stored files the answers refer to (one file, or a field's list of files)."""
+    """Ids of the stored files the answers refer to (one file, or a field's list of files),
+    the files in a repeatable group's items included."""
     found = set()
     for value in answers.values():
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, Mapping) and isinstance(item.get("id"), str):
                 found.add(str(item["id"]))
+            elif isinstance(item, Mapping):  # a group's item: its own answers
+                found |= file_ids(item)
     return found
 
 

@@ -19,7 +19,7 @@ from builder.fields import FileField
 from runtime import db, store
 from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import file_types
-from runtime.forms import FieldView, field_views, located, merge, parse_page
+from runtime.forms import MAX_GROUP_ITEMS, FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
 from runtime.models import Attachment
 from runtime.routes.citizen import (
@@ -184,6 +184,27 @@ def show_page(
     return render(request, "page.html", context)
 
 
+FIELD_KEY_LENGTH = 100  # Attachment.field_key's column
+
+
+def _file_inputs(page: PagePlan, answers: Mapping[str, Any]) -> list[tuple[FieldPlan, str, Any]]:
+    """The page's file inputs: (field, input name, the answers holding it). A file inside a
+    repeatable group has one input per item, named like the item's other inputs
+    (`anggota.1.akta`), and its answer is kept in the item."""
+    found: list[tuple[FieldPlan, str, Any]] = []
+    for plan in page.fields:
+        if plan.type == "file":
+            found.append((plan, plan.key, None))
+        elif plan.type == "group":
+            items = answers.get(plan.key)
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict):
+                    for child in plan.children:
+                        if child.type == "file":
+                            found.append((child, f"{plan.key}.{index}.{child.key}", item))
+    return found
+
+
 def _apply_uploads(
     request: Request,
     session: Session,
@@ -192,18 +213,21 @@ def _apply_uploads(
     form: FormData,
     answers: dict[str, Any],
 ) -> list[AnswerError]:
-    """Store the page's uploaded files; return errors for rejected ones."""
+    """Store the page's uploaded files; return errors for rejected ones.
+
+    A file's Attachment row is recorded under its input name (`field_key`: `ktp`, or
+    `anggota.1.akta` for the item that was second when the file was sent; only the child's key
+    when group and child keys are too long together for the column)."""
     lang_errors: list[AnswerError] = []
-    for plan in page.fields:
-        if plan.type != "file":
-            continue
-        uploads = [u for u in form.getlist(plan.key) if isinstance(u, UploadFile) and u.filename]
+    for plan, name, holder in _file_inputs(page, answers):
+        uploads = [u for u in form.getlist(name) if isinstance(u, UploadFile) and u.filename]
         if not uploads:
             continue
+        pointer, top = "/" + name.replace(".", "/"), name.split(".")[0]
         most = FileField.max_files(plan.spec)
         if len(uploads) > most:
             message = {lang: t("file_too_many", lang, count=most) for lang in ("id", "en")}
-            lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "max_items", message))
+            lang_errors.append(AnswerError(pointer, top, "max_items", message))
             continue
         max_mb = float(plan.spec.get("max_mb", 2))
         accept = list(plan.spec.get("accept", []))
@@ -229,7 +253,7 @@ def _apply_uploads(
                 message = {
                     lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")
                 }
-                lang_errors.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
+                lang_errors.append(AnswerError(pointer, top, "invalid", message))
                 kept = []
                 break
             if not ctx.trial_base:
@@ -237,7 +261,7 @@ def _apply_uploads(
                     Attachment(
                         id=stored.id,
                         draft_id=ctx.draft.id,
-                        field_key=plan.key,
+                        field_key=name if len(name) <= FIELD_KEY_LENGTH else plan.key,
                         original_name=stored.original_name,
                         content_type=stored.content_type,
                         size=stored.size,
@@ -247,7 +271,7 @@ def _apply_uploads(
                 )
             kept.append(stored.answer())
         if kept:  # a new choice of files replaces the earlier ones
-            answers[plan.key] = kept if most > 1 else kept[0]
+            (answers if holder is None else holder)[plan.key] = kept if most > 1 else kept[0]
     return lang_errors
 
 
@@ -286,6 +310,22 @@ def _max_bytes(plan: FieldPlan) -> int:
     return int(float(plan.spec.get("max_mb", 2)) * 1024 * 1024)
 
 
+def _file_caps(page: PagePlan) -> dict[str, int]:
+    """The most each file input of the page may hold, by input name (a file in a repeatable
+    group: one input per possible item)."""
+    caps = {f.key: _max_bytes(f) for f in page.fields if f.type == "file"}
+    for plan in page.fields:
+        if plan.type != "group":
+            continue
+        most = plan.spec.get("max_items")
+        count = min(MAX_GROUP_ITEMS, most) if isinstance(most, int) else MAX_GROUP_ITEMS
+        for child in plan.children:
+            if child.type == "file":
+                cap = _max_bytes(child)
+                caps.update({f"{plan.key}.{i}.{child.key}": cap for i in range(count)})
+    return caps
+
+
 def _page_body_limit(
     request: Request, session: SessionDep, agency: str, slug: str, page_id: str
 ) -> DraftContext | Response:
@@ -298,7 +338,7 @@ def _page_body_limit(
     """
     ctx = load_draft(request, session, agency, slug)
     page = ctx.compiled.page(page_id) if isinstance(ctx, DraftContext) else None
-    caps = {f.key: _max_bytes(f) for f in page.fields if f.type == "file"} if page else {}
+    caps = _file_caps(page) if page else {}
     settings = request.app.state.settings
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if caps and media == "multipart/form-data":
@@ -430,8 +470,14 @@ def after_save(
     )
     if appeared:
         errors = [e for e in errors if _input_name(e.pointer) in shown]
-    errors = upload_errors + [e for e in errors if e.key not in {u.key for u in upload_errors}]
+    refused = {u.pointer for u in upload_errors}
+    errors = upload_errors + [e for e in errors if e.pointer not in refused]
     if errors or appeared:
+        refused_items: dict[str, set[int]] = {}  # group items whose file was refused: open
+        for error in upload_errors:
+            parts = error.pointer.strip("/").split("/")
+            if len(parts) == 3 and parts[1].isdigit():
+                refused_items.setdefault(parts[0], set()).add(int(parts[1]))
         context = page_context(
             request,
             ctx,
@@ -442,6 +488,7 @@ def after_save(
             slug,
             new_fields=appeared,
             return_to=return_to,
+            open_items=refused_items,
         )
         return render(request, "page.html", context, 422 if errors else 200)
     stop = ctx.compiled.exit_for(answers, ctx.today, upto=page.index)

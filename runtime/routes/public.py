@@ -200,7 +200,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
             .where(Attachment.submission_id == case.id)
             .order_by(col(Attachment.created_at))
         ).all()
-        if a.field_key not in hidden
+        if a.field_key.rsplit(".", 1)[-1] not in hidden  # `group.index.child`: the child
     ]
     outcome = case.final_outcome
     tag = (
@@ -299,7 +299,7 @@ def status_download(
     if case is None or attachment is None or attachment.submission_id != case.id:
         return error_page(request, 404, "not_found", "case_not_found")
     found = catalog.compiled_version(session, case.service_version_id)
-    if attachment.field_key in _hidden_files(_officer_fields(found)):
+    if attachment.field_key.rsplit(".", 1)[-1] in _hidden_files(_officer_fields(found)):
         return error_page(request, 404, "not_found", "case_not_found")
     try:
         return download_response(request.app.state.store, attachment)

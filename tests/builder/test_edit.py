@@ -207,8 +207,10 @@ def test_add_field_keys_are_unique_across_the_form(d: dict[str, Any]) -> None:
         "type": "text",
         "label": "Umur",
     }
+    photo = edit.add_field(d, "/form/pages/1/fields/3", "file", "Foto")
+    assert _page(photo, 1)["fields"][3]["fields"][-1]["type"] == "file"  # a file per item
     with pytest.raises(edit.EditError):
-        edit.add_field(d, "/form/pages/1/fields/3", "file", "Foto")
+        edit.add_field(d, "/form/pages/1/fields/3", "group", "Sub")
     with pytest.raises(edit.EditError):
         edit.add_field(d, "/form/pages/1/fields/0", "text", "Bukan grup")
     with pytest.raises(edit.EditError):

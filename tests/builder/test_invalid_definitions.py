@@ -331,13 +331,6 @@ FORM = [
         (GROUP + "/3/type", "nested-group"),
     ),
     case(
-        "unsupported-in-group",
-        put(
-            GROUP + "/-", {"key": "foto", "type": "file", "label": "Foto", "accept": ["image/png"]}
-        ),
-        (GROUP + "/3/type", "unsupported-in-group"),
-    ),
-    case(
         "missing-indonesian-title",
         put("/title", {"en": "Test letter"}),
         ("/title", "missing-indonesian"),
@@ -639,7 +632,7 @@ REQUIRED_ERRORS = {
     "bad-condition", "bad-state-list", "too-few-items", "duplicate-page-id",
     "duplicate-field-key", "no-options", "duplicate-option", "min-greater-than-max", "bad-regex",
     "regex-unsupported",
-    "file-type-not-allowed", "file-too-large", "nested-group", "unsupported-in-group",
+    "file-type-not-allowed", "file-too-large", "nested-group",
     "missing-indonesian", "condition-unknown-field", "condition-self", "condition-later-field",
     "condition-outside-group", "condition-into-group", "condition-no-value",
     "condition-type-mismatch", "condition-bad-value", "reserved-role", "unknown-initial-state",
