@@ -237,3 +237,15 @@ def complete(page: Any, *, js: bool) -> str:
     upload_documents(page)
     to_check_page(page)
     return submit(page)
+
+
+def send_from_check(page: Any, service: str, declaration: str) -> str:
+    """On a service's check page: tick the declaration (its label starts with `declaration`),
+    send, land on the receipt; return the reference it shows."""
+    page.get_by_label(re.compile("^" + re.escape(declaration))).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Kirim")).click()
+    expect(page).to_have_url(re.compile(re.escape(service) + "/terkirim$"))
+    reference = str(page.locator("#reference").inner_text()).strip()
+    assert REFERENCE.match(reference), reference
+    return reference

@@ -122,10 +122,5 @@ def test_school_registration_end_to_end(
     expect(body).to_contain_text("Umur pada 1 Juli 2027")
     expect(body).to_contain_text("SMP Negeri 9 Bandar Lampung")
     check("check")
-    page.get_by_label(re.compile("^Saya menyatakan data dan dokumen")).check()
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^Kirim")).click()
-    expect(page).to_have_url(re.compile(re.escape(SERVICE) + "/terkirim$"))
-    reference = page.locator("#reference").inner_text().strip()
-    assert sktm.REFERENCE.match(reference), reference
+    sktm.send_from_check(page, SERVICE, "Saya menyatakan data dan dokumen")
     check("receipt")
