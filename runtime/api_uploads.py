@@ -34,8 +34,7 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan
-from runtime.field_render import file_types
-from runtime.i18n import t
+from runtime.field_render import upload_refusal
 from runtime.models import Attachment, FormDraft, ServiceVersion
 from runtime.references import new_token
 from runtime.uploads import DEFAULT_MAX_MB, Stored
@@ -90,12 +89,7 @@ def problem(key: str, rule: str, **params: str) -> AnswerError:
 def rejected(plan: FieldPlan, reason: str) -> AnswerError:
     """The problem of a file the field does not take (`UploadRejected.reason`), as the pages
     word it."""
-    accept = list(plan.spec.get("accept", []))
-    mb = f"{float(plan.spec.get('max_mb', DEFAULT_MAX_MB)):g}"
-    types = file_types({"accept": accept})
-    key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}[reason]
-    message = {lang: t(key, lang, mb=mb, types=types) for lang in ("id", "en")}
-    return AnswerError(f"/{plan.key}", plan.key, reason, message)
+    return AnswerError(f"/{plan.key}", plan.key, reason, upload_refusal(plan.spec, reason))
 
 
 def file_plans(compiled: CompiledService) -> dict[str, FieldPlan]:

@@ -30,6 +30,8 @@ from markupsafe import Markup
 
 from builder.texts import localise
 from runtime.forms import FieldView
+from runtime.i18n import t
+from runtime.uploads import DEFAULT_MAX_MB
 
 BLANK_CACHE_SIZE = 4096
 # Types whose template shows the answer only as `f.text_value()`, once, and nothing else about it.
@@ -53,6 +55,16 @@ _FILE_TYPE_NAMES = {
 def file_types(spec: Mapping[str, Any]) -> str:
     """Human names of accepted file types."""
     return ", ".join(_FILE_TYPE_NAMES.get(kind, kind) for kind in spec.get("accept", []))
+
+
+_REFUSALS = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}
+
+
+def upload_refusal(spec: Mapping[str, Any], reason: str) -> dict[str, str]:
+    """Why a file field refused an upload (`UploadRejected.reason`), in each language."""
+    mb = f"{float(spec.get('max_mb', DEFAULT_MAX_MB)):g}"
+    types = file_types(spec)
+    return {lang: t(_REFUSALS[reason], lang, mb=mb, types=types) for lang in ("id", "en")}
 
 
 class FieldRenderer:

@@ -18,7 +18,7 @@ from builder.compiler import FieldPlan, PagePlan
 from builder.fields import FileField
 from runtime import db, store
 from runtime.deps import RequestSession, SessionDep, bounded_int
-from runtime.field_render import file_types
+from runtime.field_render import upload_refusal
 from runtime.forms import MAX_GROUP_ITEMS, FieldView, field_views, located, merge, parse_page
 from runtime.i18n import t
 from runtime.models import Attachment
@@ -229,7 +229,6 @@ def _apply_uploads(
             message = {lang: t("file_too_many", lang, count=most) for lang in ("id", "en")}
             lang_errors.append(AnswerError(pointer, top, "max_items", message))
             continue
-        max_mb = float(plan.spec.get("max_mb", 2))
         accept = list(plan.spec.get("accept", []))
         kept: list[dict[str, Any]] = []
         for upload in uploads:
@@ -244,15 +243,7 @@ def _apply_uploads(
                         accept=accept,
                     )
             except UploadRejected as exc:
-                types = file_types({"accept": accept})
-                key = {
-                    "too_big": "file_too_big",
-                    "bad_type": "file_bad_type",
-                    "empty": "file_empty",
-                }[exc.reason]
-                message = {
-                    lang: t(key, lang, mb=f"{max_mb:g}", types=types) for lang in ("id", "en")
-                }
+                message = upload_refusal(plan.spec, exc.reason)
                 lang_errors.append(AnswerError(pointer, top, "invalid", message))
                 kept = []
                 break

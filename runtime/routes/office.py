@@ -29,7 +29,7 @@ from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
 from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
-from runtime.field_render import file_types
+from runtime.field_render import upload_refusal
 from runtime.forms import parse_page
 from runtime.i18n import kind_nouns, t
 from runtime.models import Agency, Attachment, User, utcnow
@@ -247,10 +247,7 @@ def _uploads(
                 accept=accept,
             )
         except UploadRejected as exc:
-            key = {"too_big": "file_too_big", "bad_type": "file_bad_type", "empty": "file_empty"}
-            mb = f"{max_bytes(plan.spec) / 1024 / 1024:g}"
-            types = file_types({"accept": accept})
-            message = {lang: t(key[exc.reason], lang, mb=mb, types=types) for lang in ("id", "en")}
+            message = upload_refusal(plan.spec, exc.reason)
             refused.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
             continue
         values[plan.key] = stored.answer()

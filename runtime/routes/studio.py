@@ -60,7 +60,7 @@ def _designer_agencies(user: StaffUser) -> list[str]:
     return [a for a in user.agencies if lifecycle.can_design(user, a)]
 
 
-def _service(session: Session, user: StaffUser, agency: str, slug: str) -> Service:
+def designed_service(session: Session, user: StaffUser, agency: str, slug: str) -> Service:
     """The service, if the user designs for its agency (404 for strangers, 403 for other staff)."""
     service = session.exec(
         select(Service).where(Service.agency_id == agency, Service.slug == slug)
@@ -225,7 +225,7 @@ def create_service(
 # -- the editor ------------------------------------------------------------------------------------
 
 
-def _draft(session: Session, user: StaffUser, service: Service) -> ServiceVersion:
+def working_version(session: Session, user: StaffUser, service: Service) -> ServiceVersion:
     """The open draft (or version in review), or what a new draft would hold: a copy of the live
     version that is never saved (row version 0). Looking creates nothing."""
     assert service.id is not None
@@ -258,7 +258,7 @@ def _editable(
 ) -> tuple[ServiceVersion, int]:
     """The draft a POST changes and the row version it expects: the first change (row version 0
     on a page showing the live version) starts the draft from the live version."""
-    version = _draft(session, user, service)
+    version = working_version(session, user, service)
     if version.id is None and expected == 0:
         version = lifecycle.start_draft(session, user=user, service=service)
         return version, version.row_version
@@ -448,7 +448,7 @@ def reply(
     """The designer's reply to the reviewers, kept with the version in review or sent back."""
     if isinstance(form, Response):
         return form
-    service = _service(session, user, agency, slug)
+    service = designed_service(session, user, agency, slug)
     assert service.id is not None
     version = lifecycle.open_draft(session, service.id)
     if version is None:
@@ -475,8 +475,8 @@ def editor(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
 ) -> Response:
     """The editor of the service's open draft."""
-    service = _service(session, user, agency, slug)
-    return _editor(request, session, service, _draft(session, user, service))
+    service = designed_service(session, user, agency, slug)
+    return _editor(request, session, service, working_version(session, user, service))
 
 
 @router.get("/studio/{agency}/{slug}/kondisi")
@@ -491,8 +491,8 @@ def condition_part(
     co: str = "",
 ) -> Response:
     """htmx: the condition drop-downs again after the designer chose a field or an operator."""
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     try:
         holder = edit.condition_holder(dict(version.definition), at)
     except edit.EditError as exc:
@@ -706,8 +706,8 @@ def apply_edit(
     """Apply one edit to the draft and save it, unless someone saved in between (409)."""
     if isinstance(form, Response):
         return form
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
     op = _s(form, "op")
@@ -767,8 +767,8 @@ def document_preview(
 ) -> Response:
     """The draft's document `doc` filled with sample answers: an unsigned PDF marked CONTOH /
     PREVIEW. A draft with errors gets the editor with them instead (422)."""
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     definition = version.definition
     declared = definition.get("documents")
     if not isinstance(declared, dict) or doc not in declared:
@@ -839,8 +839,8 @@ def json_tab(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str
 ) -> Response:
     """The whole draft as JSON text, with its problems."""
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     text = json.dumps(version.definition, ensure_ascii=False, indent=2)
     saved = request.query_params.get("disimpan") == "1"
     return _json_page(request, service, version, text, validate(version.definition), saved=saved)
@@ -853,8 +853,8 @@ def save_json(
     """Save JSON text over the draft only when it parses and has no errors (or "save anyway")."""
     if isinstance(form, Response):
         return form
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     text = _s(form, "definition")
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
@@ -895,7 +895,7 @@ def export(
     versi: str = "draf",
 ) -> Response:
     """The draft (`versi=draf`) or the live version (`versi=terbit`) as a JSON file."""
-    service = _service(session, user, agency, slug)
+    service = designed_service(session, user, agency, slug)
     assert service.id is not None
     if versi == "terbit":
         version = (
@@ -927,8 +927,8 @@ def submit(
     """Send the draft for review; refused with the problems listed while it has errors."""
     if isinstance(form, Response):
         return form
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     if version.state not in EDITABLE:
         return _frozen(request, session, service, version)
     if version.id is None:
@@ -975,8 +975,8 @@ def _draft_step(
     `message` in its banner, or the conflict / refusal page."""
     if isinstance(form, Response):
         return form
-    service = _service(session, user, agency, slug)
-    version = _draft(session, user, service)
+    service = designed_service(session, user, agency, slug)
+    version = working_version(session, user, service)
     if version.state not in EDITABLE or version.id is None:
         return _frozen(request, session, service, version)
     try:

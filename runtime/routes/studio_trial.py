@@ -32,7 +32,7 @@ from runtime.models import Agency, FormDraft, Service, utcnow
 from runtime.routes import form_pages as fp
 from runtime.routes import submit as sub
 from runtime.routes.citizen import DraftContext, form_pages, listing, not_found
-from runtime.routes.studio import _draft, _service
+from runtime.routes.studio import designed_service, working_version
 from runtime.staff import UserDep
 from runtime.web import PostedForm, language, render, secure_cookies
 
@@ -58,9 +58,9 @@ def _trial(
 ) -> _Trial | Response:
     """The trial of the service's draft (the live version while there is none), or the page
     saying the draft must be fixed first."""
-    service = _service(session, user, agency, slug)  # 404 / 403 as in the editor
+    service = designed_service(session, user, agency, slug)  # 404 / 403 as in the editor
     assert service.id is not None
-    version = _draft(session, user, service)
+    version = working_version(session, user, service)
     editor = f"/studio/{agency}/{slug}"
     if has_errors(validate(version.definition)):
         lang = language(request)
