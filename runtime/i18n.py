@@ -357,20 +357,25 @@ KIND_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 DEFAULT_KIND = messages.DEFAULT_KIND
+# The heading of the sender's name where cases of several kinds are listed together.
+MIXED_SENDER_NAME = ("Nama pengirim", "Sender's name")
 
 
 def kind_nouns(kinds: Iterable[str], lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """What citizens send, for a staff text about cases of services of these kinds (their
     `kind_of`): `noun`, `Noun` (a sentence's start), `nouns`, `Nouns` (plural). Several kinds
     are joined, in the language's order ("permohonan atau aduan", "Permohonan dan aduan");
-    none: an application's words."""
+    none: an application's words. `name` heads the column of the sender's name: the kind's own
+    word for one kind ("Nama pelapor"), "Nama pengirim" when kinds are mixed."""
     known = list(messages.KIND_NOUNS)
     chosen = sorted({k for k in kinds if k in known}, key=known.index) or [DEFAULT_KIND]
     words = [messages.KIND_NOUNS[kind][lang if lang == "en" else "id"] for kind in chosen]
     plural = [f"{word}s" for word in words] if lang == "en" else words
     either, both = (" or ", " and ") if lang == "en" else (" atau ", " dan ")
     noun, nouns = either.join(words), both.join(plural)
+    pair = KIND_WORDS[chosen[0]]["applicant_name"] if len(chosen) == 1 else MIXED_SENDER_NAME
     return {
+        "name": pair[1] if lang == "en" else pair[0],
         "noun": noun,
         "Noun": noun[0].upper() + noun[1:],
         "nouns": nouns,

@@ -742,7 +742,6 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     ),
     "office_open_case": ("Buka lagi {noun}", "Back to {noun}"),
     # -- the inbox's deadlines, the case page's layout, corrections and confirmations ----------
-    "office_applicant_name": ("Nama pemohon", "Applicant's name"),
     "office_filed_short": ("Diajukan", "Filed"),
     "office_days_left": ("{days} hari kerja lagi", "{days} working days left"),
     "office_due_today": ("Batas waktunya hari ini", "Due today"),

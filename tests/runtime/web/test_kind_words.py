@@ -104,6 +104,7 @@ def test_the_office_pages_of_a_complaint_say_complaint(loket: Loket) -> None:
     assert "Aduan selesai dengan status" in page.css_first("form#action-tolak").text()
     inbox_doc = parse(officer.get("/kantor?lang=id"))
     assert inbox_doc.css_first("label[for=f-nomor]").text() == "Nomor aduan"
+    assert inbox_doc.css("thead th")[1].text() == "Nama pelapor"
 
 
 @pytest.mark.postgres
@@ -124,6 +125,9 @@ def test_an_officer_of_both_kinds_reads_both_words(loket: Loket) -> None:
     assert filed is not None
     page = parse(officer.get(f"/kantor/kasus/{case.id}"))
     assert page.css_first("#panel-title").text() == "Status permohonan"
+    # the inbox of both kinds heads the sender's name with a word for both
+    assert parse(officer.get("/kantor?lang=id")).css("thead th")[1].text() == "Nama pengirim"
+    assert parse(officer.get("/kantor?lang=en")).css("thead th")[1].text() == "Sender's name"
 
 
 @pytest.mark.postgres
