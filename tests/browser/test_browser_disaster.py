@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import lifecycle_steps as steps
 import pytest
 import sktm_journey as sktm
 from page_checks import axe_violations, describe
@@ -46,9 +47,33 @@ def yes_no(page: Any, question: str, answer: str, *, js: bool) -> None:
     sktm.choose(page, group.get_by_label(answer, exact=True), js=js)
 
 
+@pytest.fixture(scope="module")
+def bpbd_staff(live_engine: Any) -> dict[str, str]:
+    """One officer of BPBD for each role of the aid's workflow: username by role."""
+    from sqlmodel import Session as DbSession
+
+    from runtime import auth
+
+    accounts = {role: f"{role}.bencana" for role in ("trc", "kabid", "kalak")}
+    with DbSession(live_engine) as session:
+        for role, username in accounts.items():
+            user = auth.find_user(session, username) or auth.create_user(
+                session,
+                username=username,
+                display_name=f"Petugas {role.upper()} BPBD",
+                password=steps.PASSWORD,
+            )
+            auth.grant(session, user=user, agency_id="bpbd", role=role)
+        session.commit()
+    return accounts
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 def test_disaster_aid_end_to_end(
-    open_session: Callable[..., Any], request: pytest.FixtureRequest, js: bool
+    open_session: Callable[..., Any],
+    request: pytest.FixtureRequest,
+    bpbd_staff: dict[str, str],
+    js: bool,
 ) -> None:
     session = open_session(js=js, width=360, height=740, bypass_csp=js)
     page = session.page
@@ -165,5 +190,22 @@ def test_disaster_aid_end_to_end(
     expect(body).to_contain_text("atap.png")
     expect(body).to_contain_text("dapur.png")
     check("check")
-    sktm.send_from_check(page, SERVICE, "Saya menyatakan laporan ini benar")
+    reference = sktm.send_from_check(page, SERVICE, "Saya menyatakan laporan ini benar")
     check("receipt")
+
+    # the aid needs both heads (joint approval, "required": "all"): the first approval is
+    # recorded and the case waits; the second moves it
+    for username, button, state in (
+        (bpbd_staff["trc"], "Kaji cepat selesai, teruskan", "Sudah dikaji"),
+        (bpbd_staff["kabid"], "Setujui bantuan", "Sudah dikaji"),
+        (bpbd_staff["kalak"], "Setujui bantuan", "Bantuan disetujui"),
+    ):
+        officer = open_session(js=js, width=1366, height=900).page
+        steps.login(officer, username, "/kantor")
+        steps.open_case(officer, reference)
+        steps.act(officer, button, state, js=js)
+        if username == bpbd_staff["kabid"]:
+            approvals = officer.locator("#case-panel dd.approvals[data-action=setujui]")
+            expect(approvals).to_contain_text("1 dari 2 persetujuan")
+            expect(approvals).to_contain_text("Kepala Bidang Kedaruratan dan Logistik")
+        officer.context.close()
