@@ -119,8 +119,7 @@ def _answers(url: str) -> bool:
 
 def _loket(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(
-        # Not `python -m runtime.cli`: that module has no `__main__` guard and exits silently.
-        [sys.executable, "-c", "from runtime.cli import main; main()", *args],
+        [sys.executable, "-m", "runtime.cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

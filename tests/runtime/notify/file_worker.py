@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from runtime.cli_worker import run_worker
+from runtime.cli.worker import run_worker
 from runtime.models import OutboxMessage
 from runtime.settings import Settings
 

@@ -79,10 +79,10 @@ def agency_add(
 ) -> None:
     """Add an agency (it needs no service yet)."""
     from runtime import agencies
-    from runtime.cli import _user_session
+    from runtime.cli.common import user_session
 
     values = _values(locals())
-    with _user_session() as session:
+    with user_session() as session:
         try:
             picture = _logo(logo)
             agencies.add_agency(session, agency_id, values, picture)
@@ -110,10 +110,10 @@ def agency_update(
 ) -> None:
     """Change the given fields of an agency; an empty value ("") clears an optional field."""
     from runtime import agencies
-    from runtime.cli import _user_session
+    from runtime.cli.common import user_session
 
     values = _values(locals())
-    with _user_session() as session:
+    with user_session() as session:
         try:
             picture = _logo(logo)
             agencies.update_agency(
@@ -133,9 +133,9 @@ def agency_update(
 def agency_list() -> None:
     """Every agency: id, name, parent government and whether it has a logo."""
     from runtime import agencies
-    from runtime.cli import _user_session
+    from runtime.cli.common import user_session
 
-    with _user_session() as session:
+    with user_session() as session:
         rows = agencies.list_agencies(session)
         with_logo = agencies.agencies_with_logo(session)
         for agency in rows:

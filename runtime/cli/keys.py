@@ -49,10 +49,10 @@ def keys_command(
     force: Annotated[bool, typer.Option(help="Replace an existing certificate.")] = False,
 ) -> None:
     """Create a self-signed DEVELOPMENT signing certificate for an agency (not official)."""
-    from runtime.cli import _settings
+    from runtime.cli.common import settings_or_exit
     from runtime.documents.signing import DEVELOPMENT_ORGANISATION, SigningError, certificate_path
 
-    settings = _settings()
+    settings = settings_or_exit()
     if not settings.signing_passphrase:
         typer.secho(
             "LOKET_SIGNING_PASSPHRASE belum diisi / is not set: set it to a long random value "

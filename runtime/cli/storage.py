@@ -14,10 +14,10 @@ storage_app = typer.Typer(
 def check_command() -> None:
     """Say which store is in use and whether it is ready (as /readyz does)."""
     from runtime import db
-    from runtime.cli import _settings
+    from runtime.cli.common import settings_or_exit
     from runtime.storage import open_store
 
-    settings = _settings()
+    settings = settings_or_exit()
     engine = db.make_engine(settings)
     try:
         store = open_store(settings, engine)
@@ -37,11 +37,11 @@ def import_local_command() -> None:
     or after switching to LOKET_STORAGE=database; safe to run again: copied files are
     skipped, the folder is only read)."""
     from runtime import db
-    from runtime.cli import _settings
+    from runtime.cli.common import settings_or_exit
     from runtime.storage import DatabaseStore, LocalStore
     from runtime.storage.copy import copy_files
 
-    settings = _settings()
+    settings = settings_or_exit()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
     try:

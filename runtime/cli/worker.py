@@ -60,11 +60,11 @@ def worker_command(
     ] = False,
 ) -> None:
     """Deliver notifications (e-mail, WhatsApp/SMS, webhooks) and run periodic jobs."""
-    from runtime.cli import _settings
+    from runtime.cli.common import settings_or_exit
     from runtime.db import NotMigratedError
     from runtime.observability import log_config
 
-    settings = _settings()
+    settings = settings_or_exit()
     logging.config.dictConfig(log_config(settings))
     try:
         tried = run_worker(settings, once=once)

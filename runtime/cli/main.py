@@ -1,13 +1,12 @@
-"""The full `loket` command: the builder's commands plus migrate, publish, serve and demo."""
+"""The `loket` command's own commands: the builder's commands plus migrate, publish, serve, demo,
+prune and the staff accounts; the command groups of agencies, keys, storage and the worker are in
+the modules beside this one."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,10 +14,11 @@ import typer
 
 from builder.cli import app, definition_files
 from builder.validate import validate
-from runtime.cli_agency import agency_app
-from runtime.cli_keys import keys_command
-from runtime.cli_storage import storage_app
-from runtime.cli_worker import worker_command
+from runtime.cli.agency import agency_app
+from runtime.cli.common import EXAMPLES, agency_names, settings_or_exit, user_session
+from runtime.cli.keys import keys_command
+from runtime.cli.storage import storage_app
+from runtime.cli.worker import worker_command
 from runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,38 +28,13 @@ if TYPE_CHECKING:
 
 KEEP_ALIVE_SECONDS = 75  # longer than the reverse proxy keeps idle upstream connections
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-EXAMPLES = SCHEMAS / "examples"
-AGENCY_NAMES = SCHEMAS / "agencies.json"
-
-
-def agency_names() -> dict[str, str]:
-    """Display names of agencies (schemas/agencies.json), by id."""
-    try:
-        names: dict[str, str] = json.loads(AGENCY_NAMES.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return names
-
-
-def _settings() -> Settings:
-    from runtime.settings import SettingsError
-
-    try:
-        return Settings.from_env()
-    except SettingsError as exc:
-        typer.secho(
-            f"Konfigurasi tidak sah / invalid configuration: {exc}", fg=typer.colors.RED, err=True
-        )
-        raise typer.Exit(2) from exc
-
 
 @app.command("migrate")
 def migrate_command() -> None:
     """Create or upgrade the database schema to the newest version."""
     from runtime import db
 
-    settings = _settings()
+    settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db.migrate(settings)
     typer.echo(
@@ -74,7 +49,7 @@ def publish_paths(paths: list[Path], state_mapping: dict[str, str] | None = None
     from builder.loader import load_path
     from runtime import db, lifecycle
 
-    settings = _settings()
+    settings = settings_or_exit()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
     published = []
@@ -134,7 +109,7 @@ def serve_command(
     """Serve the application with uvicorn."""
     import uvicorn
 
-    settings = _settings()
+    settings = settings_or_exit()
     from runtime import db
     from runtime.observability import log_config
 
@@ -195,7 +170,7 @@ def _demo_secret(name: str) -> str:
 
 def _demo_certificates(settings: Settings, agency_ids: list[str]) -> None:
     """A development signing certificate for every agency that has none (demo only)."""
-    from runtime.cli_keys import write_development_certificate
+    from runtime.cli.keys import write_development_certificate
     from runtime.documents.signing import DEVELOPMENT_ORGANISATION, certificate_path
 
     if settings.signing_service_url or not settings.signing_passphrase:
@@ -235,7 +210,7 @@ def demo_command(
     from runtime import db, seed
     from runtime.models import Agency
 
-    settings = _settings()
+    settings = settings_or_exit()
     with Session(db.make_engine(settings)) as session:
         accounts = seed.demo_accounts(session)
         seed.demo_letterheads(session)
@@ -265,7 +240,7 @@ def prune_command() -> None:
     from runtime.prune import prune
     from runtime.storage import open_store
 
-    settings = _settings()
+    settings = settings_or_exit()
     engine = db.make_engine(settings)
     db.check_migrated(engine)
     try:
@@ -280,20 +255,6 @@ user_app = typer.Typer(
     help="Staff accounts: add, disable, grant and revoke roles.", no_args_is_help=True
 )
 app.add_typer(user_app, name="user")
-
-
-@contextmanager
-def _user_session() -> Iterator[Session]:
-    from sqlmodel import Session
-
-    from runtime import db
-
-    engine = db.make_engine(_settings())
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @user_app.command("add")
@@ -313,7 +274,7 @@ def user_add(
     password = os.environ.get("LOKET_NEW_PASSWORD") or typer.prompt(
         "Kata sandi / password", hide_input=True, confirmation_prompt=True
     )
-    with _user_session() as session:
+    with user_session() as session:
         try:
             auth.create_user(
                 session,
@@ -338,7 +299,7 @@ def user_email(
     """Set or remove a staff account's e-mail address (used for the deadline digest)."""
     from runtime import auth
 
-    with _user_session() as session:
+    with user_session() as session:
         user = _existing(session, username)
         try:
             auth.set_email(session, user=user, email=address)
@@ -362,7 +323,7 @@ def _existing(session: Session, username: str) -> User:
 def _set_active(username: str, *, active: bool) -> None:
     from runtime import auth
 
-    with _user_session() as session:
+    with user_session() as session:
         user = _existing(session, username)
         if active:
             auth.enable(session, user=user)
@@ -395,7 +356,7 @@ def user_grant(
     from runtime import auth
     from runtime.models import Agency
 
-    with _user_session() as session:
+    with user_session() as session:
         user = _existing(session, username)
         if session.get(Agency, agency) is None:
             typer.secho(
@@ -416,7 +377,7 @@ def user_revoke(
     """Take ROLE in AGENCY away from USERNAME."""
     from runtime import auth
 
-    with _user_session() as session:
+    with user_session() as session:
         auth.revoke(session, user=_existing(session, username), agency_id=agency, role=role)
         session.commit()
     typer.echo(f"{username}: -{role} @ {agency}")

@@ -1,0 +1,5 @@
+"""`python -m runtime.cli …` runs the `loket` command."""
+
+from runtime.cli import main
+
+main()
