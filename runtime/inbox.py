@@ -8,7 +8,7 @@ parts (cases with a due date, then those without, so NULLs come last on SQLite a
 alike); the parts are merged and cut to the page. Keyset pagination: the opaque cursor holds the
 (due_at, id) of the last row shown, so a later page costs what the first does (no OFFSET).
 
-Escalated cases (runtime.escalations) also reach the users who hold a state's `escalate.to`
+Escalated cases (runtime.oversight.escalations) also reach the users who hold a state's `escalate.to`
 role, in lanes that show only the cases escalated in their current stay in the state.
 """
 
@@ -33,8 +33,8 @@ from builder.model import sources
 from runtime import catalog
 from runtime.auth import StaffUser
 from runtime.cases import definition_roles
-from runtime.escalations import escalated_states
 from runtime.models import Service, ServiceVersion, Submission, utcnow
+from runtime.oversight.escalations import escalated_states
 from runtime.references import normalise_reference
 from runtime.workflow import APPLICANT
 

@@ -399,7 +399,7 @@ class Membership(Table, table=True):
 
 class DigestPreference(Table, table=True):
     """A user's choice of a daily e-mail digest for one agency: cases due within `days`
-    working days and overdue cases (runtime.digests)."""
+    working days and overdue cases (runtime.oversight.digests)."""
 
     __tablename__ = "digest_preferences"
 

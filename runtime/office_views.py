@@ -27,7 +27,6 @@ from runtime import (
     cases,
     corrections,
     deadlines,
-    escalations,
     inbox,
     store,
     workflow,
@@ -37,6 +36,7 @@ from runtime.documents import issued
 from runtime.forms import field_views, located
 from runtime.i18n import kind_nouns, kind_word, t
 from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, User, utcnow
+from runtime.oversight import escalations
 from runtime.uploads import clean_name
 from runtime.workdays import WIB, Calendar
 from runtime.workflow import Actor, available_actions

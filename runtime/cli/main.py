@@ -117,7 +117,7 @@ def serve_command(
     db.check_migrated(engine)
     worker = stop = None
     if settings.worker_in_process:  # one worker in this process, whatever the app processes
-        import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
+        import runtime.oversight.jobs  # noqa: F401  (registers the deadline jobs)
         from runtime.notify.worker import start_thread
 
         worker, stop = start_thread(engine, settings)

@@ -29,7 +29,7 @@ def run_worker(
     lease: dt.timedelta | None = None,
 ) -> int:
     """Run a worker until SIGTERM/SIGINT (or one round with `once`); how many messages it tried."""
-    import runtime.deadline_jobs  # noqa: F401  (registers the deadline jobs)
+    import runtime.oversight.jobs  # noqa: F401  (registers the deadline jobs)
     from runtime import db
     from runtime.notify.worker import LEASE, Worker
 

@@ -22,7 +22,7 @@ from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
 from builder.messages import kind_of
-from runtime import assignments, cases, digests, inbox, store
+from runtime import assignments, cases, inbox, store
 from runtime import office_views as views
 from runtime.auth import StaffUser
 from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
@@ -34,6 +34,7 @@ from runtime.forms import parse_page
 from runtime.i18n import kind_nouns, t
 from runtime.models import Agency, Attachment, User, utcnow
 from runtime.notify import case_messages
+from runtime.oversight import digests
 from runtime.references import normalise_reference
 from runtime.security import limited_receive
 from runtime.staff import Forbidden, UserDep

@@ -1,9 +1,10 @@
 """The dependency rule of the runtime's capability packages (docs/architecture.md, "Packages").
 
-`runtime/documents`, `runtime/notify` and `runtime/storage` are plain-Python capabilities that the
-web layer calls: none of them imports the web framework, the templates or the routes, storage
-(the lowest layer) imports no other capability, and documents and notify do not import each
-other. Read from the source with `ast`, so that a lazy import inside a function counts too.
+`runtime/documents`, `runtime/notify`, `runtime/oversight` and `runtime/storage` are plain-Python
+capabilities that the web layer calls: none of them imports the web framework, the templates or
+the routes, storage (the lowest layer) imports no other capability, documents and notify do not
+import each other, and oversight (deadlines, above notify) may queue messages but imports
+neither documents nor is imported by notify. Read from the source with `ast`, so that a lazy import inside a function counts too.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ("fastapi", "starlette", "jinja2", "runtime.routes", "runtime.web", "runtime.deps",
        "runtime.app", "runtime.asgi", "runtime.staff")  # fmt: skip
 FORBIDDEN = {
-    "documents": (*WEB, "runtime.notify"),
-    "notify": (*WEB, "runtime.documents"),
-    "storage": (*WEB, "runtime.documents", "runtime.notify"),
+    "documents": (*WEB, "runtime.notify", "runtime.oversight"),
+    "notify": (*WEB, "runtime.documents", "runtime.oversight"),
+    "oversight": (*WEB, "runtime.documents"),
+    "cli": ("runtime.routes",),  # the command starts the app by its ASGI path only
+    "storage": (*WEB, "runtime.documents", "runtime.notify", "runtime.oversight"),
 }
 
 

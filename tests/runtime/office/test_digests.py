@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from runtime import auth, digests
-from runtime.digests import send_digests, set_preference
+from runtime import auth
 from runtime.models import DigestPreference, OutboxMessage, Submission, User
 from runtime.notify.jobs import REGISTRY, JobContext
+from runtime.oversight import digests
+from runtime.oversight.digests import send_digests, set_preference
 from runtime.workdays import WIB, Calendar
 from tests.runtime.office.conftest import ANSWERS, NIK, SKTM, Office, csrf_of, parse
 
@@ -114,7 +115,7 @@ def test_closed_cases_and_opted_out_officers_get_nothing(office: Office) -> None
 
 
 def test_the_daily_job_runs_at_seven_wib(office: Office) -> None:
-    import runtime.deadline_jobs  # noqa: F401  (loket worker and loket serve import it)
+    import runtime.oversight.jobs  # noqa: F401  (loket worker and loket serve import it)
 
     job = REGISTRY["deadline_digest"]
     assert job.period(MONDAY) == "2026-05-04T00:00:00Z"  # 07:00 WIB

@@ -17,10 +17,10 @@ from sqlmodel import col
 
 from builder.canonical import digest
 from runtime import auth, store
-from runtime.escalations import ESCALATED_ACTION, escalate_due
 from runtime.inbox import inbox
 from runtime.models import Submission, User
 from runtime.notify.jobs import REGISTRY, JobContext
+from runtime.oversight.escalations import ESCALATED_ACTION, escalate_due
 from runtime.workdays import WIB, Calendar
 from tests.runtime.office.conftest import (
     DOMISILI,
@@ -158,7 +158,7 @@ def test_the_escalation_role_sees_the_case_flagged(office: Office) -> None:
 
 
 def test_the_worker_registers_the_job_hourly(office: Office) -> None:
-    import runtime.deadline_jobs  # noqa: F401  (loket worker and loket serve import it)
+    import runtime.oversight.jobs  # noqa: F401  (loket worker and loket serve import it)
 
     job = REGISTRY["escalate"]
     assert job.every == dt.timedelta(hours=1)

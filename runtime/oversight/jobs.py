@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from runtime.digests import send_digests
-from runtime.escalations import escalate_due
 from runtime.notify.jobs import JobContext, register
+from runtime.oversight.digests import send_digests
+from runtime.oversight.escalations import escalate_due
 from runtime.workdays import Calendar
 
 
