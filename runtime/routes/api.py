@@ -517,8 +517,10 @@ _UPLOAD_BODY: dict[str, Any] = {
         "required": True,
         "description": (
             "multipart/form-data with exactly one file; the part's name is the key of the "
-            "service's file field (`curl -F ktp=@ktp.pdf`). The file must fit the field's "
-            "`max_mb` and, judged by its first bytes, be one of its `accept` types."
+            "service's file field (`curl -F ktp=@ktp.pdf`; a file field inside a repeatable "
+            "group by its own key, `-F akta=@akta.pdf`; one upload per file of a field that "
+            "takes several). The file must fit the field's `max_mb` and, judged by its first "
+            "bytes, be one of its `accept` types."
         ),
         "content": {
             MULTIPART_TYPE: {
