@@ -364,3 +364,27 @@ def test_an_officer_downloads_each_group_file(office: Office) -> None:
         assert download.status_code == 200 and download.content == contents[name]
     other = office.login("petugas.dinsos")
     assert other.get(f"/kantor/kasus/{case.id}/berkas/{ids['a0']}").status_code == 404
+
+
+def test_an_upload_for_a_hidden_field_of_an_item_is_not_claimed(api: Api) -> None:
+    """An item's file field shown only for some answers of the item: an upload named where it
+    is hidden is neither checked nor claimed, as for a hidden top-level field."""
+    definition = group_definition("berkas-anggota-bersyarat")
+    group = next(f for f in definition["form"]["pages"][0]["fields"] if f["key"] == "anggota")
+    akta_spec = next(f for f in group["fields"] if f["key"] == "akta")
+    akta_spec["visible_if"] = {"field": "umur_anggota", "lt": 18}
+    publish(api.engine, definition)
+    base = f"{PREFIX}/services/{AGENCY}/berkas-anggota-bersyarat"
+    child, adult = (upload_id(api, field="akta", url=f"{base}/files") for _ in range(2))
+    members = [
+        {"nama_anggota": "Ani", "umur_anggota": 7, "akta": child},
+        {"nama_anggota": "Budi", "umur_anggota": 40, "akta": adult},  # hidden: dropped
+        {"nama_anggota": "Citra", "umur_anggota": 50, "akta": "bukan-id"},  # hidden: unchecked
+    ]
+    filed = api.client.post(f"{base}/submissions", json={**VALID, "anggota": members})
+    assert filed.status_code == 201, filed.text
+    stored = case_of(api.engine, filed.json()["reference"]).answers["anggota"]
+    assert stored[0]["akta"]["id"] == child and "akta" not in stored[1] and "akta" not in stored[2]
+    kept = rows(api.engine)
+    assert kept[child].field_key == "anggota.0.akta" and kept[child].submission_id is not None
+    assert kept[adult].submission_id is None and kept[adult].field_key == "akta"  # still free
