@@ -577,6 +577,13 @@ class CompiledService:
                 result.append(kept)
         return result
 
+    def prune_item(
+        self, plan: FieldPlan, item: Mapping[str, Any], today: dt.date | None = None
+    ) -> dict[str, Any]:
+        """One item of the repeatable group `plan` as `prune` keeps it: the answers of its
+        visible fields, empty ones dropped (an empty result: the item is dropped)."""
+        return self._prune_item(plan, item, today)
+
     def _prune_item(
         self, plan: FieldPlan, item: Mapping[str, Any], today: dt.date | None
     ) -> dict[str, Any]:

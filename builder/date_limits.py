@@ -67,7 +67,7 @@ def failing(links: Iterable[Mapping[str, Any]], answers: Any) -> list[int]:
     return [index for index, link in enumerate(links) if not holds(link, answers)]
 
 
-_EN_MONTHS = (
+EN_MONTHS = (
     "January",
     "February",
     "March",
@@ -106,7 +106,7 @@ def _one(bound: str, limit: Any, labels: Mapping[str, str], lang: str) -> str:
         years = limit.get("years", 0)
         if en:
             which = {0: "this year", 1: "next year", -1: "last year"}.get(years, "")
-            day = f"{limit.get('day')} {_EN_MONTHS[month - 1]} {which}".strip()
+            day = f"{limit.get('day')} {EN_MONTHS[month - 1]} {which}".strip()
             return f"from {day}" if bound == "min" else f"until {day}"
         which = {0: "tahun ini", 1: "tahun depan", -1: "tahun lalu"}.get(years, "")
         day = f"{limit.get('day')} {MONTHS[month - 1]} {which}".strip()

@@ -73,9 +73,6 @@ def check_fields(definition: Definition) -> list[Problem]:
         if ref.group is not None and not kind.allowed_in_group:
             code = "nested-group" if ref.type == "group" else "unsupported-in-group"
             found.append(problem(code, join(ref.pointer, "type"), value=ref.type))
-        if ref.group is not None and ref.type == "file" and ref.spec.get("sensitive") is True:
-            # the case page's reveal step covers sensitive files outside groups only
-            found.append(problem("sensitive-file-in-group", join(ref.pointer, "sensitive")))
         found.extend(kind.check(ref.spec, ref.pointer))
     for index, transition in enumerate(transitions(definition)):
         if "applicant" in transition.get("roles", []) and transition.get("fields"):

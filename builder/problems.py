@@ -613,17 +613,6 @@ CODES: dict[str, Code] = {
         "A group inside a group is not supported.",
         ("Pindahkan field-nya ke grup luar.", "Move its fields into the outer group."),
     ),
-    "sensitive-file-in-group": _c(
-        E,
-        "Berkas di dalam grup belum dapat ditandai sebagai data pribadi spesifik (sensitive).",
-        "A file inside a group cannot be marked sensitive yet.",
-        (
-            'Hapus "sensitive" dari berkas ini, atau letakkan berkasnya di luar grup: petugas '
-            "membuka berkas sensitif lewat langkah Tampilkan yang baru ada untuk berkas di luar grup.",
-            'Remove "sensitive" from this file, or place the file outside the group: officers open '
-            "sensitive files through a Show step that exists for files outside groups only.",
-        ),
-    ),
     "unsupported-in-group": _c(
         E,
         "Field berjenis '{value}' tidak dapat dipakai di dalam grup.",

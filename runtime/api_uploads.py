@@ -8,8 +8,11 @@ is an ordinary `Attachment`, held by a draft of its own whose id starts with `HO
 a random token of 128 bits.
 
 A submission answers the file field with that id (`resolve`): the upload must exist, be held
-for the same service (any of its versions) and the same field, not belong to a case yet and
-not have expired. The answer stored with the case is the same reference the pages store
+for the same service (any of its versions) and the same field, not belong to a case yet, not
+have expired and not be named twice. A field with `max_files` above 1 is answered with a list
+of 1 to `max_files` ids; a file field inside a repeatable group is answered in each item
+(problems point at `/anggota/0/akta`). The case's row of each file gets the name the pages give
+it (`file_keys`: `ktp`, `anggota.0.akta`). The answer stored with the case is the same reference the pages store
 (`Stored.answer`: id, name, size, type, sha256), so the case's schema check, the officer's case
 page and downloads treat it like a file sent through the pages. In the filing transaction
 `claim` moves the rows to the case with a conditional UPDATE: of two submissions naming one
@@ -29,11 +32,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, update
 from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan
+from builder.fields import FileField
 from runtime.field_render import upload_refusal
 from runtime.models import Attachment, FormDraft, ServiceVersion
 from runtime.references import new_token
@@ -44,12 +48,25 @@ HOLDER_PREFIX = "upload-"
 
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 UPLOAD_ID_PATTERN = "^[A-Za-z0-9_-]{16,64}$"
+FIELD_KEY_LENGTH = 100  # Attachment.field_key's column
 
 # rule -> (Bahasa Indonesia, English) of the problems with an upload named in a submission
 _PROBLEMS: dict[str, tuple[str, str]] = {
     "upload_id": (
         "Isi dengan id unggahan dari POST .../files (teks), bukan data berkas.",
         "Answer with the upload id returned by POST .../files (a string), not file data.",
+    ),
+    "upload_ids": (
+        "Isi dengan daftar id unggahan dari POST .../files (1 sampai {count}).",
+        "Answer with a list of upload ids returned by POST .../files (1 to {count}).",
+    ),
+    "upload_count": (
+        "Isian ini menerima paling banyak {count} berkas.",
+        "This field takes at most {count} files.",
+    ),
+    "upload_duplicate": (
+        "Unggahan ini sudah disebut di tempat lain dalam permohonan ini.",
+        "This upload is already named elsewhere in this submission.",
     ),
     "upload_not_found": (
         "Unggahan ini tidak ada atau sudah kedaluwarsa. Unggah berkasnya lagi.",
@@ -67,10 +84,6 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Unggahan ini dikirim untuk isian lain ({field}).",
         "This upload was sent for another field ({field}).",
     ),
-    "upload_in_group": (
-        "Berkas di dalam grup berulang belum dapat dikirim lewat API; isi formulirnya di halaman.",
-        "A file inside a repeatable group cannot be sent through the API yet; use the form pages.",
-    ),
     "upload_used": (
         "Unggahan ini sudah dipakai untuk permohonan lain. Unggah berkasnya lagi.",
         "This upload already belongs to another application. Upload the file again.",
@@ -78,11 +91,13 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
-def problem(key: str, rule: str, **params: str) -> AnswerError:
-    """A problem with the upload named in the answer to the file field `key`."""
+def problem(pointer: str, rule: str, **params: str) -> AnswerError:
+    """A problem with the upload(s) named at `pointer` (`/ktp`, `/lampiran/1`,
+    `/anggota/0/akta`); the error's key is the top-level field's."""
     pair = _PROBLEMS[rule]
+    key = pointer.split("/")[1]
     return AnswerError(
-        f"/{key}", key, rule, {"id": pair[0].format(**params), "en": pair[1].format(**params)}
+        pointer, key, rule, {"id": pair[0].format(**params), "en": pair[1].format(**params)}
     )
 
 
@@ -93,35 +108,19 @@ def rejected(plan: FieldPlan, reason: str) -> AnswerError:
 
 
 def file_plans(compiled: CompiledService) -> dict[str, FieldPlan]:
-    """The service's file fields at the top level of the form, by key (the API takes no file
-    inside a repeatable group: see `group_file_problems`)."""
-    inner = {c.key for p in compiled.fields.values() if p.type == "group" for c in p.children}
-    return {
-        key: plan
-        for key, plan in compiled.fields.items()
-        if plan.type == "file" and key not in inner
-    }
-
-
-def group_file_problems(compiled: CompiledService, answers: Mapping[str, Any]) -> list[AnswerError]:
-    """A problem for each answer to a file field inside a repeatable group: the pages take
-    those files, the API does not (yet)."""
-    found: list[AnswerError] = []
-    for key, plan in compiled.fields.items():
-        items = answers.get(key) if plan.type == "group" else None
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            for child in plan.children:
-                if child.type == "file" and isinstance(item, Mapping) and child.key in item:
-                    pair = _PROBLEMS["upload_in_group"]
-                    found.append(
-                        AnswerError(
-                            f"/{key}/{index}/{child.key}",
-                            child.key,
-                            "upload_in_group",
-                            {"id": pair[0], "en": pair[1]},
-                        )
-                    )
+    """The service's file fields by key: those at the top level of the form and those inside
+    repeatable groups (field keys are unique across the whole form, groups included)."""
+    found: dict[str, FieldPlan] = {}
+    for plan in compiled.fields.values():
+        for each in (plan, *plan.children):
+            if each.type == "file":
+                found[each.key] = each
     return found
+
+
+def _top_plans(compiled: CompiledService) -> list[FieldPlan]:
+    """The fields of the form (groups hold their own), in form order."""
+    return list(compiled.fields.values())
 
 
 def hold(
@@ -169,29 +168,37 @@ class Resolved:
     uploads: dict[str, str]  # upload id -> the id of the draft holding it
 
 
-def resolve(
-    session: Session,
-    compiled: CompiledService,
-    service_id: int,
-    answers: Mapping[str, Any],
-    now: dt.datetime,
-) -> Resolved:
-    """Look up the uploads the answers name for shown file fields; problems for those that
-    cannot be used. Other answers (hidden file fields' too, dropped later) are kept as sent."""
-    result = dict(answers)
-    errors: list[AnswerError] = []
-    uploads: dict[str, str] = {}
-    errors.extend(group_file_problems(compiled, answers))
-    files = file_plans(compiled)
-    shown = compiled.prune(answers) if any(answers.get(key) is not None for key in files) else {}
-    for key in files:
-        value = shown.get(key)
-        if value is None:
-            continue
+class _Resolver:
+    """Looks up the upload ids of one submission, collecting problems and the uploads found."""
+
+    def __init__(self, session: Session, service_id: int, now: dt.datetime) -> None:
+        self.session = session
+        self.service_id = service_id
+        self.now = now
+        self.errors: list[AnswerError] = []
+        self.uploads: dict[str, str] = {}
+
+    def answer(self, pointer: str, plan: FieldPlan, value: Any) -> Any:
+        """The file reference(s) for the id(s) answering `plan` at `pointer`; None (with the
+        problems recorded) when one of them cannot be used."""
+        most = FileField.max_files(plan.spec)
+        if most == 1:
+            return self.one(pointer, plan, value)
+        if not isinstance(value, list) or not value:
+            self.errors.append(problem(pointer, "upload_ids", count=str(most)))
+            return None
+        if len(value) > most:
+            self.errors.append(problem(pointer, "upload_count", count=str(most)))
+            return None
+        found = [self.one(f"{pointer}/{index}", plan, item) for index, item in enumerate(value)]
+        return found if all(ref is not None for ref in found) else None
+
+    def one(self, pointer: str, plan: FieldPlan, value: Any) -> dict[str, Any] | None:
+        """The file reference for one upload id; None (with a problem recorded) if unusable."""
         if not isinstance(value, str) or not UPLOAD_ID.fullmatch(value):
-            errors.append(problem(key, "upload_id"))
-            continue
-        row = session.exec(
+            self.errors.append(problem(pointer, "upload_id"))
+            return None
+        row = self.session.exec(
             select(Attachment, FormDraft, ServiceVersion.service_id)
             .join(FormDraft, col(FormDraft.id) == col(Attachment.draft_id), isouter=True)
             .join(
@@ -202,39 +209,128 @@ def resolve(
             .where(col(Attachment.id) == value)
         ).first()
         attachment, holder, owner = row if row is not None else (None, None, None)
+        rule, params = "", {}
         if attachment is not None and attachment.submission_id is not None:
             used = attachment.draft_id is None or attachment.draft_id.startswith(HOLDER_PREFIX)
-            errors.append(problem(key, "upload_used" if used else "upload_not_found"))
+            rule = "upload_used" if used else "upload_not_found"
         elif attachment is None or holder is None or not holder.id.startswith(HOLDER_PREFIX):
-            errors.append(problem(key, "upload_not_found"))  # a page's file is no upload
-        elif owner != service_id:
-            errors.append(problem(key, "upload_other_service"))
-        elif attachment.field_key != key:
-            errors.append(problem(key, "upload_other_field", field=attachment.field_key))
-        elif holder.expires_at <= now:
-            errors.append(problem(key, "upload_expired"))
-        elif value in uploads:
-            errors.append(problem(key, "upload_used"))
-        else:
-            uploads[value] = holder.id
-            result[key] = Stored(
-                attachment.id,
-                attachment.storage_name,
-                attachment.original_name,
-                attachment.content_type,
-                attachment.size,
-                attachment.sha256,
-            ).answer()
-    return Resolved(result, errors, uploads)
+            rule = "upload_not_found"  # a page's file is no upload
+        elif owner != self.service_id:
+            rule = "upload_other_service"
+        elif attachment.field_key != plan.key:
+            rule, params = "upload_other_field", {"field": attachment.field_key}
+        elif holder.expires_at <= self.now:
+            rule = "upload_expired"
+        elif value in self.uploads:
+            rule = "upload_duplicate"
+        if rule:
+            self.errors.append(problem(pointer, rule, **params))
+            return None
+        assert attachment is not None and holder is not None
+        self.uploads[value] = holder.id
+        return Stored(
+            attachment.id,
+            attachment.storage_name,
+            attachment.original_name,
+            attachment.content_type,
+            attachment.size,
+            attachment.sha256,
+        ).answer()
+
+
+def resolve(
+    session: Session,
+    compiled: CompiledService,
+    service_id: int,
+    answers: Mapping[str, Any],
+    now: dt.datetime,
+) -> Resolved:
+    """Look up the uploads the answers name for shown file fields (at the top level, or in a
+    shown field of a repeatable group's item); problems for those that cannot be used. Other
+    answers (hidden file fields' too, dropped later) are kept as sent."""
+    result = dict(answers)
+    resolver = _Resolver(session, service_id, now)
+    if not any(answers.get(p.key) is not None for p in _top_plans(compiled) if _has_files(p)):
+        return Resolved(result, [], {})
+    shown = compiled.prune(answers)
+    for plan in _top_plans(compiled):
+        if plan.key not in shown:
+            continue
+        if plan.type == "file":
+            ref = resolver.answer(f"/{plan.key}", plan, shown[plan.key])
+            if ref is not None:
+                result[plan.key] = ref
+        elif plan.type == "group" and _has_files(plan):
+            result[plan.key] = _resolve_items(resolver, compiled, plan, answers[plan.key])
+    return Resolved(result, resolver.errors, resolver.uploads)
+
+
+def _has_files(plan: FieldPlan) -> bool:
+    """Whether the field is a file field or a group holding one."""
+    return plan.type == "file" or any(child.type == "file" for child in plan.children)
+
+
+def _resolve_items(
+    resolver: _Resolver, compiled: CompiledService, plan: FieldPlan, items: Any
+) -> Any:
+    """A group's items as sent, each shown file field's upload id(s) replaced by the
+    reference(s) (problems pointed at `/group/index/child`)."""
+    if not isinstance(items, list):
+        return items
+    result: list[Any] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            result.append(item)
+            continue
+        kept = compiled.prune_item(plan, item)
+        changed = dict(item)
+        for child in plan.children:
+            if child.type == "file" and child.key in kept:
+                pointer = f"/{plan.key}/{index}/{child.key}"
+                ref = resolver.answer(pointer, child, kept[child.key])
+                if ref is not None:
+                    changed[child.key] = ref
+        result.append(changed)
+    return result
+
+
+def file_keys(compiled: CompiledService, answers: Mapping[str, Any]) -> dict[str, str]:
+    """The files of a case's (pruned) answers: file id -> the name its row is filed under, as
+    the pages name it (`ktp`; `anggota.1.akta` for the second item of the group, only the
+    child's key when group and child keys are too long together for the column)."""
+    found: dict[str, str] = {}
+
+    def add(value: Any, name: str) -> None:
+        for ref in value if isinstance(value, list) else [value]:
+            if isinstance(ref, Mapping) and isinstance(ref.get("id"), str):
+                found[ref["id"]] = name
+
+    for plan in _top_plans(compiled):
+        value = answers.get(plan.key)
+        if plan.type == "file":
+            add(value, plan.key)
+        elif plan.type == "group" and isinstance(value, list):
+            for index, item in enumerate(value):
+                for child in plan.children:
+                    if child.type == "file" and isinstance(item, Mapping):
+                        name = f"{plan.key}.{index}.{child.key}"
+                        add(
+                            item.get(child.key),
+                            name if len(name) <= FIELD_KEY_LENGTH else child.key,
+                        )
+    return found
 
 
 class UploadTaken(Exception):
     """An upload was claimed by another case between the check and the filing."""
 
 
-def claim(session: Session, case_id: str, uploads: Mapping[str, str]) -> None:
-    """Make the uploads the case's files (in the filing transaction) and drop their holders;
-    UploadTaken if one of them no longer waits for a case."""
+def claim(
+    session: Session, case_id: str, uploads: Mapping[str, str], names: Mapping[str, str]
+) -> None:
+    """Make the uploads the case's files (in the filing transaction), each filed under its
+    name in `names` (`file_keys`), and drop their holders; UploadTaken if one of them no
+    longer waits for a case."""
     if not uploads:
         return
     moved = session.exec(
@@ -244,7 +340,15 @@ def claim(session: Session, case_id: str, uploads: Mapping[str, str]) -> None:
             col(Attachment.submission_id).is_(None),
             col(Attachment.draft_id).in_(list(uploads.values())),
         )
-        .values(submission_id=case_id, draft_id=None)
+        .values(
+            submission_id=case_id,
+            draft_id=None,
+            field_key=case(
+                {upload: names[upload] for upload in uploads if upload in names},
+                value=col(Attachment.id),
+                else_=col(Attachment.field_key),
+            ),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != len(uploads):
@@ -258,33 +362,76 @@ def claim(session: Session, case_id: str, uploads: Mapping[str, str]) -> None:
     )
 
 
+def _ids(value: Any) -> Any:
+    """A file answer (one reference or a list of them) as the upload id(s) it was sent as."""
+    if isinstance(value, list):
+        return [_ids(item) for item in value]
+    if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+        return value["id"]
+    return value
+
+
 def as_sent(compiled: CompiledService, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """A case's answers as the API sent them: each file field's reference as its upload id."""
+    """A case's answers as the API sent them: each file field's reference(s) as upload id(s),
+    in group items too."""
     result = dict(answers)
-    for key in file_plans(compiled):
-        value = result.get(key)
-        if isinstance(value, Mapping) and isinstance(value.get("id"), str):
-            result[key] = value["id"]
+    for plan in _top_plans(compiled):
+        value = result.get(plan.key)
+        if plan.type == "file" and value is not None:
+            result[plan.key] = _ids(value)
+        elif plan.type == "group" and _has_files(plan) and isinstance(value, list):
+            files = [child.key for child in plan.children if child.type == "file"]
+            result[plan.key] = [
+                {k: _ids(v) if k in files else v for k, v in item.items()}
+                if isinstance(item, Mapping)
+                else item
+                for item in value
+            ]
     return result
+
+
+def _upload_schema(plan: FieldPlan) -> dict[str, Any]:
+    """The schema of a file field's answer in a submission: an upload id, or a list of 1 to
+    `max_files` distinct ids."""
+    accept = list(plan.spec.get("accept", []))
+    max_mb = float(plan.spec.get("max_mb", DEFAULT_MAX_MB))
+    most = FileField.max_files(plan.spec)
+    one = {"type": "string", "pattern": UPLOAD_ID_PATTERN}
+    about = f"({', '.join(accept)}; at most {max_mb:g} MB{' each' if most > 1 else ''})"
+    extension = {"field": plan.key, "accept": accept, "max_mb": max_mb, "max_files": most}
+    if most == 1:
+        return {
+            **one,
+            "description": f"The upload id returned by POST .../files for this field {about}.",
+            "x-loket-upload": extension,
+        }
+    return {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": most,
+        "uniqueItems": True,
+        "items": one,
+        "description": (
+            f"1 to {most} upload ids returned by POST .../files for this field, one per file "
+            f"{about}."
+        ),
+        "x-loket-upload": extension,
+    }
 
 
 def submission_schema(compiled: CompiledService) -> dict[str, Any]:
     """The JSON Schema of an API submission: the compiled schema with each file field's answer
-    an upload id (a string) instead of the file reference the pages store."""
+    upload id(s) instead of the file reference(s) the pages store (in group items too)."""
     schema = copy.deepcopy(compiled.schema)
     properties = schema.get("properties", {})
-    for key, plan in file_plans(compiled).items():
-        if key not in properties:
+    for plan in _top_plans(compiled):
+        if plan.key not in properties:
             continue
-        accept = list(plan.spec.get("accept", []))
-        max_mb = float(plan.spec.get("max_mb", DEFAULT_MAX_MB))
-        properties[key] = {
-            "type": "string",
-            "pattern": UPLOAD_ID_PATTERN,
-            "description": (
-                "The upload id returned by POST .../files for this field "
-                f"({', '.join(accept)}; at most {max_mb:g} MB)."
-            ),
-            "x-loket-upload": {"field": key, "accept": accept, "max_mb": max_mb},
-        }
+        if plan.type == "file":
+            properties[plan.key] = _upload_schema(plan)
+        elif plan.type == "group" and _has_files(plan):
+            inner = properties[plan.key].get("items", {}).get("properties", {})
+            for child in plan.children:
+                if child.type == "file" and child.key in inner:
+                    inner[child.key] = _upload_schema(child)
     return schema

@@ -171,6 +171,7 @@ class FieldRenderer:
             self.reveal_url,
             self.region_url,
             f.plan.key in self.controlling,
+            f.date_limits,  # a date's limits counted from today change with the day
             out_of_band,
             answered,
         )

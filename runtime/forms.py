@@ -6,14 +6,16 @@ repeatable group is `group.<index>.child`. Files are handled by the upload modul
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder import conditions, date_limits, option_lists, regions
+from builder import conditions, date_limits, option_lists, regions, values
 from builder.answers import AnswerError
 from builder.compiler import CompiledService, FieldPlan, PagePlan
+from builder.indonesian import long_date
 from builder.model import iter_fields, iter_officer_fields
 from builder.texts import localise
 
@@ -132,6 +134,27 @@ def merge(answers: Mapping[str, Any], parsed: ParsedPage) -> dict[str, Any]:
     return result
 
 
+DATE_EXAMPLE = dt.date(1990, 8, 17)
+"""The day a date field's hint names as an example when its limits allow it."""
+
+
+def example_date(low: dt.date | None, high: dt.date | None) -> dt.date:
+    """A day inside the limits for a date field's hint: 17 August 1990 when they allow it, else
+    the middle of the range, or the one limit there is."""
+    if (low is None or low <= DATE_EXAMPLE) and (high is None or high >= DATE_EXAMPLE):
+        return DATE_EXAMPLE
+    if low is not None and high is not None and low <= high:
+        return low + (high - low) // 2
+    return low or high or DATE_EXAMPLE
+
+
+def words_date(day: dt.date, lang: str) -> str:
+    """A day in words: "17 Agustus 1990", "17 August 1990"."""
+    if lang == "en":
+        return f"{day.day} {date_limits.EN_MONTHS[day.month - 1]} {day.year}"
+    return long_date(day)
+
+
 @dataclass
 class FieldView:
     """A field ready for a template."""
@@ -156,6 +179,32 @@ class FieldView:
     def type(self) -> str:
         """The field type (names the template)."""
         return self.plan.type
+
+    @property
+    def date_limits(self) -> tuple[dt.date | None, dt.date | None]:
+        """A date field's `min` and `max` as days, counted from today ("today-30d", a day of
+        the year) or fixed; None where there is none or the limit reads another answer."""
+        if self.type != "date":
+            return None, None
+        low, high = (values.resolve_date_bound(self.spec.get(b)) for b in ("min", "max"))
+        return low, high
+
+    @property
+    def date_min(self) -> str:
+        """The browser's `min` of a date input (ISO day, "" for none)."""
+        low = self.date_limits[0]
+        return low.isoformat() if low else ""
+
+    @property
+    def date_max(self) -> str:
+        """The browser's `max` of a date input (ISO day, "" for none)."""
+        high = self.date_limits[1]
+        return high.isoformat() if high else ""
+
+    @property
+    def date_example(self) -> str:
+        """The example day of a date field's hint, in words, inside its limits."""
+        return words_date(example_date(*self.date_limits), self.lang)
 
     @property
     def spec(self) -> Mapping[str, Any]:

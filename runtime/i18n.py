@@ -213,7 +213,7 @@ UI: dict[str, tuple[str, str]] = {
         "Layanan daring pemerintah daerah. Keluhan tentang layanan dapat disampaikan melalui kanal pengaduan resmi.",
         "Online services of the local government. Complaints about a service can be made through the official complaints channel.",
     ),
-    "date_hint": ("Contoh: 17 Agustus 1990", "For example: 17 August 1990"),
+    "date_hint": ("Contoh: {date}", "For example: {date}"),
     "exit_kept": (
         "Permohonan Anda belum dikirim. Bila ada jawaban yang keliru,",
         "Your application has not been sent. If an answer was wrong,",

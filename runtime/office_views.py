@@ -9,7 +9,7 @@ answer to a field marked ``sensitive`` is not shown at all (nor, for a file, its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -208,6 +208,48 @@ def _line(
     if plan.type == "file" and isinstance(value, Mapping) and value.get("id"):
         line["href"] = f"{base}/berkas/{value['id']}"
     return line
+
+
+def group_files(
+    compiled: CompiledService, answers: Mapping[str, Any]
+) -> dict[str, tuple[str, FieldPlan]]:
+    """The files in the case's repeatable groups: file id -> (the answer's input name, as the
+    case page names it: `anggota.0.akta`; the field)."""
+    found: dict[str, tuple[str, FieldPlan]] = {}
+    for plan in compiled.fields.values():
+        items = answers.get(plan.key) if plan.type == "group" else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for child in plan.children:
+                value = item.get(child.key) if isinstance(item, Mapping) else None
+                for ref in value if isinstance(value, list) else [value]:
+                    if child.type == "file" and isinstance(ref, Mapping) and ref.get("id"):
+                        found[str(ref["id"])] = (f"{plan.key}.{index}.{child.key}", child)
+    return found
+
+
+def shown_files(
+    opened: cases.OpenedCase, rows: Sequence[Attachment], revealed: set[str]
+) -> list[Attachment]:
+    """The case's files its page lists: not those answering a field marked sensitive that is
+    not revealed (in a group: that item's answer, by its input name `anggota.0.akta`)."""
+    placed = group_files(opened.compiled, opened.case.answers)
+    fields = [*opened.compiled.fields.values(), *officer_plans(opened).values()]
+    sensitive = {
+        each.key
+        for plan in fields
+        for each in (plan, *plan.children)
+        if is_sensitive(each) and each.key not in revealed
+    }
+    shown = []
+    for row in rows:
+        if row.id in placed:
+            name, plan = placed[row.id]
+            hidden = is_sensitive(plan) and name not in revealed
+        else:  # by the field it was sent for (a group's file no answer names any longer too)
+            hidden = row.field_key.rsplit(".", 1)[-1] in sensitive
+        if not hidden:
+            shown.append(row)
+    return shown
 
 
 def officer_plans(opened: cases.OpenedCase) -> dict[str, FieldPlan]:
@@ -547,23 +589,13 @@ def case_context(
         notice = notice or error[1]
     if asked is not None and not any(a["asked_error"] for a in actions):
         notice = notice or asked[1]
-    officer = officer_plans(opened)
-    hidden = {
-        key
-        for key, plan in [*opened.compiled.fields.items(), *officer.items()]
-        if is_sensitive(plan) and key not in (revealed or set())
-    }
     events = store.list_events(session, case.id)
-    attachments = [
-        a
-        for a in session.exec(
-            select(Attachment)
-            .where(Attachment.submission_id == case.id)
-            .order_by(col(Attachment.created_at), col(Attachment.id))
-        ).all()
-        if a.field_key.rsplit(".", 1)[-1]
-        not in hidden  # a sensitive file shows once its answer is revealed
-    ]
+    listed = session.exec(
+        select(Attachment)
+        .where(Attachment.submission_id == case.id)
+        .order_by(col(Attachment.created_at), col(Attachment.id))
+    ).all()
+    attachments = shown_files(opened, listed, revealed or set())
     outcome = case.final_outcome
     return {
         "user": user,

@@ -21,7 +21,11 @@ whose part name is the file field's key (``curl -F ktp=@ktp.pdf``) and checks it
 do: the field's ``max_mb`` while reading (413 ``file_too_large``), the type judged by the
 file's first bytes against the field's ``accept`` (415 ``file_type_not_accepted``), the name
 cleaned. It answers 201 with an upload id; the submission answers the file field with that id
-(a string, as the schema says). The upload belongs to that service and field, serves one case
+(a string, as the schema says). A field with ``max_files`` above 1 takes a list of 1 to
+``max_files`` distinct ids, one upload per file. A file field inside a repeatable group is
+uploaded under its own key (``-F akta=@akta.pdf``) and answered in each item
+(``{"anggota": [{"nama": "Ani", "akta": "<id>"}]}``); the case files it as the pages do
+(``anggota.0.akta``). The upload belongs to that service and field, serves one case
 only and expires unused after ``LOKET_DRAFT_TTL_HOURS``; with the case it becomes one of the
 case's files like a file sent through the pages (:mod:`runtime.api_uploads`). Unlike
 ``POST .../submissions`` the upload takes a content type a plain cross-site form can send; it
@@ -513,8 +517,10 @@ _UPLOAD_BODY: dict[str, Any] = {
         "required": True,
         "description": (
             "multipart/form-data with exactly one file; the part's name is the key of the "
-            "service's file field (`curl -F ktp=@ktp.pdf`). The file must fit the field's "
-            "`max_mb` and, judged by its first bytes, be one of its `accept` types."
+            "service's file field (`curl -F ktp=@ktp.pdf`; a file field inside a repeatable "
+            "group by its own key, `-F akta=@akta.pdf`; one upload per file of a field that "
+            "takes several). The file must fit the field's `max_mb` and, judged by its first "
+            "bytes, be one of its `accept` types."
         ),
         "content": {
             MULTIPART_TYPE: {
@@ -665,7 +671,8 @@ _SUBMISSION_BODY: dict[str, Any] = {
         "description": (
             "One JSON object of answers keyed by field key (see the service's schema). "
             f"At most {MAX_BODY_BYTES // 1024} KiB and {MAX_DEPTH} levels deep. A file "
-            "field's answer is the upload id from POST .../files."
+            "field's answer is the upload id from POST .../files (a list of ids when the "
+            "field takes several files; in a repeatable group's items too)."
         ),
         "content": {
             JSON_TYPE: {
@@ -894,16 +901,15 @@ def _file_case(
     stop = compiled.exit_for(pruned)
     if stop is not None:
         return _Outcome(status=422, code="not_eligible", errors=[_exit_error(compiled, stop)])
-    uploads = {  # the uploads of the answers kept (a hidden field's answer is dropped)
-        upload: holder
-        for upload, holder in files.uploads.items()
-        if upload in api_uploads.as_sent(compiled, pruned).values()
+    names = api_uploads.file_keys(compiled, pruned)  # the files of the answers kept
+    uploads = {  # (a hidden field's answer is dropped, its upload stays free)
+        upload: holder for upload, holder in files.uploads.items() if upload in names
     }
     definition = compiled.definition
     initial = str(definition["workflow"]["initial"])
     due = deadlines.due_on_entering(definition, initial, now, request.app.state.calendar)
     links = case_messages.Links.of(settings, str(request.base_url))
-    filing = _Filing(settings, live, pruned, initial, due, now, links, lang, uploads)
+    filing = _Filing(settings, live, pruned, initial, due, now, links, lang, uploads, names)
     with db.serialised_writes(session):
         try:
             case, secret = _insert(session, filing, draft_id)
@@ -958,6 +964,7 @@ class _Filing:
     links: case_messages.Links
     lang: str
     uploads: Mapping[str, str]  # upload id -> the draft holding it
+    names: Mapping[str, str]  # upload id -> the name the case's file is filed under
 
 
 def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Submission, str]:
@@ -1017,7 +1024,7 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
         if filed is None:  # pragma: no cover - a new draft cannot have been filed already
             raise store.StoreError(f"draft {draft.id} was filed twice")
         secret = filed
-    api_uploads.claim(session, case.id, filing.uploads)
+    api_uploads.claim(session, case.id, filing.uploads, filing.names)
     case_messages.case_filed(
         session,
         links,

@@ -484,7 +484,7 @@ def after_save(
         return render(request, "page.html", context, 422 if errors else 200)
     stop = ctx.compiled.exit_for(answers, ctx.today, upto=page.index)
     if stop is not None:
-        return RedirectResponse(exit_url(agency, slug, stop), status_code=303)
+        return RedirectResponse(exit_url(ctx, agency, slug, stop), status_code=303)
     if return_to:
         return RedirectResponse(f"{base}/periksa", status_code=303)
     later = [p for p in form_pages(ctx.compiled, answers) if p.index > page.index]

@@ -5,8 +5,10 @@ htmx helpers, check your answers), rendered and checked by the same code
 (`runtime.routes.form_pages`, `runtime.routes.submit`), under `/studio/{agency}/{slug}/coba`
 with a banner saying it is a trial. The answers so far live in a signed cookie
 (`runtime.trial`); nothing is written to the database: no form draft, no case, no reference
-number, no message, no audit event. Uploads are checked (size, type) and not kept. The last
-step shows the answers and says nothing was filed. Only the agency's designers get in, as
+number, no message, no audit event. Uploads are checked (size, type) and not kept. An answer
+that rules the service out leads to the citizen's exit page, under the trial's address and with
+its banner; the designer may go back and change it. The last step shows the answers and says
+nothing was filed. Only the agency's designers get in, as
 in the editor (404 for strangers to the agency, 403 for its other staff).
 """
 
@@ -32,6 +34,7 @@ from runtime.models import Agency, FormDraft, Service, utcnow
 from runtime.routes import form_pages as fp
 from runtime.routes import submit as sub
 from runtime.routes.citizen import DraftContext, form_pages, listing, not_found
+from runtime.routes.exits import show_exit, stopped
 from runtime.routes.studio import designed_service, working_version
 from runtime.staff import UserDep
 from runtime.web import PostedForm, language, render, secure_cookies
@@ -278,7 +281,22 @@ def trial_check(
     found = _trial(request, session, user, agency, slug)
     if isinstance(found, Response):
         return found
+    stop = stopped(found.ctx, agency, slug)
+    if stop is not None:
+        return stop
     return sub.answers_page(request, found.ctx, agency, slug)
+
+
+@router.get("/studio/{agency}/{slug}/coba/keluar/{exit_id}")
+def trial_exit(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, exit_id: str
+) -> Response:
+    """The citizen's exit page with the trial banner: the trial's answers are kept, so the
+    designer may go back and change the one that led here."""
+    found = _trial(request, session, user, agency, slug)
+    if isinstance(found, Response):
+        return found
+    return show_exit(request, found.ctx, agency, slug, exit_id, editor_url=found.editor)
 
 
 @router.post("/studio/{agency}/{slug}/coba/kirim")
@@ -292,6 +310,9 @@ def trial_submit(
     if isinstance(found, Response):
         return found
     answers = sub.with_declarations(found.ctx, listing(form))
+    stop = stopped(found.ctx, agency, slug)
+    if stop is not None:  # an exit page applies: as for the citizen, nothing goes further
+        return stop
     _, refusal = sub.refused(request, found.ctx, answers, agency, slug)
     if refusal is not None:
         return refusal
@@ -309,7 +330,7 @@ def trial_done(
         return found
     answers = found.ctx.draft.answers
     _, refusal = sub.refused(request, found.ctx, answers, agency, slug)
-    if refusal is not None:
+    if refusal is not None or found.ctx.compiled.exit_for(answers) is not None:
         return RedirectResponse(str(found.ctx.trial_base), status_code=303)
     lang = language(request)
     base = str(found.ctx.trial_base)

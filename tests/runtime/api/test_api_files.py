@@ -246,7 +246,7 @@ def test_a_claim_loses_to_an_earlier_one(api: Api) -> None:
         assert first.status_code == 201
         case = case_of(api.engine, first.json()["reference"])
         with pytest.raises(api_uploads.UploadTaken):
-            api_uploads.claim(session, case.id, {held: holder})
+            api_uploads.claim(session, case.id, {held: holder}, {held: "ktp"})
         session.rollback()
 
 

@@ -81,6 +81,7 @@ def test_schema_is_the_compiled_submission_schema(api: Api) -> None:
             "field": "ktp",
             "accept": ["image/jpeg", "application/pdf"],
             "max_mb": 2,
+            "max_files": 1,
         },
     }
     assert expected["properties"].pop("ktp")["type"] == "object"  # what the pages store

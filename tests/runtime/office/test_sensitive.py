@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 
 from builder.canonical import digest
+from builder.problems import has_errors
+from builder.validate import validate
 from runtime import store
+from runtime.models import Attachment
+from runtime.references import new_token
+from runtime.uploads import attachment_path
 from tests.runtime.office.conftest import NIK, SKTM, Filed, Office, csrf_of, parse
 
 HTMX = {"HX-Request": "true"}
@@ -147,3 +152,106 @@ def test_sensitive_answers_stay_out_of_the_inbox_the_citizen_timeline_and_logs(
         assert secret not in caplog.text
         for record in caplog.records:
             assert secret not in record.getMessage() and secret not in repr(record.args)
+
+
+# -- a sensitive file inside a repeatable group ----------------------------------------------
+
+AKTA_TEXT = b"%PDF-1.4\n% akta kelahiran\n"
+
+
+def _group_file_case(office: Office) -> tuple[Filed, list[str]]:
+    """A case of a SKTM version whose members each bring a birth certificate marked sensitive;
+    two members, each with a file (the first member's row recorded under the name it was sent
+    under when it was the second item, as the pages may record it)."""
+    definition = copy.deepcopy(office.definitions[SKTM])
+    for page in definition["form"]["pages"]:
+        for field in page["fields"]:
+            if field["key"] == "anggota_keluarga":
+                field["fields"].append(
+                    {
+                        "key": "akta_anggota",
+                        "type": "file",
+                        "label": "Akta kelahiran",
+                        "accept": ["application/pdf"],
+                        "sensitive": True,
+                    }
+                )
+    assert not has_errors(validate(definition))
+    with office.session() as session:
+        store.publish_version(session, definition=definition, sha256=digest(definition))
+        session.commit()
+    ids = [new_token(), new_token()]
+    members = [
+        {"nama_anggota": name, "hubungan": "anak", "akta_anggota": {**KTP, "id": i, "name": f}}
+        for name, i, f in (("Rudi", ids[0], "akta-rudi.pdf"), ("Rina", ids[1], "akta-rina.pdf"))
+    ]
+    filed = office.file_case(SKTM, answers={**ANSWERS, "anggota_keluarga": members})
+    with office.session() as session:
+        for attachment_id, key, name in (
+            (ids[0], "anggota_keluarga.1.akta_anggota", "akta-rudi.pdf"),
+            (ids[1], "anggota_keluarga.1.akta_anggota", "akta-rina.pdf"),
+        ):
+            storage = new_token()
+            path = attachment_path(office.settings.data_dir, storage)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(AKTA_TEXT + name.encode())
+            session.add(
+                Attachment(
+                    id=attachment_id,
+                    submission_id=filed.id,
+                    field_key=key,
+                    original_name=name,
+                    content_type="application/pdf",
+                    size=len(AKTA_TEXT) + len(name),
+                    sha256="0" * 64,
+                    storage_name=storage,
+                )
+            )
+        session.commit()
+    return filed, ids
+
+
+def test_a_sensitive_file_inside_a_group_is_hidden_until_its_item_is_revealed(
+    office: Office,
+) -> None:
+    filed, (rudi, rina) = _group_file_case(office)
+    client = office.login("petugas.dinsos")
+    page = client.get(f"/kantor/kasus/{filed.id}")
+    assert page.status_code == 200
+    for secret in ("akta-rudi", "akta-rina", rudi, rina):
+        assert secret not in page.text, secret
+    doc = parse(page)
+    for index in (0, 1):
+        hidden = doc.css_first(f"#sensitif-anggota_keluarga-{index}-akta_anggota")
+        assert hidden is not None and hidden.css_first("form") is not None
+        assert hidden.css_first("a") is None
+    token = csrf_of(doc)
+
+    shown = _reveal(client, filed, token, "anggota_keluarga.0.akta_anggota")
+    assert shown.status_code == 200
+    line = parse(shown).css_first("#sensitif-anggota_keluarga-0-akta_anggota a")
+    assert line is not None and line.attributes["href"] == f"/kantor/kasus/{filed.id}/berkas/{rudi}"
+    listed = parse(shown).css_first("#attachments")
+    assert listed is not None and "akta-rudi.pdf" in listed.text()  # listed once revealed
+    assert "akta-rina" not in shown.text and rina not in shown.text  # one item at a time
+    partial = _reveal(client, filed, token, "anggota_keluarga.1.akta_anggota", headers=HTMX)
+    assert partial.status_code == 200 and "<html" not in partial.text
+    assert f"/berkas/{rina}" in partial.text and "akta-rina.pdf" in partial.text
+    views = [e.details for e in office.events(filed.id) if e.action == "view_sensitive"]
+    assert views == [
+        {"field": "anggota_keluarga.0.akta_anggota"},
+        {"field": "anggota_keluarga.1.akta_anggota"},
+    ]
+    download = client.get(f"/kantor/kasus/{filed.id}/berkas/{rudi}")
+    assert download.status_code == 200 and download.content == AKTA_TEXT + b"akta-rudi.pdf"
+    assert [e.action for e in office.events(filed.id)][-1] == "download_attachment"
+    # reloaded, the page hides them again until revealed again
+    again = client.get(f"/kantor/kasus/{filed.id}")
+    assert "akta-rudi" not in again.text and "akta-rina" not in again.text
+
+    outsider = office.login("petugas.uji")  # another agency
+    before = len(office.events(filed.id))
+    own = csrf_of(parse(outsider.get("/kantor")))  # a valid token of the outsider's session
+    assert _reveal(outsider, filed, own, "anggota_keluarga.0.akta_anggota").status_code == 404
+    assert outsider.get(f"/kantor/kasus/{filed.id}/berkas/{rudi}").status_code == 404
+    assert len(office.events(filed.id)) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from sqlmodel import SQLModel, func, select
 
 from builder.compiler import compile_definition
-from runtime import trial
+from runtime import lifecycle, trial
 from runtime.models import (
     Attachment,
     CaseEvent,
@@ -289,3 +290,75 @@ def test_the_htmx_helpers_answer_in_the_trial_and_keep_nothing(designer: Designe
     designer.get(f"{TRIAL}/isi/domisili")  # nothing was kept
     assert designer.doc.css_first("input[name=status_tempat_tinggal][checked]") is None
     assert attr(designer.doc.css_first("#wrap-f-status_lainnya"), "class") == "slot"
+
+
+EXIT_ID = "kecamatan_kedaton"
+
+
+def _with_exit(studio: Studio) -> None:
+    """Publish a version of the service whose domisili page has an exit: Kedaton's residents
+    are served by their district office."""
+    definition = copy.deepcopy(DOMISILI)
+    page = next(p for p in definition["form"]["pages"] if p["id"] == "domisili")
+    page["exits"] = [
+        {
+            "id": EXIT_ID,
+            "when": {"field": "kecamatan", "equals": "kedaton"},
+            "title": {"id": "Urus di Kantor Kecamatan Kedaton", "en": "Apply at Kedaton's office"},
+            "text": {
+                "id": "Warga Kedaton mengurus surat ini di kantor kecamatan <b>Kedaton</b>.",
+                "en": "Kedaton's residents apply for this letter at the district office.",
+            },
+        }
+    ]
+    with studio.session() as session:
+        lifecycle.publish_definition(session, definition=definition, data_dir=None)
+        session.commit()
+
+
+def _domisili(**overrides: Any) -> dict[str, Any]:
+    typed = _typed("domisili", status_tempat_tinggal="milik_sendiri", **overrides)
+    for key in ("status_lainnya", "keperluan_lain", "nama_pemilik"):
+        typed.pop(key, None)
+    return typed
+
+
+def test_an_exit_in_the_trial_shows_its_page_and_the_answer_can_be_changed(
+    designer: Designer, studio: Studio
+) -> None:
+    _with_exit(studio)
+    before = _counts(studio)
+    _start(designer)
+    assert _post_page(designer, "pemohon", _typed("pemohon")).status_code == 303
+    designer.get(f"{TRIAL}/isi/domisili")
+    stopped = _post_page(designer, "domisili", _domisili(kecamatan="kedaton"))
+    assert stopped.status_code == 303
+    assert stopped.headers["location"] == f"{TRIAL}/keluar/{EXIT_ID}"
+
+    page = designer.get(stopped.headers["location"])
+    assert page.status_code == 200
+    assert "Mode coba" in _banner(designer)
+    assert designer.doc.css_first(f"#trial-banner a[href='{EDITOR}']") is not None
+    heading = designer.doc.css_first("main h1")
+    assert heading is not None and heading.text() == "Urus di Kantor Kecamatan Kedaton"
+    assert "kecamatan &lt;b&gt;Kedaton&lt;/b&gt;" in page.text  # definition text escaped
+    back = designer.doc.css_first(f"main a[href='{TRIAL}/isi/domisili']")
+    assert back is not None
+    # the check page and the trial's send lead to the exit page too
+    check = designer.get(f"{TRIAL}/periksa")
+    assert check.status_code == 303 and check.headers["location"] == f"{TRIAL}/keluar/{EXIT_ID}"
+    done = designer.get(f"{TRIAL}/selesai")
+    assert done.status_code == 303 and done.headers["location"] == TRIAL
+    assert designer.get(f"{TRIAL}/keluar/tidak_ada").status_code == 404
+    outsider = studio.login("perancang.dinsos")
+    assert outsider.get(f"{TRIAL}/keluar/{EXIT_ID}").status_code == 404
+
+    # back to the page: the answer is kept; another district goes on
+    designer.get(f"{TRIAL}/isi/domisili")
+    chosen = designer.doc.css_first("input[name=kecamatan][checked], option[selected]")
+    assert chosen is not None and attr(chosen, "value") == "kedaton"
+    moved = _post_page(designer, "domisili", _domisili(kecamatan="enggal"))
+    assert moved.status_code == 303 and moved.headers["location"] == f"{TRIAL}/isi/dokumen"
+    gone = designer.get(f"{TRIAL}/keluar/{EXIT_ID}")  # no longer applies: back to its page
+    assert gone.status_code == 303 and gone.headers["location"] == f"{TRIAL}/isi/domisili"
+    assert _counts(studio) == before  # nothing written

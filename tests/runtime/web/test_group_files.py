@@ -195,7 +195,9 @@ def _draft_items(loket: Loket) -> list[dict[str, Any]]:
         return list(draft.answers["anggota"])
 
 
-def test_the_api_refuses_a_file_inside_a_group(make_loket: Callable[..., Loket]) -> None:
+def test_the_api_takes_no_file_data_inside_a_group(make_loket: Callable[..., Loket]) -> None:
+    """Through the API an item's file is an upload id (tests/runtime/api/test_api_many_files),
+    never a file reference written by the caller."""
     loket = make_loket([_definition()])
     fake = {"id": "a" * 16, "name": "akta.pdf", "size": 10, "content_type": "application/pdf"}
     answers = {"anggota": [{"nama": "Ani", "akta": fake}], "setuju": True}
@@ -203,8 +205,9 @@ def test_the_api_refuses_a_file_inside_a_group(make_loket: Callable[..., Loket])
         "/api/v1/services/contoh/layanan-berkas-anggota/submissions", json=answers
     )
     assert response.status_code == 422, response.text[:500]
-    assert "/anggota/0/akta" in response.text
-    assert "grup berulang" in response.text or "repeatable group" in response.text
+    assert [(e["pointer"], e["rule"]) for e in response.json()["errors"]] == [
+        ("/anggota/0/akta", "upload_id")
+    ]
     assert loket.submissions() == []
 
 

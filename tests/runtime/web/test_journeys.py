@@ -3,12 +3,15 @@ send, then follow the case (receipt, withdraw, correct)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
 import pytest
 from sqlmodel import select
 
+from builder import values
+from builder.indonesian import MONTHS
 from runtime.models import OutboxMessage, Submission
 
 from .conftest import ALL_FIELDS, PDF, Loket, attr, csrf_of, file_a_case, load_definition, parse
@@ -171,6 +174,7 @@ def test_correction_opens_with_the_note_and_the_questioned_fields(loket: Loket) 
 def test_one_hint_per_field(loket: Loket) -> None:
     citizen = loket.citizen("contoh/semua-jenis-field")
     page = citizen.start()
+    examples: dict[str, dt.date] = {}
     for _ in range(10):
         doc = parse(page)
         for hint in doc.css(".hint[id$='-hint']"):
@@ -178,11 +182,23 @@ def test_one_hint_per_field(loket: Loket) -> None:
             assert text.count("Contoh:") <= 1, text
         for date in doc.css("input[type=date]"):
             hint = doc.css_first(f"#{attr(date, 'id')}-hint")
-            # the example names a date, in no format the browser's date input may contradict
-            assert hint is not None and hint.text() == "Contoh: 17 Agustus 1990", date.html
+            # the example names a date, in no format the browser's date input may contradict,
+            # and a day the field takes: 17 August 1990 when the limits allow it
+            assert hint is not None, date.html
+            found = re.fullmatch(r"Contoh: (\d+) (\w+) (\d{4})", hint.text())
+            assert found is not None, hint.text()
+            number, month, year = found.groups()
+            day = dt.date(int(year), MONTHS.index(month) + 1, int(number))
+            low = attr(date, "min") or "0001-01-01"
+            high = attr(date, "max") or "9999-12-31"
+            assert low <= day.isoformat() <= high, (hint.text(), date.html)
+            examples[attr(date, "name")] = day
         if page.url.path.endswith("/periksa"):
             break
         page = citizen.follow(citizen.fill_page(page))
+    today = values.today()  # in Western Indonesia Time, as the server counts
+    assert examples["tanggal_lahir"] == dt.date(1990, 8, 17)  # within 1900-01-01 .. today-17y
+    assert examples["tanggal_janji"] == today + dt.timedelta(days=15)  # today .. today+30d
 
 
 def test_a_fields_own_help_replaces_the_types_example(make_loket: Callable[..., Loket]) -> None:
