@@ -311,6 +311,10 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "correct_submit": ("Kirim perbaikan", "Send corrections"),
     "correct_check_title": ("Periksa perbaikan Anda", "Check your corrections"),
+    "follows_later": (
+        "(boleh menyusul: kirim nanti dari halaman status)",
+        "(may follow later: send it from the status page)",
+    ),
     "applicant_actions_title": ("Yang dapat Anda lakukan sekarang", "What you can do now"),
     "applicant_action_sent": (
         "Terkirim. Petugas melihatnya di permohonan Anda; perkembangannya tampil di halaman ini.",

@@ -235,3 +235,14 @@ def test_the_engine_refuses_the_action_without_its_file(loket: Loket) -> None:
         )
     assert [e.key for e in refused.value.errors] == ["berkas_kk"]
     assert _case(loket, link).row_version == case.row_version
+
+
+def test_the_form_says_the_file_may_follow_later(loket: Loket) -> None:
+    citizen = loket.citizen(DOMISILI, loket.new_client())
+    page = citizen.start()
+    while 'name="berkas_kk"' not in page.text:
+        page = citizen.follow(citizen.fill_page(page))
+    doc = parse(page)
+    label = doc.css_first("label[for=f-berkas_kk]")
+    assert label is not None and "boleh menyusul" in label.text()
+    assert doc.css_first("input[name=berkas_kk][required]") is None
