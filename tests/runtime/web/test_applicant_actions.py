@@ -246,3 +246,28 @@ def test_the_form_says_the_file_may_follow_later(loket: Loket) -> None:
     label = doc.css_first("label[for=f-berkas_kk]")
     assert label is not None and "boleh menyusul" in label.text()
     assert doc.css_first("input[name=berkas_kk][required]") is None
+
+
+def test_malformed_posts_get_4xx(loket: Loket) -> None:
+    client, link, case = _filed_without_card(loket)
+    page = parse(client.get(link))
+    data = {**_form_data(page), "confirm": "ya"}
+    as_text = client.post(f"{link}/aksi/{SEND}", data={**data, "berkas_kk": "kk.pdf"})
+    assert as_text.status_code == 422  # a file's name posted as text is not a file
+    no_version = client.post(
+        f"{link}/aksi/{SEND}",
+        data={k: v for k, v in data.items() if k != "row_version"},
+        files={"berkas_kk": ("kk.pdf", PDF, "application/pdf")},
+    )
+    assert no_version.status_code == 400
+    stale = client.post(
+        f"{link}/aksi/{SEND}",
+        data={**data, "row_version": str(case.row_version + 5)},
+        files={"berkas_kk": ("kk.pdf", PDF, "application/pdf")},
+    )
+    assert stale.status_code == 409
+    assert _case(loket, link).row_version == case.row_version
+    with loket.session() as session:
+        assert (
+            session.exec(select(Attachment).where(Attachment.field_key == "berkas_kk")).all() == []
+        )
