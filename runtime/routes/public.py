@@ -294,6 +294,7 @@ def status_page(
             "applicant_actions": _applicant_actions(session, case, found, base, lang, taking),
             "errors": located(found[1], list(taking.errors)) if taking and found else [],
             "action_base": base,
+            "self_url": base,  # after a refused action (a POST), the language link stays here
             "case": case,
             "title": localise(definition.get("title"), lang),
             "state_label": _state_label(definition, case.state, lang),

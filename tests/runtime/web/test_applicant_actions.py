@@ -159,6 +159,8 @@ def test_a_missing_file_and_statement_come_back_beside_the_fields(loket: Loket) 
     assert form.css_first("input[name=berkas_kk][aria-invalid=true]") is not None
     assert form.css_first(f"#confirm-{SEND}-error") is not None
     assert again.css_first("#error-summary") is not None
+    english = again.css_first("a[hreflang=en]")
+    assert english is not None and attr(english, "href") == f"{link}?lang=en"
     after = _case(loket, link)
     assert after.row_version == case.row_version and "berkas_kk" not in after.answers
     assert _events(loket, case.id)[-1].action == "submit"
