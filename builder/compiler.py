@@ -37,6 +37,7 @@ from builder.answers import AnswerError, make_error
 from builder.canonical import digest
 from builder.fastcheck import Check, Unsupported, compile_check
 from builder.fields import REGISTRY, FieldType
+from builder.model import applicant_field_keys, is_applicant_action, iter_fields
 from builder.pointers import from_parts, join
 from builder.texts import localise
 
@@ -478,6 +479,7 @@ class CompiledService:
     _value_check: Any = None
     _conditional: bool | None = None
     _officer: dict[int, CompiledService | None] = field(default_factory=dict)
+    _applicant: dict[int, CompiledService | None] = field(default_factory=dict)
     computed: Mapping[str, Any] = field(default_factory=dict)
     _reads_computed: bool | None = None
     rules: tuple[Mapping[str, Any], ...] = ()
@@ -545,6 +547,13 @@ class CompiledService:
         if transition not in self._officer:
             self._officer[transition] = compile_officer_fields(self.definition, transition)
         return self._officer[transition]
+
+    def applicant_form(self, transition: int) -> CompiledService | None:
+        """The form fields an applicant action at index `transition` asks for, as a one-page
+        form where each is required (None if the transition asks for none)."""
+        if transition not in self._applicant:
+            self._applicant[transition] = compile_applicant_fields(self.definition, transition)
+        return self._applicant[transition]
 
     def _prune_once(
         self, answers: Mapping[str, Any], basis: Mapping[str, Any], today: dt.date | None
@@ -1084,6 +1093,45 @@ def compile_officer_fields(
     plans = _plan_fields(list(specs), action, join("/workflow/transitions", transition, "fields"))
     page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
     key = digest({"definition": digest(definition), "transition": transition})
+    schema = {
+        "$schema": SUBMISSION_DIALECT,
+        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",
+        "title": localise(page.spec["title"], "id"),
+        **_object_schema(plans, {}),
+    }
+    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
+    return CompiledService(
+        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
+    )
+
+
+def compile_applicant_fields(
+    definition: Mapping[str, Any], transition: int
+) -> CompiledService | None:
+    """The form fields an applicant action asks for (`applicant_fields`) compiled as a one-page
+    form, or None when it asks for none (or is not an applicant action).
+
+    Each field keeps its spec from the form (type, accept, limits, messages) and is required:
+    the applicant takes the action to send it. The page's id is the transition's action.
+    """
+    expanded = option_lists.expand(definition)
+    moves = expanded.get("workflow", {}).get("transitions", [])
+    move = moves[transition] if 0 <= transition < len(moves) else None
+    if not isinstance(move, Mapping) or not is_applicant_action(expanded, move):
+        return None
+    wanted = applicant_field_keys(move)
+    top = {ref.key: ref.spec for ref in iter_fields(expanded, include_children=False)}
+    specs: list[Mapping[str, Any]] = [
+        {k: v for k, v in top[key].items() if k != "follows_later"} | {"required": True}
+        for key in wanted
+        if key in top
+    ]
+    if not specs:
+        return None
+    action = str(move["action"])
+    plans = _plan_fields(specs, action, join("/workflow/transitions", transition, "applicant"))
+    page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
+    key = digest({"definition": digest(definition), "applicant": transition})
     schema = {
         "$schema": SUBMISSION_DIALECT,
         "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",

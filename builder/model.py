@@ -140,6 +140,25 @@ def sources(transition: Mapping[str, Any]) -> list[str]:
     return [str(s) for s in origin] if isinstance(origin, list) else []
 
 
+def is_applicant_action(definition: Definition, transition: Mapping[str, Any]) -> bool:
+    """Whether a transition is an applicant action: the citizen alone takes it (`roles`
+    ["applicant"]) from states where they do not correct their answers (language 1.1). A
+    transition the applicant takes from an `applicant_edits` state sends corrections instead."""
+    declared = states(definition)
+    froms = sources(transition)
+    return (
+        list(transition.get("roles", [])) == ["applicant"]
+        and bool(froms)
+        and not any(declared.get(name, {}).get("applicant_edits") for name in froms)
+    )
+
+
+def applicant_field_keys(transition: Mapping[str, Any]) -> list[str]:
+    """The form fields an applicant action asks for (its `applicant_fields`)."""
+    found = transition.get("applicant_fields")
+    return [str(k) for k in found] if isinstance(found, list) else []
+
+
 def officer_fields(transition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The fields the acting officer fills in on a transition (its `fields`)."""
     found = transition.get("fields")

@@ -1103,11 +1103,56 @@ CODES: dict[str, Code] = {
     ),
     "applicant-not-allowed": _c(
         E,
-        "Pemohon tidak dapat bertindak di status '{value}'.",
-        "The applicant cannot act in state '{value}'.",
+        "Di status '{value}' pemohon hanya dapat mengambil aksinya sendiri, tidak bersama peran petugas.",
+        "In state '{value}' the applicant can only take an action of their own, not one shared with officer roles.",
         (
-            "Tandai status itu dengan \"applicant_edits\": true, atau hapus 'applicant' dari peran transisi.",
-            "Mark that state \"applicant_edits\": true, or remove 'applicant' from the transition's roles.",
+            'Tulis "roles": ["applicant"] untuk aksi pemohon, tandai status itu dengan "applicant_edits": true, atau hapus \'applicant\' dari peran transisi.',
+            'Write "roles": ["applicant"] for an applicant action, mark that state "applicant_edits": true, or remove \'applicant\' from the transition\'s roles.',
+        ),
+    ),
+    "applicant-fields-misplaced": _c(
+        E,
+        "Aksi '{value}' bukan aksi pemohon, jadi tidak dapat memakai 'applicant_fields' atau 'confirm'.",
+        "Action '{value}' is not an applicant action, so it cannot take 'applicant_fields' or 'confirm'.",
+        (
+            'Aksi pemohon berperan ["applicant"] saja dan keluar dari status tanpa "applicant_edits". Ubah perannya, atau hapus kunci ini.',
+            'An applicant action has the roles ["applicant"] only and leaves states without "applicant_edits". Change its roles, or remove this key.',
+        ),
+    ),
+    "applicant-field-unknown": _c(
+        E,
+        "Aksi '{action}' meminta kolom '{value}' yang tidak ada di formulir.",
+        "Action '{action}' asks for field '{value}', which is not in the form.",
+        (
+            "{guess_id}Pakai kunci kolom formulir (bukan kolom petugas).",
+            "{guess_en}Use the key of a form field (not an officer field).",
+        ),
+    ),
+    "applicant-field-unfit": _c(
+        E,
+        "Kolom '{value}' ({kind}) tidak dapat dikirim lewat aksi pemohon.",
+        "Field '{value}' ({kind}) cannot be sent with an applicant action.",
+        (
+            "Pakai kolom formulir di luar kelompok yang berisi jawaban (bukan notice, declaration atau group).",
+            "Use a form field outside a group that holds an answer (not a notice, declaration or group).",
+        ),
+    ),
+    "follows-later-required": _c(
+        E,
+        "Berkas '{value}' boleh menyusul, jadi tidak dapat wajib diisi di formulir.",
+        "File '{value}' may follow later, so the form cannot require it.",
+        (
+            'Hapus "required": true, atau hapus "follows_later".',
+            'Remove "required": true, or remove "follows_later".',
+        ),
+    ),
+    "follows-later-no-action": _c(
+        E,
+        "Berkas '{value}' boleh menyusul, tetapi tidak ada aksi pemohon yang memintanya.",
+        "File '{value}' may follow later, but no applicant action asks for it.",
+        (
+            'Tambahkan transisi dengan "roles": ["applicant"] dan "applicant_fields": ["{value}"] dari status tempat permohonan menunggu (hanya kolom di luar kelompok).',
+            'Add a transition with "roles": ["applicant"] and "applicant_fields": ["{value}"] from the state where the case waits (fields outside a group only).',
         ),
     ),
     "applicant-edits-final": _c(

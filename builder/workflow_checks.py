@@ -7,12 +7,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from builder.form_checks import check_condition
-from builder.model import Definition, iter_fields, iter_officer_fields, sources, states, transitions
+from builder.model import (
+    Definition,
+    applicant_field_keys,
+    is_applicant_action,
+    iter_fields,
+    iter_officer_fields,
+    sources,
+    states,
+    transitions,
+)
 from builder.pointers import join
 from builder.problems import Problem, did_you_mean, nearest, problem
 from builder.sla import running_sla, state_sla
 
 APPLICANT = "applicant"
+UNFIT_TYPES = frozenset({"notice", "declaration", "group"})  # nothing the applicant sends later
 
 
 def _graph(definition: Definition, *, intended: bool = False) -> dict[str, set[str]]:
@@ -118,8 +128,11 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     problem("duplicate-action", join(pointer, "action"), value=action, state=source)
                 )
             seen_actions.add((source, action))
-            if APPLICANT in transition.get("roles", []) and not declared[source].get(
-                "applicant_edits"
+            roles_here = list(transition.get("roles", []))
+            if (
+                APPLICANT in roles_here
+                and roles_here != [APPLICANT]
+                and not declared[source].get("applicant_edits")
             ):
                 found.append(problem("applicant-not-allowed", where, value=source))
         target = transition.get("to")
@@ -133,7 +146,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     **did_you_mean(target, declared),
                 )
             )
-        elif target in sources(transition):
+        elif target in sources(transition) and not is_applicant_action(definition, transition):
             found.append(
                 problem("self-transition", join(pointer, "to"), value=transition.get("action"))
             )
@@ -152,6 +165,7 @@ def check_workflow(definition: Definition) -> list[Problem]:
                     )
                 )
         found.extend(_check_approvals(transition, pointer))
+        found.extend(_check_applicant_action(definition, transition, pointer))
         guard = transition.get("guard")
         if isinstance(guard, Mapping):
             refs = {ref.key: ref for ref in iter_fields(definition)}
@@ -175,6 +189,68 @@ def check_workflow(definition: Definition) -> list[Problem]:
         if role != APPLICANT and role not in used_roles:
             found.append(problem("unused-role", join("/roles", role), value=role))
     found.extend(_check_graph(definition, finals))
+    found.extend(_check_follows_later(definition))
+    return found
+
+
+def _check_applicant_action(
+    definition: Definition, transition: Mapping[str, Any], pointer: str
+) -> list[Problem]:
+    """An applicant action's `applicant_fields` name top-level form fields that hold an answer;
+    `applicant_fields` and `confirm` belong to applicant actions only."""
+    keys = transition.get("applicant_fields")
+    if keys is None and "confirm" not in transition:
+        return []
+    action = transition.get("action")
+    if not is_applicant_action(definition, transition):
+        where = "applicant_fields" if keys is not None else "confirm"
+        return [problem("applicant-fields-misplaced", join(pointer, where), value=action)]
+    if not isinstance(keys, list):
+        return []
+    top = {ref.key: ref for ref in iter_fields(definition, include_children=False)}
+    children = {ref.key for ref in iter_fields(definition) if ref.group is not None}
+    found: list[Problem] = []
+    for pos, key in enumerate(keys):
+        where = join(pointer, "applicant_fields", pos)
+        ref = top.get(str(key))
+        if ref is None and key not in children:
+            found.append(
+                problem(
+                    "applicant-field-unknown",
+                    where,
+                    value=key,
+                    action=action,
+                    **did_you_mean(key, list(top)),
+                )
+            )
+        elif ref is None or ref.type in UNFIT_TYPES:
+            kind = "group" if ref is None else ref.type
+            found.append(problem("applicant-field-unfit", where, value=key, kind=kind))
+    return found
+
+
+def _check_follows_later(definition: Definition) -> list[Problem]:
+    """A file that may follow later is optional in the form and sent by an applicant action."""
+    sent = {
+        key
+        for transition in transitions(definition)
+        if is_applicant_action(definition, transition)
+        for key in applicant_field_keys(transition)
+    }
+    found: list[Problem] = []
+    for ref in iter_fields(definition):
+        if ref.spec.get("follows_later") is not True:
+            continue
+        if ref.spec.get("required") is True:
+            found.append(
+                problem("follows-later-required", join(ref.pointer, "required"), value=ref.key)
+            )
+        if ref.group is not None or ref.key not in sent:
+            found.append(
+                problem(
+                    "follows-later-no-action", join(ref.pointer, "follows_later"), value=ref.key
+                )
+            )
     return found
 
 

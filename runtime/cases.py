@@ -192,6 +192,20 @@ def check_officer_fields(
     return form.check(values, context=compiled.prune(answers))
 
 
+def check_applicant_fields(
+    compiled: CompiledService,
+    transition: int,
+    values: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[AnswerError]]:
+    """The values an applicant action's form fields take, and their errors (each is required);
+    conditions may read the case's (visible) answers. A transition that asks for none: none."""
+    form = compiled.applicant_form(transition) if transition >= 0 else None
+    if form is None:
+        return {}, []
+    return form.check(values, context=compiled.prune(answers))
+
+
 def officer_values(events: Iterable[CaseEvent]) -> dict[str, tuple[Any, CaseEvent]]:
     """What officers entered on the case's transitions, by field key, with the event that holds
     it (keys are unique across a definition; a transition taken twice: the latest value)."""
@@ -217,9 +231,12 @@ def _event_details(
     kept: Mapping[str, Any] | None,
     questioned: list[str] | None = None,
     approval: Mapping[str, Any] | None = None,
+    *,
+    sent: bool = False,
 ) -> dict[str, Any] | None:
     """An event's details: the officer's values, the answers a send-back questions, what a
-    correction changed in the answers, and the approval it gives (of a joint approval)."""
+    correction (or, with `sent`, an applicant action) changed in the answers, and the approval
+    it gives (of a joint approval)."""
     details: dict[str, Any] = {}
     if approval is not None:
         details[APPROVAL] = dict(approval)
@@ -228,7 +245,8 @@ def _event_details(
     if questioned:
         details[corrections.QUESTIONED] = questioned
     if answers is not None:
-        details[corrections.CORRECTED] = corrections.changed_answers(before, answers)
+        changed = corrections.changed_answers(before, answers)
+        details[corrections.SENT if sent else corrections.CORRECTED] = changed
     return details or None
 
 
@@ -257,6 +275,7 @@ def apply_transition(
     fields: Mapping[str, Any] | None = None,
     files: Sequence[Attachment] = (),
     questioned: Sequence[str] = (),
+    sent: Mapping[str, Any] | None = None,
     issuer: Issuer | None = None,
     links: case_messages.Links | None = None,
     now: dt.datetime | None = None,
@@ -269,6 +288,10 @@ def apply_transition(
     answers in the same transaction (the applicant's corrections). `fields` are the officer's
     values (pruned and checked here; kept in the event's ``details["fields"]``) and `files` the
     uploads they name (stored with the case; files no kept value names are not added).
+    `sent`: what the applicant fills in on an applicant action that asks for form fields
+    (`applicant_fields`; checked here, FieldsRefused otherwise): the values join the case's
+    answers, what they changed is kept in ``details["sent"]``, and `files` the uploads they
+    name are stored with the case.
     `questioned`: the answers a send-back asks the applicant to correct (field keys, kept in
     ``details["questioned"]``); QuestionedRefused, before anything is written, for a key that
     is not an answer field of the service or an action that does not send the case back.
@@ -292,8 +315,15 @@ def apply_transition(
     kept, errors = check_officer_fields(found[1], outcome.transition, fields or {}, case.answers)
     if errors:
         raise FieldsRefused(errors, kept)
+    sent_kept, sent_errors = check_applicant_fields(
+        found[1], outcome.transition if actor.kind == "applicant" else -1, sent or {}, case.answers
+    )
+    if sent_errors:
+        raise FieldsRefused(sent_errors, sent_kept)
+    if sent_kept:
+        answers = {**case.answers, **sent_kept}
     asked = _questioned(definition, found[1], outcome.to_state, questioned)
-    named = {v.get("id") for v in kept.values() if isinstance(v, Mapping)}
+    named = {v.get("id") for v in [*kept.values(), *sent_kept.values()] if isinstance(v, Mapping)}
     doc_ids = issued_documents(definition, outcome.transition) if outcome.moves else []
     if doc_ids:
         if issuer is None:
@@ -363,6 +393,7 @@ def apply_transition(
                     {**event["approval"], "transition": outcome.transition}
                     if "approval" in event
                     else None,
+                    sent=bool(sent_kept),
                 ),
                 at=now,
             )

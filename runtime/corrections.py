@@ -9,7 +9,9 @@ When the applicant files corrected answers (`cases.apply_transition(answers=...)
 that differ are kept in the resubmission event's details as ``{"corrected": {key: [old, new]}}``
 (top-level keys; a missing answer is None). The case page reads them back as rows of "label:
 old → new", with the field's own display (choice labels, dates, file names), NIKs masked and
-sensitive answers never shown (only that they changed). Plain functions, no HTTP.
+sensitive answers never shown (only that they changed). What an applicant action sends (a file
+that follows later) is kept the same way under ``{"sent": {key: [old, new]}}``. Plain
+functions, no HTTP.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from builder.fields import mask_nik
 from runtime.models import CaseEvent
 
 CORRECTED = "corrected"
+SENT = "sent"  # what an applicant action filled in (language 1.1), kept like a correction
 QUESTIONED = "questioned"
 MAX_QUESTIONED = 200
 
@@ -150,12 +153,15 @@ def change_rows(
     return rows
 
 
-def corrections(events: Iterable[CaseEvent]) -> list[tuple[CaseEvent, Mapping[str, Any]]]:
-    """The events that filed corrected answers, with what they changed (oldest first)."""
+def corrections(
+    events: Iterable[CaseEvent], kind: str = CORRECTED
+) -> list[tuple[CaseEvent, Mapping[str, Any]]]:
+    """The events that filed corrected answers (or, with `kind` SENT, that sent answers with an
+    applicant action), with what they changed (oldest first)."""
     found = []
     for event in events:
         details = event.details if isinstance(event.details, Mapping) else {}
-        changed = details.get(CORRECTED)
+        changed = details.get(kind)
         if event.actor_kind == "applicant" and isinstance(changed, Mapping):
             found.append((event, changed))
     return found

@@ -311,6 +311,23 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "correct_submit": ("Kirim perbaikan", "Send corrections"),
     "correct_check_title": ("Periksa perbaikan Anda", "Check your corrections"),
+    "follows_later": (
+        "(boleh menyusul: kirim nanti dari halaman status)",
+        "(may follow later: send it from the status page)",
+    ),
+    "applicant_actions_title": ("Yang dapat Anda lakukan sekarang", "What you can do now"),
+    "applicant_action_sent": (
+        "Terkirim. Petugas melihatnya di permohonan Anda; perkembangannya tampil di halaman ini.",
+        "Sent. The officer sees it on your application; the progress shows on this page.",
+    ),
+    "applicant_action_unavailable": (
+        "Aksi ini tidak tersedia untuk permohonan Anda pada statusnya sekarang; buka lagi tautan status Anda.",
+        "This action is not available for your application in its current state; open your status link again.",
+    ),
+    "applicant_action_confirm": (
+        "Centang pernyataan ini untuk melanjutkan.",
+        "Tick this statement to continue.",
+    ),
     "correct_sent": (
         "Perbaikan Anda sudah terkirim. Petugas akan memeriksanya kembali; perkembangannya tampil di halaman ini.",
         "Your corrections have been sent. An officer will check them again; the progress shows on this page.",

@@ -755,6 +755,10 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "Diperbaiki pemohon · {when}",
         "Corrected by the applicant · {when}",
     ),
+    "office_applicant_sent": (
+        "Dikirim pemohon: {action} · {when}",
+        "Sent by the applicant: {action} · {when}",
+    ),
     "office_corrections": ("Yang diubah pemohon", "What the applicant changed"),
     "office_corrected_none": (
         "Pemohon mengirim lagi tanpa mengubah jawaban.",

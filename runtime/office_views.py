@@ -479,6 +479,47 @@ def _questioned_labels(compiled: CompiledService | None, event: CaseEvent, lang:
     return ", ".join(plan.label(lang) or plan.key for plan in plans)
 
 
+def applicant_changes(
+    opened: cases.OpenedCase, events: list[CaseEvent], lang: str
+) -> list[dict[str, Any]]:
+    """What the applicant changed in the answers, oldest first: each correction, and what each
+    applicant action sent (a file that followed later), as rows of label: old → new."""
+    labels = {
+        str(move["action"]): localise(move.get("label"), lang) or str(move["action"])
+        for move in opened.definition.get("workflow", {}).get("transitions", [])
+    }
+    found = [
+        (event, changed, t("office_corrected", lang, when=when(event.at)))
+        for event, changed in corrections.corrections(events)
+    ] + [
+        (
+            event,
+            changed,
+            t(
+                "office_applicant_sent",
+                lang,
+                action=labels.get(event.action, event.action),
+                when=when(event.at),
+            ),
+        )
+        for event, changed in corrections.corrections(events, corrections.SENT)
+    ]
+    found.sort(key=lambda item: (item[0].at, item[0].id or 0))
+    return [
+        {
+            "title": title,
+            "rows": corrections.change_rows(
+                opened.compiled,
+                changed,
+                lang,
+                none=t("office_change_empty", lang),
+                hidden=t("office_change_hidden", lang),
+            ),
+        }
+        for event, changed, title in found
+    ]
+
+
 def escalation_text(definition: Mapping[str, Any], details: Mapping[str, Any], lang: str) -> str:
     """What an `escalated` event says: to which role, after how many working days overdue."""
     role = str(details.get("to_role", ""))
@@ -612,19 +653,7 @@ def case_context(
         ),
         "applicant_name": applicant_name(definition, case.answers),
         "applicant_label": kind_word(definition, "applicant_name", lang),
-        "corrections": [
-            {
-                "title": t("office_corrected", lang, when=when(event.at)),
-                "rows": corrections.change_rows(
-                    opened.compiled,
-                    changed,
-                    lang,
-                    none=t("office_change_empty", lang),
-                    hidden=t("office_change_hidden", lang),
-                ),
-            }
-            for event, changed in corrections.corrections(events)
-        ],
+        "corrections": applicant_changes(opened, events, lang),
         "escalation": _current_escalation(session, case, definition, lang),
         "approvals": approval_rows(session, case, definition, lang),
         "assignment": {

@@ -274,6 +274,10 @@ def apply(
             event["to_state"] = None
             event["comment_public"] = False
             return Outcome(case.state, case.state, None, event, chosen.transition, moves=False)
-    return Outcome(
-        case.state, chosen.to, final_outcome(definition, chosen.to), event, chosen.transition
-    )
+    if actor.kind == "user" or chosen.to != case.state:
+        return Outcome(
+            case.state, chosen.to, final_outcome(definition, chosen.to), event, chosen.transition
+        )
+    # an applicant action that stays (it sends a file while the case waits): the case stays
+    # in its state and its clock runs on
+    return Outcome(case.state, case.state, None, event, chosen.transition, moves=False)

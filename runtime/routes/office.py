@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from builder.answers import AnswerError
@@ -24,12 +23,12 @@ from builder.documents import revoke_roles
 from builder.messages import kind_of
 from runtime import assignments, cases, inbox, store
 from runtime import office_views as views
+from runtime.action_files import forget_unused, store_uploads, text_inputs
 from runtime.auth import StaffUser
 from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
 from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
-from runtime.field_render import upload_refusal
 from runtime.forms import parse_page
 from runtime.i18n import kind_nouns, t
 from runtime.models import Agency, Attachment, User, utcnow
@@ -41,13 +40,10 @@ from runtime.staff import Forbidden, UserDep
 from runtime.storage import FileMissing
 from runtime.uploads import (
     TEXT_MARGIN_BYTES,
-    UploadRejected,
     attachment_key,
     bytes_download,
     download_response,
     max_bytes,
-    remove_attachment_files,
-    store_upload,
 )
 from runtime.web import FILE_CAPS, PostedForm, error_page, is_htmx, language, render
 from runtime.workflow import ActionRefused, Actor, available_actions
@@ -219,60 +215,6 @@ def _action_body_limit(request: Request, session: SessionDep, user: UserDep, cas
 ActionBodyLimit = Annotated[None, Depends(_action_body_limit)]
 
 
-def _listing(form: FormData) -> dict[str, list[str]]:
-    """The posted text inputs by name (files left out)."""
-    found: dict[str, list[str]] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            found.setdefault(name, []).append(value)
-    return found
-
-
-def _uploads(
-    request: Request, form: CompiledService, posted: FormData, values: dict[str, Any]
-) -> tuple[list[Attachment], list[AnswerError]]:
-    """Store the officer's files (size while reading, type by content); their references go
-    into `values`. Returns the attachments (not yet in the database) and refused files."""
-    files: list[Attachment] = []
-    refused: list[AnswerError] = []
-    for plan in form.fields.values():
-        upload = posted.get(plan.key) if plan.type == "file" else None
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            continue
-        accept = list(plan.spec.get("accept", []))
-        try:
-            stored = store_upload(
-                upload,
-                store=request.app.state.store,
-                max_bytes=max_bytes(plan.spec),
-                accept=accept,
-            )
-        except UploadRejected as exc:
-            message = upload_refusal(plan.spec, exc.reason)
-            refused.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
-            continue
-        values[plan.key] = stored.answer()
-        files.append(
-            Attachment(
-                id=stored.id,
-                field_key=plan.key,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
-            )
-        )
-    return files, refused
-
-
-def _forget(request: Request, files: list[Attachment], kept: Mapping[str, Any] | None) -> None:
-    """Remove the stored files the case did not take (all of them without `kept`)."""
-    named = {v.get("id") for v in (kept or {}).values() if isinstance(v, Mapping)}
-    gone = [file.storage_name for file in files if file.id not in named]
-    remove_attachment_files(request.app.state.store, gone)
-
-
 @router.post("/kantor/kasus/{case_id}/aksi")
 def act(
     request: Request,
@@ -312,7 +254,7 @@ def act(
     files: list[Attachment] = []
     refused: list[AnswerError] = []
     if chosen is not None and officer is not None:
-        values = parse_page(officer.pages[0], _listing(form)).values
+        values = parse_page(officer.pages[0], text_inputs(form)).values
     unconfirmed = chosen is not None and _is_final(opened, chosen.to) and form.get("confirm") != "1"
     if unconfirmed and version == opened.case.row_version:  # (a stale form: 409 below)
         # a final decision needs its statement ticked; nothing is stored, the values come back
@@ -328,7 +270,7 @@ def act(
             picked=picked,
         )
     if chosen is not None and officer is not None:
-        files, refused = _uploads(request, officer, form, values)
+        files, refused = store_uploads(request, officer, form, values)
     kept: Mapping[str, Any] | None = None
     settings = request.app.state.settings
     issuer = Issuer(
@@ -376,7 +318,7 @@ def act(
         failed = (action, exc.message[lang])
         return _refused(request, session, user, case_id, comment, error=failed, picked=picked)
     finally:
-        _forget(request, files, kept)
+        forget_unused(request, files, kept)
     if _partial_wanted(request):
         opened = _open(session, user, case_id)
         context = _case_context(request, session, user, opened)

@@ -8,18 +8,22 @@ submitting them in :mod:`runtime.routes.submit`; what they share in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from builder.answers import AnswerError
 from builder.compiler import FieldPlan
+from builder.model import is_applicant_action, transitions
 from builder.texts import localise
-from runtime import cases, catalog, db, deadlines, store
+from runtime import applicant_actions, cases, catalog, db, deadlines, store
 from runtime.deps import SessionDep
 from runtime.documents import issued, verify
+from runtime.forms import field_views, located
 from runtime.i18n import t
 from runtime.models import Attachment, CaseEvent, Submission
 from runtime.references import document_secret, normalise_reference, secrets_equal
@@ -126,9 +130,16 @@ def _timeline(
     events: list[CaseEvent], definition: Mapping[str, Any], lang: str
 ) -> list[dict[str, str]]:
     rows = []
+    own = {
+        str(move.get("action")): localise(move.get("label"), lang) or str(move.get("action"))
+        for move in transitions(definition)
+        if is_applicant_action(definition, move)
+    }
     for event in events:
         if event.action == store.SUBMIT_ACTION:
             label = t("status_submitted", lang)
+        elif event.actor_kind == "applicant" and event.action in own:
+            label = own[event.action]  # what the applicant did, e.g. "Kirim KK asli"
         else:
             label = _state_label(definition, event.to_state, lang)
         rows.append(
@@ -181,12 +192,76 @@ def _from_officers(
     return shown
 
 
+@dataclass(frozen=True)
+class Taking:
+    """An applicant action the applicant tried to take, shown again: what they typed (files must
+    be chosen again) and the errors beside the fields (`/confirm` for the statement)."""
+
+    name: str
+    values: Mapping[str, Any]
+    errors: Sequence[AnswerError]
+
+
+def _applicant_actions(
+    session: Session, case: Submission, found: Any, base: str, lang: str, taking: Taking | None
+) -> list[dict[str, Any]]:
+    """The applicant actions on the status page: label, statement, fields (with what was typed
+    and the errors when `taking` names the action)."""
+    if found is None or case.final_outcome:
+        return []
+    shown = []
+    for offer in applicant_actions.offered(
+        found[0].definition, found[1], cases.snapshot(session, case)
+    ):
+        mine = taking is not None and taking.name == offer.name
+        errors = list(taking.errors) if taking is not None and mine else []
+        views = []
+        if offer.form is not None:
+            located_errors = located(offer.form, [e for e in errors if e.key != "confirm"])
+            views = field_views(
+                offer.form,
+                offer.form.pages[0],
+                dict(taking.values) if taking is not None and mine else {},
+                located_errors,
+                lang,
+                context=case.answers,
+            )
+        confirm_error = next((e.text(lang) for e in errors if e.key == "confirm"), "")
+        shown.append(
+            {
+                "name": offer.name,
+                "label": localise(offer.action.label, lang),
+                "confirm": localise(offer.confirm, lang) if offer.confirm else "",
+                "confirm_error": confirm_error,
+                "fields": views,
+                "files": any(v.type == "file" for v in views),
+                "refused": bool(errors),
+                "url": f"{base}/aksi/{offer.name}",
+            }
+        )
+    return shown
+
+
 @router.get("/status/{reference}/{secret}")
 def status(request: Request, session: SessionDep, reference: str, secret: str) -> Response:
     """The citizen-facing state and timeline of a case (same not-found for a wrong reference or secret)."""
     case = store.find_submission(session, reference, secret)
     if case is None:
         return error_page(request, 404, "not_found", "case_not_found")
+    return status_page(request, session, case, secret)
+
+
+def status_page(
+    request: Request,
+    session: Session,
+    case: Submission,
+    secret: str,
+    *,
+    taking: Taking | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The status page of a case whose link the caller checked; with `taking`, an applicant
+    action comes back with what was typed and its errors."""
     lang = language(request)
     found = catalog.compiled_version(session, case.service_version_id)
     definition = found[0].definition if found else {}
@@ -212,9 +287,14 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
         "status.html",
         {
             "d": definition,
-            "notice": {"perbaikan": "correct_sent"}.get(request.query_params.get("terkirim", "")),
+            "notice": {"perbaikan": "correct_sent", "aksi": "applicant_action_sent"}.get(
+                request.query_params.get("terkirim", "")
+            ),
             **applicant_options(session, case),
+            "applicant_actions": _applicant_actions(session, case, found, base, lang, taking),
+            "errors": located(found[1], list(taking.errors)) if taking and found else [],
             "action_base": base,
+            "self_url": base,  # after a refused action (a POST), the language link stays here
             "case": case,
             "title": localise(definition.get("title"), lang),
             "state_label": _state_label(definition, case.state, lang),
@@ -246,6 +326,7 @@ def status(request: Request, session: SessionDep, reference: str, secret: str) -
                 for d in issued.for_applicant(session, case.id)
             ],
         },
+        status_code,
     )
 
 

@@ -179,3 +179,30 @@ def test_random_actions_stay_inside_the_definition(path: Path, data: st.DataObje
         if outcome.final:
             assert available_actions(definition, case, Actor.applicant()) == []
             assert available_actions(definition, case, Actor.user(9, roles)) == []
+
+
+def test_an_applicant_action_that_stays_keeps_the_case_where_it_is() -> None:
+    """The family card's old card is sent while the case waits: offered to the applicant only
+    until it is sent (its guard), never to an officer; the case stays and its clock runs on."""
+    definition = _load("perubahan-kartu-keluarga.json")
+    waiting = CaseSnapshot(state="verifikasi", answers={"nama": "Budi"})
+    mine = [a.name for a in available_actions(definition, waiting, Actor.applicant())]
+    assert mine == ["kirim_kk_lama", WITHDRAW]
+    staff = available_actions(definition, waiting, Actor.user(1, ["petugas", "kepala"]))
+    assert "kirim_kk_lama" not in [a.name for a in staff]
+    outcome = apply(definition, waiting, Actor.applicant(), "kirim_kk_lama")
+    assert (outcome.from_state, outcome.to_state, outcome.moves) == (
+        "verifikasi",
+        "verifikasi",
+        False,
+    )
+    assert outcome.event["actor_kind"] == "applicant" and outcome.final is None
+    sent = CaseSnapshot(state="verifikasi", answers={"kk_lama": {"id": "x", "name": "kk.pdf"}})
+    assert [a.name for a in available_actions(definition, sent, Actor.applicant())] == [WITHDRAW]
+    with pytest.raises(ActionRefused):
+        apply(
+            definition,
+            CaseSnapshot(state="menunggu_tanda_tangan"),
+            Actor.applicant(),
+            "kirim_kk_lama",
+        )

@@ -419,7 +419,8 @@ class Citizen:
 
 
 def strip_file_ids(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers with stored files reduced to name, size and type (ids and hashes are generated)."""
+    """Answers with stored files reduced to name, size and type (ids and hashes are generated),
+    in a group's items too."""
     result: dict[str, Any] = {}
 
     def strip(file: Mapping[str, Any]) -> dict[str, Any]:
@@ -434,6 +435,8 @@ def strip_file_ids(answers: Mapping[str, Any]) -> dict[str, Any]:
             and all(isinstance(v, Mapping) and "content_type" in v for v in value)
         ):  # a field taking several files
             result[key] = [strip(v) for v in value]
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            result[key] = [strip_file_ids(item) for item in value]  # a group's items
         else:
             result[key] = value
     return result

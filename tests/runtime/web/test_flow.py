@@ -101,12 +101,20 @@ def test_full_flow(loket: Loket, path: Path) -> None:
     assert set(case.answers) == set(expected)
     with loket.session() as session:
         attachments = session.exec(select(Attachment)).all()
+        in_groups = {  # a file in a group's item is kept as `group.index.child`
+            f"{k}.{index}.{child.key}": item[child.key]
+            for k, p in compiled.fields.items()
+            if p.type == "group" and k in expected
+            for index, item in enumerate(case.answers[k])
+            for child in p.children
+            if child.type == "file" and child.key in item
+        }
         assert {a.field_key for a in attachments} == {
             k for k, p in compiled.fields.items() if p.type == "file" and k in expected
-        }
+        } | set(in_groups)
         assert all(a.submission_id == case.id for a in attachments)
         for attachment in attachments:
-            answer = case.answers[attachment.field_key]
+            answer = in_groups.get(attachment.field_key) or case.answers[attachment.field_key]
             files = answer if isinstance(answer, list) else [answer]  # max_files > 1: a list
             assert attachment.id in {f["id"] for f in files}
         draft = session.exec(select(FormDraft)).one()
