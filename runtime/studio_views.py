@@ -23,6 +23,7 @@ from builder.texts import localise
 from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
 from runtime.studio_documents import item_pointers as document_pointers
+from runtime.studio_flow import exit_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 
@@ -322,6 +323,7 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
         if isinstance(page, Mapping):
             found.append(join("/form/pages", index))
     found.extend(ref.pointer for ref in _safe_fields(definition))
+    found.extend(exit_pointers(definition))
     roles = definition.get("roles")
     found.extend(join("/roles", r) for r in (roles if isinstance(roles, Mapping) else {}))
     workflow = definition.get("workflow")
@@ -496,6 +498,8 @@ def _candidates(definition: Mapping[str, Any], owner: str) -> list[Any]:
         r for r in _safe_fields(definition) if REGISTRY.get(r.type, REGISTRY["notice"]).has_value
     ]
     parts = owner.strip("/").split("/")
+    if parts[:2] == ["form", "exits"]:  # an exit of the form reads any field of the form
+        return [r for r in refs if r.group is None]
     if owner.startswith("/workflow/") and len(parts) == 5:  # an officer field
         same = [
             r

@@ -105,7 +105,9 @@ def test_remove_an_exit_and_its_empty_list() -> None:
     none = edit_flow.remove_exit(one, "/form/exits/0")
     assert "exits" not in none["form"]
     on_page = edit_flow.add_exit(BASE, "/form/pages/0", {"title": "Tiga", "text": "z"})
-    assert "exits" not in edit_flow.remove_exit(on_page, "/form/pages/0/exits/0")["form"]["pages"][0]
+    assert (
+        "exits" not in edit_flow.remove_exit(on_page, "/form/pages/0/exits/0")["form"]["pages"][0]
+    )
     with pytest.raises(edit.EditError):
         edit_flow.remove_exit(BASE, "/form/exits/0")
 
@@ -143,7 +145,10 @@ def test_a_limit_written_in_sla_working_days_stays_there() -> None:
     made = copy.deepcopy(BASE)
     made["workflow"]["states"]["diajukan"] = {"label": "Diajukan", "sla": {"working_days": 2}}
     done = edit_flow.set_sla(made, "diajukan", "working_days", "3")
-    assert done["workflow"]["states"]["diajukan"] == {"label": "Diajukan", "sla": {"working_days": 3}}
+    assert done["workflow"]["states"]["diajukan"] == {
+        "label": "Diajukan",
+        "sla": {"working_days": 3},
+    }
     assert edit_flow.sla_parts(done["workflow"]["states"]["diajukan"]) == ("working_days", "3")
 
 
