@@ -31,6 +31,9 @@ QUANTIFIER_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+GROUP_PREFIX = "group:"
+
+
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
@@ -150,3 +153,32 @@ def kept(posted: Mapping[str, str] | None, name: str, value: str) -> str:
     if posted is not None and name in posted:
         return posted[name]
     return value
+
+
+# -- conditions on a group's items ---------------------------------------------------------------
+
+
+def group_key(chosen: str) -> str:
+    """The group a condition's first drop-down chose (`group:<key>`), '' for a plain field."""
+    return chosen[len(GROUP_PREFIX) :] if chosen.startswith(GROUP_PREFIX) else ""
+
+
+def group_test(condition: Any) -> tuple[str, str, Mapping[str, Any]] | None:
+    """(group, quantifier, inner test) of a group test whose inner test is on one field (what
+    the drop-downs can show); None for anything else."""
+    if not isinstance(condition, Mapping) or len(condition) != 2 or "group" not in condition:
+        return None
+    quantifier = next((q for q in QUANTIFIER_LABELS if q in condition), None)
+    inner = condition.get(quantifier) if quantifier else None
+    if not isinstance(inner, Mapping) or "field" not in inner or len(inner) != 2:
+        return None
+    return str(condition["group"]), str(quantifier), inner
+
+
+def group_options(refs: list[Any], lang: str) -> list[tuple[str, str]]:
+    """The groups a condition may look into, as choices of its first drop-down."""
+    return [
+        (GROUP_PREFIX + ref.key, f"{localise(ref.spec.get('label'), lang)[:60]} ({ref.key})")
+        for ref in refs
+        if ref.type == "group" and ref.group is None
+    ]

@@ -356,6 +356,8 @@ def _editor(
             lang,
             chosen=chosen.get("cf") if chosen else None,
             operator=chosen.get("co") if chosen else None,
+            quantifier=chosen.get("cq") if chosen else None,
+            inner=chosen.get("cgf") if chosen else None,
         )
 
     shown = request.query_params.get("open", "") if open_at is None else open_at
@@ -494,6 +496,8 @@ def condition_part(
     at: str = "",
     cf: str = "",
     co: str = "",
+    cq: str = "",
+    cgf: str = "",
 ) -> Response:
     """htmx: the condition drop-downs again after the designer chose a field or an operator."""
     service = designed_service(session, user, agency, slug)
@@ -503,7 +507,14 @@ def condition_part(
     except edit.EditError as exc:
         raise HTTPException(404) from exc
     widget = sv.condition_widget(
-        version.definition, at, holder[0].get(holder[1]), language(request), chosen=cf, operator=co
+        version.definition,
+        at,
+        holder[0].get(holder[1]),
+        language(request),
+        chosen=cf,
+        operator=co,
+        quantifier=cq or None,
+        inner=cgf or None,
     )
     return render(
         request,
@@ -537,6 +548,8 @@ def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
     shown = str(form.get("cf_shown") or "")
     if form.get("clear") or (not cf and shown):
         return edit.clear_condition(definition, at)
+    if sf.group_key(cf):
+        return _group_condition(definition, form)
     if not cf or cf != shown or co not in sv.OPERATOR_LABELS:
         raise _Pending()
     values = [str(v) for v in form.getlist("cv")]
@@ -690,6 +703,19 @@ def _flow_item(op: str, at: str) -> str:
     return at
 
 
+def _group_condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    """A test of a group's items from the condition drop-downs (`cf` is `group:<key>`): saved
+    once the group, its field and the test shown are the ones posted, else shown again."""
+    at, cf, co, cq, cgf = (_s(form, k) for k in ("at", "cf", "co", "cq", "cgf"))
+    if cf != _s(form, "cf_shown") or not cgf or cgf != _s(form, "cgf_shown"):
+        raise _Pending()
+    if co not in sv.OPERATOR_LABELS:
+        raise _Pending()
+    values = [str(v) for v in form.getlist("cv")]
+    operator, raw = sv.condition_request(co, "\n".join(values) if co == "in" else "".join(values))
+    return edit_flow.set_group_condition(definition, at, sf.group_key(cf), cq, cgf, operator, raw)
+
+
 # -- end of the flow ----------------------------------------------------------------------------
 
 
@@ -790,7 +816,7 @@ def apply_edit(
         changed = operation(dict(version.definition), form)
         focus = _focus(op, form, changed)
     except _Pending:
-        pending = {k: _s(form, k) for k in ("at", "cf", "co")}
+        pending = {k: _s(form, k) for k in ("at", "cf", "co", "cq", "cgf")}
         return _editor(request, session, service, version, condition=pending, open_at=pending["at"])
     except edit.EditError as exc:
         message = exc.text(language(request))

@@ -218,3 +218,114 @@ def test_flow_posts_need_the_csrf_token(designer: Designer, studio: Studio) -> N
     data = {"op": "exit_add", "at": "/form", "title": "x", "row_version": str(before)}
     assert designer.client.post(f"{EDITOR}/ubah", data=data).status_code == 403
     assert studio.draft().row_version == before
+
+
+# -- conditions on a group's items ---------------------------------------------------------------
+
+BENCANA = "bencana-uji"
+
+
+def _bencana(designer: Designer) -> None:
+    designer.get("/studio/baru")
+    made = designer.post(
+        "/studio/baru",
+        {"agency": AGENCY, "service_id": BENCANA, "title": "", "source": "example"}
+        | {"example": "bantuan-korban-bencana"},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
+    assert made.status_code == 303
+
+
+def test_a_group_condition_chosen_step_by_step(designer: Designer, studio: Studio) -> None:
+    _bencana(designer)
+    designer.open(BENCANA, open="/form/pages/2")
+    scope = "#s-form-pages-2"
+    # the example's condition has an `any` inside: shown as text, replaceable here
+    assert designer.doc.css_first(f"{scope} .cond .hint code") is not None
+    offered = [attr(o, "value") for o in designer.doc.css(f"{scope} select[name=cf] option")]
+    assert "group:anggota" in offered
+    # 1. the group: its quantifier and its own fields are offered next
+    pending = designer.submit(designer.form("condition", scope), {"cf": "group:anggota"})
+    assert pending.status_code == 200
+    inner = [attr(o, "value") for o in designer.doc.css(f"{scope} select[name=cgf] option")]
+    assert inner == ["nama_anggota", "tanggal_lahir_anggota", "disabilitas"]
+    # 2. another field of the group: its tests are offered (not saved yet)
+    again = designer.submit(
+        designer.form("condition", scope), {"cq": "every", "cgf": "disabilitas"}
+    )
+    assert again.status_code == 200
+    assert _value(designer, f"{scope} select[name=cq]") == "every"
+    assert [attr(o, "value") for o in designer.doc.css(f"{scope} select[name=co] option")] == [
+        "equals",
+        "filled",
+        "empty",
+    ]
+    # with JavaScript the same drop-downs come from the condition part
+    part = designer.client.get(
+        f"/studio/{AGENCY}/{BENCANA}/kondisi",
+        params={"at": "/form/pages/2", "cf": "group:anggota", "cgf": "tanggal_lahir_anggota"},
+    )
+    assert part.status_code == 200
+    tests = [attr(o, "value") for o in parse(part).css("select[name=co] option")]
+    assert "gt" in tests and "lt" in tests
+    # 3. the test and its value: saved
+    designer.submit_ok(designer.form("condition", scope), {"co": "equals", "cv": "ya"})
+    page = studio.draft(BENCANA).definition["form"]["pages"][2]
+    assert page["visible_if"] == {
+        "group": "anggota",
+        "every": {"field": "disabilitas", "equals": True},
+    }
+    # shown again as it is, then cleared
+    designer.open(BENCANA, open="/form/pages/2")
+    assert _value(designer, f"{scope} select[name=cf]") == "group:anggota"
+    assert _value(designer, f"{scope} select[name=cq]") == "every"
+    assert _value(designer, f"{scope} select[name=cgf]") == "disabilitas"
+    assert designer.doc.css_first(f"{scope} .cond .hint code") is None
+    designer.submit_ok(designer.form("condition", scope), {"clear": "1"})
+    assert "visible_if" not in studio.draft(BENCANA).definition["form"]["pages"][2]
+
+
+def test_a_group_condition_on_a_guard_and_its_problem_beside_it(
+    designer: Designer, studio: Studio
+) -> None:
+    _bencana(designer)
+    designer.open(BENCANA)
+    scope = "#s-form-pages-0"  # the first page cannot look at the later group
+    designer.open(BENCANA, open="/form/pages/0")
+    assert "group:anggota" not in [
+        attr(o, "value") for o in designer.doc.css(f"{scope} select[name=cf] option")
+    ]
+    # posted anyway (an old page): written, and reported beside the page
+    designer.edit_ok(
+        "condition",
+        BENCANA,
+        at="/form/pages/0",
+        cf="group:anggota",
+        cf_shown="group:anggota",
+        cq="some",
+        cgf="nama_anggota",
+        cgf_shown="nama_anggota",
+        co="filled",
+    )
+    definition = studio.draft(BENCANA).definition
+    assert definition["form"]["pages"][0]["visible_if"] == {
+        "group": "anggota",
+        "some": {"field": "nama_anggota", "filled": True},
+    }
+    assert "condition-later-field" in _codes(designer, scope)
+    # a test that does not exist is refused, nothing saved
+    before = studio.draft(BENCANA).row_version
+    refused = designer.edit(
+        "condition",
+        BENCANA,
+        at="/form/pages/2",
+        cf="group:anggota",
+        cf_shown="group:anggota",
+        cq="most",
+        cgf="disabilitas",
+        cgf_shown="disabilitas",
+        co="equals",
+        cv="ya",
+    )
+    assert refused.status_code == 422
+    assert studio.draft(BENCANA).row_version == before
