@@ -3,10 +3,17 @@ approval, exit pages of a page and of the form, and conditions that look into a 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from builder import edit_flow
+from runtime import studio_flow as sf
 from tests.runtime.studio.conftest import AGENCY, DOMISILI, Designer, Studio, attr, parse
 
+DEFINITIONS = sorted((Path(__file__).resolve().parents[3] / "schemas" / "examples").glob("*.json"))
 SLUG = DOMISILI["id"]
 EDITOR = f"/studio/{AGENCY}/{SLUG}"
 STATE = "#s-workflow-states-diajukan"
@@ -329,3 +336,22 @@ def test_a_group_condition_on_a_guard_and_its_problem_beside_it(
     )
     assert refused.status_code == 422
     assert studio.draft(BENCANA).row_version == before
+
+
+# -- unchanged forms change nothing --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.stem)
+def test_unchanged_flow_forms_round_trip(path: Path) -> None:
+    definition: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for name, state in definition["workflow"]["states"].items():
+        unit, amount = sf.sla_parts(state)
+        assert edit_flow.set_sla(definition, name, unit, amount) == definition, name
+    for index, move in enumerate(definition["workflow"]["transitions"]):
+        required = edit_flow.approvals_value(*sf.approvals_parts(move))
+        assert edit_flow.set_approvals(definition, index, required) == definition, index
+    form = definition["form"]
+    holders = [("/form", form)] + [(f"/form/pages/{i}", p) for i, p in enumerate(form["pages"])]
+    for holder, spec in holders:
+        for item in sf.exit_items(definition, holder, spec.get("exits"), "id"):
+            assert edit_flow.set_exit(definition, item.pointer, item.values) == definition
