@@ -689,8 +689,12 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
 
 
 def condition_holder(definition: Definition, pointer: str) -> tuple[dict[str, Any], str]:
-    """The page, field or transition at `pointer` and the key of its condition."""
+    """The page, field, transition or exit at `pointer` and the key of its condition."""
     parts = split(pointer)
+    if len(parts) >= 3 and parts[-2] == "exits":
+        from builder.edit_flow import exit_at  # exits are edited there; it imports this module
+
+        return exit_at(definition, pointer), "when"
     if len(parts) == 3 and parts[:2] == ["workflow", "transitions"]:
         return _transition(definition, _int(parts[2])), "guard"
     if len(parts) == 3 and parts[:2] == ["form", "pages"]:

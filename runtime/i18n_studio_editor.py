@@ -65,3 +65,54 @@ STUDIO_EDITOR_UI: dict[str, tuple[str, str]] = {
     "studio_required_no": ("Tidak, boleh dikosongkan", "No, may be left empty"),
     "studio_required_default": ("(bawaan)", "(default)"),
 }
+
+
+# -- the flow: exit pages, time limits in their unit, joint approval, group conditions ------------
+
+STUDIO_FLOW_UI: dict[str, tuple[str, str]] = {
+    "studio_exits_page": ("Halaman keluar dari halaman ini", "Exit pages of this page"),
+    "studio_exits_form": ("Halaman keluar dari seluruh formulir", "Exit pages of the whole form"),
+    "studio_exits_none": ("Belum ada halaman keluar.", "No exit pages yet."),
+    "studio_exits_intro": (
+        "Halaman keluar menghentikan pemohon yang salah tempat, menjelaskan sebabnya dan ke mana "
+        "ia harus pergi. Tulis judul dan penjelasan, lalu tentukan syaratnya.",
+        "An exit page stops an applicant who is in the wrong place, says why and where to go "
+        "instead. Write its title and explanation, then set its condition.",
+    ),
+    "studio_exit_add": ("Tambah halaman keluar", "Add an exit page"),
+    "studio_exit_when": ("berhenti bila", "stops when"),
+    "studio_exit_no_when": ("belum ada syarat", "no condition yet"),
+    "studio_exit_condition": ("Hentikan pemohon bila", "Stop the applicant when"),
+    "studio_exit_id": ("Id (huruf kecil, angka, _)", "Id (lower-case letters, digits, _)"),
+    "studio_exit_title_id": ("Judul (Bahasa Indonesia)", "Title (Indonesian)"),
+    "studio_exit_title_en": ("Judul (English)", "Title (English)"),
+    "studio_exit_text_id": (
+        "Penjelasan dan ke mana harus pergi (Bahasa Indonesia)",
+        "Why, and where to go instead (Indonesian)",
+    ),
+    "studio_exit_text_en": (
+        "Penjelasan dan ke mana harus pergi (English)",
+        "Why, and where to go instead (English)",
+    ),
+    "studio_exit_link_url": (
+        "Alamat tujuan (https://…, boleh kosong)",
+        "Where to go: address (https://…, optional)",
+    ),
+    "studio_exit_link_label_id": (
+        "Teks tautan (Bahasa Indonesia)",
+        "Link text (Indonesian)",
+    ),
+    "studio_exit_link_label_en": ("Teks tautan (English)", "Link text (English)"),
+    "studio_sla_limit": ("Batas waktu", "Time limit"),
+    "studio_sla_unit": ("Satuan batas waktu", "Unit of the time limit"),
+    "studio_approvals": ("Persetujuan bersama", "Joint approval"),
+    "studio_approvals_count": (
+        "Jumlah peran (bila sejumlah)",
+        "Number of roles (for a number)",
+    ),
+    "studio_group_test": ("Butir grup", "Group items"),
+    "studio_group_quantifier": ("Berlaku untuk", "Applies to"),
+    "studio_group_field": ("Pertanyaan dalam grup", "Question in the group"),
+    "studio_group_option": ("butir grup", "group items"),
+}
+STUDIO_EDITOR_UI.update(STUDIO_FLOW_UI)

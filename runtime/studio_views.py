@@ -20,9 +20,11 @@ from builder.form_checks import OFFICER_REFUSED
 from builder.model import iter_fields, iter_officer_fields, officer_fields, sources
 from builder.pointers import join
 from builder.texts import localise
+from runtime import studio_flow
 from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
 from runtime.studio_documents import item_pointers as document_pointers
+from runtime.studio_flow import exit_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 
@@ -322,6 +324,7 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
         if isinstance(page, Mapping):
             found.append(join("/form/pages", index))
     found.extend(ref.pointer for ref in _safe_fields(definition))
+    found.extend(exit_pointers(definition))
     roles = definition.get("roles")
     found.extend(join("/roles", r) for r in (roles if isinstance(roles, Mapping) else {}))
     workflow = definition.get("workflow")
@@ -481,6 +484,13 @@ class ConditionWidget:
     value_kind: str  # text, number, date, options, yesno, none
     options: list[tuple[str, str]]
     compound: str  # a condition the drop-downs cannot show, as text
+    # a test of a repeatable group's items: the group, some / every / none, the choices of the
+    # first drop-down that choose a group (`group:<key>`), and the group's own fields
+    group: str = ""
+    quantifier: str = ""
+    quantifiers: Sequence[tuple[str, str]] = ()
+    groups: Sequence[tuple[str, str]] = ()
+    inner: Sequence[tuple[str, str]] = ()
 
 
 def operators_for(kind: str) -> list[str]:
@@ -496,6 +506,8 @@ def _candidates(definition: Mapping[str, Any], owner: str) -> list[Any]:
         r for r in _safe_fields(definition) if REGISTRY.get(r.type, REGISTRY["notice"]).has_value
     ]
     parts = owner.strip("/").split("/")
+    if parts[:2] == ["form", "exits"]:  # an exit of the form reads any field of the form
+        return [r for r in refs if r.group is None]
     if owner.startswith("/workflow/") and len(parts) == 5:  # an officer field
         same = [
             r
@@ -527,9 +539,44 @@ def condition_widget(
     *,
     chosen: str | None = None,
     operator: str | None = None,
+    quantifier: str | None = None,
+    inner: str | None = None,
 ) -> ConditionWidget:
-    """The condition builder for an item, showing its condition or the designer's choice."""
+    """The condition builder for an item, showing its condition or the designer's choice; a
+    group chosen (`group:<key>`) asks some / every / none and a test on one of its fields."""
     refs = _candidates(definition, owner)
+    test = studio_flow.group_test(condition)
+    picked = studio_flow.group_key(chosen) if chosen is not None else (test[0] if test else "")
+    if not picked:
+        made = _leaf_widget(definition, owner, refs, condition, lang, chosen, operator)
+    else:
+        children = [r for r in _safe_fields(definition) if r.group == picked]
+        own = test if test and test[0] == picked else None
+        made = _leaf_widget(
+            definition, owner, children, own[2] if own else None, lang, inner, operator
+        )
+        made.inner, made.candidates = (
+            made.candidates,
+            _leaf_widget(definition, owner, refs, None, lang, "", None).candidates,
+        )
+        made.group = picked
+        made.quantifier = quantifier or (own[1] if own else "some")
+        made.compound = "" if own else made.compound
+    made.groups = studio_flow.group_options(refs, lang)
+    made.quantifiers = studio_flow.quantifier_choices(lang)
+    return made
+
+
+def _leaf_widget(
+    definition: Mapping[str, Any],
+    owner: str,
+    refs: list[Any],
+    condition: Any,
+    lang: str,
+    chosen: str | None,
+    operator: str | None,
+) -> ConditionWidget:
+    """The drop-downs of a test on one field among `refs`."""
     leaf = isinstance(condition, Mapping) and "field" in condition and len(condition) == 2
     current_field, current_op, value = "", "", None
     if leaf:
@@ -583,6 +630,9 @@ def _describe(condition: Any) -> str:
             return f"{key}(" + ", ".join(_describe(c) for c in condition[key]) + ")"
     if "not" in condition:
         return f"not({_describe(condition['not'])})"
+    if "group" in condition:
+        quantifier = next((k for k in condition if k != "group"), "?")
+        return f"{quantifier}({condition['group']}: {_describe(condition.get(quantifier))})"
     op = next((k for k in condition if k != "field"), "?")
     return f"{condition.get('field')} {op} {condition.get(op)!r}"
 

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
-from builder import edit, edit_documents, references
+from builder import edit, edit_documents, edit_flow, references
 from builder.compiler import compile_definition
 from builder.loader import Loaded, from_value, loads
 from builder.problems import Problem, has_errors
@@ -29,6 +29,7 @@ from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle, review_views
 from runtime import studio_documents as sd
+from runtime import studio_flow as sf
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
@@ -330,8 +331,10 @@ def _editor(
     open_at: str | None = None,
     note_error: str = "",
     removal: Mapping[str, Any] | None = None,
+    posted: Mapping[str, str] | None = None,
 ) -> Response:
-    """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
+    """The editor of a draft: forms, problems next to their items, preview and workflow picture;
+    `posted`: the values of a refused edit, shown again in the open item's form."""
     lang = language(request)
     definition = version.definition
     problems = validate(definition)
@@ -353,6 +356,8 @@ def _editor(
             lang,
             chosen=chosen.get("cf") if chosen else None,
             operator=chosen.get("co") if chosen else None,
+            quantifier=chosen.get("cq") if chosen else None,
+            inner=chosen.get("cgf") if chosen else None,
         )
 
     shown = request.query_params.get("open", "") if open_at is None else open_at
@@ -417,6 +422,8 @@ def _editor(
         "documents": sd.document_items(definition, lang),
         "issuing_choices": sd.transition_choices(definition, lang),
         "can_preview_documents": not has_errors(problems),
+        "sf": sf,
+        "posted": posted,
         **_conversation(session, service, version, lang, note_error),
     }
     return render(request, "studio/editor.html", context, _status_code(request, status_code))
@@ -489,6 +496,8 @@ def condition_part(
     at: str = "",
     cf: str = "",
     co: str = "",
+    cq: str = "",
+    cgf: str = "",
 ) -> Response:
     """htmx: the condition drop-downs again after the designer chose a field or an operator."""
     service = designed_service(session, user, agency, slug)
@@ -498,7 +507,14 @@ def condition_part(
     except edit.EditError as exc:
         raise HTTPException(404) from exc
     widget = sv.condition_widget(
-        version.definition, at, holder[0].get(holder[1]), language(request), chosen=cf, operator=co
+        version.definition,
+        at,
+        holder[0].get(holder[1]),
+        language(request),
+        chosen=cf,
+        operator=co,
+        quantifier=cq or None,
+        inner=cgf or None,
     )
     return render(
         request,
@@ -532,6 +548,8 @@ def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
     shown = str(form.get("cf_shown") or "")
     if form.get("clear") or (not cf and shown):
         return edit.clear_condition(definition, at)
+    if sf.group_key(cf):
+        return _group_condition(definition, form)
     if not cf or cf != shown or co not in sv.OPERATOR_LABELS:
         raise _Pending()
     values = [str(v) for v in form.getlist("cv")]
@@ -558,7 +576,6 @@ STATE_NAMES = (
     "label.en",
     "public_label.id",
     "public_label.en",
-    "sla_days",
     "final",
     "applicant_edits",
     "initial",
@@ -606,14 +623,10 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "role_remove": lambda d, f: edit.remove_role(d, _s(f, "at")),
     "state_add": lambda d, f: edit.add_state(d, _s(f, "name"), _s(f, "label")),
-    "state": lambda d, f: edit.set_state(d, _s(f, "at"), sv.form_values(STATE_NAMES, f.getlist)),
+    "state": lambda d, f: _state(d, f),
     "state_remove": lambda d, f: edit.remove_state(d, _s(f, "at")),
-    "transition_add": lambda d, f: edit.add_transition(
-        d, sv.form_values(TRANSITION_NAMES, f.getlist)
-    ),
-    "transition": lambda d, f: edit.set_transition(
-        d, _index(f), sv.form_values(TRANSITION_NAMES, f.getlist)
-    ),
+    "transition_add": lambda d, f: _transition_add(d, f),
+    "transition": lambda d, f: _transition_edit(d, f),
     "transition_remove": lambda d, f: edit.remove_transition(d, _index(f)),
     "document_add": lambda d, f: edit_documents.add_document(
         d, sv.form_values(("title", "id", "issued_by"), f.getlist)
@@ -623,6 +636,87 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "document_remove": lambda d, f: edit_documents.remove_document(d, _s(f, "at")),
 }
+
+
+# -- the flow: exit pages, time limits in their unit, joint approval, group conditions ------------
+# (builder.edit_flow; a state's row also posts its time limit, a transition's row its approval)
+
+
+def _state(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    at = _s(form, "at")
+    changed = edit.set_state(definition, at, sv.form_values(STATE_NAMES, form.getlist))
+    if "sla_amount" not in form:
+        return changed
+    return edit_flow.set_sla(changed, at, _s(form, "sla_unit"), _s(form, "sla_amount"))
+
+
+def _with_approvals(definition: dict[str, Any], index: int, form: FormData) -> dict[str, Any]:
+    if "approvals_mode" not in form:
+        return definition
+    required = edit_flow.approvals_value(_s(form, "approvals_mode"), _s(form, "approvals_count"))
+    return edit_flow.set_approvals(definition, index, required)
+
+
+def _transition_edit(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    values = sv.form_values(TRANSITION_NAMES, form.getlist)
+    return _with_approvals(
+        edit.set_transition(definition, _index(form), values), _index(form), form
+    )
+
+
+def _transition_add(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    added = edit.add_transition(definition, sv.form_values(TRANSITION_NAMES, form.getlist))
+    last = len(added["workflow"]["transitions"]) - 1
+    return _with_approvals(added, last, form)
+
+
+FLOW_OPERATIONS: dict[str, Operation] = {
+    "exit_add": lambda d, f: edit_flow.add_exit(
+        d, _s(f, "at"), {"title": _s(f, "title"), "text": _s(f, "text")}
+    ),
+    "exit": lambda d, f: edit_flow.set_exit(
+        d, _s(f, "at"), sv.form_values(edit_flow.EXIT_NAMES, f.getlist)
+    ),
+    "exit_remove": lambda d, f: edit_flow.remove_exit(d, _s(f, "at")),
+}
+OPERATIONS.update(FLOW_OPERATIONS)
+
+
+def _flow_focus(op: str, at: str, after: Mapping[str, Any]) -> str:
+    """The item to open after an edit of an exit: the new exit, the edited one, or its holder."""
+    if op == "exit_add":
+        holder: Any = after.get("form", {})
+        if at != "/form":
+            holder = _page(after, at)
+        return f"{at}/exits/{len(holder.get('exits') or [None]) - 1}"
+    if op == "exit_remove":
+        return at.rsplit("/exits/", 1)[0]
+    return at
+
+
+def _flow_item(op: str, at: str) -> str:
+    """The pointer of the state or transition a refused row edit concerns (else `at`)."""
+    if op == "state":
+        return f"/workflow/states/{at}"
+    if op == "transition":
+        return f"/workflow/transitions/{at}"
+    return at
+
+
+def _group_condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
+    """A test of a group's items from the condition drop-downs (`cf` is `group:<key>`): saved
+    once the group, its field and the test shown are the ones posted, else shown again."""
+    at, cf, co, cq, cgf = (_s(form, k) for k in ("at", "cf", "co", "cq", "cgf"))
+    if cf != _s(form, "cf_shown") or not cgf or cgf != _s(form, "cgf_shown"):
+        raise _Pending()
+    if co not in sv.OPERATOR_LABELS:
+        raise _Pending()
+    values = [str(v) for v in form.getlist("cv")]
+    operator, raw = sv.condition_request(co, "\n".join(values) if co == "in" else "".join(values))
+    return edit_flow.set_group_condition(definition, at, sf.group_key(cf), cq, cgf, operator, raw)
+
+
+# -- end of the flow ----------------------------------------------------------------------------
 
 
 def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
@@ -653,6 +747,8 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
         return f"/documents/{at}"
     if op == "document_remove":
         return "/documents"
+    if op in FLOW_OPERATIONS:
+        return _flow_focus(op, at, after)
     fixed = {"texts": "/title", "standard": "/standard", "privacy": "/privacy"}
     if op in fixed:
         return fixed[op]
@@ -720,15 +816,23 @@ def apply_edit(
         changed = operation(dict(version.definition), form)
         focus = _focus(op, form, changed)
     except _Pending:
-        pending = {k: _s(form, k) for k in ("at", "cf", "co")}
+        pending = {k: _s(form, k) for k in ("at", "cf", "co", "cq", "cgf")}
         return _editor(request, session, service, version, condition=pending, open_at=pending["at"])
     except edit.EditError as exc:
         message = exc.text(language(request))
-        at = _s(form, "at")
+        at = _flow_item(op, _s(form, "at"))
         if op.startswith("document"):
             at = f"/documents/{at}" if at else "/documents"
+        kept = {k: v for k, v in form.multi_items() if isinstance(v, str)}
         return _editor(
-            request, session, service, version, status_code=422, error=message, open_at=at
+            request,
+            session,
+            service,
+            version,
+            status_code=422,
+            error=message,
+            open_at=at,
+            posted=kept,
         )
     if op in REMOVALS and _s(form, "confirm") != "1":
         broken = references.broken_by(version.definition, changed)
