@@ -11,7 +11,9 @@ the studio shows next to the item (`/form/rules/<n>`, `/form/computed/<name>`,
 An operand (of a rule or a computed value) is two values: `<name>` says what it is —
 ``field:<key>``, ``computed:<name>``, ``value`` (a number or an ISO date written in
 `<name>_value`), ``json`` (any expression written as JSON in `<name>_value`, for what the form
-cannot say otherwise) or empty (none).
+cannot say otherwise) or empty (none). A comparison's `op` is the form's `operator` (the
+studio's forms name their edit `op`), a rule's `at` is `beside` and an age's `at` is `age_at`
+(the forms name the edited item `at`).
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ def _operand_names(*names: str) -> tuple[str, ...]:
 
 RULE_NAMES = (
     "id",
-    "at",
+    "beside",
     "message.id",
     "message.en",
     *_operand_names("left", "right", "from", "to", "equals"),
-    "op",
+    "operator",
     "at_most",
     "group",
     "field",
@@ -65,7 +67,7 @@ COMPUTED_NAMES = (
     "kind",
     "label.id",
     "label.en",
-    *_operand_names("age", "at", "from", "to", *TERMS),
+    *_operand_names("age", "age_at", "from", "to", *TERMS),
     "group",
     "field",
 )
@@ -187,7 +189,7 @@ def rule_parts(rule: Mapping[str, Any]) -> dict[str, str]:
         {
             "kind": kind,
             "id": str(rule.get("id") or ""),
-            "at": str(rule.get("at") or ""),
+            "beside": str(rule.get("at") or ""),
             "message.id": message_id,
             "message.en": message_en,
         }
@@ -197,9 +199,11 @@ def rule_parts(rule: Mapping[str, Any]) -> dict[str, str]:
     for name in ("left", "right", "from", "to", "equals"):
         if name in body:
             _put_operand(parts, name, body[name])
-    for name in ("op", "group", "field"):
+    for name in ("group", "field"):
         if isinstance(body.get(name), str):
             parts[name] = body[name]
+    if isinstance(body.get("op"), str):
+        parts["operator"] = body["op"]
     if "at_most" in body:
         parts["at_most"] = str(body["at_most"])
     if "where" in body:
@@ -230,7 +234,7 @@ def _rule_body(definition: Definition, kind: str, parts: Values) -> dict[str, An
     body: dict[str, Any] = {}
     if kind == "compare":
         _set(body, "left", _operand(parts, "left"))
-        _set(body, "op", parts.get("op", "").strip())
+        _set(body, "op", parts.get("operator", "").strip())
         _set(body, "right", _operand(parts, "right"))
     elif kind == "days_apart":
         _set(body, "from", _operand(parts, "from"))
@@ -258,7 +262,7 @@ def _build_rule(definition: Definition, parts: Values) -> dict[str, Any]:
     rule_id = parts.get("id", "").strip()
     _set(rule, "id", _check_key(rule_id, "id") if rule_id else None)
     rule[kind] = _rule_body(definition, kind, parts)
-    _set(rule, "at", parts.get("at", "").strip())
+    _set(rule, "at", parts.get("beside", "").strip())
     _set(rule, "message", make_text(parts.get("message.id", ""), parts.get("message.en", "")))
     return rule
 
@@ -278,7 +282,9 @@ def set_rule(definition: Definition, index: int, values: Values) -> Definition:
     rule = _rule(result, index)
     parts = rule_parts(rule)
     if values.get("kind", parts["kind"]) != parts["kind"]:
-        parts = {k: v for k, v in parts.items() if k in {"id", "at", "message.id", "message.en"}}
+        parts = {
+            k: v for k, v in parts.items() if k in {"id", "beside", "message.id", "message.en"}
+        }
     _rules(result)[index] = _build_rule(result, {**parts, **values})
     return result
 
@@ -322,7 +328,7 @@ def computed_parts(expression: Any) -> dict[str, str]:
         if kind == "age":
             _put_operand(parts, "age", body)
             if "at" in expression:
-                _put_operand(parts, "at", expression["at"])
+                _put_operand(parts, "age_at", expression["at"])
         elif kind == "days_between" and isinstance(body, list):
             for name, operand in zip(("from", "to"), body, strict=False):
                 _put_operand(parts, name, operand)
@@ -352,7 +358,7 @@ def _build_computed(parts: Values) -> Any:
     expression: dict[str, Any]
     if kind == "age":
         expression = {"age": _operand(parts, "age")}
-        _set(expression, "at", _operand(parts, "at"))
+        _set(expression, "at", _operand(parts, "age_at"))
     elif kind == "days_between":
         expression = {"days_between": [_operand(parts, "from"), _operand(parts, "to")]}
     elif kind == "count":

@@ -23,6 +23,7 @@ from builder.texts import localise
 from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
 from runtime.studio_documents import item_pointers as document_pointers
+from runtime.studio_rules import item_pointers as rule_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 
@@ -339,6 +340,7 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
                 for position, _ in enumerate(officer_fields(move))
             )
     found.extend(document_pointers(definition))
+    found.extend(rule_pointers(definition))  # rules, computed values, shared option lists
     return found
 
 

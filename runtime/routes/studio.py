@@ -29,6 +29,7 @@ from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle, review_views
 from runtime import studio_documents as sd
+from runtime import studio_rules as sr
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
@@ -330,6 +331,7 @@ def _editor(
     open_at: str | None = None,
     note_error: str = "",
     removal: Mapping[str, Any] | None = None,
+    posted: Mapping[str, Any] | None = None,
 ) -> Response:
     """The editor of a draft: forms, problems next to their items, preview and workflow picture."""
     lang = language(request)
@@ -417,6 +419,9 @@ def _editor(
         "documents": sd.document_items(definition, lang),
         "issuing_choices": sd.transition_choices(definition, lang),
         "can_preview_documents": not has_errors(problems),
+        # rules, computed values and shared option lists (runtime.studio_rules)
+        "sr": sr,
+        "posted": posted,
         **_conversation(session, service, version, lang, note_error),
     }
     return render(request, "studio/editor.html", context, _status_code(request, status_code))
@@ -624,9 +629,15 @@ OPERATIONS: dict[str, Operation] = {
     "document_remove": lambda d, f: edit_documents.remove_document(d, _s(f, "at")),
 }
 
+# -- rules, computed values and shared option lists (runtime.studio_rules) -----------------------
+OPERATIONS.update(sr.OPERATIONS)
+# ------------------------------------------------------------------------------------------------
+
 
 def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
     """The item to open and scroll to after an edit."""
+    if op in sr.OPERATIONS:
+        return sr.focus(op, form, after)
     at = _s(form, "at")
     pages = after.get("form", {}).get("pages", [])
     if op == "field_add":
@@ -663,6 +674,8 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
 
 def _removed_item(op: str, at: str) -> str:
     """The pointer of the item a removal concerns."""
+    if op in sr.REMOVALS:
+        return sr.item_pointer(op, at)
     prefix = {
         "page_remove": "/form/pages/",
         "state_remove": "/workflow/states/",
@@ -727,10 +740,20 @@ def apply_edit(
         at = _s(form, "at")
         if op.startswith("document"):
             at = f"/documents/{at}" if at else "/documents"
+        posted = sr.refused(op, form) if op in sr.OPERATIONS else None
+        if posted:
+            at = posted["pointer"]
         return _editor(
-            request, session, service, version, status_code=422, error=message, open_at=at
+            request,
+            session,
+            service,
+            version,
+            status_code=422,
+            error=message,
+            open_at=at,
+            posted=posted,
         )
-    if op in REMOVALS and _s(form, "confirm") != "1":
+    if op in (*REMOVALS, *sr.REMOVALS) and _s(form, "confirm") != "1":
         broken = references.broken_by(version.definition, changed)
         if broken:
             at = _s(form, "at")

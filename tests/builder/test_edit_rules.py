@@ -84,10 +84,10 @@ def test_add_a_compare_rule() -> None:
         {
             "kind": "compare",
             "left": "field:jumlah_anggota",
-            "op": "lte",
+            "operator": "lte",
             "right": "value",
             "right_value": "10",
-            "at": "jumlah_anggota",
+            "beside": "jumlah_anggota",
             "message.id": "Paling banyak 10 anggota.",
             "message.en": "At most 10 members.",
         },
@@ -110,7 +110,7 @@ def test_add_the_first_rule_of_a_form() -> None:
             "kind": "unique",
             "group": "anggota",
             "field": "nama_anggota",
-            "at": "anggota",
+            "beside": "anggota",
             "message.id": "Nama tidak boleh sama.",
         },
     )
@@ -165,11 +165,11 @@ def test_a_new_kind_starts_the_test_afresh() -> None:
 
 def test_the_meaning_of_a_rule_is_left_to_the_validator() -> None:
     defn = rules_definition()
-    changed = er.set_rule(defn, 0, {"right": "field:tidak_ada", "at": "mulai"})
+    changed = er.set_rule(defn, 0, {"right": "field:tidak_ada", "beside": "mulai"})
     errors = _errors(changed)
     assert ("expression-unknown-field", "/form/rules/0/compare/right/field") in errors
     # a rule missing its test's parts is kept for the validator to ask for
-    added = er.add_rule(defn, {"kind": "compare", "at": "mulai", "message.id": "x"})
+    added = er.add_rule(defn, {"kind": "compare", "beside": "mulai", "message.id": "x"})
     assert added["form"]["rules"][-1]["compare"] == {}
     assert any(p.startswith("/form/rules/5") for _, p in _errors(added))
 
@@ -220,7 +220,7 @@ def test_every_computed_value_goes_through_its_form_unchanged() -> None:
             {"age": {"field": "tanggal_lahir"}, "label": {"id": "Umur", "en": "Age"}},
         ),
         (
-            {"kind": "age", "age": "field:nik", "at": "value", "at_value": "2027-07-01"},
+            {"kind": "age", "age": "field:nik", "age_at": "value", "age_at_value": "2027-07-01"},
             {"age": {"field": "nik"}, "at": {"value": "2027-07-01"}},
         ),
         (
@@ -269,12 +269,12 @@ def test_a_computed_name_comes_from_its_label_and_is_not_taken_twice() -> None:
 
 def test_change_a_computed_value() -> None:
     defn = rules_definition()
-    changed = er.set_computed(defn, "umur", {"at": "value", "at_value": "2027-07-01"})
+    changed = er.set_computed(defn, "umur", {"age_at": "value", "age_at_value": "2027-07-01"})
     assert changed["form"]["computed"]["umur"] == {
         "age": {"field": "tanggal_lahir"},
         "at": {"value": "2027-07-01"},
     }
-    back = er.set_computed(changed, "umur", {"at": ""})  # today again
+    back = er.set_computed(changed, "umur", {"age_at": ""})  # today again
     assert back["form"]["computed"]["umur"] == {"age": {"field": "tanggal_lahir"}}
     other = er.set_computed(defn, "lama", {"kind": "count", "group": "anggota"})
     assert other["form"]["computed"]["lama"] == {"count": "anggota"}
