@@ -257,7 +257,8 @@ def term_names(parts: Mapping[str, str]) -> list[tuple[int, str]]:
 def item_pointers(definition: Mapping[str, Any]) -> list[str]:
     """The editor items of these sections (problems are placed at them)."""
     found = [RULES, COMPUTED, LISTS]
-    found.extend(join(RULES, index) for index, _ in enumerate(_safe(definition, "rules") or []))
+    listed = _safe(definition, "rules")
+    found.extend(join(RULES, i) for i, _ in enumerate(listed if isinstance(listed, list) else []))
     named = _safe(definition, "computed")
     found.extend(join(COMPUTED, n) for n in (named if isinstance(named, Mapping) else {}))
     found.extend(join(LISTS, n) for n in list_names(definition))

@@ -457,3 +457,19 @@ def test_unchanged_forms_of_a_full_definition_change_nothing(
     page = designer.get(f"{EDITOR}/json")
     text = parse(page).css_first("textarea[name=definition]").text(deep=True)
     assert json.loads(text) == saved
+
+
+def test_broken_parts_still_open_the_editor(designer: Designer, studio: Studio) -> None:
+    broken = copy.deepcopy(DOMISILI)
+    broken["form"]["rules"] = [5, {"compare": 3, "at": 4, "message": 7}, {"unique": {}}]
+    broken["form"]["computed"] = {"a": "teks", "b": {"age": 5}, "c": {"add": 7}}
+    broken["option_lists"] = {"x": 5, "y": [3, {"value": 1}]}
+    _save_json(designer, broken)
+    for pointer in ("/form/rules/1", "/form/computed/c", "/option_lists/y", ""):
+        page = designer.open(open=pointer)
+        assert parse(page).css_first("#s-form-rules") is not None
+    broken["form"]["rules"] = 5
+    broken["form"]["computed"] = [1]
+    broken["option_lists"] = "x"
+    _save_json(designer, broken)
+    assert designer.open().status_code == 200
