@@ -161,8 +161,13 @@ def _title(spec: Mapping[str, Any], lang: str) -> str:
 
 
 def field_choices(definition: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The form's fields outside groups (what a rule may be shown beside), as (key, title)."""
-    return [(ref.key, _title(ref.spec, lang)) for ref in _fields(definition) if ref.group is None]
+    """The form's fields outside groups (what a rule may be shown beside: not a notice), as
+    (key, title)."""
+    return [
+        (ref.key, _title(ref.spec, lang))
+        for ref in _fields(definition)
+        if ref.group is None and ref.spec.get("type") != "notice"
+    ]
 
 
 def operand_choices(definition: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
