@@ -393,3 +393,17 @@ def test_a_filter_is_written_and_its_meaning_left_to_the_validator() -> None:
     wrong = er.set_field_list(smp, pointer, {"filter_by": "tidak_ada"})
     assert ("filter-unknown-field", f"{pointer}/filter_by") in _errors(wrong)
     assert er.set_field_list(smp, pointer, {"filter_by": field["filter_by"]}) == smp
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_every_example_goes_through_the_forms_unchanged(path: Path) -> None:
+    definition: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    form = definition["form"]
+    for index, rule in enumerate(form.get("rules", [])):
+        assert er.set_rule(definition, index, er.rule_parts(rule)) == definition
+    for name, expression in form.get("computed", {}).items():
+        assert er.set_computed(definition, name, er.computed_parts(expression)) == definition
+    for name, options in definition.get("option_lists", {}).items():
+        rows = er.option_rows(options)
+        table = {c: "\n".join(r[i] for r in rows) for i, c in enumerate(er.OPTION_COLUMNS)}
+        assert er.set_option_list(definition, name, table) == definition

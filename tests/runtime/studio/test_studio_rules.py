@@ -473,3 +473,20 @@ def test_broken_parts_still_open_the_editor(designer: Designer, studio: Studio) 
     broken["option_lists"] = "x"
     _save_json(designer, broken)
     assert designer.open().status_code == 200
+
+
+def test_a_refused_list_keeps_its_rows_in_the_add_form(designer: Designer, studio: Studio) -> None:
+    designer.open()
+    response = designer.submit(
+        "#s-newoptionlist",
+        {"name": "Daftar Sekolah", "option_label": ["SMP <1>", "SMP 2", ""], "option_group": "a"},
+    )
+    assert response.status_code == 422
+    doc = parse(response)
+    assert doc.css_first("#s-option_lists #s-option_lists-refused") is not None
+    form = doc.css_first("#s-newoptionlist")
+    assert attr(form.css_first("input[name=name]"), "value") == "Daftar Sekolah"
+    labels = [attr(i, "value") for i in form.css("input[name=option_label]")]
+    assert labels[:2] == ["SMP <1>", "SMP 2"] and "SMP <1>" not in response.text
+    assert attr(form.css_first("input[name=option_group]"), "value") == "a"
+    assert "option_lists" not in studio.draft().definition
