@@ -449,6 +449,8 @@ def test_unchanged_forms_of_a_full_definition_change_nothing(
     saved = studio.draft().definition
     for index in range(len(ALL_RULES)):
         designer.submit_ok(_form(designer, f"/form/rules/{index}"))
+        ids = [attr(n, "id") for n in designer.doc.css("[id]")]
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for name in definition["form"]["computed"]:
         designer.submit_ok(_form(designer, f"/form/computed/{name}"))
     designer.submit_ok(_form(designer, "/option_lists/peran"))
