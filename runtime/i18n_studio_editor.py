@@ -116,3 +116,120 @@ STUDIO_FLOW_UI: dict[str, tuple[str, str]] = {
     "studio_group_option": ("butir grup", "group items"),
 }
 STUDIO_EDITOR_UI.update(STUDIO_FLOW_UI)
+
+
+# -- rules, computed values and shared option lists (runtime.studio_rules) -----------------------
+
+STUDIO_RULES_UI: dict[str, tuple[str, str]] = {
+    "studio_rules": ("Aturan antar-jawaban", "Rules across answers"),
+    "studio_rules_intro": (
+        "Pemeriksaan yang membandingkan jawaban satu sama lain. Pesannya tampil di samping isian "
+        "yang dipilih; aturan diperiksa bila semua jawaban yang dibacanya sudah diisi.",
+        "Checks that compare answers with each other. The message is shown beside the chosen "
+        "field; a rule is checked once every answer it reads is given.",
+    ),
+    "studio_rules_none": ("Formulir ini belum punya aturan.", "This form has no rules yet."),
+    "studio_rule_n": ("Aturan {n}", "Rule {n}"),
+    "studio_rule_edit": ("Ubah aturan", "Edit the rule"),
+    "studio_rule_add": ("Tambah aturan", "Add a rule"),
+    "studio_rule_kind": ("Jenis aturan", "Kind of rule"),
+    "studio_rule_left": ("Nilai pertama", "First value"),
+    "studio_rule_op": ("Harus", "Must be"),
+    "studio_rule_right": ("Nilai kedua", "Second value"),
+    "studio_rule_from": ("Dari tanggal", "From the date"),
+    "studio_rule_to": ("Sampai tanggal", "To the date"),
+    "studio_rule_at_most": ("Paling lama (hari)", "At most (days)"),
+    "studio_rule_group": ("Kelompok", "Group"),
+    "studio_rule_equals": ("Banyak butir harus sama dengan", "The number of items must equal"),
+    "studio_rule_where": ("Syarat pada butir", "Test on each item"),
+    "studio_rule_where_field": ("Isian dalam kelompok", "Field in the group"),
+    "studio_rule_where_op": ("Uji", "Test"),
+    "studio_rule_where_value": ("Nilai", "Value"),
+    "studio_rule_unique_field": ("Isian yang tidak boleh sama", "Field no two items may share"),
+    "studio_rule_at": ("Pesan tampil di samping", "Message shown beside"),
+    "studio_rule_message_id": ("Pesan (Bahasa Indonesia)", "Message (Indonesian)"),
+    "studio_rule_message_en": ("Pesan (English)", "Message (English)"),
+    "studio_rule_id": ("Nama aturan (boleh kosong)", "Name of the rule (optional)"),
+    "studio_rule_id_hint": (
+        "Huruf kecil, angka dan garis bawah; dipakai tinjauan untuk menyebut aturan ini.",
+        "Lower-case letters, digits and underscores; the review names the rule by it.",
+    ),
+    "studio_operand_what": ("Apa", "What"),
+    "studio_operand_value": ("Nilai tetap atau JSON", "Fixed value or JSON"),
+    "studio_operand_value_hint": (
+        "Hanya untuk 'nilai tetap' (angka, atau tanggal seperti 2026-07-01) atau 'ungkapan JSON'.",
+        "Only for 'a fixed value' (a number, or a date such as 2026-07-01) or 'JSON expression'.",
+    ),
+    "studio_computed": ("Nilai hitungan", "Computed values"),
+    "studio_computed_intro": (
+        "Nilai yang dihitung dari jawaban (umur, jumlah hari, jumlah anggota, penjumlahan). "
+        "Aturan dan syarat tampil dapat memakainya seperti jawaban; yang berlabel tampil di "
+        "halaman periksa jawaban.",
+        "Values worked out from the answers (age, days, number of members, sums). Rules and "
+        "conditions may use them like answers; labelled ones are shown on the check page.",
+    ),
+    "studio_computed_none": (
+        "Formulir ini belum punya nilai hitungan.",
+        "This form has no computed values yet.",
+    ),
+    "studio_computed_edit": ("Ubah hitungan", "Edit the computed value"),
+    "studio_computed_add": ("Tambah nilai hitungan", "Add a computed value"),
+    "studio_computed_name": ("Nama", "Name"),
+    "studio_computed_name_hint": (
+        "Huruf kecil, angka dan garis bawah, diawali huruf, mis. umur_pemohon.",
+        "Lower-case letters, digits and underscores, starting with a letter, e.g. umur_pemohon.",
+    ),
+    "studio_computed_kind": ("Jenis hitungan", "Kind of value"),
+    "studio_computed_label_id": ("Label (Bahasa Indonesia)", "Label (Indonesian)"),
+    "studio_computed_label_en": ("Label (English)", "Label (English)"),
+    "studio_computed_label_hint": (
+        "Bila diisi, nilai ini tampil di halaman periksa jawaban.",
+        "When given, the value is shown on the check-answers page.",
+    ),
+    "studio_computed_age_of": (
+        "Umur dari (tanggal lahir atau NIK)",
+        "Age from (birth date or NIK)",
+    ),
+    "studio_computed_age_at": (
+        "Dihitung pada tanggal (kosong = hari ini)",
+        "As of the date (empty = today)",
+    ),
+    "studio_computed_sum_field": ("Isian angka yang dijumlahkan", "Number field to add up"),
+    "studio_computed_json": ("Ungkapan (JSON)", "Expression (JSON)"),
+    "studio_computed_terms_hint": (
+        "Kosongkan 'Apa' untuk menghapus suku; satu suku kosong tersedia untuk menambah.",
+        "Empty 'What' to remove a term; one empty term is there to add another.",
+    ),
+    "studio_computed_term": ("Suku {n}", "Term {n}"),
+    "studio_option_lists": ("Daftar pilihan bersama", "Shared option lists"),
+    "studio_option_lists_intro": (
+        "Daftar pilihan yang ditulis sekali dan dipakai beberapa isian pilihan (lihat formulir "
+        "isian: 'Daftar pilihan bersama'). Kolom kelompok dipakai untuk menyaring pilihan "
+        "menurut jawaban lain.",
+        "Option lists written once and taken by several choice fields (see the field's form: "
+        "'Shared option list'). The group column filters the options by another answer.",
+    ),
+    "studio_option_lists_none": ("Belum ada daftar pilihan bersama.", "No shared option lists."),
+    "studio_option_list_count": ("{n} pilihan", "{n} options"),
+    "studio_option_list_edit": ("Ubah daftar", "Edit the list"),
+    "studio_option_list_add": ("Tambah daftar pilihan", "Add an option list"),
+    "studio_option_list_name": ("Nama daftar", "Name of the list"),
+    "studio_option_list_options": ("Pilihan, satu per baris", "Options, one per row"),
+    "studio_option_group": ("Kelompok (penyaring)", "Group (filter)"),
+    "studio_option_group_hint": (
+        "Kelompok: jawaban isian penyaring yang menawarkan pilihan ini (kode wilayah atau nilai "
+        "pilihan); kosong = selalu ditawarkan.",
+        "Group: the filtering field's answer that offers this option (an area code or a choice "
+        "value); empty = always offered.",
+    ),
+    "studio_field_list": ("Daftar pilihan bersama", "Shared option list"),
+    "studio_field_list_hint": (
+        "Bila dipilih, isian ini memakai pilihan dari daftar bersama, bukan pilihannya sendiri. "
+        "Kosongkan untuk kembali ke pilihan sendiri (salinan daftar).",
+        "When chosen, the field offers the shared list's options instead of its own. Empty it to "
+        "have its own options again (a copy of the list).",
+    ),
+    "studio_field_list_from": ("Daftar", "List"),
+    "studio_field_list_filter": ("Disaring menurut jawaban", "Filtered by the answer to"),
+}
+STUDIO_EDITOR_UI.update(STUDIO_RULES_UI)

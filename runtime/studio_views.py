@@ -25,6 +25,7 @@ from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
 from runtime.studio_documents import item_pointers as document_pointers
 from runtime.studio_flow import exit_pointers
+from runtime.studio_rules import item_pointers as rule_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 
@@ -342,6 +343,7 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
                 for position, _ in enumerate(officer_fields(move))
             )
     found.extend(document_pointers(definition))
+    found.extend(rule_pointers(definition))  # rules, computed values, shared option lists
     return found
 
 

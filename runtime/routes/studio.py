@@ -30,6 +30,7 @@ from builder.validate import validate
 from runtime import lifecycle, review_views
 from runtime import studio_documents as sd
 from runtime import studio_flow as sf
+from runtime import studio_rules as sr
 from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
@@ -331,7 +332,7 @@ def _editor(
     open_at: str | None = None,
     note_error: str = "",
     removal: Mapping[str, Any] | None = None,
-    posted: Mapping[str, str] | None = None,
+    posted: Mapping[str, Any] | None = None,
 ) -> Response:
     """The editor of a draft: forms, problems next to their items, preview and workflow picture;
     `posted`: the values of a refused edit, shown again in the open item's form."""
@@ -423,6 +424,8 @@ def _editor(
         "issuing_choices": sd.transition_choices(definition, lang),
         "can_preview_documents": not has_errors(problems),
         "sf": sf,
+        # rules, computed values and shared option lists (runtime.studio_rules)
+        "sr": sr,
         "posted": posted,
         **_conversation(session, service, version, lang, note_error),
     }
@@ -637,6 +640,10 @@ OPERATIONS: dict[str, Operation] = {
     "document_remove": lambda d, f: edit_documents.remove_document(d, _s(f, "at")),
 }
 
+# -- rules, computed values and shared option lists (runtime.studio_rules) -----------------------
+OPERATIONS.update(sr.OPERATIONS)
+# ------------------------------------------------------------------------------------------------
+
 
 # -- the flow: exit pages, time limits in their unit, joint approval, group conditions ------------
 # (builder.edit_flow; a state's row also posts its time limit, a transition's row its approval)
@@ -721,6 +728,8 @@ def _group_condition(definition: dict[str, Any], form: FormData) -> dict[str, An
 
 def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
     """The item to open and scroll to after an edit."""
+    if op in sr.OPERATIONS:
+        return sr.focus(op, form, after)
     at = _s(form, "at")
     pages = after.get("form", {}).get("pages", [])
     if op == "field_add":
@@ -759,6 +768,8 @@ def _focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
 
 def _removed_item(op: str, at: str) -> str:
     """The pointer of the item a removal concerns."""
+    if op in sr.REMOVALS:
+        return sr.item_pointer(op, at)
     prefix = {
         "page_remove": "/form/pages/",
         "state_remove": "/workflow/states/",
@@ -823,7 +834,10 @@ def apply_edit(
         at = _flow_item(op, _s(form, "at"))
         if op.startswith("document"):
             at = f"/documents/{at}" if at else "/documents"
-        kept = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        kept: Mapping[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        refused = sr.refused(op, form) if op in sr.OPERATIONS else None
+        if refused:
+            at, kept = refused["pointer"], refused
         return _editor(
             request,
             session,
@@ -834,7 +848,7 @@ def apply_edit(
             open_at=at,
             posted=kept,
         )
-    if op in REMOVALS and _s(form, "confirm") != "1":
+    if op in (*REMOVALS, *sr.REMOVALS) and _s(form, "confirm") != "1":
         broken = references.broken_by(version.definition, changed)
         if broken:
             at = _s(form, "at")
