@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -92,9 +92,9 @@ class PagePlan:
         """The page title in `lang`."""
         return localise(self.spec.get("title"), lang)
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
-        """Keys of the page's answer fields."""
+        """Keys of the page's answer fields (worked out once: a plan never changes)."""
         return frozenset(f.key for f in self.fields if f.has_value)
 
 

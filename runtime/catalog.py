@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session, col
 
 from builder.compiler import CompiledService, cached, compiled
@@ -68,7 +68,7 @@ _VERSION_COLUMNS = (
 
 
 def version_by_hash(
-    session: Session, version_id: int, service_id: int, number: int, sha256: str
+    session: Session | Connection, version_id: int, service_id: int, number: int, sha256: str
 ) -> PublishedVersion | None:
     """A version from its small columns: the definition is read only when its content hash is
     not compiled in this process yet."""
@@ -161,6 +161,34 @@ def draft_version(session: Session, draft_id: str) -> tuple[FormDraft, Published
         return None
     found = version_by_hash(session, *version)
     return None if found is None else (draft, found)
+
+
+_DRAFT_TABLE = FormDraft.__table__  # type: ignore[attr-defined]
+
+# The read of the form page: plain columns, no ORM row (the ORM's identity map, loading and
+# instance state cost more than the query).
+_DRAFT_VERSION_ROW = (
+    select(*_DRAFT_TABLE.c, *_VERSION_COLUMNS)
+    .join(ServiceVersion, col(ServiceVersion.id) == _DRAFT_TABLE.c.service_version_id)
+    .where(_DRAFT_TABLE.c.id == bindparam("draft_id"))
+)
+_DRAFT_COLUMNS = tuple(column.name for column in _DRAFT_TABLE.c)
+
+
+def draft_version_read(
+    connection: Connection, draft_id: str
+) -> tuple[FormDraft, PublishedVersion] | None:
+    """What `draft_version` finds, read with one Core query for a page that only shows the
+    draft: a `FormDraft` built without validation and outside any session, to be read only
+    (changing or saving a draft needs `draft_version`'s row)."""
+    row = connection.execute(_DRAFT_VERSION_ROW, {"draft_id": draft_id}).first()
+    if row is None:
+        return None
+    values = dict(zip(_DRAFT_COLUMNS, row, strict=False))
+    if values["expires_at"] <= utcnow():
+        return None
+    found = version_by_hash(connection, *row[len(_DRAFT_COLUMNS) :])
+    return None if found is None else (FormDraft.model_construct(**values), found)
 
 
 def published(session: Session, query: str = "", lang: str = "id") -> list[dict[str, Any]]:

@@ -119,6 +119,20 @@ async def reading(session: Session, work: Callable[P, R], *args: P.args, **kwarg
     return await run_in_threadpool(work, *args, **kwargs)
 
 
+async def reading_connection(engine: Engine, work: Callable[..., R], *args: Any) -> R:
+    """Run ``work(connection, *args)`` (Core reads, no session) for an async route: on the
+    event loop on SQLite, in the thread pool on PostgreSQL (see `reading`). The connection goes
+    back to the pool when the work returns."""
+
+    def run() -> R:
+        with engine.connect() as connection:
+            return work(connection, *args)
+
+    if engine.dialect.name == "sqlite":
+        return run()
+    return await run_in_threadpool(run)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises."""

@@ -374,6 +374,8 @@ def _filter_options(
 ) -> None:
     """Dependent options: only those the filter field's answer offers; a button to show the
     list again when the filter field is on the same page."""
+    if "filter_by" not in view.spec:
+        return  # not a dependent field: offered None, nothing to refresh or wait for
     types = {key: plan.type for key, plan in compiled.fields.items()}
     view.offered = option_lists.filtered(view.spec, answers, types)
     view.refresh = view.offered is not None and view.spec.get("filter_by") in page.keys

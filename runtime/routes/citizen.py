@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData
 
 from builder.compiler import CompiledService, PagePlan
-from runtime import catalog, corrections, store
+from runtime import catalog, corrections, db, store
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import status_path
 from runtime.storage import FileStore
@@ -155,8 +155,7 @@ def load_draft(
         return RedirectResponse(service_base(agency, slug), status_code=303)
     draft, version = found
     compiled = version.compiled
-    definition = version.definition
-    if definition.get("agency") != agency or definition.get("id") != slug:
+    if not of_service(version, agency, slug):
         return not_found(request)
     correction = None
     if draft.editing_submission_id:
@@ -164,6 +163,30 @@ def load_draft(
         if case is not None:
             correction = correction_of(session, compiled, case)
     return DraftContext(draft, compiled, str(agency), filing_day(session, draft), correction)
+
+
+def of_service(version: catalog.PublishedVersion, agency: str, slug: str) -> bool:
+    """Whether the version belongs to the service in the address."""
+    definition = version.definition
+    return definition.get("agency") == agency and definition.get("id") == slug
+
+
+async def read_draft(request: Request, agency: str, slug: str) -> DraftContext | Response | None:
+    """The visitor's draft for a page that only shows it, read without an ORM session (one Core
+    query); None when the draft corrects a case sent back (`load_draft` reads that case too)."""
+    draft_id = request.cookies.get(draft_cookie_name(agency, slug))
+    found = None
+    if draft_id:
+        engine = request.app.state.engine
+        found = await db.reading_connection(engine, catalog.draft_version_read, draft_id)
+    if found is None:
+        return RedirectResponse(service_base(agency, slug), status_code=303)
+    draft, version = found
+    if draft.editing_submission_id:
+        return None
+    if not of_service(version, agency, slug):
+        return not_found(request)
+    return DraftContext(draft, version.compiled, str(agency))
 
 
 def filing_day(session: Session, draft: FormDraft) -> dt.date | None:

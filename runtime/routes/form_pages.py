@@ -32,6 +32,7 @@ from runtime.routes.citizen import (
     load_draft,
     not_found,
     pages_base,
+    read_draft,
     remove_files,
     service_base,
     with_draft_cookie,
@@ -151,7 +152,14 @@ def _item_problems(
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
 async def form_page(request: Request, agency: str, slug: str, page_id: str) -> Response:
     """One page of the form with the answers so far (async: no thread hand-off on SQLite;
-    the session without a dependency)."""
+    the draft read with one Core query, no ORM session, unless it corrects a case)."""
+    ctx = await read_draft(request, agency, slug)
+    if isinstance(ctx, Response):
+        return ctx
+    if ctx is not None:
+        if ctx.draft.submission_id:
+            return RedirectResponse(f"{service_base(agency, slug)}/terkirim", status_code=303)
+        return show_page(request, ctx, page_id, agency, slug)
     async with RequestSession(request) as session:
         return await _form_page(request, session, agency, slug, page_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import secrets
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from builder.canonical import digest
 from runtime import catalog
-from runtime.store import publish_version
+from runtime.store import create_draft, publish_version
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2] / "schemas" / "examples" / "surat-keterangan-domisili.json"
@@ -97,3 +98,39 @@ def test_unknown_services_and_versions_are_none(engine: Engine) -> None:
     with Session(engine) as session:
         assert catalog.live_service(session, "tidak-ada", "layanan") is None
         assert catalog.compiled_version(session, 999_999) is None
+
+
+FIELDS = ("id", "answers", "expires_at", "submission_id", "editing_submission_id")
+
+
+@pytest.mark.postgres
+def test_the_core_read_of_a_draft_matches_the_orm_read_and_refuses_an_expired_one(
+    engine: Engine,
+) -> None:
+    definition = _definition()
+    _publish(engine, definition)
+    answers = {"nama": "Siti <b>Aminah</b>", "alamat": "Jl. Mawar 1"}
+    with Session(engine) as session:
+        live = catalog.live_service(session, definition["agency"], definition["id"])
+        assert live is not None
+        ttl = dt.timedelta(hours=2)
+        draft = create_draft(session, service_version_id=live.version.id, ttl=ttl, answers=answers)
+        old = create_draft(
+            session,
+            service_version_id=live.version.id,
+            ttl=ttl,
+            now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=3),
+        )
+        session.commit()
+        draft_id, old_id = draft.id, old.id
+        orm = catalog.draft_version(session, draft_id)
+        assert orm is not None and catalog.draft_version(session, old_id) is None
+        orm_values = {name: getattr(orm[0], name) for name in FIELDS}
+    with engine.connect() as connection:
+        core = catalog.draft_version_read(connection, draft_id)
+        assert catalog.draft_version_read(connection, old_id) is None
+        assert catalog.draft_version_read(connection, "tidak-ada") is None
+    assert core is not None
+    assert {name: getattr(core[0], name) for name in FIELDS} == orm_values
+    assert core[0].answers == answers and core[0].expires_at.tzinfo is not None
+    assert core[1] == orm[1]
