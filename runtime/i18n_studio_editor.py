@@ -230,6 +230,7 @@ STUDIO_RULES_UI: dict[str, tuple[str, str]] = {
         "have its own options again (a copy of the list).",
     ),
     "studio_field_list_from": ("Daftar", "List"),
+    "studio_field_list_save": ("Simpan pilihan daftar", "Save the list choice"),
     "studio_field_list_filter": ("Disaring menurut jawaban", "Filtered by the answer to"),
 }
 STUDIO_EDITOR_UI.update(STUDIO_RULES_UI)

@@ -233,7 +233,7 @@ def build_workflow(page: Any, *, js: bool) -> None:
     studio_click(page, adder.get_by_role("button", name="Tambah status"), js=js)
     state = row_with(page, "Simpan diverifikasi")
     state.get_by_label("Label untuk warga: diverifikasi").fill("Menunggu persetujuan kepala")
-    state.get_by_label("Batas waktu (hari kerja): diverifikasi").fill("2")
+    state.get_by_label("Batas waktu: diverifikasi", exact=True).fill("2")  # working days
     studio_click(page, state.get_by_role("button", name="Simpan diverifikasi"), js=js)
     # Nothing leads into the new state yet: the builder reports it on the state's row.
     state = row_with(page, "Simpan diverifikasi")

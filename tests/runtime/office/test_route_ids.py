@@ -78,6 +78,7 @@ def everyone(office: Office) -> Iterator[tuple[TestClient, str, dict[str, str]]]
             "message_id": "1",
             "endpoint_id": "1",
             "change": "nonaktifkan",
+            "action": "kirim_kk_lama",  # an applicant action (not in this service: refused)
             "token": "x" * 43,
             "code": new_verify_code(),
         }
