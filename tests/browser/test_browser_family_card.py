@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import lifecycle_steps as steps
+import page_checks
 import pytest
 import sktm_journey as sktm
-from page_checks import axe_violations, describe
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -58,10 +58,7 @@ def test_family_card_change_end_to_end(
     axe = request.getfixturevalue("axe_source") if js else None
 
     def check(what: str) -> None:
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, what
-        if axe is not None:
-            violations = axe_violations(page, axe)
-            assert not violations, f"{what}:\n{describe(violations)}"
+        page_checks.check(page, f"{SERVICE}-{what}-{session.js}", width=360, axe_source=axe)
 
     page.goto(SERVICE)
     with page.expect_navigation():
