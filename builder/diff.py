@@ -34,6 +34,7 @@ _FIELD_PROPS: dict[str, tuple[str, str]] = {
     "level": ("tingkat wilayah", "area level"),
     "options_from": ("daftar pilihan bersama", "shared option list"),
     "filter_by": ("pilihan disaring menurut", "options filtered by"),
+    "follows_later": ("boleh menyusul", "may follow later"),
 }
 
 
@@ -482,6 +483,8 @@ def _diff_workflow(old: Definition, new: Definition) -> list[Change]:
             "guard": ("syarat", "guard"),
             "distinct_actor": ("pemisahan tugas", "separation of duties"),
             "approvals": ("persetujuan bersama", "joint approval"),
+            "applicant_fields": ("yang diisi pemohon", "what the applicant fills in"),
+            "confirm": ("pernyataan pemohon", "applicant's statement"),
             "issues": ("dokumen yang diterbitkan", "documents issued"),
         }.items():
             if before.get(prop) != transition.get(prop):

@@ -516,7 +516,7 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "time": ("min", "max"),
     "choice": ("options", "display", "min_items", "max_items"),
     "multichoice": ("options", "display", "min_items", "max_items"),
-    "file": ("accept", "max_mb", "max_files"),
+    "file": ("accept", "max_mb", "max_files", "follows_later"),
     "group": ("fields", "min_items", "max_items", "item_label"),
     "notice": ("text", "style"),
     "region": ("within", "level"),
@@ -567,9 +567,12 @@ def set_field_type(definition: Definition, pointer: str, kind: str) -> Definitio
     return result
 
 
-def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
+def field_properties(
+    kind: str, *, officer: bool = False, in_group: bool = False
+) -> tuple[str, ...]:
     """The flat names `update_field` reads for a field of type `kind` (its edit form's inputs);
-    an `officer` field (on a transition) also has `applicant_sees`."""
+    an `officer` field (on a transition) also has `applicant_sees`, a file of the form outside
+    a group `follows_later`."""
     if kind == "notice":
         return ("label.id", "label.en", "text.id", "text.en", "style")
     names_: list[str] = ["key", "label.id", "label.en", "help.id", "help.en"]
@@ -595,6 +598,8 @@ def field_properties(kind: str, *, officer: bool = False) -> tuple[str, ...]:
     )
     if officer and kind == "file":  # an officer's file field takes one file
         names_ = [n for n in names_ if n != "max_files"]
+    elif kind == "file" and not in_group:  # sent later by an applicant action (language 1.1)
+        names_.append("follows_later")
     for rule in MESSAGE_RULES.get(kind, ()):
         names_.extend((f"messages.{rule}.id", f"messages.{rule}.en"))
     return tuple(names_)
@@ -661,7 +666,7 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         field["key"] = new_key
     for key in ("label", "help", "placeholder", "unit", "item_label", "text"):
         _text_into(field, key, values)
-    for key in ("required", "sensitive", "integer", "applicant_sees"):
+    for key in ("required", "sensitive", "integer", "applicant_sees", "follows_later"):
         _simple(field, key, values, lambda v: True if flag(v) else None)
     for key in ("min_length", "max_length", "rows", "min_items", "max_items", "max_files"):
         _int_into(field, key, values, key)

@@ -1,6 +1,6 @@
 """Editing the flow of a service one step at a time, for the studio (see `builder.edit`): exit
-pages, a state's time limit in its unit, a transition's joint approval and conditions that look
-into a repeatable group.
+pages, a state's time limit in its unit, a transition's joint approval, conditions that look
+into a repeatable group, and what an applicant action asks of the citizen.
 
 Like every edit, these return a new dict, change only what they name, and leave the meaning to
 the validator, whose problems the studio shows next to the item (`/form/pages/<n>/exits/<m>`,
@@ -29,7 +29,9 @@ from builder.edit import (
     _transition,
     condition_holder,
     condition_value,
+    names,
     slug_key,
+    text_parts,
 )
 from builder.pointers import split
 from builder.sla import UNITS
@@ -270,4 +272,45 @@ def set_group_condition(
         raise EditError("Pilih grup.", "Choose a group.")
     value = condition_value(result, field_key.strip(), operator, raw)
     owner[key] = {"group": group, quantifier: {"field": field_key.strip(), operator: value}}
+    return result
+
+
+# -- an applicant action's fields and statement --------------------------------------------------
+
+# the flat names `set_applicant_action` reads: the chosen keys (one a line) and the statement
+APPLICANT_ACTION_NAMES = ("applicant_fields", "confirm.id", "confirm.en")
+
+
+def applicant_action_values(transition: Mapping[str, Any]) -> dict[str, str]:
+    """An applicant action's edit form values (the flat names of `APPLICANT_ACTION_NAMES`)."""
+    keys = transition.get("applicant_fields")
+    statement = text_parts(transition.get("confirm"))
+    return {
+        "applicant_fields": "\n".join(str(k) for k in keys) if isinstance(keys, list) else "",
+        "confirm.id": statement[0],
+        "confirm.en": statement[1],
+    }
+
+
+def set_applicant_action(definition: Definition, index: int, values: Values) -> Definition:
+    """Set what the citizen fills in (`applicant_fields`: form field keys, one a line) and the
+    statement they tick (`confirm.id`, `confirm.en`) when taking transition `index` (present
+    keys only). Keys already asked for keep their order, new ones follow in the order given;
+    none removes the key, and so does an empty statement. Whether the transition is an
+    applicant action and the fields fit it is the validator's to say
+    (`applicant-fields-misplaced`, `applicant-field-unknown`, `applicant-field-unfit`)."""
+    result = copy.deepcopy(definition)
+    transition = _transition(result, index)
+    if "applicant_fields" in values:
+        chosen = [_check_key(k, "applicant_fields") for k in names(values["applicant_fields"])]
+        found = transition.get("applicant_fields")
+        before = [str(k) for k in found] if isinstance(found, list) else []
+        ordered = [k for k in before if k in chosen] + [k for k in chosen if k not in before]
+        _set(transition, "applicant_fields", ordered)
+    if values.get("confirm.en", "").strip() and not values.get("confirm.id", "").strip():
+        raise EditError(
+            "Tulis pernyataan dalam Bahasa Indonesia juga.",
+            "Write the statement in Indonesian too.",
+        )
+    _text_into(transition, "confirm", values)
     return result

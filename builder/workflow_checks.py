@@ -9,6 +9,7 @@ from typing import Any
 from builder.form_checks import check_condition
 from builder.model import (
     Definition,
+    FieldRef,
     applicant_field_keys,
     is_applicant_action,
     iter_fields,
@@ -23,6 +24,17 @@ from builder.sla import running_sla, state_sla
 
 APPLICANT = "applicant"
 UNFIT_TYPES = frozenset({"notice", "declaration", "group"})  # nothing the applicant sends later
+
+
+def fits_applicant_action(ref: FieldRef) -> bool:
+    """Whether an applicant action may ask for the field: a form field outside a group that
+    holds an answer (`applicant-field-unfit` otherwise)."""
+    return ref.group is None and not ref.is_officer and ref.type not in UNFIT_TYPES
+
+
+def applicant_field_choices(definition: Definition) -> list[FieldRef]:
+    """The form fields an applicant action may ask for, in form order."""
+    return [ref for ref in iter_fields(definition) if fits_applicant_action(ref)]
 
 
 def _graph(definition: Definition, *, intended: bool = False) -> dict[str, set[str]]:
@@ -223,7 +235,7 @@ def _check_applicant_action(
                     **did_you_mean(key, list(top)),
                 )
             )
-        elif ref is None or ref.type in UNFIT_TYPES:
+        elif ref is None or not fits_applicant_action(ref):
             kind = "group" if ref is None else ref.type
             found.append(problem("applicant-field-unfit", where, value=key, kind=kind))
     return found

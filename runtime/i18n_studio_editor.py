@@ -114,6 +114,33 @@ STUDIO_FLOW_UI: dict[str, tuple[str, str]] = {
     "studio_group_quantifier": ("Berlaku untuk", "Applies to"),
     "studio_group_field": ("Pertanyaan dalam grup", "Question in the group"),
     "studio_group_option": ("butir grup", "group items"),
+    "studio_applicant_action": ("Aksi pemohon", "Applicant action"),
+    "studio_applicant_action_not": (
+        "Transisi ini bukan aksi pemohon (perannya harus hanya pemohon, dari status tanpa "
+        "perbaikan oleh pemohon). Hapus isian dan pernyataan di bawah, atau ubah perannya.",
+        "This transition is not an applicant action (its only role must be the applicant, from "
+        "a state without corrections by the applicant). Remove the fields and statement below, "
+        "or change its roles.",
+    ),
+    "studio_applicant_fields": ("Yang diisi pemohon", "What the applicant fills in"),
+    "studio_applicant_fields_hint": (
+        "Pertanyaan formulir (di luar grup) yang diisi atau dikirim pemohon saat mengambil aksi "
+        "ini, misalnya berkas yang boleh menyusul. Masing-masing wajib diisi saat itu.",
+        "Form questions (outside a group) the applicant fills in or sends when taking this "
+        "action, such as a file that may follow later. Each is required then.",
+    ),
+    "studio_applicant_fields_none": (
+        "Formulir belum punya pertanyaan yang dapat diisi lewat aksi pemohon.",
+        "The form has no question that an applicant action can ask for yet.",
+    ),
+    "studio_confirm": ("Pernyataan yang dicentang pemohon", "Statement the applicant ticks"),
+    "studio_confirm_hint": (
+        "Kosongkan keduanya bila tidak perlu pernyataan.",
+        "Leave both empty when no statement is needed.",
+    ),
+    "studio_confirm_id": ("Pernyataan (Bahasa Indonesia)", "Statement (Bahasa Indonesia)"),
+    "studio_confirm_en": ("Pernyataan (English)", "Statement (English)"),
+    "studio_save_applicant_action": ("Simpan aksi pemohon", "Save the applicant action"),
 }
 STUDIO_EDITOR_UI.update(STUDIO_FLOW_UI)
 

@@ -1,5 +1,6 @@
 """What the studio shows of a service's flow: exit pages with their forms, the units of a
-state's time limit, the choices of a joint approval, and the values a refused edit keeps.
+state's time limit, the choices of a joint approval, what an applicant action asks of the
+citizen, and the values a refused edit keeps.
 Plain Python, no HTTP (the studio's routes and templates read it)."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import Any
 
 from builder import edit, edit_flow
 from builder.condition_text import describe
+from builder.model import is_applicant_action
 from builder.pointers import join
 from builder.sla import UNITS
 from builder.texts import localise
+from builder.workflow_checks import applicant_field_choices
 
 UNIT_LABELS: dict[str, tuple[str, str]] = {
     "working_days": ("hari kerja", "working days"),
@@ -182,3 +185,76 @@ def group_options(refs: list[Any], lang: str) -> list[tuple[str, str]]:
         for ref in refs
         if ref.type == "group" and ref.group is None
     ]
+
+
+# -- an applicant action's fields and statement --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantAction:
+    """What an applicant action asks of the citizen, as its row in the editor shows it."""
+
+    pointer: str  # the transition's
+    index: int
+    choices: list[tuple[str, str, bool]]  # (key, label, chosen): the fit fields, then the rest
+    confirm_id: str
+    confirm_en: str
+    is_action: bool  # False: the transition is no applicant action (the keys are misplaced)
+
+
+def shows_applicant_action(definition: Mapping[str, Any], transition: Any) -> bool:
+    """Whether a transition's row has the applicant action part: it is an applicant action, or
+    it carries `applicant_fields` or `confirm` all the same (to be seen and removed)."""
+    if not isinstance(transition, Mapping):
+        return False
+    if "applicant_fields" in transition or "confirm" in transition:
+        return True
+    try:
+        return is_applicant_action(definition, transition)
+    except (AttributeError, TypeError):
+        return False
+
+
+def applicant_action(
+    definition: Mapping[str, Any],
+    index: int,
+    transition: Mapping[str, Any],
+    posted: Mapping[str, Any] | None,
+    lang: str,
+) -> ApplicantAction:
+    """The row of transition `index`: the fields fit for an applicant action (the builder's
+    `applicant_field_choices`) ticked as saved, or as posted when this row's edit was refused;
+    keys asked for that are not fit (or not there) are listed after them, ticked, so they can
+    be seen and unticked."""
+    saved = edit_flow.applicant_action_values(transition)
+    mine = (
+        posted
+        if posted is not None
+        and posted.get("op") == "applicant_action"
+        and posted.get("at") == str(index)
+        else None
+    )
+    chosen_text = kept(mine, "applicant_fields", saved["applicant_fields"])
+    chosen = edit.names(chosen_text)
+    try:
+        fit = applicant_field_choices(definition)
+    except (AttributeError, TypeError):
+        fit = []
+    choices = [
+        (ref.key, localise(ref.spec.get("label"), lang) or ref.key, ref.key in chosen)
+        for ref in fit
+    ]
+    offered = {ref.key for ref in fit}
+    choices += [(key, key, True) for key in chosen if key not in offered]
+    try:
+        is_action = is_applicant_action(definition, transition)
+    except (AttributeError, TypeError):
+        is_action = False
+    return ApplicantAction(
+        join("/workflow/transitions", index),
+        index,
+        choices,
+        kept(mine, "confirm.id", saved["confirm.id"]),
+        kept(mine, "confirm.en", saved["confirm.en"]),
+        is_action,
+    )

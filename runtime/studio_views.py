@@ -59,6 +59,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "option_rows": ("Pilihan jawaban", "Answer options"),
     "sensitive": ("Data pribadi spesifik", "Sensitive personal data"),
     "applicant_sees": ("Terlihat oleh pemohon", "Shown to the applicant"),
+    "follows_later": (
+        "Boleh menyusul: dikirim nanti lewat aksi pemohon (jangan wajibkan)",
+        "May follow later: sent later by an applicant action (do not make it required)",
+    ),
     "min_length": ("Panjang minimum (karakter)", "Minimum length (characters)"),
     "max_length": ("Panjang maksimum (karakter)", "Maximum length (characters)"),
     "pattern": ("Pola (regular expression)", "Pattern (regular expression)"),
@@ -128,7 +132,7 @@ _LONG = {"summary", "description", "help", "text", "purpose", "complaints", "add
 _LONG |= {"legal_basis"}
 LISTS = frozenset({"requirements", "procedure", "legal_basis", "recipients"})
 PRIVACY_LISTS = frozenset({"recipients"})
-_FLAGS = {"required", "sensitive", "integer", "applicant_sees"}
+_FLAGS = {"required", "sensitive", "integer", "applicant_sees", "follows_later"}
 _NUMBERS = {"duration_days", "retention_days", "min_length", "max_length", "rows", "min_items"}
 _NUMBERS |= {"max_items", "max_mb"}
 
@@ -273,10 +277,13 @@ def inputs(
     return [make_input(obj, name, lang, lists=lists) for name in names]
 
 
-def field_inputs(spec: Mapping[str, Any], lang: str, *, officer: bool = False) -> list[Input]:
+def field_inputs(
+    spec: Mapping[str, Any], lang: str, *, officer: bool = False, in_group: bool = False
+) -> list[Input]:
     """The edit form of one field, by its type (an officer field on a transition: with
-    `applicant_sees`)."""
-    made = inputs(spec, edit.field_properties(str(spec.get("type")), officer=officer), lang)
+    `applicant_sees`; a file of the form outside a group: with `follows_later`)."""
+    names = edit.field_properties(str(spec.get("type")), officer=officer, in_group=in_group)
+    made = inputs(spec, names, lang)
     if spec.get("type") == "date":
         pick = 2 if lang == "en" else 1
         bounds = tuple((b[0], b[pick]) for b in DATE_BOUNDS)
@@ -342,6 +349,11 @@ def item_pointers(definition: Mapping[str, Any]) -> list[str]:
                 join("/workflow/transitions", index, "fields", position)
                 for position, _ in enumerate(officer_fields(move))
             )
+            if studio_flow.shows_applicant_action(definition, move):
+                found.extend(
+                    join("/workflow/transitions", index, key)
+                    for key in ("applicant_fields", "confirm")
+                )
     found.extend(document_pointers(definition))
     found.extend(rule_pointers(definition))  # rules, computed values, shared option lists
     return found

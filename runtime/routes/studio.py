@@ -400,7 +400,9 @@ def _editor(
         ],
         "sv": sv,
         "widget": widget,
-        "field_inputs": lambda spec, officer=False: sv.field_inputs(spec, lang, officer=officer),
+        "field_inputs": lambda spec, officer=False, in_group=False: sv.field_inputs(
+            spec, lang, officer=officer, in_group=in_group
+        ),
         "types": sv.type_choices(lang),
         "officer_types": sv.type_choices(lang, officer=True),
         "type_titles": dict(sv.type_choices(lang)),
@@ -563,7 +565,9 @@ def _condition(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
 def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
     at = str(form.get("at") or "")
     spec = edit.field_at(definition, at)
-    names = edit.field_properties(str(spec.get("type")), officer=at.startswith("/workflow/"))
+    names = edit.field_properties(
+        str(spec.get("type")), officer=at.startswith("/workflow/"), in_group=at.count("/fields/") > 1
+    )
     values = sv.form_values(names, form.getlist)
     if "options" in names and "option_label" in form:
         values["options"] = edit.options_from_rows(
@@ -645,8 +649,9 @@ OPERATIONS.update(sr.OPERATIONS)
 # ------------------------------------------------------------------------------------------------
 
 
-# -- the flow: exit pages, time limits in their unit, joint approval, group conditions ------------
-# (builder.edit_flow; a state's row also posts its time limit, a transition's row its approval)
+# -- the flow: exit pages, time limits in their unit, joint approval, group conditions, what an
+# applicant action asks (builder.edit_flow; a state's row also posts its time limit, a
+# transition's row its approval; an applicant action's part of the row posts on its own) -------
 
 
 def _state(definition: dict[str, Any], form: FormData) -> dict[str, Any]:
@@ -685,6 +690,9 @@ FLOW_OPERATIONS: dict[str, Operation] = {
         d, _s(f, "at"), sv.form_values(edit_flow.EXIT_NAMES, f.getlist)
     ),
     "exit_remove": lambda d, f: edit_flow.remove_exit(d, _s(f, "at")),
+    "applicant_action": lambda d, f: edit_flow.set_applicant_action(
+        d, _index(f), sv.form_values(edit_flow.APPLICANT_ACTION_NAMES, f.getlist)
+    ),
 }
 OPERATIONS.update(FLOW_OPERATIONS)
 
@@ -698,6 +706,8 @@ def _flow_focus(op: str, at: str, after: Mapping[str, Any]) -> str:
         return f"{at}/exits/{len(holder.get('exits') or [None]) - 1}"
     if op == "exit_remove":
         return at.rsplit("/exits/", 1)[0]
+    if op == "applicant_action":
+        return f"/workflow/transitions/{at}"
     return at
 
 
@@ -705,7 +715,7 @@ def _flow_item(op: str, at: str) -> str:
     """The pointer of the state or transition a refused row edit concerns (else `at`)."""
     if op == "state":
         return f"/workflow/states/{at}"
-    if op == "transition":
+    if op in ("transition", "applicant_action"):
         return f"/workflow/transitions/{at}"
     return at
 
