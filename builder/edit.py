@@ -104,6 +104,13 @@ def names(text: str) -> list[str]:
     return list(dict.fromkeys(n for n in re.split(r"[\s,]+", text) if n))
 
 
+def in_order(before: Any, chosen: list[str]) -> list[str]:
+    """The names `chosen` (ticked boxes, in the form's order) with those already listed in
+    `before` in the author's order, the new ones after them."""
+    kept = [str(n) for n in before if str(n) in chosen] if isinstance(before, list) else []
+    return kept + [n for n in chosen if n not in kept]
+
+
 def flag(text: str) -> bool:
     """A checkbox or yes/no value."""
     return text.strip().lower() in _TRUE
@@ -682,7 +689,7 @@ def update_field(definition: Definition, pointer: str, values: Values) -> Defini
         _simple(field, key, values, str.strip)
     if "options_from" not in field:  # a shared list is edited in the file, not here
         _simple(field, "options", values, parse_options)
-    _simple(field, "accept", values, names)
+    _simple(field, "accept", values, lambda v: in_order(field.get("accept"), names(v)))
     messages = dict(field.get("messages") or {})
     for rule in MESSAGE_RULES.get(kind, ()):
         _text_into(messages, rule, values, f"messages.{rule}")

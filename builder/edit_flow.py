@@ -29,6 +29,7 @@ from builder.edit import (
     _transition,
     condition_holder,
     condition_value,
+    in_order,
     names,
     slug_key,
     text_parts,
@@ -303,10 +304,7 @@ def set_applicant_action(definition: Definition, index: int, values: Values) -> 
     transition = _transition(result, index)
     if "applicant_fields" in values:
         chosen = [_check_key(k, "applicant_fields") for k in names(values["applicant_fields"])]
-        found = transition.get("applicant_fields")
-        before = [str(k) for k in found] if isinstance(found, list) else []
-        ordered = [k for k in before if k in chosen] + [k for k in chosen if k not in before]
-        _set(transition, "applicant_fields", ordered)
+        _set(transition, "applicant_fields", in_order(transition.get("applicant_fields"), chosen))
     if values.get("confirm.en", "").strip() and not values.get("confirm.id", "").strip():
         raise EditError(
             "Tulis pernyataan dalam Bahasa Indonesia juga.",

@@ -566,7 +566,9 @@ def _field_values(definition: dict[str, Any], form: FormData) -> dict[str, str]:
     at = str(form.get("at") or "")
     spec = edit.field_at(definition, at)
     names = edit.field_properties(
-        str(spec.get("type")), officer=at.startswith("/workflow/"), in_group=at.count("/fields/") > 1
+        str(spec.get("type")),
+        officer=at.startswith("/workflow/"),
+        in_group=at.count("/fields/") > 1,
     )
     values = sv.form_values(names, form.getlist)
     if "options" in names and "option_label" in form:
@@ -845,6 +847,8 @@ def apply_edit(
         if op.startswith("document"):
             at = f"/documents/{at}" if at else "/documents"
         kept: Mapping[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        if op == "applicant_action":  # the ticked fields, all of them
+            kept = {**kept, **sv.form_values(edit_flow.APPLICANT_ACTION_NAMES, form.getlist)}
         refused = sr.refused(op, form) if op in sr.OPERATIONS else None
         if refused:
             at, kept = refused["pointer"], refused
