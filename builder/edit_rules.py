@@ -19,9 +19,10 @@ studio's forms name their edit `op`), a rule's `at` is `beside` and an age's `at
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from builder import computed, rules
@@ -133,6 +134,30 @@ def _operand(parts: Values, name: str) -> Any:
 
 def _put_operand(parts: dict[str, str], name: str, operand: Any) -> None:
     parts[name], parts[f"{name}_value"] = operand_parts(operand)
+
+
+def _as_written(before: Any, after: Any) -> Any:
+    """`after` with the operands that kept their value written as the author wrote them in
+    `before`: the form writes a number as `{"value": 17}`, the author may have written `17`."""
+    if isinstance(after, Mapping) and set(after) == {"value"} and not isinstance(before, Mapping):
+        same = type(before) is not bool and before == after["value"]
+        return copy.deepcopy(before) if same else after
+    if isinstance(after, Mapping) and isinstance(before, Mapping):
+        return {k: _as_written(before.get(k), v) if k in before else v for k, v in after.items()}
+    if isinstance(after, list) and isinstance(before, list):
+        return [_as_written(before[i], v) if i < len(before) else v for i, v in enumerate(after)]
+    return after
+
+
+def _rebuilt(
+    item: Any, parts: dict[str, str], values: Values, keep: set[str], build: Callable[[Values], Any]
+) -> Any:
+    """An item (a rule, a computed value) built again from its form: the values posted over
+    those it has (`parts`), only the `keep` ones when a new `kind` starts it afresh; what the
+    form did not change stays as written."""
+    if values.get("kind", parts["kind"]) != parts["kind"]:
+        parts = {k: v for k, v in parts.items() if k in keep}
+    return _as_written(item, build({**parts, **values}))
 
 
 def _form(definition: Definition) -> dict[str, Any]:
@@ -280,12 +305,9 @@ def set_rule(definition: Definition, index: int, values: Values) -> Definition:
     `kind` starts the test afresh from the values given."""
     result = copy.deepcopy(definition)
     rule = _rule(result, index)
-    parts = rule_parts(rule)
-    if values.get("kind", parts["kind"]) != parts["kind"]:
-        parts = {
-            k: v for k, v in parts.items() if k in {"id", "beside", "message.id", "message.en"}
-        }
-    _rules(result)[index] = _build_rule(result, {**parts, **values})
+    keep = {"id", "beside", "message.id", "message.en"}
+    build = functools.partial(_build_rule, result)
+    _rules(result)[index] = _rebuilt(rule, rule_parts(rule), values, keep, build)
     return result
 
 
@@ -405,10 +427,10 @@ def set_computed(definition: Definition, name: str, values: Values) -> Definitio
     """Change the computed value `name` from its form; a value not given stays. A new `kind`
     starts the expression afresh from the values given."""
     result = copy.deepcopy(definition)
-    parts = computed_parts(_computed(result, name))
-    if values.get("kind", parts["kind"]) != parts["kind"]:
-        parts = {"label.id": parts["label.id"], "label.en": parts["label.en"]}
-    _all_computed(result)[name] = _build_computed({**parts, **values})
+    expression = _computed(result, name)
+    parts = computed_parts(expression)
+    keep = {"label.id", "label.en"}
+    _all_computed(result)[name] = _rebuilt(expression, parts, values, keep, _build_computed)
     return result
 
 

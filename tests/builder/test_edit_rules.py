@@ -76,6 +76,29 @@ def test_every_rule_goes_through_its_form_unchanged() -> None:
         assert er.set_rule(defn, index, {}) == defn
 
 
+def test_a_bare_number_stays_as_the_author_wrote_it_until_its_value_changes() -> None:
+    defn = rules_definition()
+    rule = {
+        "compare": {"left": {"computed": "umur"}, "op": "gte", "right": 17},
+        "message": "Paling muda 17 tahun.",
+    }
+    defn["form"]["rules"] = [rule]
+    parts = er.rule_parts(rule)
+    assert (parts["right"], parts["right_value"]) == ("value", "17")
+    assert er.set_rule(defn, 0, parts) == defn
+    assert er.set_rule(defn, 0, {**parts, "right_value": "17,0"})["form"]["rules"][0] == rule
+    changed = er.set_rule(defn, 0, {**parts, "right_value": "18"})["form"]["rules"][0]
+    assert changed["compare"]["right"] == {"value": 18}
+    # a computed value's bare terms too, and the number written as the form writes it
+    defn["form"]["computed"]["lipat"] = {"multiply": [{"computed": "banyak"}, 2, {"value": 3}]}
+    parts = er.computed_parts(defn["form"]["computed"]["lipat"])
+    assert er.set_computed(defn, "lipat", parts) == defn
+    again = er.set_computed(defn, "lipat", {**parts, "term2_value": "4"})
+    assert again["form"]["computed"]["lipat"] == {
+        "multiply": [{"computed": "banyak"}, {"value": 4}, {"value": 3}]
+    }
+
+
 def test_add_a_compare_rule() -> None:
     defn = rules_definition()
     before = copy.deepcopy(defn)

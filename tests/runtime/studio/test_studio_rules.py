@@ -492,3 +492,18 @@ def test_a_refused_list_keeps_its_rows_in_the_add_form(designer: Designer, studi
     assert labels[:2] == ["SMP <1>", "SMP 2"] and "SMP <1>" not in response.text
     assert attr(form.css_first("input[name=option_group]"), "value") == "a"
     assert "option_lists" not in studio.draft().definition
+
+
+def test_an_unchanged_rule_form_keeps_a_bare_number(designer: Designer, studio: Studio) -> None:
+    definition = copy.deepcopy(DOMISILI)
+    rule = {
+        "compare": {"left": {"field": "jumlah_pengikut"}, "op": "lte", "right": 10},
+        "at": "jumlah_pengikut",
+        "message": "Paling banyak 10 pengikut.",
+    }
+    definition["form"]["rules"] = [rule]
+    _save_json(designer, definition)
+    designer.submit_ok(_form(designer, "/form/rules/0"))
+    assert studio.draft().definition["form"]["rules"] == [rule]
+    designer.submit_ok(_form(designer, "/form/rules/0"), {"right_value": "12"})
+    assert studio.draft().definition["form"]["rules"][0]["compare"]["right"] == {"value": 12}
