@@ -202,6 +202,37 @@ class Taking:
     errors: Sequence[AnswerError]
 
 
+def action_anchor(name: str, anchor: str) -> str:
+    """The HTML id of a field of applicant action `name` (`anchor` its id on a form page): two
+    actions asking for the same field are on one status page, each with its own ids."""
+    return f"aksi-{name}-{anchor}"
+
+
+@dataclass(frozen=True)
+class ActionError:
+    """An error of an applicant action in the page's error summary, linked to its place in
+    the action's form."""
+
+    error: AnswerError
+    anchor: str
+
+    def text(self, lang: str = "id") -> str:
+        """The message in `lang`."""
+        return self.error.text(lang)
+
+
+def _action_errors(found: Any, taking: Taking | None) -> list[ActionError]:
+    if taking is None or not found:
+        return []
+    return [
+        ActionError(
+            error,
+            error.anchor if error.key == "confirm" else action_anchor(taking.name, error.anchor),
+        )
+        for error in located(found[1], list(taking.errors))
+    ]
+
+
 def _applicant_actions(
     session: Session, case: Submission, found: Any, base: str, lang: str, taking: Taking | None
 ) -> list[dict[str, Any]]:
@@ -226,6 +257,8 @@ def _applicant_actions(
                 lang,
                 context=case.answers,
             )
+            for view in views:
+                view.id = action_anchor(offer.name, view.id)
         confirm_error = next((e.text(lang) for e in errors if e.key == "confirm"), "")
         shown.append(
             {
@@ -292,7 +325,7 @@ def status_page(
             ),
             **applicant_options(session, case),
             "applicant_actions": _applicant_actions(session, case, found, base, lang, taking),
-            "errors": located(found[1], list(taking.errors)) if taking and found else [],
+            "errors": _action_errors(found, taking),
             "action_base": base,
             "self_url": base,  # after a refused action (a POST), the language link stays here
             "case": case,

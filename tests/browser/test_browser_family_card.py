@@ -141,7 +141,7 @@ def test_family_card_change_end_to_end(
     check("status with the action")
     with page.expect_navigation():
         action.get_by_role("button", name="Kirim KK lama").click()
-    expect(page.locator("#wrap-f-kk_lama .msg")).to_be_visible()
+    expect(page.locator("#wrap-aksi-kirim_kk_lama-f-kk_lama .msg")).to_be_visible()
     expect(page.locator("#confirm-kirim_kk_lama-error")).to_be_visible()
     expect(page.locator("#error-summary")).to_be_visible()
     check("action refused")

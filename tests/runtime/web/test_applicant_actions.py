@@ -273,3 +273,36 @@ def test_malformed_posts_get_4xx(loket: Loket) -> None:
         assert (
             session.exec(select(Attachment).where(Attachment.field_key == "berkas_kk")).all() == []
         )
+
+
+def test_two_actions_asking_for_the_same_field_keep_their_ids_apart(
+    make_loket: Callable[..., Loket],
+) -> None:
+    definition = _definition()
+    other = copy.deepcopy(definition["workflow"]["transitions"][-1])
+    other |= {"action": "kirim_kk_lain", "label": "Kirim KK lain", "confirm": "Ini KK saya."}
+    definition["workflow"]["transitions"].append(other)
+    loket = make_loket([definition])
+    client, link, _ = _filed_without_card(loket)
+
+    def check(page: Any) -> None:
+        forms = page.css("form.applicant-action")
+        assert [attr(f, "id") for f in forms] == [f"aksi-{SEND}", "aksi-kirim_kk_lain"]
+        ids = [attr(n, "id") for n in page.css("[id]")]
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+        for form in forms:  # every label names an input of its own form
+            for label in form.css("label[for]"):
+                assert form.css_first(f"#{attr(label, 'for')}") is not None, attr(label, "for")
+            assert form.css_first("input[type=file][name=berkas_kk]") is not None
+        for anchor in page.css("#error-summary a"):
+            assert page.css_first(attr(anchor, "href")) is not None, attr(anchor, "href")
+
+    check(parse(client.get(link)))
+    refused = client.post(f"{link}/aksi/kirim_kk_lain", data=_form_data(parse(client.get(link))))
+    assert refused.status_code == 422
+    again = parse(refused)
+    check(again)
+    assert len(again.css("#error-summary a")) == 2
+    mine = again.css_first("form#aksi-kirim_kk_lain")
+    assert mine.css_first("input[name=berkas_kk][aria-invalid=true]") is not None
+    assert again.css_first(f"form#aksi-{SEND} input[aria-invalid=true]") is None
