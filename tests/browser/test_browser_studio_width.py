@@ -100,3 +100,24 @@ def test_the_editor_fits_360_pixels(
     assert page.locator("input[name=nik]").is_visible()
     assert page.evaluate(FITS), page.evaluate(WIDEST)
     assert_accessible(page, axe_source, "the trial's first page at 360 px")
+
+
+def test_an_applicant_actions_part_fits_and_is_accessible(
+    open_session: Callable[..., Any], designer_name: str, axe_source: str
+) -> None:
+    """The family card's workflow: the applicant action's part (its fields and statement)
+    under its row, at 1280 and at 360 pixels, JavaScript off."""
+    session = open_session(js=False)
+    page = session.page
+    steps.login(page, designer_name, "/studio")
+    family = "/studio/disdukcapil/perubahan-kartu-keluarga?open=/workflow#s-workflow"
+    part = "#s-workflow-transitions-0-applicant"
+    for width, height in ((1280, 800), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(family)
+        assert page.locator(part).get_by_label("KK lama", exact=False).is_checked()
+        assert page.locator(f"{part} textarea[name='confirm.en']").input_value()
+        assert page.evaluate(FITS), (width, page.evaluate(WIDEST))
+        if width == 1280:
+            assert page.evaluate(TABLES_FIT)
+        assert_accessible(page, axe_source, f"the applicant action's part at {width} px")
