@@ -709,7 +709,7 @@ def _flow_focus(op: str, at: str, after: Mapping[str, Any]) -> str:
     if op == "exit_remove":
         return at.rsplit("/exits/", 1)[0]
     if op == "applicant_action":
-        return f"/workflow/transitions/{at}"
+        return f"/workflow/transitions/{at}/applicant"  # the row's applicant action part
     return at
 
 
@@ -717,8 +717,10 @@ def _flow_item(op: str, at: str) -> str:
     """The pointer of the state or transition a refused row edit concerns (else `at`)."""
     if op == "state":
         return f"/workflow/states/{at}"
-    if op in ("transition", "applicant_action"):
+    if op == "transition":
         return f"/workflow/transitions/{at}"
+    if op == "applicant_action":
+        return f"/workflow/transitions/{at}/applicant"
     return at
 
 

@@ -214,3 +214,14 @@ def test_the_edit_needs_the_csrf_token(family: Designer, studio: Studio) -> None
     }
     assert family.client.post(f"{EDITOR}/ubah", data=data).status_code == 403
     assert studio.draft(SLUG).row_version == before
+
+
+def test_after_the_edit_the_editor_opens_at_the_actions_part(family: Designer) -> None:
+    response = family.submit(_form(family), {"confirm.id": "Benar."})
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"#{ROW[1:]}")
+    family.get(response.headers["location"])
+    assert "autofocus" in family.doc.css_first(ROW).attributes
+    refused = family.submit(_form(family), {"confirm.id": "", "confirm.en": "Only."})
+    assert refused.status_code == 422
+    assert "autofocus" in family.doc.css_first(ROW).attributes
