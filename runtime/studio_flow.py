@@ -191,7 +191,7 @@ def group_options(refs: list[Any], lang: str) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
-class ApplicantAction:
+class ApplicantActionPart:
     """What an applicant action asks of the citizen, as its row in the editor shows it."""
 
     pointer: str  # the transition's
@@ -221,7 +221,7 @@ def applicant_action(
     transition: Mapping[str, Any],
     posted: Mapping[str, Any] | None,
     lang: str,
-) -> ApplicantAction:
+) -> ApplicantActionPart:
     """The row of transition `index`: the fields fit for an applicant action (the builder's
     `applicant_field_choices`) ticked as saved, or as posted when this row's edit was refused;
     keys asked for that are not fit (or not there) are listed after them, ticked, so they can
@@ -250,7 +250,7 @@ def applicant_action(
         is_action = is_applicant_action(definition, transition)
     except (AttributeError, TypeError):
         is_action = False
-    return ApplicantAction(
+    return ApplicantActionPart(
         join("/workflow/transitions", index),
         index,
         choices,

@@ -36,9 +36,10 @@ def _ticked(designer: Designer, scope: str) -> dict[str, bool]:
 
 
 def _statement(designer: Designer, scope: str = ROW) -> tuple[str, str]:
-    return tuple(  # type: ignore[return-value]
-        _text(designer.doc.css_first(f"{scope} textarea[name='confirm.{lang}']"))
-        for lang in ("id", "en")
+    found = designer.doc
+    return (
+        _text(found.css_first(f"{scope} textarea[name='confirm.id']")),
+        _text(found.css_first(f"{scope} textarea[name='confirm.en']")),
     )
 
 
