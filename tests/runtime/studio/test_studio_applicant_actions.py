@@ -90,6 +90,12 @@ def test_the_action_shows_the_fit_fields_and_its_statement(family: Designer) -> 
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for box in family.doc.css(f"{ROW} input[type=checkbox]"):
         assert family.doc.css_first(f"label[for='{attr(box, 'id')}']") is not None
+    family.open(SLUG, lang="en")
+    assert "Applicant action: kirim_kk_lama" in _text(family.doc.css_first(f"{ROW} h4"))
+    assert "Statement (English)" in _text(family.doc.css_first(ROW))
+    family.open(SLUG, lang="en", open=KK_LAMA)
+    follows = family.doc.css_first("label[for='s-form-pages-3-fields-1-follows_later']")
+    assert "May follow later" in _text(follows)
 
 
 def test_the_family_cards_action_made_in_the_studio_is_the_example(
