@@ -1,4 +1,4 @@
-"""Helpers shared by the test packages: reading pages, staff sign-in and filing a case.
+"""Helpers shared by the test packages: reading pages, staff sign-in, filing a case, a PNG.
 
 Each test package's conftest builds its own app and data; the steps every one of them needs
 (find the CSRF token, sign a staff member in through the real login form, file a case the way
@@ -8,9 +8,13 @@ the citizen pages do) live here once.
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from typing import Any, Protocol, TypeVar
 
+from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from runtime import store
@@ -50,6 +54,30 @@ def sign_in(client: Browser, username: str, password: str, next_page: str | None
 C = TypeVar("C", bound=Browser)
 
 
+class Site:
+    """Sessions and visitors of an app under test, for a conftest's dataclass that holds the
+    app as `app`, its database as `engine` and the visitors it opened as `clients`."""
+
+    app: Any
+    engine: Engine
+    clients: list[TestClient]
+
+    def session(self) -> Session:
+        """A new session on the app's database (the caller closes it)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def client(self) -> TestClient:
+        """A new anonymous visitor (own cookies, redirects not followed)."""
+        client = TestClient(self.app, follow_redirects=False)
+        self.clients.append(client)
+        return client
+
+    def close_clients(self) -> None:
+        """Close every visitor opened (at the end of the fixture)."""
+        for client in self.clients:
+            client.close()
+
+
 def signed_in(client: C, username: str, password: str, next_page: str | None = None) -> C:
     """`client`, signed in as `username` (the login must succeed)."""
     response = sign_in(client, username, password, next_page)
@@ -84,3 +112,20 @@ def file_case(
     )
     assert secret is not None
     return case, secret
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    """A real, tiny PNG image (red pixels), judged an image by its bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

@@ -127,7 +127,7 @@ class Filed:
 
 
 @dataclass
-class Office:
+class Office(kit.Site):
     """The app on a test database, with officers and helpers to file cases."""
 
     app: FastAPI
@@ -147,16 +147,6 @@ class Office:
         """The app's working-day calendar."""
         calendar: Calendar = self.app.state.calendar
         return calendar
-
-    def session(self) -> Session:
-        """A new session on the app's database."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def client(self) -> TestClient:
-        """A new visitor (own cookies, redirects not followed)."""
-        client = TestClient(self.app, follow_redirects=False)
-        self.clients.append(client)
-        return client
 
     def login(self, username: str) -> TestClient:
         """A client signed in as `username`."""
@@ -349,8 +339,7 @@ def office(engine: Engine, tmp_path: Path) -> Iterator[Office]:
     """The app with the domisili and SKTM services and four officers."""
     built = build_office(engine, tmp_path / "data")
     yield built
-    for client in built.clients:
-        client.close()
+    built.close_clients()
     built.engine.dispose()
 
 
