@@ -292,7 +292,6 @@ def test_the_htmx_helpers_answer_in_the_trial_and_keep_nothing(designer: Designe
     assert attr(designer.doc.css_first("#wrap-f-status_lainnya"), "class") == "slot"
 
 
-
 def test_the_region_helper_answers_in_the_trial_and_keeps_nothing(
     designer: Designer, studio: Studio
 ) -> None:
