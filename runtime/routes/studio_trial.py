@@ -33,7 +33,7 @@ from runtime.i18n import t
 from runtime.models import Agency, FormDraft, Service, utcnow
 from runtime.routes import form_pages as fp
 from runtime.routes import submit as sub
-from runtime.routes.citizen import DraftContext, form_pages, listing, not_found
+from runtime.routes.citizen import DraftContext, form_pages, listing, not_found, to_first_page
 from runtime.routes.exits import show_exit, stopped
 from runtime.routes.studio import designed_service, working_version
 from runtime.staff import UserDep
@@ -147,9 +147,7 @@ def trial_begin(
     found = _trial(request, session, user, agency, slug)
     if isinstance(found, Response):
         return found
-    pages = form_pages(found.ctx.compiled, {})
-    target = f"isi/{pages[0].id}" if pages else "periksa"
-    response = RedirectResponse(f"{found.ctx.trial_base}/{target}", status_code=303)
+    response = to_first_page(str(found.ctx.trial_base), form_pages(found.ctx.compiled, {}))
     return _with_answers(response, request, user, found, {})
 
 
