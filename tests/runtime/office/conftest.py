@@ -57,21 +57,7 @@ NIK = "1871015708900001"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 SIGNING_PASSPHRASE = "uji-tanda-tangan-elektronik-2026"
 SIGNING_AGENCIES = ("disdukcapil", "dinsos")
-ANSWERS: dict[str, Any] = {
-    "nik": NIK,
-    "nama": "Budi Santoso",
-    "tempat_lahir": "Bandar Lampung",
-    "tanggal_lahir": "1990-08-17",
-    "jenis_kelamin": "laki_laki",
-    "status_perkawinan": "kawin",
-    "pekerjaan": "Karyawan swasta",
-    "telepon": "+6281234567890",
-    "alamat_ktp": "Jalan Merdeka 10",
-    "alamat_domisili": "Jalan Kartini nomor 5, Enggal",
-    "kecamatan": "enggal",
-    "kelurahan": "Enggal",
-    "rt": "005",
-}
+ANSWERS: dict[str, Any] = dict(kit.DOMISILI_ANSWERS)
 # username -> (agency, role); "arsip" is a role no definition knows; "designer" edits services
 OFFICERS = {
     "petugas.uji": ("disdukcapil", "petugas"),
