@@ -1075,6 +1075,33 @@ def _exit_plans(definition: Mapping[str, Any], pages: list[PagePlan]) -> tuple[E
     return tuple(found)
 
 
+def _transition_form(
+    definition: Mapping[str, Any],
+    transition: int,
+    move: Mapping[str, Any],
+    specs: list[Mapping[str, Any]],
+    part: str,
+    key_name: str,
+) -> CompiledService:
+    """The fields a transition asks for compiled as a one-page form whose page id is the
+    transition's action; `part` names where the specs stand below the transition (for the
+    problems' pointers), `key_name` the transition's number in the form's key."""
+    action = str(move["action"])
+    plans = _plan_fields(specs, action, join("/workflow/transitions", transition, part))
+    page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
+    key = digest({"definition": digest(definition), key_name: transition})
+    schema = {
+        "$schema": SUBMISSION_DIALECT,
+        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",
+        "title": localise(page.spec["title"], "id"),
+        **_object_schema(plans, {}),
+    }
+    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
+    return CompiledService(
+        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
+    )
+
+
 def compile_officer_fields(
     definition: Mapping[str, Any], transition: int
 ) -> CompiledService | None:
@@ -1089,20 +1116,7 @@ def compile_officer_fields(
     if not specs:
         return None
     assert move is not None
-    action = str(move["action"])
-    plans = _plan_fields(list(specs), action, join("/workflow/transitions", transition, "fields"))
-    page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
-    key = digest({"definition": digest(definition), "transition": transition})
-    schema = {
-        "$schema": SUBMISSION_DIALECT,
-        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",
-        "title": localise(page.spec["title"], "id"),
-        **_object_schema(plans, {}),
-    }
-    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
-    return CompiledService(
-        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
-    )
+    return _transition_form(definition, transition, move, list(specs), "fields", "transition")
 
 
 def compile_applicant_fields(
@@ -1128,20 +1142,7 @@ def compile_applicant_fields(
     ]
     if not specs:
         return None
-    action = str(move["action"])
-    plans = _plan_fields(specs, action, join("/workflow/transitions", transition, "applicant"))
-    page = PagePlan(action, 0, {"id": action, "title": move.get("label") or action}, None, plans)
-    key = digest({"definition": digest(definition), "applicant": transition})
-    schema = {
-        "$schema": SUBMISSION_DIALECT,
-        "$id": f"urn:loket:{definition['agency']}:{definition['id']}:{key[:16]}:{action}",
-        "title": localise(page.spec["title"], "id"),
-        **_object_schema(plans, {}),
-    }
-    links = date_limits.links_of((plan.key, plan.spec) for plan in plans)
-    return CompiledService(
-        definition, key, (page,), schema, {p.key: p for p in plans}, date_links=tuple(links)
-    )
+    return _transition_form(definition, transition, move, specs, "applicant", "applicant")
 
 
 _CACHE: OrderedDict[str, CompiledService] = OrderedDict()

@@ -17,7 +17,7 @@ from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from runtime.field_render import upload_refusal
 from runtime.models import Attachment
-from runtime.uploads import UploadRejected, max_bytes, remove_attachment_files, store_upload
+from runtime.uploads import UploadRejected, remove_attachment_files, store_field_upload
 
 
 def text_inputs(form: FormData) -> dict[str, list[str]]:
@@ -41,30 +41,14 @@ def store_uploads(
         upload = posted.get(plan.key) if plan.type == "file" else None
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        accept = list(plan.spec.get("accept", []))
         try:
-            stored = store_upload(
-                upload,
-                store=request.app.state.store,
-                max_bytes=max_bytes(plan.spec),
-                accept=accept,
-            )
+            stored = store_field_upload(upload, plan.spec, request.app.state.store)
         except UploadRejected as exc:
             message = upload_refusal(plan.spec, exc.reason)
             refused.append(AnswerError(f"/{plan.key}", plan.key, "invalid", message))
             continue
         values[plan.key] = stored.answer()
-        files.append(
-            Attachment(
-                id=stored.id,
-                field_key=plan.key,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
-            )
-        )
+        files.append(stored.attachment(plan.key))
     return files, refused
 
 

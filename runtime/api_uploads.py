@@ -1,7 +1,7 @@
 """Files sent through the JSON API: upload first, then name the upload in the submission.
 
 ``POST /api/v1/services/<agency>/<service>/files`` stores one file for one file field with the
-checks of the citizen's pages (`uploads.store_upload`: the field's `max_mb` while reading, the
+checks of the citizen's pages (`uploads.store_field_upload`: the field's `max_mb` while reading, the
 type judged by the file's first bytes against its `accept`, the display name cleaned). Its row
 is an ordinary `Attachment`, held by a draft of its own whose id starts with `HOLDER_PREFIX`
 (one per upload, never handed out, no answers). The reply's upload id is the attachment's id:
@@ -144,17 +144,7 @@ def hold(
     )
     session.add(holder)
     session.flush()
-    attachment = Attachment(
-        id=stored.id,
-        draft_id=holder.id,
-        field_key=field_key,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        storage_name=stored.storage_name,
-        created_at=now,
-    )
+    attachment = stored.attachment(field_key, draft_id=holder.id, created_at=now)
     session.add(attachment)
     return attachment
 

@@ -96,6 +96,20 @@ class Stored:
             "sha256": self.sha256,
         }
 
+    def attachment(self, field_key: str, **placement: Any) -> Attachment:
+        """The file's row, for `field_key`, not yet in the database; `placement` sets the
+        rest (draft_id, created_at)."""
+        return Attachment(
+            id=self.id,
+            field_key=field_key,
+            original_name=self.original_name,
+            content_type=self.content_type,
+            size=self.size,
+            sha256=self.sha256,
+            storage_name=self.storage_name,
+            **placement,
+        )
+
 
 class UploadRejected(Exception):
     """An upload that cannot be accepted; `reason` is too_big, bad_type or empty."""
@@ -212,6 +226,16 @@ def store_upload(
     upload.file.seek(0)
     as_store(store).put(attachment_key(stored.storage_name), upload.file)
     return stored
+
+
+def store_field_upload(
+    upload: UploadFile, spec: Mapping[str, Any], store: FileStore | Path
+) -> Stored:
+    """Check and store a file sent for a file field, by the field's definition (`spec`): its
+    `max_mb` while reading, its `accept` judged by content. Raises UploadRejected."""
+    return store_upload(
+        upload, store=store, max_bytes=max_bytes(spec), accept=list(spec.get("accept", []))
+    )
 
 
 def remove_attachment_files(store: FileStore | Path, storage_names: list[str]) -> None:

@@ -89,7 +89,7 @@ from runtime.uploads import (
     bytes_download,
     max_bytes,
     remove_attachment_files,
-    store_upload,
+    store_field_upload,
 )
 from runtime.web import language
 from runtime.workflow import state_label
@@ -626,12 +626,7 @@ def _hold_upload(
     settings: Settings = request.app.state.settings
     files = request.app.state.store
     try:
-        stored = store_upload(
-            upload,
-            store=files,
-            max_bytes=max_bytes(plan.spec),
-            accept=list(plan.spec.get("accept", [])),
-        )
+        stored = store_field_upload(upload, plan.spec, files)
     except UploadRejected as exc:
         return api_uploads.rejected(plan, exc.reason)
     assert live.version.id is not None

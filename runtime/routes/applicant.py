@@ -17,7 +17,7 @@ from runtime import cases, catalog, db, store
 from runtime.deps import SessionDep, bounded_int
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
 from runtime.notify import case_messages
-from runtime.routes.citizen import correction_of, form_pages, with_draft_cookie
+from runtime.routes.citizen import correction_of, form_pages, to_first_page, with_draft_cookie
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, error_page, render, secure_cookies
 from runtime.workflow import WITHDRAW, ActionRefused, Actor, available_actions
@@ -92,10 +92,7 @@ def start_correction(
     base = f"/layanan/{service.agency_id}/{service.slug}"
     pages = form_pages(found[1], case.answers)
     questioned = correction_of(session, found[1], case).questioned
-    first = [p for p in pages if p.keys & questioned] or pages
-    response = RedirectResponse(
-        f"{base}/isi/{first[0].id}" if first else f"{base}/periksa", status_code=303
-    )
+    response = to_first_page(base, [p for p in pages if p.keys & questioned] or pages)
     secure = secure_cookies(request)
     with_draft_cookie(response, request, service.agency_id, service.slug, draft.id)
     response.set_cookie(

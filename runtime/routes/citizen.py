@@ -4,7 +4,7 @@ the form's pages, attachments of a draft, dates as a citizen reads them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,13 @@ def draft_cookie_name(agency: str, slug: str) -> str:
 def pages_base(ctx: DraftContext, agency: str, slug: str) -> str:
     """The address the form's pages lie below: the service's, or the studio trial's."""
     return ctx.trial_base or service_base(agency, slug)
+
+
+def to_first_page(base: str, pages: Sequence[PagePlan]) -> RedirectResponse:
+    """On to the first of `pages` below `base`, or to check-your-answers when there is none
+    (starting a form, a trial or a correction)."""
+    target = f"isi/{pages[0].id}" if pages else "periksa"
+    return RedirectResponse(f"{base}/{target}", status_code=303)
 
 
 def not_found(request: Request) -> Response:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
@@ -36,6 +36,7 @@ from runtime.routes.citizen import (
     not_found,
     service_base,
     status_url,
+    to_first_page,
     with_draft_cookie,
 )
 from runtime.storage import FileMissing
@@ -105,15 +106,8 @@ def start(
                 ttl=dt.timedelta(hours=settings.draft_ttl_hours),
             )
             session.commit()
-    first = form_pages(live.compiled, draft.answers)
-    target = (
-        f"{service_base(agency, slug)}/isi/{first[0].id}"
-        if first
-        else f"{service_base(agency, slug)}/periksa"
-    )
-    return with_draft_cookie(
-        RedirectResponse(target, status_code=303), request, agency, slug, draft.id
-    )
+    first = to_first_page(service_base(agency, slug), form_pages(live.compiled, draft.answers))
+    return with_draft_cookie(first, request, agency, slug, draft.id)
 
 
 @router.get("/status")

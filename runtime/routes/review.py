@@ -22,12 +22,13 @@ from builder.model import states
 from builder.problems import has_errors
 from builder.texts import localise
 from builder.validate import validate
-from runtime import lifecycle, review_views, studio_views
+from runtime import lifecycle, review_views
 from runtime.auth import StaffUser
 from runtime.deps import IdPath, SessionDep, parse_id
 from runtime.i18n import in_language, t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion, User, utcnow
 from runtime.staff import Forbidden, UserDep
+from runtime.studio import views as studio_views
 from runtime.web import PostedForm, error_page, language, render
 from runtime.workdays import WIB
 

@@ -28,10 +28,6 @@ from builder.problems import Problem, has_errors
 from builder.texts import localise
 from builder.validate import validate
 from runtime import lifecycle, review_views
-from runtime import studio_documents as sd
-from runtime import studio_flow as sf
-from runtime import studio_rules as sr
-from runtime import studio_views as sv
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep, bounded_int
 from runtime.documents.pdf import PdfError
@@ -39,6 +35,10 @@ from runtime.documents.preview import preview_pdf
 from runtime.i18n import in_language, t
 from runtime.models import Agency, Service, ServiceEvent, ServiceVersion
 from runtime.staff import Forbidden, UserDep
+from runtime.studio import documents as sd
+from runtime.studio import flow as sf
+from runtime.studio import rules as sr
+from runtime.studio import views as sv
 from runtime.uploads import content_disposition
 from runtime.web import PostedForm, is_htmx, language, render
 
@@ -426,7 +426,7 @@ def _editor(
         "issuing_choices": sd.transition_choices(definition, lang),
         "can_preview_documents": not has_errors(problems),
         "sf": sf,
-        # rules, computed values and shared option lists (runtime.studio_rules)
+        # rules, computed values and shared option lists (runtime.studio.rules)
         "sr": sr,
         "posted": posted,
         **_conversation(session, service, version, lang, note_error),
@@ -646,7 +646,7 @@ OPERATIONS: dict[str, Operation] = {
     "document_remove": lambda d, f: edit_documents.remove_document(d, _s(f, "at")),
 }
 
-# -- rules, computed values and shared option lists (runtime.studio_rules) -----------------------
+# -- rules, computed values and shared option lists (runtime.studio.rules) -----------------------
 OPERATIONS.update(sr.OPERATIONS)
 # ------------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ in the editor (404 for strangers to the agency, 403 for its other staff).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -33,13 +33,15 @@ from runtime.i18n import t
 from runtime.models import Agency, FormDraft, Service, utcnow
 from runtime.routes import form_pages as fp
 from runtime.routes import submit as sub
-from runtime.routes.citizen import DraftContext, form_pages, listing, not_found
+from runtime.routes.citizen import DraftContext, form_pages, listing, not_found, to_first_page
 from runtime.routes.exits import show_exit, stopped
 from runtime.routes.studio import designed_service, working_version
 from runtime.staff import UserDep
 from runtime.web import PostedForm, language, render, secure_cookies
 
 router = APIRouter()
+# a citizen page's htmx helper: (request, posted page, agency, slug, field) -> its answer
+Helper = Callable[[Request, fp.Posted, str, str, str], Response]
 
 
 def trial_base(agency: str, slug: str) -> str:
@@ -145,9 +147,7 @@ def trial_begin(
     found = _trial(request, session, user, agency, slug)
     if isinstance(found, Response):
         return found
-    pages = form_pages(found.ctx.compiled, {})
-    target = f"isi/{pages[0].id}" if pages else "periksa"
-    response = RedirectResponse(f"{found.ctx.trial_base}/{target}", status_code=303)
+    response = to_first_page(str(found.ctx.trial_base), form_pages(found.ctx.compiled, {}))
     return _with_answers(response, request, user, found, {})
 
 
@@ -203,74 +203,52 @@ def trial_save(
         return _too_long(request, found, page, posted.answers, agency, slug)
 
 
-def _posted(
-    request: Request,
-    session: Session,
-    user: StaffUser,
-    agency: str,
-    slug: str,
-    page_id: str,
-    form: Any,
-) -> fp.Posted | Response:
-    if isinstance(form, Response):
-        return form
-    found = _trial(request, session, user, agency, slug)
-    if isinstance(found, Response):
-        return found
-    return fp.posted_answers(request, found.ctx, page_id, form)
+def _helper_route(answer: Helper, summary: str) -> Callable[..., Response]:
+    """A trial route for one of the form page's htmx helpers: the page's posted answers
+    (nothing kept) given to the citizen's own helper."""
+
+    def route(
+        request: Request,
+        session: SessionDep,
+        user: UserDep,
+        agency: str,
+        slug: str,
+        page_id: str,
+        form: PostedForm,
+        field: str = "",
+    ) -> Response:
+        if isinstance(form, Response):
+            return form
+        found = _trial(request, session, user, agency, slug)
+        if isinstance(found, Response):
+            return found
+        posted = fp.posted_answers(request, found.ctx, page_id, form)
+        if isinstance(posted, Response):
+            return posted
+        return answer(request, posted, agency, slug, field)
+
+    route.__doc__ = summary
+    return route
 
 
-@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/validasi")
-def trial_validate(
-    request: Request,
-    session: SessionDep,
-    user: UserDep,
-    agency: str,
-    slug: str,
-    page_id: str,
-    form: PostedForm,
-    field: str = "",
-) -> Response:
-    """htmx: one field checked, as on the citizen's page (nothing kept)."""
-    posted = _posted(request, session, user, agency, slug, page_id, form)
-    if isinstance(posted, Response):
-        return posted
-    return fp.checked_field(request, posted, agency, slug, field)
-
-
-@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/tampil")
-def trial_reveal(
-    request: Request,
-    session: SessionDep,
-    user: UserDep,
-    agency: str,
-    slug: str,
-    page_id: str,
-    form: PostedForm,
-) -> Response:
-    """htmx: conditional questions shown or hidden, as on the citizen's page (nothing kept)."""
-    posted = _posted(request, session, user, agency, slug, page_id, form)
-    if isinstance(posted, Response):
-        return posted
-    return fp.revealed_fields(request, posted, agency, slug)
-
-
-@router.post("/studio/{agency}/{slug}/coba/isi/{page_id}/wilayah")
-def trial_region(
-    request: Request,
-    session: SessionDep,
-    user: UserDep,
-    agency: str,
-    slug: str,
-    page_id: str,
-    form: PostedForm,
-    field: str = "",
-) -> Response:
-    """htmx: a region field's next list, as on the citizen's page (nothing kept)."""
-    posted = _posted(request, session, user, agency, slug, page_id, form)
-    if isinstance(posted, Response):
-        return posted
-    return fp.region_levels(request, posted, agency, slug, field)
+# the citizen page's htmx helpers, each under the trial's page address as on the citizen's
+HELPERS: dict[str, tuple[Helper, str]] = {
+    "validasi": (fp.checked_field, "htmx: one field checked, as on the citizen's page."),
+    "tampil": (
+        lambda request, posted, agency, slug, _field: fp.revealed_fields(
+            request, posted, agency, slug
+        ),
+        "htmx: conditional questions shown or hidden, as on the citizen's page.",
+    ),
+    "wilayah": (fp.region_levels, "htmx: a region field's next list, as on the citizen's page."),
+}
+for _name, (_answer, _summary) in HELPERS.items():
+    router.add_api_route(
+        f"/studio/{{agency}}/{{slug}}/coba/isi/{{page_id}}/{_name}",
+        _helper_route(_answer, _summary),
+        methods=["POST"],
+        name=f"trial_{_name}",
+    )
 
 
 @router.get("/studio/{agency}/{slug}/coba/periksa")

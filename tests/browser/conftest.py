@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tarfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from runtime.assets import HTMX_URL, HTMX_VERSION
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,21 +99,6 @@ def axe_source() -> str:
 # -- the live server ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _loket(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "runtime.cli", *args],
@@ -161,7 +143,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             *("--city", "Bandar Lampung", "--address", "Jl. Dr. Susilo No. 2, Bandar Lampung"),
             *("--signatory-position", "Kepala Dinas", "--signatory-name", "Pejabat Uji"),
         )
-    port = _free_port()
+    port = kit.free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
@@ -184,20 +166,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _answers(url + "/"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = log_path.read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"the Loket server did not start on {url}:\n{output}")
-            time.sleep(0.1)
+        kit.wait_until_ready(process, url + "/", log_path, seconds=SERVER_START_SECONDS)
         yield LiveServer(url=url, data_dir=data_dir)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        kit.stop(process)
     errors = log_path.read_text(encoding="utf-8", errors="replace")
     if "Traceback" in errors:
         print(f"server log of the browser tests:\n{errors}")

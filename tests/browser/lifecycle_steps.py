@@ -320,7 +320,7 @@ def publish(page: Any) -> None:
 
 def on_form_page(page: Any, service: Service, page_id: str) -> None:
     """The browser shows the form page `page_id` of the service."""
-    expect(page).to_have_url(re.compile(re.escape(f"{service.public}/isi/{page_id}") + r"(\?.*)?$"))
+    sktm.on_page(page, page_id, service=service.public)
 
 
 def apply(page: Any, service: Service, *, js: bool) -> str:

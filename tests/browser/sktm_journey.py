@@ -40,9 +40,9 @@ def pdf_file(name: str) -> dict[str, Any]:
     return {"name": name, "mimeType": "application/pdf", "buffer": small_pdf(name)}
 
 
-def on_page(page: Any, page_id: str) -> None:
-    """Assert the browser shows the form page `page_id`."""
-    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/isi/{page_id}") + r"(\?.*)?$"))
+def on_page(page: Any, page_id: str, *, service: str = SERVICE) -> None:
+    """Assert the browser shows the form page `page_id` (of SKTM unless told)."""
+    expect(page).to_have_url(re.compile(re.escape(f"{service}/isi/{page_id}") + r"(\?.*)?$"))
 
 
 def save_and_continue(page: Any) -> None:
@@ -197,11 +197,11 @@ def upload_documents(page: Any) -> None:
     save_and_continue(page)
 
 
-def to_check_page(page: Any) -> None:
-    """Past any page that only shows notices, to check-your-answers."""
+def to_check_page(page: Any, *, service: str = SERVICE) -> None:
+    """Past a page holding only the declaration, to check-your-answers (of SKTM unless told)."""
     if re.search(r"/isi/pernyataan$", page.url):
         save_and_continue(page)
-    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/periksa") + "$"))
+    expect(page).to_have_url(re.compile(re.escape(f"{service}/periksa") + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Periksa jawaban Anda")
 
 

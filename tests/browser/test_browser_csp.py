@@ -23,25 +23,12 @@ from runtime import auth, db, store
 from runtime.assets import HTMX_CONFIG, HTMX_URL
 from runtime.settings import sqlite_url
 from runtime.workdays import Calendar
+from tests import kit
 
 pytestmark = pytest.mark.browser
 
 DOMISILI = ("disdukcapil", "surat-keterangan-domisili")
-ANSWERS: dict[str, Any] = {
-    "nik": "1871015708900001",
-    "nama": "Budi Santoso",
-    "tempat_lahir": "Bandar Lampung",
-    "tanggal_lahir": "1990-08-17",
-    "jenis_kelamin": "laki_laki",
-    "status_perkawinan": "kawin",
-    "pekerjaan": "Karyawan swasta",
-    "telepon": "+6281234567890",
-    "alamat_ktp": "Jalan Merdeka 10",
-    "alamat_domisili": "Jalan Kartini nomor 5, Enggal",
-    "kecamatan": "enggal",
-    "kelurahan": "Enggal",
-    "rt": "005",
-}
+ANSWERS: dict[str, Any] = dict(kit.DOMISILI_ANSWERS)
 # every violation of the policy, as the page itself sees it
 WATCH_VIOLATIONS = """
 window.__csp = [];

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import struct
-import zlib
 from collections.abc import Callable
 from typing import Any
 
+import form_steps
 import lifecycle_steps as steps
-import page_checks
 import pytest
 import sktm_journey as sktm
 from playwright.sync_api import expect
@@ -23,28 +21,6 @@ pytestmark = pytest.mark.browser
 
 SERVICE = "/layanan/bpbd/bantuan-korban-bencana"
 NIK_HEAD = "1871011705800001"  # born 17-05-1980, Bandar Lampung
-
-
-def png(name: str) -> dict[str, Any]:
-    """A real 1x1 PNG for `set_input_files` (the type is judged by the bytes)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-    return {"name": name, "mimeType": "image/png", "buffer": data + chunk(b"IEND", b"")}
-
-
-def on_page(page: Any, page_id: str) -> None:
-    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/isi/{page_id}") + r"(\?.*)?$"))
-
-
-def yes_no(page: Any, question: str, answer: str, *, js: bool) -> None:
-    group = page.get_by_role("group", name=re.compile("^" + re.escape(question)))
-    sktm.choose(page, group.get_by_label(answer, exact=True), js=js)
 
 
 @pytest.fixture(scope="module")
@@ -75,19 +51,11 @@ def test_disaster_aid_end_to_end(
     bpbd_staff: dict[str, str],
     js: bool,
 ) -> None:
-    session = open_session(js=js, width=360, height=740, bypass_csp=js)
-    page = session.page
-    axe = request.getfixturevalue("axe_source") if js else None
-
-    def check(what: str) -> None:
-        page_checks.check(page, f"{SERVICE}-{what}-{session.js}", width=360, axe_source=axe)
+    page, check = form_steps.open_walk(open_session, request, SERVICE, js=js)
 
     today = dt.date.today()
     event = today - dt.timedelta(days=2)
-    page.goto(SERVICE)
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^Mulai")).click()
-    on_page(page, "kejadian")
+    form_steps.start(page, SERVICE, "kejadian")
 
     # the village first (without JavaScript each level posts the page back, answers kept)
     page.get_by_label("Kecamatan", exact=True).select_option(label="Kedaton")
@@ -99,7 +67,7 @@ def test_disaster_aid_end_to_end(
     village.select_option(label="Kedaton")
 
     # a disaster outside the city: the exit page says where to go, nothing is filed
-    yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Tidak", js=js)
+    form_steps.yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Tidak", js=js)
     page.get_by_label("Banjir", exact=True).check()
     page.get_by_label("Tanggal kejadian").fill(event.isoformat())
     page.get_by_label("Perkiraan jam kejadian").fill("14:30")
@@ -115,32 +83,32 @@ def test_disaster_aid_end_to_end(
     # back to the page, the answers kept; the right answer lets the citizen go on
     with page.expect_navigation():
         page.get_by_role("link", name="kembali dan ubah jawaban.").click()
-    on_page(page, "kejadian")
+    form_steps.on_page(page, SERVICE, "kejadian")
     expect(page.get_by_label("Alamat rumah yang terdampak")).to_have_value(
         "Jl. Teuku Umar No. 10, RT 003"
     )
     expect(page.get_by_label("Perkiraan jam kejadian")).to_have_value("14:30")
-    yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Ya", js=js)
+    form_steps.yes_no(page, "Apakah bencana terjadi di Kota Bandar Lampung?", "Ya", js=js)
     check("event")
     sktm.save_and_continue(page)
 
     # the household: a child under five reveals the page for vulnerable members
-    on_page(page, "rumah_tangga")
+    form_steps.on_page(page, SERVICE, "rumah_tangga")
     page.get_by_label("NIK kepala keluarga").fill(NIK_HEAD)
     page.get_by_label("Nama kepala keluarga").fill("Budi Santoso")
     page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
-    yes_no(page, "Kirimi saya kabar", "Tidak", js=js)
+    form_steps.yes_no(page, "Kirimi saya kabar", "Tidak", js=js)
     first = page.get_by_role("group", name="Anggota rumah tangga 1", exact=True)
     expect(first).to_have_count(0)  # no member is asked for until one is added (min_items 0)
     with page.expect_navigation():
         page.get_by_role("button", name="Tambah Anggota rumah tangga").click()
-    on_page(page, "rumah_tangga")
+    form_steps.on_page(page, SERVICE, "rumah_tangga")
     first.get_by_label("Nama", exact=True).fill("Siti Aminah")
     first.get_by_label("Tanggal lahir").fill("1985-08-17")
     sktm.choose(page, first.get_by_label("Tidak", exact=True), js=js)
     with page.expect_navigation():
         page.get_by_role("button", name="Tambah Anggota rumah tangga").click()
-    on_page(page, "rumah_tangga")
+    form_steps.on_page(page, SERVICE, "rumah_tangga")
     second = page.get_by_role("group", name="Anggota rumah tangga 2", exact=True)
     second.get_by_label("Nama", exact=True).fill("Rina Santoso")
     second.get_by_label("Tanggal lahir").fill(today.replace(year=today.year - 2).isoformat())
@@ -148,39 +116,36 @@ def test_disaster_aid_end_to_end(
     check("household")
     sktm.save_and_continue(page)
 
-    on_page(page, "kebutuhan_khusus")
+    form_steps.on_page(page, SERVICE, "kebutuhan_khusus")
     page.get_by_label("Makanan bayi dan susu").check()
     check("needs")
     sktm.save_and_continue(page)
 
     # staying with relatives asks since when: not before the event
-    on_page(page, "kerusakan")
+    form_steps.on_page(page, SERVICE, "kerusakan")
     page.get_by_label("Rusak berat atau roboh").check()
     since = page.get_by_label("Sejak tanggal berapa mengungsi?")
     expect(since).to_have_count(0)
     sktm.choose(page, page.get_by_label("Menumpang di rumah kerabat"), js=js)
     if not js:
         sktm.save_and_continue(page)
-        on_page(page, "kerusakan")
+        form_steps.on_page(page, SERVICE, "kerusakan")
     expect(since).to_be_visible()
     since.fill((event - dt.timedelta(days=1)).isoformat())
     sktm.save_and_continue(page)
-    on_page(page, "kerusakan")
+    form_steps.on_page(page, SERVICE, "kerusakan")
     expect(page.locator("#wrap-f-tanggal_mengungsi .msg")).to_contain_text(
         "tidak boleh sebelum tanggal kejadian"
     )
     check("date-limit")
     page.get_by_label("Sejak tanggal berapa mengungsi?").fill(event.isoformat())
-    page.get_by_label("Foto kerusakan").set_input_files([png("atap.png"), png("dapur.png")])
+    page.get_by_label("Foto kerusakan").set_input_files(
+        [form_steps.png("atap.png"), form_steps.png("dapur.png")]
+    )
     page.get_by_label("Kartu Keluarga", exact=True).set_input_files(sktm.pdf_file("kk.pdf"))
-    sktm.save_and_continue(page)
-
-    if "/isi/pernyataan" in page.url:  # a page holding only the declaration
-        sktm.save_and_continue(page)
 
     # check answers: the time the Indonesian way, both photos, the members; then the receipt
-    expect(page).to_have_url(re.compile(re.escape(SERVICE) + r"/periksa"))
-    body = page.locator("main")
+    body = form_steps.to_check_page(page, SERVICE)
     expect(body).to_contain_text("14.30")
     expect(body).to_contain_text("Kedaton, Kec. Kedaton, Kota Bandar Lampung")
     expect(body).to_contain_text("Rina Santoso")

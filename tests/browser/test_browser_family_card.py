@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import form_steps
 import lifecycle_steps as steps
-import page_checks
 import pytest
 import sktm_journey as sktm
 from playwright.sync_api import expect
@@ -41,10 +41,6 @@ def officer(live_engine: Any) -> str:
     return OFFICER
 
 
-def on_page(page: Any, page_id: str) -> None:
-    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/isi/{page_id}") + r"(\?.*)?$"))
-
-
 def member(page: Any, number: int) -> Any:
     return page.get_by_role("group", name=f"Anggota keluarga {number}", exact=True)
 
@@ -53,17 +49,9 @@ def member(page: Any, number: int) -> Any:
 def test_family_card_change_end_to_end(
     open_session: Callable[..., Any], request: pytest.FixtureRequest, officer: str, js: bool
 ) -> None:
-    session = open_session(js=js, width=360, height=740, bypass_csp=js)
-    page = session.page
-    axe = request.getfixturevalue("axe_source") if js else None
+    page, check = form_steps.open_walk(open_session, request, SERVICE, js=js)
 
-    def check(what: str) -> None:
-        page_checks.check(page, f"{SERVICE}-{what}-{session.js}", width=360, axe_source=axe)
-
-    page.goto(SERVICE)
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^Mulai")).click()
-    on_page(page, "pemohon")
+    form_steps.start(page, SERVICE, "pemohon")
 
     # the computed age: an applicant under 17 is refused beside the date, answers kept
     page.get_by_label("NIK pemohon").fill(NIK_HEAD)
@@ -71,7 +59,7 @@ def test_family_card_change_end_to_end(
     page.get_by_label("Tanggal lahir").fill("2015-01-01")
     page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
     sktm.save_and_continue(page)
-    on_page(page, "pemohon")
+    form_steps.on_page(page, SERVICE, "pemohon")
     expect(page.locator("#wrap-f-tanggal_lahir .msg")).to_contain_text("paling sedikit 17 tahun")
     expect(page.get_by_label("Nama lengkap")).to_have_value("Budi Santoso")
     check("age rule")
@@ -79,20 +67,20 @@ def test_family_card_change_end_to_end(
     sktm.save_and_continue(page)
 
     # the change: adding a member reveals the date of the event
-    on_page(page, "perubahan")
+    form_steps.on_page(page, SERVICE, "perubahan")
     page.get_by_label("Nomor KK").fill("1871010101080001")
     event_date = page.get_by_label(re.compile("^Tanggal peristiwa"))
     expect(event_date).to_have_count(0)
     sktm.choose(page, page.get_by_label(re.compile("^Menambah anggota")), js=js)
     if not js:
         sktm.save_and_continue(page)
-        on_page(page, "perubahan")
+        form_steps.on_page(page, SERVICE, "perubahan")
     expect(event_date).to_be_visible()
     event_date.fill("2026-03-03")
     sktm.save_and_continue(page)
 
     # the members, a document each; two heads of the family are refused
-    on_page(page, "anggota")
+    form_steps.on_page(page, SERVICE, "anggota")
     first = member(page, 1)
     first.get_by_label("NIK", exact=True).fill(NIK_HEAD)
     first.get_by_label("Nama lengkap").fill("Budi Santoso")
@@ -101,7 +89,7 @@ def test_family_card_change_end_to_end(
     first.get_by_label(re.compile("^Dokumen anggota")).set_input_files(sktm.pdf_file("ktp.pdf"))
     with page.expect_navigation():
         page.get_by_role("button", name="Tambah Anggota keluarga").click()
-    on_page(page, "anggota")
+    form_steps.on_page(page, SERVICE, "anggota")
     second = member(page, 2)
     second.get_by_label("NIK", exact=True).fill(NIK_CHILD)
     second.get_by_label("Nama lengkap").fill("Rina Santoso")
@@ -109,25 +97,21 @@ def test_family_card_change_end_to_end(
     second.get_by_label("Tanggal lahir").fill("2010-01-01")
     second.get_by_label(re.compile("^Dokumen anggota")).set_input_files(sktm.pdf_file("akta.pdf"))
     sktm.save_and_continue(page)
-    on_page(page, "anggota")
+    form_steps.on_page(page, SERVICE, "anggota")
     expect(page.locator("main")).to_contain_text("tepat satu kepala keluarga")
     check("one head rule")
     sktm.choose(page, member(page, 2).get_by_label("Anak", exact=True), js=js)
     sktm.save_and_continue(page)
 
     # the old family card may follow later: the page says so, and goes on without it
-    on_page(page, "dokumen")
+    form_steps.on_page(page, SERVICE, "dokumen")
     expect(page.locator("label[for=f-kk_lama]")).to_contain_text("boleh menyusul")
     page.get_by_label(re.compile("^Surat pengantar RT")).set_input_files(
         sktm.pdf_file("pengantar.pdf")
     )
     check("documents")
-    sktm.save_and_continue(page)
-    if "/isi/pernyataan" in page.url:  # a page holding only the declaration
-        sktm.save_and_continue(page)
 
-    expect(page).to_have_url(re.compile(re.escape(SERVICE) + r"/periksa"))
-    body = page.locator("main")
+    body = form_steps.to_check_page(page, SERVICE)
     expect(body).to_contain_text("Rina Santoso")
     expect(body).to_contain_text("akta.pdf")
     expect(body).to_contain_text("Jumlah anggota keluarga")

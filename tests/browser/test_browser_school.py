@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import page_checks
+import form_steps
 import pytest
 import sktm_journey as sktm
 from playwright.sync_api import expect
@@ -20,10 +20,6 @@ pytestmark = pytest.mark.browser
 
 SERVICE = "/layanan/disdikbud/pendaftaran-peserta-didik-baru-smp"
 NIK_CHILD = "1871011505140003"  # born 15-05-2014
-
-
-def on_page(page: Any, page_id: str) -> None:
-    expect(page).to_have_url(re.compile(re.escape(f"{SERVICE}/isi/{page_id}") + r"(\?.*)?$"))
 
 
 def choose_region(page: Any, label: str, option: str, *, js: bool) -> None:
@@ -39,17 +35,9 @@ def choose_region(page: Any, label: str, option: str, *, js: bool) -> None:
 def test_school_registration_end_to_end(
     open_session: Callable[..., Any], request: pytest.FixtureRequest, js: bool
 ) -> None:
-    session = open_session(js=js, width=360, height=740, bypass_csp=js)
-    page = session.page
-    axe = request.getfixturevalue("axe_source") if js else None
+    page, check = form_steps.open_walk(open_session, request, SERVICE, js=js)
 
-    def check(what: str) -> None:
-        page_checks.check(page, f"{SERVICE}-{what}-{session.js}", width=360, axe_source=axe)
-
-    page.goto(SERVICE)
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^Mulai")).click()
-    on_page(page, "murid")
+    form_steps.start(page, SERVICE, "murid")
 
     # the age limit: 17 on 1 July 2027 is too old; the message beside the date, answers kept
     page.get_by_label("NIK calon peserta didik").fill(NIK_CHILD)
@@ -58,7 +46,7 @@ def test_school_registration_end_to_end(
     page.get_by_label("Perempuan").check()
     page.get_by_label("Sekolah asal (SD/MI)").fill("SD Negeri 2 Rawa Laut")
     sktm.save_and_continue(page)
-    on_page(page, "murid")
+    form_steps.on_page(page, SERVICE, "murid")
     expect(page.locator("#wrap-f-tanggal_lahir .msg")).to_contain_text("paling tinggi 15 tahun")
     expect(page.get_by_label("Nama lengkap calon peserta didik")).to_have_value("Putri Lestari")
     check("age-rule")
@@ -66,7 +54,7 @@ def test_school_registration_end_to_end(
     sktm.save_and_continue(page)
 
     # the region, level by level; the first choice of school follows the kelurahan chosen
-    on_page(page, "domisili")
+    form_steps.on_page(page, SERVICE, "domisili")
     first = page.get_by_label("Sekolah pilihan pertama")
     choose_region(page, "Kecamatan", "Kedaton", js=js)
     village = page.get_by_label("Kelurahan/desa", exact=True)
@@ -83,14 +71,14 @@ def test_school_registration_end_to_end(
     second = page.get_by_label("Sekolah pilihan kedua")
     second.select_option(label="SMP Negeri 8 Bandar Lampung")  # the same school twice
     sktm.save_and_continue(page)
-    on_page(page, "domisili")
+    form_steps.on_page(page, SERVICE, "domisili")
     expect(page.locator("#wrap-f-pilihan_2 .msg")).to_contain_text("sekolah lain")
     expect(page.get_by_label("Alamat lengkap")).to_have_value("Jl. Teuku Umar No. 10, RT 003")
     check("choice-rule")
     page.get_by_label("Sekolah pilihan kedua").select_option(label="SMP Negeri 9 Bandar Lampung")
     sktm.save_and_continue(page)
 
-    on_page(page, "orang_tua")
+    form_steps.on_page(page, SERVICE, "orang_tua")
     page.get_by_label("Nama orang tua/wali").fill("Siti Aminah")
     page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
     page.get_by_role("group", name=re.compile("Kirimi saya kabar")).get_by_label(
@@ -99,7 +87,7 @@ def test_school_registration_end_to_end(
     sktm.save_and_continue(page)
 
     # the affirmative route asks for the KIP; the other routes' documents are not asked for
-    on_page(page, "dokumen")
+    form_steps.on_page(page, SERVICE, "dokumen")
     expect(page.get_by_label("Surat penugasan orang tua/wali")).to_have_count(0)
     page.get_by_label("Kartu Keluarga", exact=True).set_input_files(sktm.pdf_file("kk.pdf"))
     page.get_by_label("Akta kelahiran").set_input_files(sktm.pdf_file("akta.pdf"))
@@ -107,14 +95,9 @@ def test_school_registration_end_to_end(
         sktm.pdf_file("kip.pdf")
     )
     check("documents")
-    sktm.save_and_continue(page)
-
-    if "/isi/pernyataan" in page.url:  # a page holding only the declaration
-        sktm.save_and_continue(page)
 
     # check answers: the region by name, the computed age, then the receipt
-    expect(page).to_have_url(re.compile(re.escape(SERVICE) + r"/periksa"))
-    body = page.locator("main")
+    body = form_steps.to_check_page(page, SERVICE)
     expect(body).to_contain_text("Kedaton, Kec. Kedaton, Kota Bandar Lampung")
     expect(body).to_contain_text("Umur pada 1 Juli 2027")
     expect(body).to_contain_text("SMP Negeri 9 Bandar Lampung")

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import ProgrammingError
@@ -89,13 +86,6 @@ def fresh_database() -> Iterator[str]:
         yield url
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     """`loket serve --port <port>` with exactly the LOKET_* settings of `env`."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("LOKET_")}
@@ -108,29 +98,3 @@ def start_serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[b
             stdout=subprocess.DEVNULL,
             stderr=output,
         )
-
-
-def wait_until_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    """Wait for `/readyz` to answer 200 (or fail with the process's log)."""
-    deadline = time.monotonic() + 90  # a loaded machine imports slowly
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{base} stopped: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"{base} did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """End a process this test started (SIGKILL if it does not stop on SIGTERM)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -37,13 +37,8 @@ from sqlmodel import Session, col, select
 from runtime.db import make_engine
 from runtime.models import Attachment, Submission
 from tests import kit
-from tests.deploy.conftest import (
-    free_port,
-    new_database,
-    start_serve,
-    stop,
-    wait_until_ready,
-)
+from tests.deploy.conftest import new_database, start_serve
+from tests.kit import free_port, stop, wait_until_ready
 from tests.runtime.api.conftest import AGENCY, DEFINITION, SLUG, VALID, publish
 from tests.runtime.office.conftest import (
     PASSWORD,
@@ -169,7 +164,7 @@ def _cluster(nginx: str, fresh_database: str, tmp_path: Path) -> Iterator[Cluste
             processes.append(start_serve(settings, port, logs[name]))
         bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         for process, (name, base) in zip(processes, bases.items(), strict=True):
-            wait_until_ready(process, base, logs[name])
+            wait_until_ready(process, f"{base}/readyz", logs[name])
 
         front_port = free_port()
         conf = tmp_path / "nginx.conf"
@@ -190,7 +185,7 @@ def _cluster(nginx: str, fresh_database: str, tmp_path: Path) -> Iterator[Cluste
                 stderr=output,
             )
         front = f"http://127.0.0.1:{front_port}"
-        wait_until_ready(nginx_process, front, nginx_log)
+        wait_until_ready(nginx_process, f"{front}/readyz", nginx_log)
         made = Cluster(fresh_database, bases["a"], bases["b"], front, processes[0], logs, folders)
         yield made
         for client in made.clients:

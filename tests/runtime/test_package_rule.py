@@ -4,7 +4,11 @@
 capabilities that the web layer calls: none of them imports the web framework, the templates or
 the routes, storage (the lowest layer) imports no other capability, documents and notify do not
 import each other, and oversight (deadlines, above notify) may queue messages but imports
-neither documents nor is imported by notify. Read from the source with `ast`, so that a lazy import inside a function counts too.
+neither documents nor is imported by notify. Two packages of the core have rules too: the
+message catalogues (`runtime/i18n`) import nothing of the runtime but themselves, so any layer
+may use them, and the studio's core (`runtime/studio`) imports neither the web framework nor the
+templates nor the routes (it may read a posted form). Read from the source with `ast`, so that a
+lazy import inside a function counts too.
 """
 
 from __future__ import annotations
@@ -23,6 +27,15 @@ FORBIDDEN = {
     "oversight": (*WEB, "runtime.documents"),
     "cli": ("runtime.routes",),  # the command starts the app by its ASGI path only
     "storage": (*WEB, "runtime.documents", "runtime.notify", "runtime.oversight"),
+    "studio": (
+        "fastapi",
+        "jinja2",
+        "runtime.routes",
+        "runtime.web",
+        "runtime.app",
+        "runtime.asgi",
+        "runtime.staff",
+    ),
 }
 
 
@@ -46,18 +59,35 @@ def breaks(name: str, rule: tuple[str, ...]) -> bool:
     return any(name == banned or name.startswith(banned + ".") for banned in rule)
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_a_capability_imports_no_web_code_nor_a_capability_above_it(package: str) -> None:
+def imports_of(package: str) -> dict[str, set[str]]:
+    """The imports of every module of `runtime/<package>`, by module name."""
     files = sorted((ROOT / "runtime" / package).rglob("*.py"))
     assert len(files) >= 3  # the package is where the rule expects it
-    offending = []
+    found = {}
     for path in files:
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-        offending += [
-            f"{module} imports {name}"
-            for name in sorted(imported(path.read_text(), module))
-            if breaks(name, FORBIDDEN[package])
-        ]
+        found[module] = imported(path.read_text(), module)
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_capability_imports_no_web_code_nor_a_capability_above_it(package: str) -> None:
+    offending = [
+        f"{module} imports {name}"
+        for module, names in imports_of(package).items()
+        for name in sorted(names)
+        if breaks(name, FORBIDDEN[package])
+    ]
+    assert offending == []
+
+
+def test_the_message_catalogues_import_nothing_of_the_runtime_but_themselves() -> None:
+    offending = [
+        f"{module} imports {name}"
+        for module, names in imports_of("i18n").items()
+        for name in sorted(names)
+        if breaks(name, ("runtime", *WEB)) and not breaks(name, ("runtime.i18n",))
+    ]
     assert offending == []
 
 
@@ -72,3 +102,5 @@ def test_the_check_sees_lazy_relative_and_from_imports() -> None:
     assert breaks("runtime.web", FORBIDDEN["storage"]) and "runtime.web" in found
     assert "fastapi.responses" in found and "runtime.routes.office" in found
     assert not breaks("runtime.models", FORBIDDEN["storage"])
+    assert breaks("runtime.routes.studio", FORBIDDEN["studio"])
+    assert not breaks("runtime.studio.flow", FORBIDDEN["studio"])

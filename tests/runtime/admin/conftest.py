@@ -41,22 +41,12 @@ csrf = kit.csrf
 
 
 @dataclass
-class Site:
+class Site(kit.Site):
     """The app on a clean database, with a way to open signed-in clients."""
 
     app: FastAPI
     engine: Engine
     clients: list[TestClient]
-
-    def session(self) -> Session:
-        """A new session on the app's database."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def client(self) -> TestClient:
-        """A new anonymous visitor (own cookies, redirects not followed)."""
-        client = TestClient(self.app, follow_redirects=False)
-        self.clients.append(client)
-        return client
 
     def login(self, username: str, password: str | None = None) -> TestClient:
         """A client signed in as `username`."""
@@ -106,6 +96,5 @@ def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
     app = create_app(settings)
     found = Site(app, engine, [])
     yield found
-    for client in found.clients:
-        client.close()
+    found.close_clients()
     app.state.engine.dispose()

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 from runtime import agencies
 from runtime.models import Agency
+from tests import kit
 from tests.runtime.admin.conftest import Site, csrf, page
 
 PAGE = "/admin/instansi"
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
-    """A real, tiny PNG image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    """A real, tiny PNG image (2x2 unless told)."""
+    return kit.png(width, height)
 
 
 GOOD = {

@@ -25,6 +25,7 @@ from runtime.models import Attachment, FormDraft, Submission, utcnow
 from runtime.references import new_token
 from runtime.routes.api import PREFIX, UPLOAD_MARGIN_BYTES
 from runtime.uploads import attachment_key
+from tests import kit
 from tests.runtime.api.conftest import AGENCY, BASE, VALID, Api, publish, retire, variant
 from tests.runtime.office.conftest import PDF, Office, build_office
 
@@ -328,19 +329,7 @@ def test_errors_follow_the_request_language(api: Api) -> None:
 
 DOMISILI_BASE = f"{PREFIX}/services/disdukcapil/surat-keterangan-domisili"
 DOMISILI_ANSWERS: dict[str, Any] = {
-    "nik": "1871015708900001",
-    "nama": "Budi Santoso",
-    "tempat_lahir": "Bandar Lampung",
-    "tanggal_lahir": "1990-08-17",
-    "jenis_kelamin": "laki_laki",
-    "status_perkawinan": "kawin",
-    "pekerjaan": "Karyawan swasta",
-    "telepon": "+6281234567890",
-    "alamat_ktp": "Jalan Merdeka 10",
-    "alamat_domisili": "Jalan Kartini nomor 5, Enggal",
-    "kecamatan": "enggal",
-    "kelurahan": "Enggal",
-    "rt": "005",
+    **kit.DOMISILI_ANSWERS,
     "tinggal_sejak": "2020-01-15",
     "status_tempat_tinggal": "milik_sendiri",
     "keperluan": "pendidikan",

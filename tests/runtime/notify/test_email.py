@@ -11,7 +11,6 @@ import datetime as dt
 import email
 import email.policy
 import ipaddress
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from runtime.models import OutboxMessage
 from runtime.notify.channels import DeliveryError, sender_for
 from runtime.notify.channels.email import IDEMPOTENCY_HEADER, EmailSender
 from runtime.settings import Settings, SettingsError
+from tests import kit
 
 SENDER = "Layanan DPMPTSP <layanan@example.go.id>"
 SUBJECT = "Permohonan Anda diterima — “Surat Keterangan Domisili” ✓"
@@ -126,12 +126,6 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
     return Certificate(folder / "cert.pem", folder / "key.pem")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Server:
     mailbox: Mailbox
@@ -139,7 +133,7 @@ class Server:
 
 
 def start(mailbox: Mailbox, **options: Any) -> tuple[Controller, Server]:
-    port = free_port()
+    port = kit.free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     return controller, Server(mailbox, port)
@@ -333,7 +327,7 @@ def test_a_4xx_recipient_refusal_is_temporary(tmp_path: Path, plain: Server) -> 
 
 def test_a_server_that_is_down_is_a_temporary_failure(tmp_path: Path) -> None:
     with pytest.raises(DeliveryError, match="could not be reached") as caught:
-        plain_sender(tmp_path, free_port()).send(outbox())
+        plain_sender(tmp_path, kit.free_port()).send(outbox())
     assert not caught.value.permanent
 
 

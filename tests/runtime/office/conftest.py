@@ -57,21 +57,7 @@ NIK = "1871015708900001"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 SIGNING_PASSPHRASE = "uji-tanda-tangan-elektronik-2026"
 SIGNING_AGENCIES = ("disdukcapil", "dinsos")
-ANSWERS: dict[str, Any] = {
-    "nik": NIK,
-    "nama": "Budi Santoso",
-    "tempat_lahir": "Bandar Lampung",
-    "tanggal_lahir": "1990-08-17",
-    "jenis_kelamin": "laki_laki",
-    "status_perkawinan": "kawin",
-    "pekerjaan": "Karyawan swasta",
-    "telepon": "+6281234567890",
-    "alamat_ktp": "Jalan Merdeka 10",
-    "alamat_domisili": "Jalan Kartini nomor 5, Enggal",
-    "kecamatan": "enggal",
-    "kelurahan": "Enggal",
-    "rt": "005",
-}
+ANSWERS: dict[str, Any] = dict(kit.DOMISILI_ANSWERS)
 # username -> (agency, role); "arsip" is a role no definition knows; "designer" edits services
 OFFICERS = {
     "petugas.uji": ("disdukcapil", "petugas"),
@@ -127,7 +113,7 @@ class Filed:
 
 
 @dataclass
-class Office:
+class Office(kit.Site):
     """The app on a test database, with officers and helpers to file cases."""
 
     app: FastAPI
@@ -147,16 +133,6 @@ class Office:
         """The app's working-day calendar."""
         calendar: Calendar = self.app.state.calendar
         return calendar
-
-    def session(self) -> Session:
-        """A new session on the app's database."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def client(self) -> TestClient:
-        """A new visitor (own cookies, redirects not followed)."""
-        client = TestClient(self.app, follow_redirects=False)
-        self.clients.append(client)
-        return client
 
     def login(self, username: str) -> TestClient:
         """A client signed in as `username`."""
@@ -349,8 +325,7 @@ def office(engine: Engine, tmp_path: Path) -> Iterator[Office]:
     """The app with the domisili and SKTM services and four officers."""
     built = build_office(engine, tmp_path / "data")
     yield built
-    for client in built.clients:
-        client.close()
+    built.close_clients()
     built.engine.dispose()
 
 

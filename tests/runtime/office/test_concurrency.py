@@ -9,11 +9,9 @@ Marked `live_server`; it runs in the normal suite and takes a few seconds per da
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,17 +25,10 @@ STARTUP_SECONDS = 15
 REQUESTS = 20
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def server(office: Office, tmp_path: Path) -> Iterator[str]:
     """The base URL of uvicorn serving `runtime.asgi:app` on the office fixture's database."""
-    port = free_port()
+    port = kit.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOKET_")}
     env.update(
         LOKET_DATA_DIR=str(office.settings.data_dir),
@@ -67,26 +58,10 @@ def server(office: Office, tmp_path: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn stopped: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{base}/masuk", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.1)
+        kit.wait_until_ready(process, f"{base}/masuk", log, seconds=STARTUP_SECONDS)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        kit.stop(process)
 
 
 csrf = kit.csrf

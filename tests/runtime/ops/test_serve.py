@@ -14,19 +14,13 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from runtime.db import make_engine, migrate
 from runtime.settings import sqlite_url
+from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = "test-secret-key-for-loket-serve-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -56,20 +50,6 @@ def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 90  # a loaded machine imports slowly
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"loket serve stopped: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"loket serve did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
 def _refused_soon(url: str) -> bool:
     """Whether new connections are refused within 20 seconds (the signal takes a moment)."""
     deadline = time.monotonic() + 20
@@ -90,12 +70,12 @@ def test_serve_logs_json_and_stops_gracefully(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(data_dir))
     migrate(engine)
     engine.dispose()
-    port = _free_port()
+    port = kit.free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
     process = _start(data_dir, port, log)
     try:
-        _wait_until_up(process, base, log)
+        kit.wait_until_ready(process, f"{base}/healthz", log)
         answered = httpx.get(f"{base}/readyz", headers={"X-Request-ID": "probe-readyz-1"})
         assert answered.text == "ready"
 

@@ -142,7 +142,7 @@ csrf_of = kit.csrf
 
 
 @dataclass
-class Loket:
+class Loket(kit.Site):
     """The app under test with its staff accounts (username → StaffUser for lifecycle calls)."""
 
     app: FastAPI
@@ -150,16 +150,6 @@ class Loket:
     engine: Engine
     staff: dict[str, StaffUser] = field(default_factory=dict)
     clients: list[TestClient] = field(default_factory=list)
-
-    def session(self) -> Session:
-        """A database session (the caller closes it)."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def client(self) -> TestClient:
-        """An anonymous visitor (cookies kept, redirects not followed)."""
-        client = TestClient(self.app, follow_redirects=False)
-        self.clients.append(client)
-        return client
 
     def login(self, username: str) -> TestClient:
         """A visitor signed in through the login form."""
@@ -298,8 +288,7 @@ def loket(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     app = create_app(settings)
     made = Loket(app, settings, engine, staff)
     yield made
-    for client in made.clients:
-        client.close()
+    made.close_clients()
     app.state.engine.dispose()
 
 

@@ -83,22 +83,12 @@ def form_fields(doc: LexborHTMLParser, form: Any) -> list[tuple[str, str]]:
 
 
 @dataclass
-class Studio:
+class Studio(kit.Site):
     """The app and its database."""
 
     app: FastAPI
     engine: Engine
     clients: list[TestClient] = field(default_factory=list)
-
-    def session(self) -> Session:
-        """A new session on the app's database."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def client(self) -> TestClient:
-        """A new visitor (own cookies), redirects not followed."""
-        client = TestClient(self.app, follow_redirects=False)
-        self.clients.append(client)
-        return client
 
     def login(self, username: str) -> Designer:
         """A browser signed in as `username`."""
@@ -237,8 +227,7 @@ def studio(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     )
     made = Studio(create_app(settings), engine)
     yield made
-    for client in made.clients:
-        client.close()
+    made.close_clients()
     made.engine.dispose()
 
 

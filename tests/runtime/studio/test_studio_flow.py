@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from builder import edit_flow
-from runtime import studio_flow as sf
+from runtime.studio import flow as sf
 from tests.runtime.studio.conftest import AGENCY, DOMISILI, Designer, Studio, attr, parse
 
 DEFINITIONS = sorted((Path(__file__).resolve().parents[3] / "schemas" / "examples").glob("*.json"))

@@ -1,6 +1,6 @@
 """Saving an edit form without changing it changes nothing, for every item of every example.
 
-The forms are built by runtime.studio_views and read back by builder.edit; what a browser
+The forms are built by runtime.studio.views and read back by builder.edit; what a browser
 posts for each input is emulated (an unticked box sends nothing, several ticked boxes send
 several values). A form that rewrites what it shows would make every save a silent change.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from builder import edit
 from builder.model import iter_fields
-from runtime import studio_views as sv
+from runtime.studio import views as sv
 from tests.runtime.studio.conftest import AGENCY, DOMISILI, Designer, Studio
 
 ROOT = Path(__file__).resolve().parents[3]

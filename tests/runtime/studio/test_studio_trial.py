@@ -292,6 +292,35 @@ def test_the_htmx_helpers_answer_in_the_trial_and_keep_nothing(designer: Designe
     assert attr(designer.doc.css_first("#wrap-f-status_lainnya"), "class") == "slot"
 
 
+def test_the_region_helper_answers_in_the_trial_and_keeps_nothing(
+    designer: Designer, studio: Studio
+) -> None:
+    definition = copy.deepcopy(DOMISILI)
+    page = next(p for p in definition["form"]["pages"] if p["id"] == "pemohon")
+    page["fields"].append(
+        {"key": "asal", "type": "region", "label": {"id": "Daerah asal", "en": "Home region"}}
+    )
+    with studio.session() as session:
+        lifecycle.publish_definition(session, definition=definition, data_dir=None)
+        session.commit()
+    _start(designer)
+    url = f"{TRIAL}/isi/pemohon/wilayah?field=asal"
+    assert attr(designer.doc.css_first("#f-asal"), "hx-post") == url
+    data = {"csrf_token": designer.hidden("csrf_token"), "asal": ["18", "18.71"]}
+    partial = designer.client.post(url, data=data, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text.lower()
+    part = parse(partial)
+    assert part.css_first("#wrap-f-asal") is not None
+    chosen = [
+        next((attr(o, "value") for o in n.css("option") if "selected" in o.attributes), "")
+        for n in part.css("select[name=asal]")
+    ]
+    assert chosen == ["18", "18.71", ""]
+    designer.get(f"{TRIAL}/isi/pemohon")  # nothing was kept
+    assert len(designer.doc.css("select[name=asal]")) == 1
+
+
 EXIT_ID = "kecamatan_kedaton"
 
 

@@ -438,12 +438,12 @@ def request_language(query: str | None, cookie: str | None, accept: str | None) 
 
 
 def _merge_office_texts() -> None:
-    from runtime.i18n_office import OFFICE_UI
-    from runtime.i18n_review import REVIEW_UI
-    from runtime.i18n_studio_documents import STUDIO_DOCUMENT_UI
-    from runtime.i18n_studio_editor import STUDIO_EDITOR_UI
-    from runtime.i18n_studio_trial import STUDIO_TRIAL_UI
-    from runtime.i18n_verify import VERIFY_UI
+    from runtime.i18n.office import OFFICE_UI
+    from runtime.i18n.review import REVIEW_UI
+    from runtime.i18n.studio_documents import STUDIO_DOCUMENT_UI
+    from runtime.i18n.studio_editor import STUDIO_EDITOR_UI
+    from runtime.i18n.studio_trial import STUDIO_TRIAL_UI
+    from runtime.i18n.verify import VERIFY_UI
 
     for key, pair in (
         *OFFICE_UI.items(),

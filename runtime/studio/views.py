@@ -20,12 +20,12 @@ from builder.form_checks import OFFICER_REFUSED
 from builder.model import iter_fields, iter_officer_fields, officer_fields, sources
 from builder.pointers import join
 from builder.texts import localise
-from runtime import studio_flow
 from runtime.deps import bounded_int
 from runtime.forms import FieldView, field_views
-from runtime.studio_documents import item_pointers as document_pointers
-from runtime.studio_flow import exit_pointers
-from runtime.studio_rules import item_pointers as rule_pointers
+from runtime.studio import flow as studio_flow
+from runtime.studio.documents import item_pointers as document_pointers
+from runtime.studio.flow import exit_pointers
+from runtime.studio.rules import item_pointers as rule_pointers
 
 # -- labels of the edit inputs -------------------------------------------------------------------
 

@@ -145,7 +145,7 @@ STUDIO_FLOW_UI: dict[str, tuple[str, str]] = {
 STUDIO_EDITOR_UI.update(STUDIO_FLOW_UI)
 
 
-# -- rules, computed values and shared option lists (runtime.studio_rules) -----------------------
+# -- rules, computed values and shared option lists (runtime.studio.rules) -----------------------
 
 STUDIO_RULES_UI: dict[str, tuple[str, str]] = {
     "studio_rules": ("Aturan antar-jawaban", "Rules across answers"),
