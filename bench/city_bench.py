@@ -8,7 +8,7 @@ Not a test. Run it from the project root (needs PostgreSQL, nginx and wrk; ``mak
 
 What it does:
 
-1. A PostgreSQL database ``loket_city`` (on --pg-url's server) is migrated and seeded by
+1. A PostgreSQL database ``loket_city`` (--database) (on --pg-url's server) is migrated and seeded by
    ``bench/seed_cases.py`` with --cases cases over --agencies agencies (two services each, 20
    officers each). A database already seeded with that many cases is reused (--reseed redoes it).
 2. For each server count in --servers, that many ``loket serve`` processes (one worker each,
@@ -170,13 +170,15 @@ def admin(pg_url: str, statement: str) -> None:
         engine.dispose()
 
 
-def prepare(pg_url: str, cases: int, agencies: int, reseed: bool) -> str:
-    """The URL of a migrated database seeded with `cases` cases (reused when it is)."""
-    url = make_url(pg_url).set(database=DATABASE).render_as_string(hide_password=False)
+def prepare(
+    pg_url: str, cases: int, agencies: int, reseed: bool, database: str = DATABASE
+) -> str:
+    """The URL of a migrated database `database` seeded with `cases` cases (reused when it is)."""
+    url = make_url(pg_url).set(database=database).render_as_string(hide_password=False)
     engine = create_engine(pg_url)
     with engine.connect() as connection:
         exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
         ).first()
     engine.dispose()
     if exists and not reseed:
@@ -188,13 +190,13 @@ def prepare(pg_url: str, cases: int, agencies: int, reseed: bool) -> str:
             found = -1
         probe.dispose()
         if found is not None and found >= cases:
-            print(f"reusing {DATABASE}: {found:,} cases (migrating it if needed)", flush=True)
+            print(f"reusing {database}: {found:,} cases (migrating it if needed)", flush=True)
             engine = make_engine(url)
             migrate(engine)
             engine.dispose()
             return url
-    admin(pg_url, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    admin(pg_url, f'CREATE DATABASE "{DATABASE}"')
+    admin(pg_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin(pg_url, f'CREATE DATABASE "{database}"')
     engine = make_engine(url)
     migrate(engine)
     print(f"seeding {cases:,} cases over {agencies} agencies...", flush=True)
@@ -515,10 +517,13 @@ def main() -> None:
     parser.add_argument(
         "--citizen-think", default="5000,15000", help="ms between a citizen's submissions"
     )
+    parser.add_argument(
+        "--database", default=DATABASE, help="the database to seed and use (dropped on --reseed)"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
     args = parser.parse_args()
-    url = prepare(args.pg_url, args.cases, args.agencies, args.reseed)
+    url = prepare(args.pg_url, args.cases, args.agencies, args.reseed, args.database)
     if args.seed_only:
         return
     report: dict[str, Any] = {
