@@ -174,6 +174,10 @@ def test_small_services_are_never_stored(data: Data) -> None:
     assert doc.css_first(f"#service-{SLUG} [data-stored]") is None
     with data.session() as session:
         assert session.exec(select(ReportFigures)).all() == []
+        add_case(session, data.version_id, data.service_id, state="diajukan", created=NOW)
+        session.commit()
+        again = reports.agency_report(session, AGENCY)[0]
+    assert again.total == 8 and again.as_of is None and not again.stored  # live, exact
 
 
 def test_a_run_stops_starting_services_after_its_budget(data: Data, big: None) -> None:
