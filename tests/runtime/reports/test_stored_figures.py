@@ -7,17 +7,30 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from runtime import report_figures, reports
+from runtime.app import create_app
 from runtime.models import JobRun, ReportFigures
 from runtime.notify import jobs
 from runtime.oversight import jobs as oversight_jobs
 from runtime.settings import Settings
 from tests import kit
 
-from .conftest import AGENCY, DAY, NOW, OTHER, SLUG, Data, add_case, page
+from .conftest import (
+    AGENCY,
+    DAY,
+    NOW,
+    OTHER,
+    PASSWORDS,
+    SECRET_KEY,
+    SLUG,
+    Data,
+    add_case,
+    page,
+)
 
 
 @pytest.fixture
@@ -229,3 +242,33 @@ def test_the_worker_runs_the_job_once_a_minute(data: Data, big: None, tmp_path: 
     with Session(data.engine) as session:
         run = session.exec(select(JobRun).where(JobRun.job == "report_figures")).one()
     assert run.error is None and run.result is not None and "1 layanan" in run.result
+
+
+def test_two_app_servers_show_the_same_stored_figures(
+    data: Data, big: None, tmp_path: Path
+) -> None:
+    report_figures.refresh(data.engine)
+    settings = Settings(
+        data_dir=tmp_path / "second",
+        secret_key=SECRET_KEY,
+        database_url=data.engine.url.render_as_string(hide_password=False),
+    )
+    second = create_app(settings)
+    try:
+        with TestClient(second, follow_redirects=False) as other:
+            kit.signed_in(other, "petugas.uji", PASSWORDS["petugas.uji"])
+            first = data.login("petugas.uji")
+            seen = [
+                page(client.get(f"/kantor/laporan/{AGENCY}"))
+                .css_first(f"#service-{SLUG} [data-as-of]")
+                .text()
+                for client in (first, other)
+            ]
+            assert seen[0] == seen[1]
+            doc = page(first.get(f"/kantor/laporan/{AGENCY}"))
+            form = doc.css_first(f"#service-{SLUG} form.refresh-figures")
+            first.post(form.attributes["action"], data={"csrf_token": kit.csrf(doc)})
+            doc = page(other.get(f"/kantor/laporan/{AGENCY}"))
+            assert doc.css_first(f"#service-{SLUG} [data-refresh-requested]") is not None
+    finally:
+        second.state.engine.dispose()
