@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from runtime import db
-from runtime.models import CaseEvent, ReportFigures, Submission, utcnow
+from runtime.models import CaseEvent, ReportFigures, Service, Submission, utcnow
 
 log = logging.getLogger("loket.reports")
 
@@ -245,51 +245,40 @@ def save(engine: Engine, service_id: int, figures: Figures, seconds: float) -> N
         session.commit()
 
 
-def case_totals(session: Session) -> dict[int, int]:
-    """Cases per service, of every service that has any."""
-    rows = session.exec(
-        select(Submission.service_id, func.count()).group_by(col(Submission.service_id))
-    ).all()
-    return {int(service_id): int(count) for service_id, count in rows}
-
-
 def due_for_refresh(session: Session, now: dt.datetime) -> list[int]:
     """Services whose stored figures the job should work out now, oldest first.
 
-    Those with many cases whose figures are missing or older than ``REFRESH_EVERY``, and any
-    whose fresh figures an officer asked for.
+    Those with a row whose figures are missing, older than ``REFRESH_EVERY`` or older than an
+    officer's request; and those without a row that have many cases (``has_many_cases`` reads
+    at most ``STORED_FROM_CASES`` rows of each, so an idle run does not scan every case).
     """
-    rows = {row.service_id: row for row in session.exec(select(ReportFigures)).all()}
-    totals = case_totals(session)
-    due: list[tuple[dt.datetime, int]] = []
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
-    for service_id in set(rows) | {s for s, n in totals.items() if n >= STORED_FROM_CASES}:
-        row = rows.get(service_id)
-        computed = row.computed_at if row is not None else None
-        requested = row.requested_at if row is not None else None
-        big = totals.get(service_id, 0) >= STORED_FROM_CASES
-        if (requested is not None and (computed is None or requested > computed)) or (
-            big and (computed is None or computed <= now - REFRESH_EVERY)
+    due: list[tuple[dt.datetime, int]] = []
+    rows = session.exec(select(ReportFigures)).all()
+    for row in rows:
+        computed, requested = row.computed_at, row.requested_at
+        if (
+            computed is None
+            or computed <= now - REFRESH_EVERY
+            or (requested is not None and requested > computed)
         ):
-            due.append((computed or never, service_id))
+            due.append((computed or never, row.service_id))
+    kept = {row.service_id for row in rows}
+    for service_id in session.exec(select(Service.id)).all():
+        if (
+            service_id is not None
+            and service_id not in kept
+            and has_many_cases(session, service_id)
+        ):
+            due.append((never, service_id))
     return [service_id for _, service_id in sorted(due)]
 
 
-def drop_small(session: Session) -> int:
-    """Delete the stored figures of services that no longer have many cases (they are worked out
-    live again); how many rows went."""
-    totals = case_totals(session)
-    small = [
-        service_id
-        for service_id in session.exec(select(ReportFigures.service_id)).all()
-        if totals.get(service_id, 0) < STORED_FROM_CASES
-    ]
-    if not small:
-        return 0
-    with db.serialised_writes(session):
-        session.execute(delete(ReportFigures).where(col(ReportFigures.service_id).in_(small)))
+def drop(engine: Engine, service_id: int) -> None:
+    """Delete a service's stored figures (it is small again: worked out live from now on)."""
+    with Session(engine) as session, db.serialised_writes(session):
+        session.execute(delete(ReportFigures).where(col(ReportFigures.service_id) == service_id))
         session.commit()
-    return len(small)
 
 
 @dataclass(frozen=True)
@@ -314,22 +303,25 @@ def refresh(
     engine: Engine, now: dt.datetime | None = None, *, budget: float = RUN_BUDGET
 ) -> RefreshResult:
     """Work out and store the figures due (``due_for_refresh``), oldest first, until `budget`
-    seconds have gone; requests for services that are small again are answered by dropping
-    their row."""
-    moment = now or utcnow()
+    seconds have gone. A service found to have fewer than ``STORED_FROM_CASES`` cases loses its
+    row instead (its figures are worked out live again)."""
     with Session(engine) as session:
-        dropped = drop_small(session)
-        due = due_for_refresh(session, moment)
+        due = due_for_refresh(session, now or utcnow())
     started = time.monotonic()
     done: list[tuple[int, float]] = []
+    dropped = 0
     for service_id in due:
-        if done and time.monotonic() - started >= budget:
+        if (done or dropped) and time.monotonic() - started >= budget:
             break
         begin = time.monotonic()
         with Session(engine) as session:
             figures = work_out(session, service_id)
         seconds = time.monotonic() - begin
+        if figures.total < STORED_FROM_CASES:
+            drop(engine, service_id)
+            dropped += 1
+            continue
         save(engine, service_id, figures, seconds)
         log.info("report figures of service %s worked out in %.2f s", service_id, seconds)
         done.append((service_id, seconds))
-    return RefreshResult(done, len(due) - len(done), dropped)
+    return RefreshResult(done, len(due) - len(done) - dropped, dropped)

@@ -72,14 +72,16 @@ def refresh_figures(
     request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
 ) -> Response:
     """Ask the worker for fresh stored figures of a big service (its next run, within a minute);
-    back to the report page (303). 404 for another agency's staff or an unknown service."""
+    back to the report page (303). 404 for another agency's staff or an unknown service; a
+    service without stored figures is left alone (its page counts live)."""
     if isinstance(form, Response):
         return form
     found = session.get(Agency, agency) if _may_see(user, agency) else None
     service = next((s for s, _ in reports.agency_services(session, agency) if s.slug == slug), None)
     if found is None or service is None or service.id is None:
         return _not_found(request)
-    report_figures.request_refresh(session, [service.id], utcnow())
+    if report_figures.stored(session, [service.id]):  # a small service is counted live anyway
+        report_figures.request_refresh(session, [service.id], utcnow())
     return RedirectResponse(f"/kantor/laporan/{agency}#service-{slug}", status_code=303)
 
 
