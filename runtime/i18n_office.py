@@ -206,10 +206,10 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "minutes, the same on every server; worked out at",
     ),
     "reports_stale": (
-        "Angka ini sudah lebih dari {minutes} menit tidak diperbarui: periksa apakah pekerja "
-        "latar belakang (loket worker) berjalan.",
-        "These figures have not been updated for more than {minutes} minutes: check that the "
-        "background worker (loket worker) is running.",
+        "Pekerja latar belakang belum memperbarui angka layanan ini selama lebih dari {minutes} "
+        "menit: periksa apakah loket worker berjalan.",
+        "The background worker has not updated this service's figures for more than {minutes} "
+        "minutes: check that loket worker is running.",
     ),
     "reports_preparing": (
         "Layanan ini memiliki banyak {nouns}; angkanya sedang dihitung di latar belakang, "

@@ -139,9 +139,10 @@ def service_report(
         for name, n in sorted(counts.items())
         if name not in states
     ]
-    stale = False
-    if row is not None and figures is not None:
-        stale = figures.at < utcnow() - report_figures.STALE_AFTER
+    stale = False  # no worker has worked out the stored figures for a while
+    if row is not None:
+        since = figures.at if figures is not None else row.requested_at
+        stale = since is not None and since < utcnow() - report_figures.STALE_AFTER
     return ServiceReport(
         service.id,
         service.slug,

@@ -105,8 +105,15 @@ def test_a_big_service_without_stored_figures_asks_the_worker(data: Data, big: N
     assert section.css_first("form.export") is not None
     row = _row(data)
     assert row is not None and row.computed_at is None and row.requested_at is not None
+    assert section.css_first("[data-stale]") is None
     with data.session() as session:
         assert report_figures.due_for_refresh(session, NOW) == [data.service_id]
+        session.execute(
+            update(ReportFigures).values(requested_at=NOW - report_figures.STALE_AFTER - DAY)
+        )
+        session.commit()
+    doc = page(client.get(f"/kantor/laporan/{AGENCY}"))
+    assert doc.css_first(f"#service-{SLUG} [data-stale]") is not None  # no worker came by
     report_figures.refresh(data.engine)
     doc = page(client.get(f"/kantor/laporan/{AGENCY}"))
     section = doc.css_first(f"#service-{SLUG}")
