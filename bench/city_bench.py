@@ -8,13 +8,16 @@ Not a test. Run it from the project root (needs PostgreSQL, nginx and wrk; ``mak
 
 What it does:
 
-1. A PostgreSQL database ``loket_city`` (on --pg-url's server) is migrated and seeded by
-   ``bench/seed_cases.py`` with --cases cases over --agencies agencies (two services each, 20
-   officers each). A database already seeded with that many cases is reused (--reseed redoes it).
+1. A PostgreSQL database (--database, ``loket_city`` unless told) on --pg-url's server is
+   migrated and seeded by ``bench/seed_cases.py`` with --cases cases over --agencies agencies
+   (two services each, 20 officers each). A database already seeded with that many cases is
+   reused (--reseed redoes it).
 2. For each server count in --servers, that many ``loket serve`` processes (one worker each,
    each its own data folder, uploads in the database) start behind nginx, which logs every
-   request with ``$upstream_response_time``. Each server is warmed up on its own first (every
-   officer's inbox and report pages once), as a server that has run for a while would be.
+   request with ``$upstream_response_time``, with one ``loket worker`` beside them (it works
+   out the report figures of big services, as in a deployment). Each server is warmed up on its
+   own first (every officer's inbox and report pages once), as a server that has run for a
+   while would be; --cold leaves that out.
 3. Two wrk processes run at the same time for --duration seconds:
    - --officers officers (signed in beforehand, one session each), each waiting 0.5–1.5 s
      (--officer-think) between pages: the inbox (60 %), the overdue filter (10 %), a search by
@@ -62,6 +65,7 @@ DATABASE = "loket_city"
 SECRET_KEY = "city-benchmark-secret-key-0123456789abcdef"
 NIK = "1871015708900001"
 SERVE = (sys.executable, "-c", "from runtime.cli import main; main()", "serve")
+WORKER = (sys.executable, "-c", "from runtime.cli import main; main()", "worker")
 _CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 _KIND = {"inbox": "inbox", "overdue": "inbox, overdue", "search": "search", "report": "report"}
 
@@ -170,13 +174,13 @@ def admin(pg_url: str, statement: str) -> None:
         engine.dispose()
 
 
-def prepare(pg_url: str, cases: int, agencies: int, reseed: bool) -> str:
-    """The URL of a migrated database seeded with `cases` cases (reused when it is)."""
-    url = make_url(pg_url).set(database=DATABASE).render_as_string(hide_password=False)
+def prepare(pg_url: str, cases: int, agencies: int, reseed: bool, database: str = DATABASE) -> str:
+    """The URL of a migrated database `database` seeded with `cases` cases (reused when it is)."""
+    url = make_url(pg_url).set(database=database).render_as_string(hide_password=False)
     engine = create_engine(pg_url)
     with engine.connect() as connection:
         exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
         ).first()
     engine.dispose()
     if exists and not reseed:
@@ -188,13 +192,13 @@ def prepare(pg_url: str, cases: int, agencies: int, reseed: bool) -> str:
             found = -1
         probe.dispose()
         if found is not None and found >= cases:
-            print(f"reusing {DATABASE}: {found:,} cases (migrating it if needed)", flush=True)
+            print(f"reusing {database}: {found:,} cases (migrating it if needed)", flush=True)
             engine = make_engine(url)
             migrate(engine)
             engine.dispose()
             return url
-    admin(pg_url, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    admin(pg_url, f'CREATE DATABASE "{DATABASE}"')
+    admin(pg_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin(pg_url, f'CREATE DATABASE "{database}"')
     engine = make_engine(url)
     migrate(engine)
     print(f"seeding {cases:,} cases over {agencies} agencies...", flush=True)
@@ -273,6 +277,18 @@ def cluster(url: str, count: int, folder: Path) -> Iterator[tuple[str, list[str]
                 )
             bases.append(f"http://127.0.0.1:{port}")
             wait_ready(bases[-1], processes[-1], log)
+        # one `loket worker`, as in a deployment on PostgreSQL: it works out the report figures
+        # of the big services (every 5 minutes, in report_figures) besides delivering messages
+        with (folder / "worker.log").open("wb") as output:
+            processes.append(
+                subprocess.Popen(
+                    WORKER,
+                    cwd=ROOT,
+                    env={**env, "LOKET_LOG_LEVEL": "INFO"},
+                    stdout=output,
+                    stderr=output,
+                )
+            )
         port = free_port()
         conf = folder / "nginx.conf"
         servers = "\n".join(f"        server {base[len('http://') :]};" for base in bases)
@@ -408,9 +424,9 @@ def run_once(url: str, servers: int, args: argparse.Namespace, run: int) -> dict
         folder = Path(tmp)
         with cluster(url, servers, folder) as (front, bases):
             requests = officer_requests(url, front, args.officers, args.agencies)
-            # warm-up: every server renders each officer's pages once (compiled definitions,
-            # the report figures a long-running server has at hand)
-            for base in bases:
+            # warm-up: every server renders each officer's pages once (compiled definitions),
+            # unless --cold
+            for base in [] if args.cold else bases:
                 seen = set()
                 with httpx.Client(base_url=base, timeout=120) as client:
                     for cookie, path in requests:
@@ -515,10 +531,16 @@ def main() -> None:
     parser.add_argument(
         "--citizen-think", default="5000,15000", help="ms between a citizen's submissions"
     )
+    parser.add_argument(
+        "--database", default=DATABASE, help="the database to seed and use (dropped on --reseed)"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="no warm-up: the servers' first pages are measured"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
     args = parser.parse_args()
-    url = prepare(args.pg_url, args.cases, args.agencies, args.reseed)
+    url = prepare(args.pg_url, args.cases, args.agencies, args.reseed, args.database)
     if args.seed_only:
         return
     report: dict[str, Any] = {

@@ -538,6 +538,28 @@ class JobRun(Table, table=True):
     error: str | None = None
 
 
+class ReportFigures(Table, table=True):
+    """The report figures of a service with many cases, worked out by the ``report_figures``
+    job (runtime.report_figures) and read by every application server.
+
+    ``counts`` holds cases per state; ``overdue`` is as of ``computed_at`` (None until the first
+    run); ``seconds`` how long working them out took. ``requested_at`` is set when an officer
+    asks for fresh figures: the job's next run (within a minute) works them out again.
+    """
+
+    __tablename__ = "report_figures"
+
+    service_id: int = Field(foreign_key="services.id", ondelete="CASCADE", primary_key=True)
+    counts: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    total: int = Field(default=0)
+    overdue: int = Field(default=0)
+    decided: int = Field(default=0)
+    median_seconds: float | None = None
+    computed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    seconds: float = Field(default=0.0)
+    requested_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class AdminEvent(Table, table=True):
     """An administrator's action outside cases and services, kept as an append-only trail.
 

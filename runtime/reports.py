@@ -18,9 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import statistics
-import threading
-import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +25,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from builder import values
@@ -36,6 +32,7 @@ from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
+from runtime import report_figures
 from runtime.cases import may_open
 from runtime.i18n import t
 from runtime.inbox import CASE_VERSION_STATES
@@ -43,7 +40,6 @@ from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcno
 from runtime.workdays import WIB
 from runtime.workflow import final_outcome
 
-DECIDED = ("approved", "rejected")  # a withdrawal by the citizen is not a decision
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CELL_BREAKS = frozenset(";\r\n")  # where a CSV read with ';' (or a line break) starts a new cell
 UNSAFE_CELL_STARTS = frozenset(FORMULA_STARTS) | {'"'}
@@ -74,8 +70,12 @@ class ServiceReport:
     overdue: int
     decided: int
     median_decision: dt.timedelta | None
-    as_of: dt.datetime | None = None  # set when the figures come from the cache (big services)
+    as_of: dt.datetime | None = None  # when stored figures (big services) were worked out
     kind: str = DEFAULT_KIND  # what citizens send (the definition's `kind`): the report's words
+    stored: bool = False  # the figures come from report_figures (worked out by the worker)
+    ready: bool = True  # False: a big service whose figures the worker has not worked out yet
+    stale: bool = False  # stored figures older than report_figures.STALE_AFTER
+    refresh_requested: dt.datetime | None = None  # an officer asked for fresh figures then
 
 
 def agency_services(session: Session, agency_id: str) -> list[tuple[Service, ServiceVersion]]:
@@ -89,136 +89,23 @@ def agency_services(session: Session, agency_id: str) -> list[tuple[Service, Ser
     return [(service, version) for service, version in rows]
 
 
-def state_counts(session: Session, service_id: int) -> dict[str, int]:
-    """Cases per state of a service."""
-    rows = session.exec(
-        select(Submission.state, func.count())
-        .where(Submission.service_id == service_id)
-        .group_by(col(Submission.state))
-    ).all()
-    return {str(state): int(count) for state, count in rows}
+def _figures_of(
+    session: Session, service_id: int, kept: report_figures.Stored | None, now: dt.datetime | None
+) -> tuple[report_figures.Figures | None, report_figures.Stored | None]:
+    """The figures to show and the stored row they come from (None when worked out live).
 
-
-def overdue_count(session: Session, service_id: int, *, now: dt.datetime | None = None) -> int:
-    """Open cases whose deadline has passed (cases waiting for the applicant do not count)."""
-    count = session.exec(
-        select(func.count())
-        .select_from(Submission)
-        .where(
-            Submission.service_id == service_id,
-            col(Submission.final_outcome).is_(None),
-            col(Submission.sla_paused).is_(False),
-            col(Submission.due_at) < (now or utcnow()),
-        )
-    ).one()
-    return int(count)
-
-
-def decision_times(session: Session, service_id: int) -> list[dt.timedelta]:
-    """For each approved or rejected case: from filing to the event that entered its final state."""
-    rows = session.execute(
-        _per_decided_case(select(col(Submission.created_at), func.min(CaseEvent.at)), service_id)
-    ).all()
-    return [decided - created for created, decided in rows if decided is not None]
-
-
-def _per_decided_case(statement: Any, service_id: int) -> Any:
-    """`statement` over the service's decided cases joined with their events, one row per case
-    (the earliest event that entered the case's final state is ``min(CaseEvent.at)``)."""
-    return (
-        statement.select_from(Submission)
-        .join(CaseEvent, col(CaseEvent.submission_id) == col(Submission.id))
-        .where(
-            col(Submission.service_id) == service_id,
-            col(Submission.final_outcome).in_(DECIDED),
-            col(CaseEvent.to_state) == col(Submission.state),
-        )
-        .group_by(col(Submission.id), col(Submission.created_at))
-    )
-
-
-def _decision_seconds(session: Session, service_id: int) -> Any:
-    """A subquery of one row per decided case: ``seconds`` from filing to the decision."""
-    decided_at = func.min(CaseEvent.at)
-    seconds: ColumnElement[Any]
-    if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", decided_at - col(Submission.created_at))
-    else:
-        seconds = (func.julianday(decided_at) - func.julianday(col(Submission.created_at))) * 86400
-    return _per_decided_case(select(seconds.label("seconds")), service_id).subquery()
-
-
-def decision_summary(session: Session, service_id: int) -> tuple[int, dt.timedelta | None]:
-    """How many cases were decided and the median time to decision, worked out by the database.
-
-    The same figures as ``decision_times`` + ``median_time`` without loading a row per case:
-    PostgreSQL takes ``percentile_cont(0.5)``; SQLite reads the one or two middle rows.
+    With an explicit `now` (a report of a given moment) they are always worked out live. A
+    service with many cases and no stored figures yet gets none: the worker is asked for them.
     """
-    seconds = _decision_seconds(session, service_id).c.seconds
-    count = int(session.exec(select(func.count()).select_from(seconds.table)).one())
-    if not count:
-        return 0, None
-    if session.get_bind().dialect.name == "postgresql":
-        median = session.exec(select(func.percentile_cont(0.5).within_group(seconds))).one()
-        return count, dt.timedelta(seconds=round(float(median), 3))
-    middle = session.exec(
-        select(seconds).order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)
-    ).all()
-    return count, dt.timedelta(seconds=round(sum(float(m) for m in middle) / len(middle), 3))
-
-
-def median_time(times: Sequence[dt.timedelta]) -> dt.timedelta | None:
-    """The median of durations, or None without any."""
-    if not times:
-        return None
-    return dt.timedelta(seconds=statistics.median(t.total_seconds() for t in times))
-
-
-# Figures of services with many cases are kept per process for a few minutes: counting states
-# and decisions over hundreds of thousands of cases takes a second or more on every visit, and a
-# report that is a few minutes old says so (``ServiceReport.as_of``).
-CACHE_FROM_CASES = 20_000
-CACHE_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class _Figures:
-    counts: dict[str, int]
-    overdue: int
-    decided: int
-    median: dt.timedelta | None
-    at: dt.datetime
-    taken: float  # time.monotonic() when worked out
-
-
-_FIGURES: dict[int, _Figures] = {}
-_FIGURES_LOCK = threading.Lock()
-
-
-def _figures(session: Session, service_id: int, now: dt.datetime | None) -> tuple[_Figures, bool]:
-    """The service's figures and whether they came from the cache.
-
-    With an explicit `now` (a report of a given moment) nothing is cached.
-    """
-    if now is None:
-        with _FIGURES_LOCK:
-            kept = _FIGURES.get(service_id)
-        if kept is not None and time.monotonic() - kept.taken < CACHE_SECONDS:
-            return kept, True
-    counts = state_counts(session, service_id)
-    decided, median = decision_summary(session, service_id)
-    figures = _Figures(
-        counts,
-        overdue_count(session, service_id, now=now),
-        decided,
-        median,
-        now or utcnow(),
-        time.monotonic(),
-    )
-    if now is None and sum(counts.values()) >= CACHE_FROM_CASES:
-        with _FIGURES_LOCK:
-            _FIGURES[service_id] = figures
-    return figures, False
+    if now is not None:
+        return report_figures.work_out(session, service_id, now), None
+    if kept is not None:
+        return kept.figures, kept
+    if report_figures.has_many_cases(session, service_id):
+        moment = utcnow()
+        report_figures.request_refresh(session, [service_id], moment)
+        return None, report_figures.Stored(None, moment)
+    return report_figures.work_out(session, service_id), None
 
 
 def service_report(
@@ -228,12 +115,16 @@ def service_report(
     *,
     lang: str = "id",
     now: dt.datetime | None = None,
+    kept: report_figures.Stored | None = None,
 ) -> ServiceReport:
-    """Counts per state (in the order of the live definition), overdue count, median decision time."""
+    """Counts per state (in the order of the live definition), overdue count, median decision time.
+
+    `kept`: the service's stored figures (``report_figures.stored``), used unless `now` is given.
+    """
     assert service.id is not None
     states = version.definition.get("workflow", {}).get("states", {})
-    figures, cached = _figures(session, service.id, now)
-    counts = figures.counts
+    figures, row = _figures_of(session, service.id, kept, now)
+    counts = figures.counts if figures is not None else {}
     rows = [
         StateCount(
             name,
@@ -248,27 +139,39 @@ def service_report(
         for name, n in sorted(counts.items())
         if name not in states
     ]
+    stale = False  # no worker has worked out the stored figures for a while
+    if row is not None:
+        since = figures.at if figures is not None else row.requested_at
+        stale = since is not None and since < utcnow() - report_figures.STALE_AFTER
     return ServiceReport(
         service.id,
         service.slug,
         localise(version.definition.get("title"), lang) or service.slug,
         tuple(rows),
         sum(counts.values()),
-        figures.overdue,
-        figures.decided,
-        figures.median,
-        figures.at if cached else None,
+        figures.overdue if figures is not None else 0,
+        figures.decided if figures is not None else 0,
+        figures.median if figures is not None else None,
+        figures.at if row is not None and figures is not None else None,
         kind_of(version.definition),
+        stored=row is not None,
+        ready=figures is not None,
+        stale=stale,
+        refresh_requested=row.requested_at if row is not None and row.refresh_pending else None,
     )
 
 
 def agency_report(
     session: Session, agency_id: str, *, lang: str = "id", now: dt.datetime | None = None
 ) -> list[ServiceReport]:
-    """The report of every service of an agency."""
+    """The report of every service of an agency (stored figures for those with many cases)."""
+    services = agency_services(session, agency_id)
+    kept = report_figures.stored(session, [s.id for s, _ in services if s.id is not None])
     return [
-        service_report(session, service, version, lang=lang, now=now)
-        for service, version in agency_services(session, agency_id)
+        service_report(
+            session, service, version, lang=lang, now=now, kept=kept.get(service.id or 0)
+        )
+        for service, version in services
     ]
 
 

@@ -200,8 +200,29 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
     "reports_median": ("Median waktu sampai keputusan", "Median time to decision"),
     "reports_final": ("akhir", "final"),
     "reports_as_of": (
-        "Angka layanan besar ini dihitung ulang tiap 5 menit; terakhir:",
-        "The figures of this large service are worked out every 5 minutes; last:",
+        "Angka layanan besar ini dihitung di latar belakang tiap {minutes} menit dan sama di "
+        "semua server; dihitung pada",
+        "The figures of this large service are worked out in the background every {minutes} "
+        "minutes, the same on every server; worked out at",
+    ),
+    "reports_stale": (
+        "Pekerja latar belakang belum memperbarui angka layanan ini selama lebih dari {minutes} "
+        "menit: periksa apakah loket worker berjalan.",
+        "The background worker has not updated this service's figures for more than {minutes} "
+        "minutes: check that loket worker is running.",
+    ),
+    "reports_preparing": (
+        "Layanan ini memiliki banyak {nouns}; angkanya sedang dihitung di latar belakang, "
+        "biasanya dalam satu menit. Muat ulang halaman ini nanti.",
+        "This service has many {nouns}; its figures are being worked out in the background, "
+        "usually within a minute. Reload this page later.",
+    ),
+    "reports_refresh": ("Hitung ulang sekarang", "Work them out now"),
+    "reports_refresh_requested": (
+        "Penghitungan ulang diminta pada {when}; angka baru tampil sekitar satu menit kemudian "
+        "(muat ulang halaman ini).",
+        "Fresh figures were asked for at {when}; they show about a minute later (reload this "
+        "page).",
     ),
     "reports_export": ("Unduh data {nouns}", "Download the {nouns}"),
     "reports_export_csv": ("CSV", "CSV"),

@@ -1,5 +1,6 @@
-"""Periodic jobs about deadlines: escalations (hourly) and the officers' daily digest (daily at
-00:00 UTC, 07:00 WIB).
+"""Periodic jobs about deadlines and figures: escalations (hourly), the officers' daily digest
+(daily at 00:00 UTC, 07:00 WIB) and the report figures of big services (every minute: those older
+than 5 minutes or asked for, see runtime.report_figures).
 
 Importing this module registers the jobs: `loket worker` and `loket serve` do so where they start
 a worker (the digest reads the inbox's rules, which `runtime.notify` may not import).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from runtime import report_figures
 from runtime.notify.jobs import JobContext, register
 from runtime.oversight.digests import send_digests
 from runtime.oversight.escalations import escalate_due
@@ -34,3 +36,9 @@ def deadline_digest_job(context: JobContext) -> str:
     if queued is None:
         return "bukan hari kerja / not a working day"
     return f"ringkasan / digests queued: {queued}"
+
+
+@register("report_figures", every=dt.timedelta(minutes=1))
+def report_figures_job(context: JobContext) -> str:
+    """Work out the report figures of big services that are due or asked for (shared table)."""
+    return report_figures.refresh(context.engine, context.now).summary()

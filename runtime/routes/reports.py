@@ -16,19 +16,19 @@ import logging
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from builder.compiler import compiled
 from builder.fields import field_type
-from runtime import cases, office_views, reports
+from runtime import cases, office_views, report_figures, reports
 from runtime.auth import StaffUser
 from runtime.deps import SessionDep
 from runtime.i18n import kind_nouns
 from runtime.models import Agency, utcnow
 from runtime.staff import Forbidden, UserDep
 from runtime.uploads import content_disposition
-from runtime.web import error_page, language, render
+from runtime.web import PostedForm, error_page, language, render
 from runtime.workdays import WIB
 
 router = APIRouter()
@@ -65,6 +65,24 @@ def agency_reports(request: Request, session: SessionDep, user: UserDep, agency:
     if found is None:
         return _not_found(request)
     return _agency_page(request, session, user, found)
+
+
+@router.post("/kantor/laporan/{agency}/{slug}/perbarui")
+def refresh_figures(
+    request: Request, session: SessionDep, user: UserDep, agency: str, slug: str, form: PostedForm
+) -> Response:
+    """Ask the worker for fresh stored figures of a big service (its next run, within a minute);
+    back to the report page (303). 404 for another agency's staff or an unknown service; a
+    service without stored figures is left alone (its page counts live)."""
+    if isinstance(form, Response):
+        return form
+    found = session.get(Agency, agency) if _may_see(user, agency) else None
+    service = next((s for s, _ in reports.agency_services(session, agency) if s.slug == slug), None)
+    if found is None or service is None or service.id is None:
+        return _not_found(request)
+    if report_figures.stored(session, [service.id]):  # a small service is counted live anyway
+        report_figures.request_refresh(session, [service.id], utcnow())
+    return RedirectResponse(f"/kantor/laporan/{agency}#service-{slug}", status_code=303)
 
 
 def _agency_page(
@@ -104,6 +122,7 @@ def _agency_page(
             "export_values": {k: request.query_params.get(k, "")[:32] for k in EXPORT_PARAMS},
             "duration": lambda value: reports.format_duration(value, lang),
             "when": office_views.when,
+            "refresh_minutes": int(report_figures.REFRESH_EVERY.total_seconds() // 60),
             "kind_nouns": kind_nouns,
         },
         status_code,

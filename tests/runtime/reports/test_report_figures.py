@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from runtime import reports
+from runtime import report_figures, reports
 from runtime.models import Service
 
 from .conftest import AGENCY, DAY, NOW, OTHER, SLUG, Data, add_case, page
@@ -33,14 +33,14 @@ def test_figures_of_the_hand_made_data_set(data: Data) -> None:
 
 def test_overdue_depends_on_the_moment(data: Data) -> None:
     with data.session() as session:
-        assert reports.overdue_count(session, data.service_id, now=NOW - 2 * DAY) == 0
-        assert reports.overdue_count(session, data.service_id, now=NOW + 2 * DAY) == 2
+        assert report_figures.overdue_count(session, data.service_id, now=NOW - 2 * DAY) == 0
+        assert report_figures.overdue_count(session, data.service_id, now=NOW + 2 * DAY) == 2
 
 
 def test_median_of_an_even_count_and_of_nothing() -> None:
     hours = [dt.timedelta(hours=h) for h in (1, 3, 10, 20)]
-    assert reports.median_time(hours) == dt.timedelta(hours=6.5)
-    assert reports.median_time([]) is None
+    assert report_figures.median_time(hours) == dt.timedelta(hours=6.5)
+    assert report_figures.median_time([]) is None
     assert reports.format_duration(dt.timedelta(days=2, hours=5)) == "2 hari 5 jam"
     assert reports.format_duration(dt.timedelta(hours=5), "en") == "5 hours"
     assert reports.format_duration(None) == "–"
@@ -120,39 +120,8 @@ def test_the_database_median_agrees_with_python(data: Data, extra_hours: tuple[i
                 outcome="approved",
             )
         session.commit()
-        times = reports.decision_times(session, data.service_id)
-        count, median = reports.decision_summary(session, data.service_id)
+        times = report_figures.decision_times(session, data.service_id)
+        count, median = report_figures.decision_summary(session, data.service_id)
     assert count == len(times) == 3 + len(extra_hours)
-    assert median is not None and reports.median_time(times) is not None
-    assert abs((median - reports.median_time(times)).total_seconds()) < 0.01
-
-
-def test_figures_of_a_large_service_are_cached_and_dated(
-    data: Data, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(reports, "CACHE_FROM_CASES", 5)
-    monkeypatch.setattr(reports, "_FIGURES", {})
-    with data.session() as session:
-        first = reports.agency_report(session, AGENCY)[0]
-        add_case(session, data.version_id, data.service_id, state="diajukan", created=NOW)
-        session.commit()
-        second = reports.agency_report(session, AGENCY)[0]
-        exact = reports.agency_report(session, AGENCY, now=NOW)[0]
-    assert first.as_of is None and first.total == 7
-    assert second.total == 7 and second.as_of is not None  # from the cache, and says so
-    assert exact.total == 8 and exact.as_of is None  # a report of a given moment is not cached
-    doc = page(data.login("petugas.uji").get(f"/kantor/laporan/{AGENCY}"))
-    assert "WIB" in doc.css_first(f"#service-{SLUG} [data-as-of]").text()
-    monkeypatch.setattr(reports, "CACHE_SECONDS", 0.0)
-    with data.session() as session:
-        fresh = reports.agency_report(session, AGENCY)[0]
-    assert fresh.total == 8
-
-
-def test_figures_of_a_small_service_are_never_cached(data: Data) -> None:
-    with data.session() as session:
-        reports.agency_report(session, AGENCY)
-        add_case(session, data.version_id, data.service_id, state="diajukan", created=NOW)
-        session.commit()
-        again = reports.agency_report(session, AGENCY)[0]
-    assert again.total == 8 and again.as_of is None
+    assert median is not None and report_figures.median_time(times) is not None
+    assert abs((median - report_figures.median_time(times)).total_seconds()) < 0.01
