@@ -50,6 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runtime.models import CaseEvent, OutboxMessage, Submission
 from runtime.settings import Settings
+from runtime.store import FILED_CASES
 from runtime.storage import FileStore
 
 ACCESS = logging.getLogger("loket.access")
@@ -280,10 +281,13 @@ def _agency_of(session: OrmSession, row: CaseEvent) -> str:
 def _after_commit(session: OrmSession) -> None:
     for counter, agency in session.info.pop(_PENDING, ()):
         counter.labels(agency).inc()
+    for agency in session.info.pop(FILED_CASES, ()):  # filed with Core inserts (store)
+        SUBMISSIONS.labels(agency).inc()
 
 
 def _after_rollback(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(FILED_CASES, None)
 
 
 _hooked = False

@@ -985,7 +985,7 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
     ttl = dt.timedelta(hours=settings.draft_ttl_hours)
     event_id = None
     if draft_id is None:  # no retry to recognise: file the case directly, without a draft
-        case, secret, event = store.file_case_event(
+        case, secret, event_id = store.file_case_event(
             session,
             service_version_id=live.version.id,
             service_id=live.service_id,
@@ -997,8 +997,8 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
             secret_key=settings.secret_key,
             language=lang,
             now=now,
+            attach=False,
         )
-        event_id = event.id
     else:
         # The only way to choose a draft's id: store.create_draft always draws a random one.
         draft = FormDraft(
@@ -1020,6 +1020,7 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
             secret_key=settings.secret_key,
             language=lang,
             now=now,
+            attach=False,
         )
         if filed is None:  # pragma: no cover - a new draft cannot have been filed already
             raise store.StoreError(f"draft {draft.id} was filed twice")
