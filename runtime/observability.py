@@ -50,8 +50,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runtime.models import CaseEvent, OutboxMessage, Submission
 from runtime.settings import Settings
-from runtime.store import FILED_CASES
 from runtime.storage import FileStore
+from runtime.store import FILED_CASES
 
 ACCESS = logging.getLogger("loket.access")
 REQUEST_ID_HEADER = b"x-request-id"
