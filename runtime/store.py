@@ -47,6 +47,7 @@ inserts, which no ORM flush event sees), for the counters that follow commits.""
 
 # Built once: the rows of a case just filed (every column given, so no defaults are needed).
 _CASE_INSERT = insert(Submission.__table__)  # type: ignore[attr-defined]
+_DRAFT_INSERT = insert(FormDraft.__table__)  # type: ignore[attr-defined]
 _EVENT_INSERT = insert(CaseEvent.__table__).returning(  # type: ignore[attr-defined]
     CaseEvent.__table__.c.id  # type: ignore[attr-defined]
 )
@@ -448,6 +449,31 @@ def file_case_event(
     else:
         submission = Submission.model_construct(**values)
     return submission, secret, event_id
+
+
+def record_filed_draft(
+    session: Session, *, draft_id: str, case: Submission, expires_at: dt.datetime
+) -> None:
+    """Write a draft already filed as `case` (one Core INSERT, in the caller's transaction).
+
+    The JSON API keeps one for a submission with an Idempotency-Key: the draft's id is derived
+    from the key, so a retry finds the case through it, and a concurrent attempt with the same
+    key is refused by the primary key (the caller then answers with the first one's case).
+    """
+    session.connection().execute(
+        _DRAFT_INSERT,
+        {
+            "id": draft_id,
+            "service_version_id": case.service_version_id,
+            "answers": dict(case.answers),
+            "created_at": case.created_at,
+            "updated_at": case.created_at,
+            "expires_at": expires_at,
+            "submission_id": case.id,
+            "editing_submission_id": None,
+            "resume_hash": None,
+        },
+    )
 
 
 def _unused_reference(session: Session) -> str:

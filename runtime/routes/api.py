@@ -955,19 +955,18 @@ def _file_case(
             return _taken(session, settings.secret_key, draft_id, answers, live)
         except IntegrityError:
             session.rollback()
-            if draft_id is None:
-                # A reference drawn twice (the unique index said so): draw again, once.
-                try:
-                    case, secret = _insert(session, filing, None)
-                except api_uploads.UploadTaken:
-                    session.rollback()
-                    return _taken(session, settings.secret_key, None, answers, live)
-                return _Outcome(case=case, secret=secret)
-            # Another attempt with the same Idempotency-Key committed first: answer with its case.
-            earlier = _replay(session, settings.secret_key, draft_id, answers)
-            if earlier is None:
-                raise
-            return earlier
+            if draft_id is not None:
+                # Another attempt with the same Idempotency-Key committed first: its case.
+                earlier = _replay(session, settings.secret_key, draft_id, answers)
+                if earlier is not None:
+                    return earlier
+            # A reference drawn twice (the unique index said so): draw again, once.
+            try:
+                case, secret = _insert(session, filing, draft_id)
+            except api_uploads.UploadTaken:
+                session.rollback()
+                return _taken(session, settings.secret_key, draft_id, answers, live)
+            return _Outcome(case=case, secret=secret)
     return _Outcome(case=case, secret=secret)
 
 
@@ -1005,9 +1004,9 @@ class _Filing:
 
 
 def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Submission, str]:
-    """Create the draft, file it, claim its uploads, queue its 'received' messages and commit;
-    return the case and its status secret (derived from the case's id, so a retry gets the
-    same one)."""
+    """File the case (with a `draft_id`, also the filed draft a retry finds it by), claim its
+    uploads, queue its 'received' messages and webhooks and commit; return the case and its
+    status secret (derived from the case's id, so a retry gets the same one)."""
     settings, live, pruned, initial, due, now, links, lang = (
         filing.settings,
         filing.live,
@@ -1019,49 +1018,23 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
         filing.lang,
     )
     assert live.version.id is not None
-    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
-    event_id = None
-    if draft_id is None:  # no retry to recognise: file the case directly, without a draft
-        case, secret, event_id = store.file_case_event(
-            session,
-            service_version_id=live.version.id,
-            service_id=live.service_id,
-            agency_id=live.agency_id,
-            answers=pruned,
-            initial_state=initial,
-            due_at=due,
-            check_reference=False,
-            secret_key=settings.secret_key,
-            language=lang,
-            now=now,
-            attach=False,
-        )
-    else:
-        # The only way to choose a draft's id: store.create_draft always draws a random one.
-        draft = FormDraft(
-            id=draft_id,
-            service_version_id=live.version.id,
-            answers=dict(pruned),
-            created_at=now,
-            updated_at=now,
-            expires_at=now + ttl,
-        )
-        session.add(draft)
-        session.flush()
-        case, filed = store.submit_draft(
-            session,
-            draft_id=draft.id,
-            answers=pruned,
-            initial_state=initial,
-            due_at=due,
-            secret_key=settings.secret_key,
-            language=lang,
-            now=now,
-            attach=False,
-        )
-        if filed is None:  # pragma: no cover - a new draft cannot have been filed already
-            raise store.StoreError(f"draft {draft.id} was filed twice")
-        secret = filed
+    case, secret, event_id = store.file_case_event(
+        session,
+        service_version_id=live.version.id,
+        service_id=live.service_id,
+        agency_id=live.agency_id,
+        answers=pruned,
+        initial_state=initial,
+        due_at=due,
+        check_reference=False,
+        secret_key=settings.secret_key,
+        language=lang,
+        now=now,
+        attach=False,
+    )
+    if draft_id is not None:  # how a retry with the same Idempotency-Key finds this case
+        expires = now + dt.timedelta(hours=settings.draft_ttl_hours)
+        store.record_filed_draft(session, draft_id=draft_id, case=case, expires_at=expires)
     api_uploads.claim(session, case.id, filing.uploads, filing.names)
     case_messages.case_filed(
         session,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, column, func, select, table
 from sqlmodel import Session
 
 from runtime import store
-from runtime.models import CaseEvent, OutboxMessage, Submission, WebhookEndpoint
+from runtime.models import CaseEvent, FormDraft, OutboxMessage, Submission, WebhookEndpoint
 from runtime.observability import SUBMISSIONS
 from runtime.references import hash_secret, new_reference, status_secret
 from runtime.routes import api as api_module
@@ -25,6 +25,7 @@ from tests.runtime.api.conftest import AGENCY, SECRET_KEY, VALID, Api, publish, 
 _CASES = Submission.__table__  # type: ignore[attr-defined]
 _EVENTS = CaseEvent.__table__  # type: ignore[attr-defined]
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_DRAFTS = FormDraft.__table__  # type: ignore[attr-defined]
 _PER_CASE = {"id", "reference", "secret_hash"}  # drawn for each case
 CONTACT_SLUG = "layanan-kontak"
 CONTACT = {**VALID, "surel": "budi@example.org"}
@@ -164,9 +165,12 @@ def contact_api(make_api: Callable[..., Api]) -> tuple[Api, int]:
         return api, endpoint.id
 
 
-def _submit(api: Api) -> Any:
+def _submit(api: Api, key: str | None = None) -> Any:
     url = f"/api/v1/services/{AGENCY}/{CONTACT_SLUG}/submissions"
-    return api.client.post(url, json=CONTACT, headers={"Accept-Language": "en"})
+    headers = {"Accept-Language": "en"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return api.client.post(url, json=CONTACT, headers=headers)
 
 
 def test_a_filing_writes_its_case_event_message_and_webhook(contact_api: tuple[Api, int]) -> None:
@@ -200,29 +204,49 @@ def test_a_filing_writes_its_case_event_message_and_webhook(contact_api: tuple[A
     assert SUBMISSIONS.labels(AGENCY)._value.get() == before + 1
 
 
+def test_a_keyed_filing_keeps_a_filed_draft_for_its_retries(contact_api: tuple[Api, int]) -> None:
+    api, _ = contact_api
+    response = _submit(api, "kunci-baris-0001")
+    assert response.status_code == 201, response.text
+    [case] = _rows(api.engine, _CASES)
+    [draft] = _rows(api.engine, _DRAFTS)
+    assert draft["id"].startswith("api-") and draft["submission_id"] == case["id"]
+    assert draft["answers"] == case["answers"] == CONTACT
+    assert draft["service_version_id"] == case["service_version_id"]
+    assert draft["created_at"] == draft["updated_at"] == case["created_at"]
+    assert draft["expires_at"] > case["created_at"] and draft["editing_submission_id"] is None
+    assert len(_rows(api.engine, _EVENTS)) == 1 and len(_rows(api.engine, _OUTBOX)) == 2
+    again = _submit(api, "kunci-baris-0001")
+    assert again.json() == response.json() and again.headers["idempotent-replayed"] == "true"
+    assert [_count(api.engine, t) for t in (_CASES, _EVENTS, _OUTBOX, _DRAFTS)] == [1, 1, 2, 1]
+
+
 def _nothing_written(api: Api) -> None:
-    assert [_count(api.engine, t) for t in (_CASES, _EVENTS, _OUTBOX)] == [0, 0, 0]
+    tables = (_CASES, _EVENTS, _OUTBOX, _DRAFTS)
+    assert [_count(api.engine, t) for t in tables] == [0, 0, 0, 0]
 
 
+@pytest.mark.parametrize("key", [None, "kunci-gagal-0001"])
 def test_a_failing_event_insert_leaves_no_case(
-    contact_api: tuple[Api, int], monkeypatch: pytest.MonkeyPatch
+    contact_api: tuple[Api, int], monkeypatch: pytest.MonkeyPatch, key: str | None
 ) -> None:
     """The case row is written, then the event's insert fails: the case goes with it."""
     api, _ = contact_api
     before = SUBMISSIONS.labels(AGENCY)._value.get()
     missing = table("no_such_table", column("id"))
     monkeypatch.setattr(store, "_EVENT_INSERT", missing.insert().returning(missing.c.id))
-    response = _submit(api)
+    response = _submit(api, key)
     assert response.status_code == 500
     assert "reference" not in response.text
     monkeypatch.undo()
     _nothing_written(api)
     assert SUBMISSIONS.labels(AGENCY)._value.get() == before
-    assert _submit(api).status_code == 201  # and the next filing is whole
+    assert _submit(api, key).status_code == 201  # and the next filing is whole
 
 
+@pytest.mark.parametrize("key", [None, "kunci-gagal-0002"])
 def test_a_failure_after_the_messages_are_queued_leaves_nothing(
-    contact_api: tuple[Api, int], monkeypatch: pytest.MonkeyPatch
+    contact_api: tuple[Api, int], monkeypatch: pytest.MonkeyPatch, key: str | None
 ) -> None:
     """Case, event, message and webhook rows are written, then the filing fails before its
     commit: none of them stays."""
@@ -235,7 +259,7 @@ def test_a_failure_after_the_messages_are_queued_leaves_nothing(
         raise RuntimeError("the process stops here")
 
     monkeypatch.setattr(api_module.case_messages, "case_filed", queue_then_fail)
-    response = _submit(api)
+    response = _submit(api, key)
     monkeypatch.undo()
     assert queued == [1]  # the e-mail was queued (and the webhook) before the failure
     assert response.status_code == 500
