@@ -282,7 +282,18 @@ def _after_commit(session: OrmSession) -> None:
     for counter, agency in session.info.pop(_PENDING, ()):
         counter.labels(agency).inc()
     for agency in session.info.pop(FILED_CASES, ()):  # filed with Core inserts (store)
-        SUBMISSIONS.labels(agency).inc()
+        _filed_counter(agency).inc()
+
+
+_filed_counters: dict[str, Any] = {}
+
+
+def _filed_counter(agency: str) -> Any:
+    """The filed-cases counter of an agency, looked up once (see `_series`)."""
+    found = _filed_counters.get(agency)
+    if found is None:
+        found = _filed_counters[agency] = SUBMISSIONS.labels(agency)
+    return found
 
 
 def _after_rollback(session: OrmSession) -> None:
