@@ -970,6 +970,24 @@ def _file_case(
     return _Outcome(case=case, secret=secret)
 
 
+def _file_and_close(
+    request: Request,
+    session: Session,
+    agency: str,
+    slug: str,
+    answers: dict[str, Any],
+    key: str | None,
+    lang: str,
+) -> _Outcome:
+    """`_file_case`, then the session closed in the same worker thread: a refused submission
+    leaves a read transaction open, and closing it is a round trip on PostgreSQL that would
+    otherwise take a second hand-off to the thread pool (the outcome's case stays readable)."""
+    try:
+        return _file_case(request, session, agency, slug, answers, key, lang)
+    finally:
+        session.close()
+
+
 def _taken(
     session: Session,
     secret_key: str,
@@ -1096,7 +1114,7 @@ async def create_submission(request: Request, agency: AgencyPath, service: Servi
     # and a shielded context manager per request
     async with RequestSession(request) as session:
         outcome = await run_in_threadpool(
-            _file_case, request, session, agency, service, answers, idempotency_key, lang
+            _file_and_close, request, session, agency, service, answers, idempotency_key, lang
         )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)

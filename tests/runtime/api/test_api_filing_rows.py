@@ -264,3 +264,27 @@ def test_a_failure_after_the_messages_are_queued_leaves_nothing(
     assert queued == [1]  # the e-mail was queued (and the webhook) before the failure
     assert response.status_code == 500
     _nothing_written(api)
+
+
+def test_a_submission_takes_one_hand_off_to_the_thread_pool(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filed or refused, the session is closed in the thread that used it: closing it later
+    (a round trip on PostgreSQL) needs no second hand-off."""
+    from runtime import deps
+
+    later: list[str] = []
+    real = deps.run_in_threadpool
+
+    async def counted(func: Callable[..., Any], *args: Any) -> Any:
+        later.append(getattr(func, "__name__", "?"))
+        return await real(func, *args)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted)
+    assert api.submit(VALID).status_code == 201
+    assert api.submit({**VALID, "umur": 3}).status_code == 422
+    assert (
+        api.client.post(f"/api/v1/services/{AGENCY}/tidak-ada/submissions", json=VALID).status_code
+        == 404
+    )
+    assert later == []
