@@ -477,6 +477,7 @@ class CompiledService:
     _validator: Any = None
     _value_validator: Any = None
     _value_check: Any = None
+    _filtered: tuple[tuple[tuple[str, FieldPlan], ...], dict[str, str]] | None = None
     _conditional: bool | None = None
     _officer: dict[int, CompiledService | None] = field(default_factory=dict)
     _applicant: dict[int, CompiledService | None] = field(default_factory=dict)
@@ -765,8 +766,16 @@ class CompiledService:
 
     def _filter_errors(self, answers: Mapping[str, Any]) -> Iterator[AnswerError]:
         """Dependent options: an answer outside the options its filter field's answer offers."""
-        types = {key: plan.type for key, plan in self.fields.items()}
-        for key, plan in self.fields.items():
+        if self._filtered is None:  # the fields with a filter, found once
+            types = {key: plan.type for key, plan in self.fields.items()}
+            plans = tuple(
+                (key, plan)
+                for key, plan in self.fields.items()
+                if isinstance(plan.spec.get("filter_by"), str) and plan.spec["filter_by"] in types
+            )
+            self._filtered = (plans, types)
+        plans, types = self._filtered
+        for key, plan in plans:
             allowed = option_lists.filtered(plan.spec, answers, types)
             if allowed is None:
                 continue

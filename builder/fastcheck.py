@@ -61,7 +61,35 @@ def equal(left: Any, right: Any) -> bool:
 
 def _type_check(names: list[str]) -> Check:
     tests = [_TYPES[name] for name in names]
+    if len(tests) == 1:
+        return tests[0]
     return lambda v: any(test(v) for test in tests)
+
+
+def _every(checks: list[Check]) -> Check:
+    """All of `checks` (a plain loop: a generator per value cost more than the checks)."""
+    items = tuple(checks)
+
+    def check(value: Any) -> bool:
+        for test in items:  # noqa: SIM110  (a loop: no generator per value)
+            if not test(value):
+                return False
+        return True
+
+    return check
+
+
+def _length_check(low: int | None, high: int | None) -> Check:
+    """minLength and maxLength of a string in one step."""
+    floor = 0 if low is None else low
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            return True
+        size = len(value)
+        return size >= floor and (high is None or size <= high)
+
+    return check
 
 
 def _enum_check(options: list[Any]) -> Check:
@@ -110,8 +138,15 @@ class _Compiler:
     def _build(self, node: Mapping[str, Any]) -> Check:
         checks: list[Check] = []
         add = checks.append
+        lengths = "minLength" in node or "maxLength" in node
+        if lengths and ("minLength" in self.keywords or "maxLength" in self.keywords):
+            lengths = False  # a caller's own length keyword wins
+        if lengths:
+            add(_length_check(node.get("minLength"), node.get("maxLength")))
         for keyword, value in node.items():
             if keyword in _ANNOTATIONS or keyword in {"then", "else"}:
+                continue
+            if lengths and keyword in {"minLength", "maxLength"}:
                 continue
             if keyword in self.keywords:
                 add(self.keywords[keyword](value))
@@ -129,7 +164,7 @@ class _Compiler:
             return lambda v: True
         if len(checks) == 1:
             return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return _every(checks)
 
     def _applicator(self, keyword: str, value: Any, node: Mapping[str, Any]) -> Check:
         if keyword == "required":
@@ -137,10 +172,17 @@ class _Compiler:
             return lambda v: not isinstance(v, dict) or all(n in v for n in names)
         if keyword == "properties":
             props = {name: self.compile(sub) for name, sub in value.items()}
-            return lambda v: (
-                not isinstance(v, dict)
-                or all(check(v[name]) for name, check in props.items() if name in v)
-            )
+
+            def properties(v: Any) -> bool:
+                if not isinstance(v, dict):
+                    return True
+                for name, item in v.items():
+                    check = props.get(name)
+                    if check is not None and not check(item):
+                        return False
+                return True
+
+            return properties
         if keyword == "additionalProperties":
             known = frozenset(node.get("properties", {}))
             if "patternProperties" in node:

@@ -113,9 +113,16 @@ _LIVE_SERVICE = _live_rows().where(
 
 def live_service(session: Session, agency_id: str, slug: str) -> LiveService | None:
     """The live (or retired) service at /layanan/<agency>/<slug>, or None (one small query,
-    built once)."""
-    row = session.execute(_LIVE_SERVICE, {"agency": agency_id, "slug": slug}).first()
-    return None if row is None else _from_row(session, row)
+    built once, run on the session's connection: plain columns need no ORM execution)."""
+    connection = session.connection()
+    row = connection.execute(_LIVE_SERVICE, {"agency": agency_id, "slug": slug}).first()
+    if row is None:
+        return None
+    service_id, slug, status, agency_id, agency_name, *version = row
+    found = version_by_hash(connection, *version)
+    if found is None:
+        return None
+    return LiveService(agency_id, agency_name, slug, service_id, found, status == "retired")
 
 
 def published_services(session: Session) -> list[LiveService]:

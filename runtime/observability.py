@@ -51,6 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from runtime.models import CaseEvent, OutboxMessage, Submission
 from runtime.settings import Settings
 from runtime.storage import FileStore
+from runtime.store import FILED_CASES
 
 ACCESS = logging.getLogger("loket.access")
 REQUEST_ID_HEADER = b"x-request-id"
@@ -280,10 +281,24 @@ def _agency_of(session: OrmSession, row: CaseEvent) -> str:
 def _after_commit(session: OrmSession) -> None:
     for counter, agency in session.info.pop(_PENDING, ()):
         counter.labels(agency).inc()
+    for agency in session.info.pop(FILED_CASES, ()):  # filed with Core inserts (store)
+        _filed_counter(agency).inc()
+
+
+_filed_counters: dict[str, Any] = {}
+
+
+def _filed_counter(agency: str) -> Any:
+    """The filed-cases counter of an agency, looked up once (see `_series`)."""
+    found = _filed_counters.get(agency)
+    if found is None:
+        found = _filed_counters[agency] = SUBMISSIONS.labels(agency)
+    return found
 
 
 def _after_rollback(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(FILED_CASES, None)
 
 
 _hooked = False

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES
@@ -40,6 +41,16 @@ from runtime.references import (
 _NO_SECRET_HASH = hash_secret("no such case")
 _REFERENCE_ATTEMPTS = 8
 SUBMIT_ACTION = "submit"  # the action of the event that records the filing of a case
+FILED_CASES = "loket_filed_cases"
+"""`Session.info` key: the agencies of the cases filed in the session's transaction (Core
+inserts, which no ORM flush event sees), for the counters that follow commits."""
+
+# Built once: the rows of a case just filed (every column given, so no defaults are needed).
+_CASE_INSERT = insert(Submission.__table__)  # type: ignore[attr-defined]
+_DRAFT_INSERT = insert(FormDraft.__table__)  # type: ignore[attr-defined]
+_EVENT_INSERT = insert(CaseEvent.__table__).returning(  # type: ignore[attr-defined]
+    CaseEvent.__table__.c.id  # type: ignore[attr-defined]
+)
 
 
 class StoreError(Exception):
@@ -255,8 +266,10 @@ def submit_draft(
     secret_key: str | None = None,
     language: str = DEFAULT_LANGUAGE,
     now: dt.datetime | None = None,
+    attach: bool = True,
 ) -> tuple[Submission, str | None]:
     """File a draft as a case, once: return (case, status secret), or (case, None) if repeated.
+    A new case is in the session unless ``attach=False`` (see `file_case_event`).
 
     The first statement claims the draft with a conditional UPDATE. A concurrent caller blocks
     on it (the row lock on PostgreSQL, the write lock on SQLite) and then matches no row, so
@@ -301,6 +314,7 @@ def submit_draft(
         secret_key=secret_key,
         language=language,
         now=now,
+        attach=attach,
     )
     draft.submission_id = submission.id
     session.exec(
@@ -327,6 +341,7 @@ def file_case(
     secret_key: str | None = None,
     language: str = DEFAULT_LANGUAGE,
     now: dt.datetime | None = None,
+    attach: bool = True,
 ) -> tuple[Submission, str]:
     """File a case and its first audit event; return the case and its status secret
     (see `file_case_event`)."""
@@ -343,6 +358,7 @@ def file_case(
         secret_key=secret_key,
         now=now,
         language=language,
+        attach=attach,
     )
     return submission, secret
 
@@ -361,8 +377,10 @@ def file_case_event(
     secret_key: str | None = None,
     now: dt.datetime | None = None,
     language: str = DEFAULT_LANGUAGE,
-) -> tuple[Submission, str, CaseEvent]:
-    """File a case and its first audit event; return the case, its status secret and the event.
+    attach: bool = True,
+) -> tuple[Submission, str, int]:
+    """File a case and its first audit event; return the case, its status secret and the
+    event's id.
 
     The JSON API calls it directly (no draft); web forms go through `submit_draft`, which also
     makes a repeated submit of the same draft file one case. The caller commits. With
@@ -371,38 +389,91 @@ def file_case_event(
     status secret is derived from it and the case's id (`references.status_secret`), so
     messages about the case can carry the status link later; without it, it is random.
     `language` ('id' or 'en') is the one the applicant filed in: their messages use it.
+
+    The two rows are written with prebuilt Core INSERTs on the session's connection (the
+    event's id comes back with RETURNING), not with ORM objects and a flush: building the
+    table rows and the flush cost more than the database's work for them. The case returned is
+    a `Submission` in the session (`attach`, what callers that go on changing it need: no
+    query is made for it) or, with ``attach=False``, a detached copy to read only (cheaper; the
+    routes that file a case and answer need no more).
     """
     now = now or utcnow()
     case_id = new_token()
     secret = status_secret(secret_key, case_id) if secret_key else new_token()
-    submission = Submission(
-        id=case_id,
-        reference=_unused_reference(session) if check_reference else new_reference(),
-        secret_hash=hash_secret(secret),
-        service_version_id=service_version_id,
-        agency_id=agency_id,
-        service_id=service_id,
-        answers=dict(answers),
-        state=initial_state,
-        state_entered_at=now,
-        due_at=due_at,
-        created_at=now,
-        updated_at=now,
-        filed_by_user_id=filed_by_user_id,
-        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+    values: dict[str, Any] = {
+        "id": case_id,
+        "reference": _unused_reference(session) if check_reference else new_reference(),
+        "secret_hash": hash_secret(secret),
+        "service_version_id": service_version_id,
+        "agency_id": agency_id,
+        "service_id": service_id,
+        "answers": dict(answers),
+        "state": initial_state,
+        "state_entered_at": now,
+        "due_at": due_at,
+        "sla_paused": False,
+        "escalated_at": None,
+        "final_outcome": None,
+        "created_at": now,
+        "updated_at": now,
+        "row_version": 1,
+        "filed_by_user_id": filed_by_user_id,
+        "language": language if language in LANGUAGES else DEFAULT_LANGUAGE,
+        "assigned_to_user_id": None,
+        "assigned_at": None,
+    }
+    session.flush()  # the rows the case refers to first (a Core statement does not autoflush)
+    connection = session.connection()  # in the session's transaction
+    connection.execute(_CASE_INSERT, values)
+    event_id: int = connection.execute(
+        _EVENT_INSERT,
+        {
+            "submission_id": case_id,
+            "at": now,
+            "actor_kind": "user" if filed_by_user_id is not None else "applicant",
+            "actor_user_id": filed_by_user_id,
+            "actor_role": None,
+            "action": SUBMIT_ACTION,
+            "from_state": None,
+            "to_state": initial_state,
+            "comment": None,
+            "comment_public": False,
+            "details": None,
+        },
+    ).scalar_one()
+    session.info.setdefault(FILED_CASES, []).append(agency_id)
+    if attach:
+        submission = Submission(**values)
+        make_transient_to_detached(submission)  # the row exists: persistent once added
+        session.add(submission)
+    else:
+        submission = Submission.model_construct(**values)
+    return submission, secret, event_id
+
+
+def record_filed_draft(
+    session: Session, *, draft_id: str, case: Submission, expires_at: dt.datetime
+) -> None:
+    """Write a draft already filed as `case` (one Core INSERT, in the caller's transaction).
+
+    The JSON API keeps one for a submission with an Idempotency-Key: the draft's id is derived
+    from the key, so a retry finds the case through it, and a concurrent attempt with the same
+    key is refused by the primary key (the caller then answers with the first one's case).
+    """
+    session.connection().execute(
+        _DRAFT_INSERT,
+        {
+            "id": draft_id,
+            "service_version_id": case.service_version_id,
+            "answers": dict(case.answers),
+            "created_at": case.created_at,
+            "updated_at": case.created_at,
+            "expires_at": expires_at,
+            "submission_id": case.id,
+            "editing_submission_id": None,
+            "resume_hash": None,
+        },
     )
-    session.add(submission)
-    session.flush()  # the case row first: its event refers to it
-    event = add_event(
-        session,
-        submission_id=submission.id,
-        action=SUBMIT_ACTION,
-        actor_kind="user" if filed_by_user_id is not None else "applicant",
-        actor_user_id=filed_by_user_id,
-        to_state=initial_state,
-        at=now,
-    )
-    return submission, secret, event
 
 
 def _unused_reference(session: Session) -> str:

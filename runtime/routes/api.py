@@ -679,6 +679,43 @@ _SUBMISSION_BODY: dict[str, Any] = {
 }
 
 
+def _optional_header(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An optional text header as FastAPI's `Header()` would document it."""
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "title": name,
+            "description": description,
+            **schema,
+        },
+    }
+
+
+# The submission route reads its two optional headers from the request itself (FastAPI's
+# header parameters cost a pass of its parameter machinery per request) and documents them
+# here, as `Header()` parameters were documented.
+_SUBMISSION_HEADERS: dict[str, Any] = {
+    "parameters": [
+        _optional_header(
+            "Idempotency-Key",
+            "8-64 characters A-Z a-z 0-9 - _; a retry with it returns the same case.",
+        ),
+        _optional_header(
+            "Accept-Language",
+            "The applicant's language: `id` (Bahasa Indonesia, the default) or `en`, "
+            "chosen by the usual q-values (e.g. `en-GB,en;q=0.9`). It is stored with the "
+            "case, and every message to the applicant about it (received, sent back, "
+            "decided, withdrawn) is written in it; the reply's `language` says which.",
+            examples=["en"],
+        ),
+    ]
+}
+
+
 class _BadBody(Exception):
     def __init__(self, status: int, code: str) -> None:
         super().__init__(code)
@@ -913,20 +950,37 @@ def _file_case(
             return _taken(session, settings.secret_key, draft_id, answers, live)
         except IntegrityError:
             session.rollback()
-            if draft_id is None:
-                # A reference drawn twice (the unique index said so): draw again, once.
-                try:
-                    case, secret = _insert(session, filing, None)
-                except api_uploads.UploadTaken:
-                    session.rollback()
-                    return _taken(session, settings.secret_key, None, answers, live)
-                return _Outcome(case=case, secret=secret)
-            # Another attempt with the same Idempotency-Key committed first: answer with its case.
-            earlier = _replay(session, settings.secret_key, draft_id, answers)
-            if earlier is None:
-                raise
-            return earlier
+            if draft_id is not None:
+                # Another attempt with the same Idempotency-Key committed first: its case.
+                earlier = _replay(session, settings.secret_key, draft_id, answers)
+                if earlier is not None:
+                    return earlier
+            # A reference drawn twice (the unique index said so): draw again, once.
+            try:
+                case, secret = _insert(session, filing, draft_id)
+            except api_uploads.UploadTaken:
+                session.rollback()
+                return _taken(session, settings.secret_key, draft_id, answers, live)
+            return _Outcome(case=case, secret=secret)
     return _Outcome(case=case, secret=secret)
+
+
+def _file_and_close(
+    request: Request,
+    session: Session,
+    agency: str,
+    slug: str,
+    answers: dict[str, Any],
+    key: str | None,
+    lang: str,
+) -> _Outcome:
+    """`_file_case`, then the session closed in the same worker thread: a refused submission
+    leaves a read transaction open, and closing it is a round trip on PostgreSQL that would
+    otherwise take a second hand-off to the thread pool (the outcome's case stays readable)."""
+    try:
+        return _file_case(request, session, agency, slug, answers, key, lang)
+    finally:
+        session.close()
 
 
 def _taken(
@@ -963,9 +1017,9 @@ class _Filing:
 
 
 def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Submission, str]:
-    """Create the draft, file it, claim its uploads, queue its 'received' messages and commit;
-    return the case and its status secret (derived from the case's id, so a retry gets the
-    same one)."""
+    """File the case (with a `draft_id`, also the filed draft a retry finds it by), claim its
+    uploads, queue its 'received' messages and webhooks and commit; return the case and its
+    status secret (derived from the case's id, so a retry gets the same one)."""
     settings, live, pruned, initial, due, now, links, lang = (
         filing.settings,
         filing.live,
@@ -977,48 +1031,23 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
         filing.lang,
     )
     assert live.version.id is not None
-    ttl = dt.timedelta(hours=settings.draft_ttl_hours)
-    event_id = None
-    if draft_id is None:  # no retry to recognise: file the case directly, without a draft
-        case, secret, event = store.file_case_event(
-            session,
-            service_version_id=live.version.id,
-            service_id=live.service_id,
-            agency_id=live.agency_id,
-            answers=pruned,
-            initial_state=initial,
-            due_at=due,
-            check_reference=False,
-            secret_key=settings.secret_key,
-            language=lang,
-            now=now,
-        )
-        event_id = event.id
-    else:
-        # The only way to choose a draft's id: store.create_draft always draws a random one.
-        draft = FormDraft(
-            id=draft_id,
-            service_version_id=live.version.id,
-            answers=dict(pruned),
-            created_at=now,
-            updated_at=now,
-            expires_at=now + ttl,
-        )
-        session.add(draft)
-        session.flush()
-        case, filed = store.submit_draft(
-            session,
-            draft_id=draft.id,
-            answers=pruned,
-            initial_state=initial,
-            due_at=due,
-            secret_key=settings.secret_key,
-            language=lang,
-            now=now,
-        )
-        if filed is None:  # pragma: no cover - a new draft cannot have been filed already
-            raise store.StoreError(f"draft {draft.id} was filed twice")
-        secret = filed
+    case, secret, event_id = store.file_case_event(
+        session,
+        service_version_id=live.version.id,
+        service_id=live.service_id,
+        agency_id=live.agency_id,
+        answers=pruned,
+        initial_state=initial,
+        due_at=due,
+        check_reference=False,
+        secret_key=settings.secret_key,
+        language=lang,
+        now=now,
+        attach=False,
+    )
+    if draft_id is not None:  # how a retry with the same Idempotency-Key finds this case
+        expires = now + dt.timedelta(hours=settings.draft_ttl_hours)
+        store.record_filed_draft(session, draft_id=draft_id, case=case, expires_at=expires)
     api_uploads.claim(session, case.id, filing.uploads, filing.names)
     case_messages.case_filed(
         session,
@@ -1038,7 +1067,7 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
     summary="File a submission",
     status_code=201,
     response_model=SubmissionCreated,
-    openapi_extra=_SUBMISSION_BODY,
+    openapi_extra={**_SUBMISSION_BODY, **_SUBMISSION_HEADERS},
     responses={
         400: {"model": ApiError, "description": "Malformed JSON, bad UTF-8, too deep, bad key."},
         404: {"model": ApiError, "description": "No such service."},
@@ -1055,31 +1084,7 @@ def _insert(session: Session, filing: _Filing, draft_id: str | None) -> tuple[Su
         },
     },
 )
-async def create_submission(
-    request: Request,
-    agency: AgencyPath,
-    service: ServicePath,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="8-64 characters A-Z a-z 0-9 - _; a retry with it returns the same case.",
-        ),
-    ] = None,
-    accept_language: Annotated[
-        str | None,
-        Header(
-            alias="Accept-Language",
-            description=(
-                "The applicant's language: `id` (Bahasa Indonesia, the default) or `en`, "
-                "chosen by the usual q-values (e.g. `en-GB,en;q=0.9`). It is stored with the "
-                "case, and every message to the applicant about it (received, sent back, "
-                "decided, withdrawn) is written in it; the reply's `language` says which."
-            ),
-            examples=["en"],
-        ),
-    ] = None,
-) -> Response:
+async def create_submission(request: Request, agency: AgencyPath, service: ServicePath) -> Response:
     """Validate the answers like the pages do and file the case; the reply comes after the commit.
 
     Answers to hidden fields are dropped before validation and are not stored. Keep the
@@ -1087,9 +1092,12 @@ async def create_submission(
     the reply to a retry with the same Idempotency-Key). The case keeps the language of
     `Accept-Language` for the applicant's messages.
     """
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    headers = request.headers  # the two optional headers are read here (_SUBMISSION_HEADERS)
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != JSON_TYPE:
         return _error(request, 415, "unsupported_media_type")
+    idempotency_key = headers.get("idempotency-key")
+    accept_language = headers.get("accept-language")
     if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         return _error(request, 400, "invalid_idempotency_key")
     try:
@@ -1101,7 +1109,7 @@ async def create_submission(
     # and a shielded context manager per request
     async with RequestSession(request) as session:
         outcome = await run_in_threadpool(
-            _file_case, request, session, agency, service, answers, idempotency_key, lang
+            _file_and_close, request, session, agency, service, answers, idempotency_key, lang
         )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)

@@ -276,6 +276,7 @@ def submit(
                 secret_key=request.app.state.settings.secret_key,
                 language=language(request),
                 now=now,
+                attach=False,
             )
             if secret is not None:
                 links = case_messages.Links.of(request.app.state.settings, str(request.base_url))
