@@ -75,9 +75,15 @@ def page_context(
     return_to: str = "",
     pages: list[PagePlan] | None = None,
     open_items: Mapping[str, set[int]] | None = None,
+    pruned: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """What `page.html` shows. `pages`: the visible form pages, and `pruned`:
+    `ctx.compiled.prune(answers)`, when the caller has them already (pruning is worked out
+    once per request)."""
     lang = language(request)
-    pages = form_pages(ctx.compiled, answers) if pages is None else pages
+    if pruned is None:
+        pruned = ctx.compiled.prune(answers)
+    pages = form_pages(ctx.compiled, answers, pruned=pruned) if pages is None else pages
     ids = [p.id for p in pages]
     step = ids.index(page.id) + 1 if page.id in ids else 1
     base = pages_base(ctx, agency, slug)
@@ -93,6 +99,7 @@ def page_context(
         fold=_item_problems(ctx, page, answers),
         open_items=open_items,
         questioned=ctx.questioned,
+        pruned=pruned,
     )
     controlling = {
         leaf for plan in page.fields for leaf in conditions.referenced_fields(plan.condition)
@@ -182,13 +189,16 @@ def show_page(
     page = ctx.compiled.page(page_id)
     if page is None:
         return not_found(request)
-    shown = form_pages(ctx.compiled, ctx.draft.answers)
+    pruned = ctx.compiled.prune(ctx.draft.answers)
+    shown = form_pages(ctx.compiled, ctx.draft.answers, pruned=pruned)
     if page.id not in {p.id for p in shown}:
         # a page hidden by the answers so far (or only declarations): go to the next one
         later = [p for p in shown if p.index > page.index]
         target = f"isi/{later[0].id}" if later else "periksa"
         return RedirectResponse(f"{pages_base(ctx, agency, slug)}/{target}", status_code=303)
-    context = page_context(request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown)
+    context = page_context(
+        request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown, pruned=pruned
+    )
     return render(request, "page.html", context)
 
 
