@@ -16,7 +16,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
 from builder.fields import FileField
-from runtime import db, store
+from runtime import db, page_shell, store
 from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import upload_refusal
 from runtime.forms import MAX_GROUP_ITEMS, FieldView, field_views, located, merge, parse_page
@@ -199,7 +199,7 @@ def show_page(
     context = page_context(
         request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown, pruned=pruned
     )
-    return render(request, "page.html", context)
+    return page_shell.render_page(request, context)
 
 
 FIELD_KEY_LENGTH = 100  # Attachment.field_key's column
