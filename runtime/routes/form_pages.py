@@ -157,9 +157,12 @@ def _item_problems(
 
 
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
-async def form_page(request: Request, agency: str, slug: str, page_id: str) -> Response:
+async def form_page(request: Request) -> Response:
     """One page of the form with the answers so far (async: no thread hand-off on SQLite;
-    the draft read with one Core query, no ORM session, unless it corrects a case)."""
+    the draft read with one Core query, no ORM session, unless it corrects a case). The path
+    parameters are read from the request: three strings need no checking by FastAPI."""
+    params = request.path_params
+    agency, slug, page_id = str(params["agency"]), str(params["slug"]), str(params["page_id"])
     ctx = await read_draft(request, agency, slug)
     if isinstance(ctx, Response):
         return ctx
