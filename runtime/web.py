@@ -214,7 +214,10 @@ def page_values(request: Request, context: dict[str, Any]) -> tuple[dict[str, An
     values = {
         "user": user,
         "staff_areas": staff_areas,
-        "staff_current": navigation.current_area(staff_areas, request.url.path),
+        # (a citizen's page has no staff areas: its address is not worked out for them)
+        "staff_current": navigation.current_area(staff_areas, request.url.path)
+        if staff_areas
+        else None,
         "lang": lang,
         "t": translate,
         "csrf_token": csrf_token(settings.secret_key, cookie, session_token(request) or ""),
