@@ -671,10 +671,15 @@ class CompiledService:
         return bool(self._conditional)
 
     def visible_pages(
-        self, answers: Mapping[str, Any], today: dt.date | None = None
+        self,
+        answers: Mapping[str, Any],
+        today: dt.date | None = None,
+        *,
+        pruned: Mapping[str, Any] | None = None,
     ) -> list[PagePlan]:
-        """The pages shown for these answers."""
-        kept = self.prune(answers, today)
+        """The pages shown for these answers (`pruned`: `prune(answers, today)`, when the
+        caller has it already)."""
+        kept = self.prune(answers, today) if pruned is None else pruned
         return [p for p in self.pages if conditions.evaluate(p.condition, kept, today)]
 
     def is_visible(

@@ -71,13 +71,14 @@ def create_app(settings: Settings, *, check_migrations: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_verify.router)
-    # the OpenAPI document describes the JSON API only, not the HTML pages; the verification
-    # pages come first: a request is matched against the routes in order, and a QR code
-    # scanned is the page most often opened (its paths overlap no other router's)
+    # the OpenAPI document describes the JSON API only, not the HTML pages. A request is
+    # matched against the routes in order: the form's pages come first (the page most often
+    # opened, one per step of every application), then the verification pages (a QR code
+    # scanned); neither's paths overlap another router's (tests/runtime/web/test_route_order.py)
     for pages in (
+        form_pages,
         verify,
         public,
-        form_pages,
         exits,
         submit,
         auth_routes,

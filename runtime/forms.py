@@ -408,6 +408,7 @@ def field_views(
     fold: Mapping[str, set[int]] | None = None,
     open_items: Mapping[str, set[int]] | None = None,
     questioned: Set[str] = frozenset(),
+    pruned: Mapping[str, Any] | None = None,
 ) -> list[FieldView]:
     """The visible fields of a page, with values and errors, ready to render.
 
@@ -417,10 +418,12 @@ def field_views(
     With `fold` (group key -> indices of items that still have problems), a group's items are
     folded to a summary line except blank ones, those in `open_items`, and the first item with
     a problem; none is folded while the group itself has an error (a rule across its items).
-    `questioned`: keys an officer asked the applicant to correct.
+    `questioned`: keys an officer asked the applicant to correct. `pruned`:
+    `compiled.prune(answers, context=context)`, when the caller has it already.
     """
     by_pointer = {e.pointer: e.text(lang) for e in errors}
-    pruned = compiled.prune(answers, context=context)
+    if pruned is None:
+        pruned = compiled.prune(answers, context=context)
     if context:
         pruned = {**context, **pruned}
     views = []

@@ -192,6 +192,15 @@ def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """Render a page (or partial) with the common context, setting the language and CSRF cookies."""
+    values, cookie, is_new = page_values(request, context)
+    html = request.app.state.templates.get_template(template).render(values)
+    return page_response(request, html, status_code, cookie, is_new)
+
+
+def page_values(request: Request, context: dict[str, Any]) -> tuple[dict[str, Any], str, bool]:
+    """What every template gets besides `context` (language, CSRF token, interface words, the
+    field renderer, the language link), with the visitor's CSRF cookie value and whether that
+    cookie is new."""
     lang = language(request)
     settings = request.app.state.settings
     cookie, is_new = csrf_cookie_value(request)
@@ -205,7 +214,10 @@ def render(
     values = {
         "user": user,
         "staff_areas": staff_areas,
-        "staff_current": navigation.current_area(staff_areas, request.url.path),
+        # (a citizen's page has no staff areas: its address is not worked out for them)
+        "staff_current": navigation.current_area(staff_areas, request.url.path)
+        if staff_areas
+        else None,
         "lang": lang,
         "t": translate,
         "csrf_token": csrf_token(settings.secret_key, cookie, session_token(request) or ""),
@@ -227,14 +239,26 @@ def render(
     values["switch_url"] = switch_language_url(
         request, "id" if lang == "en" else "en", context.get("self_url")
     )
-    html = env.get_template(template).render(values)
+    return values, cookie, is_new
+
+
+def page_response(
+    request: Request, html: str, status_code: int, cookie: str, is_new: bool
+) -> HTMLResponse:
+    """A rendered page as the response, with the CSRF cookie (when new) and the language cookie
+    (when the address chose a language)."""
     response = HTMLResponse(html, status_code=status_code)
-    secure = secure_cookies(request)
     if is_new:
         set_site_cookie(response, request, CSRF_COOKIE, cookie)
-    if request.query_params.get("lang") in {"id", "en"}:
+    chosen = request.query_params.get("lang")
+    if chosen in {"id", "en"}:
         response.set_cookie(
-            LANG_COOKIE, lang, samesite="lax", secure=secure, max_age=365 * 86400, path="/"
+            LANG_COOKIE,
+            chosen,
+            samesite="lax",
+            secure=secure_cookies(request),
+            max_age=365 * 86400,
+            path="/",
         )
     return response
 

@@ -219,11 +219,17 @@ def htmx_redirect(request: Request, response: Response) -> Response:
     return response
 
 
-def form_pages(compiled: CompiledService, answers: Mapping[str, Any]) -> list[PagePlan]:
-    """Visible pages that have something to fill in here (declarations are asked at the end)."""
+def form_pages(
+    compiled: CompiledService,
+    answers: Mapping[str, Any],
+    *,
+    pruned: Mapping[str, Any] | None = None,
+) -> list[PagePlan]:
+    """Visible pages that have something to fill in here (declarations are asked at the end);
+    `pruned`: `compiled.prune(answers)`, when the caller has it already."""
     return [
         p
-        for p in compiled.visible_pages(answers)
+        for p in compiled.visible_pages(answers, pruned=pruned)
         if not is_declaration_page(p) and any(f.type != "declaration" for f in p.fields)
     ]
 

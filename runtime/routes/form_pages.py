@@ -16,7 +16,7 @@ from builder import conditions
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan, PagePlan
 from builder.fields import FileField
-from runtime import db, store
+from runtime import db, page_shell, store
 from runtime.deps import RequestSession, SessionDep, bounded_int
 from runtime.field_render import upload_refusal
 from runtime.forms import MAX_GROUP_ITEMS, FieldView, field_views, located, merge, parse_page
@@ -75,9 +75,15 @@ def page_context(
     return_to: str = "",
     pages: list[PagePlan] | None = None,
     open_items: Mapping[str, set[int]] | None = None,
+    pruned: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """What `page.html` shows. `pages`: the visible form pages, and `pruned`:
+    `ctx.compiled.prune(answers)`, when the caller has them already (pruning is worked out
+    once per request)."""
     lang = language(request)
-    pages = form_pages(ctx.compiled, answers) if pages is None else pages
+    if pruned is None:
+        pruned = ctx.compiled.prune(answers)
+    pages = form_pages(ctx.compiled, answers, pruned=pruned) if pages is None else pages
     ids = [p.id for p in pages]
     step = ids.index(page.id) + 1 if page.id in ids else 1
     base = pages_base(ctx, agency, slug)
@@ -93,6 +99,7 @@ def page_context(
         fold=_item_problems(ctx, page, answers),
         open_items=open_items,
         questioned=ctx.questioned,
+        pruned=pruned,
     )
     controlling = {
         leaf for plan in page.fields for leaf in conditions.referenced_fields(plan.condition)
@@ -150,9 +157,12 @@ def _item_problems(
 
 
 @router.get("/layanan/{agency}/{slug}/isi/{page_id}")
-async def form_page(request: Request, agency: str, slug: str, page_id: str) -> Response:
+async def form_page(request: Request) -> Response:
     """One page of the form with the answers so far (async: no thread hand-off on SQLite;
-    the draft read with one Core query, no ORM session, unless it corrects a case)."""
+    the draft read with one Core query, no ORM session, unless it corrects a case). The path
+    parameters are read from the request: three strings need no checking by FastAPI."""
+    params = request.path_params
+    agency, slug, page_id = str(params["agency"]), str(params["slug"]), str(params["page_id"])
     ctx = await read_draft(request, agency, slug)
     if isinstance(ctx, Response):
         return ctx
@@ -182,14 +192,17 @@ def show_page(
     page = ctx.compiled.page(page_id)
     if page is None:
         return not_found(request)
-    shown = form_pages(ctx.compiled, ctx.draft.answers)
+    pruned = ctx.compiled.prune(ctx.draft.answers)
+    shown = form_pages(ctx.compiled, ctx.draft.answers, pruned=pruned)
     if page.id not in {p.id for p in shown}:
         # a page hidden by the answers so far (or only declarations): go to the next one
         later = [p for p in shown if p.index > page.index]
         target = f"isi/{later[0].id}" if later else "periksa"
         return RedirectResponse(f"{pages_base(ctx, agency, slug)}/{target}", status_code=303)
-    context = page_context(request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown)
-    return render(request, "page.html", context)
+    context = page_context(
+        request, ctx, page, ctx.draft.answers, [], agency, slug, pages=shown, pruned=pruned
+    )
+    return page_shell.render_page(request, context)
 
 
 FIELD_KEY_LENGTH = 100  # Attachment.field_key's column
