@@ -313,9 +313,7 @@ OPERATIONS: dict[str, Operation] = {
     "option_list_add": lambda d, f: er.add_option_list(d, _values(LIST_FORM, f)),
     "option_list": lambda d, f: er.set_option_list(d, _s(f, "at"), _values(LIST_FORM, f)),
     "option_list_remove": lambda d, f: er.remove_option_list(d, _s(f, "at")),
-    "option_list_rename": lambda d, f: rename.rename_option_list(
-        d, _s(f, "at"), _s(f, "new_name")
-    ),
+    "option_list_rename": lambda d, f: rename.rename_option_list(d, _s(f, "at"), _s(f, "new_name")),
     "field_list": lambda d, f: er.set_field_list(d, _s(f, "at"), _values(er.FIELD_LIST_NAMES, f)),
 }
 REMOVALS = ("rule_remove", "computed_remove", "option_list_remove")
