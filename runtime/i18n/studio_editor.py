@@ -242,6 +242,21 @@ STUDIO_RULES_UI: dict[str, tuple[str, str]] = {
     "studio_option_list_add": ("Tambah daftar pilihan", "Add an option list"),
     "studio_option_list_name": ("Nama daftar", "Name of the list"),
     "studio_option_list_options": ("Pilihan, satu per baris", "Options, one per row"),
+    "studio_rename": ("Ganti nama", "Rename"),
+    "studio_rename_new_name": ("Nama baru", "New name"),
+    "studio_rename_computed_hint": (
+        "Huruf kecil, angka dan garis bawah, diawali huruf. Semua yang memakai nilai ini "
+        "(nilai hitungan lain, aturan, syarat tampil, halaman keluar) ikut memakai nama baru.",
+        "Lower-case letters, digits and underscores, starting with a letter. Everything that "
+        "uses this value (other computed values, rules, conditions, exit pages) takes the new "
+        "name too.",
+    ),
+    "studio_rename_list_hint": (
+        "Huruf kecil, angka dan garis bawah, diawali huruf. Semua isian pilihan yang memakai "
+        "daftar ini ikut memakai nama baru.",
+        "Lower-case letters, digits and underscores, starting with a letter. Every choice field "
+        "that takes this list takes the new name too.",
+    ),
     "studio_option_group": ("Kelompok (penyaring)", "Group (filter)"),
     "studio_option_group_hint": (
         "Kelompok: jawaban isian penyaring yang menawarkan pilihan ini (kode wilayah atau nilai "

@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from builder import computed, edit, rules
+from builder import computed, edit, rename, rules
 from builder import edit_rules as er
 from builder.model import iter_fields
 from builder.pointers import join
@@ -139,7 +139,8 @@ def list_items(
     for name, options in (found if isinstance(found, Mapping) else {}).items():
         pointer = join(LISTS, name)
         sent = again(posted, pointer)
-        rows = _table(sent) if sent else er.option_rows(options)
+        table = any(name in sent for name in er.OPTION_COLUMNS)
+        rows = _table(sent) if table else er.option_rows(options)
         items.append(Item(str(name), pointer, str(name), {}, [*rows, *blank]))
     return items
 
@@ -259,6 +260,13 @@ def term_names(parts: Mapping[str, str]) -> list[tuple[int, str]]:
     return [(n, f"term{n}") for n in chosen]
 
 
+def new_name(posted: Mapping[str, Any] | None, item: Item) -> str:
+    """The name shown in an item's rename form: what a refused rename posted, else its own."""
+    if posted and str(posted.get("op", "")).endswith("_rename"):
+        return again(posted, item.pointer).get("new_name", item.key)
+    return item.key
+
+
 def item_pointers(definition: Mapping[str, Any]) -> list[str]:
     """The editor items of these sections (problems are placed at them)."""
     found = [RULES, COMPUTED, LISTS]
@@ -301,9 +309,11 @@ OPERATIONS: dict[str, Operation] = {
     "computed_add": lambda d, f: er.add_computed(d, _values(COMPUTED_FORM, f)),
     "computed": lambda d, f: er.set_computed(d, _s(f, "at"), _values(COMPUTED_FORM, f)),
     "computed_remove": lambda d, f: er.remove_computed(d, _s(f, "at")),
+    "computed_rename": lambda d, f: rename.rename_computed(d, _s(f, "at"), _s(f, "new_name")),
     "option_list_add": lambda d, f: er.add_option_list(d, _values(LIST_FORM, f)),
     "option_list": lambda d, f: er.set_option_list(d, _s(f, "at"), _values(LIST_FORM, f)),
     "option_list_remove": lambda d, f: er.remove_option_list(d, _s(f, "at")),
+    "option_list_rename": lambda d, f: rename.rename_option_list(d, _s(f, "at"), _s(f, "new_name")),
     "field_list": lambda d, f: er.set_field_list(d, _s(f, "at"), _values(er.FIELD_LIST_NAMES, f)),
 }
 REMOVALS = ("rule_remove", "computed_remove", "option_list_remove")
@@ -331,6 +341,8 @@ def focus(op: str, form: FormData, after: Mapping[str, Any]) -> str:
         return join(LISTS, list(after.get("option_lists") or {"": None})[-1])
     if op.endswith("_remove"):
         return item_pointer(op, "")
+    if op.endswith("_rename"):
+        return item_pointer(op, _s(form, "new_name").strip())
     return item_pointer(op, at)
 
 
@@ -338,6 +350,8 @@ def refused(op: str, form: FormData) -> dict[str, Any]:
     """What a refused edit posted, to show again in its form (see `rule_items`)."""
     names = {"rule": RULE_FORM, "computed": COMPUTED_FORM, "option_list": LIST_FORM}
     kind = "option_list" if op.startswith("option_list") else op.partition("_")[0]
+    if op.endswith("_rename"):
+        names = {kind: ("new_name",)}
     return {
         "op": op,
         "pointer": item_pointer(op, _s(form, "at")),
