@@ -31,8 +31,9 @@ from runtime.settings import Settings
 P = ParamSpec("P")
 R = TypeVar("R")
 
+SQLITE_BUSY_TIMEOUT_MS = 5000  # how long a writer waits for another one (see `writing`)
 SQLITE_PRAGMAS = (
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
@@ -67,6 +68,7 @@ def make_engine(settings_or_url: Settings | str | URL, **kwargs: Any) -> Engine:
             kwargs.setdefault("max_overflow", SQLITE_POOL_SIZE)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", set_sqlite_pragmas)
+        event.listen(engine, "checkin", _restore_busy_timeout)
         return engine
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -131,6 +133,55 @@ async def reading_connection(engine: Engine, work: Callable[..., R], *args: Any)
     if engine.dialect.name == "sqlite":
         return run()
     return await run_in_threadpool(run)
+
+
+# Marks a pooled SQLite connection whose busy timeout `writing` set to 0; the pool's check-in
+# hook sets it back before any other request can check the connection out.
+_NO_WAIT = "loket_busy_timeout_zero"
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6  # primary result codes: another connection holds a lock
+
+
+def _restore_busy_timeout(dbapi_connection: Any, record: Any) -> None:
+    """The pool's check-in hook: a connection `writing` used without waiting waits again."""
+    if record.info.pop(_NO_WAIT, False) and dbapi_connection is not None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _another_writer(error: OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the database's lock."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+
+
+async def writing(session: Session, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run `work`, a write transaction on `session` that ends in a commit or a rollback, for an
+    async route.
+
+    On PostgreSQL it runs in the thread pool. On SQLite it is first tried right here on the
+    event loop, like a read (see `reading`): the hand-off to the thread pool and back cost about
+    a third of the CPU of filing a case. The event loop must never wait for another writer,
+    though, so it runs here only when this process's write lock (`serialised_writes`) is free,
+    and with SQLite's busy timeout at 0: when another process (the worker, a second app
+    process) is writing, SQLite refuses at once, the transaction is rolled back and `work` runs
+    again in the thread pool, where it may wait. The wait this leaves on the event loop is the
+    commit's own fsync, as in any app that commits on it. `work` must be safe to run again
+    after a rollback: nothing outside the database before its commit.
+    """
+    if session.get_bind().dialect.name != "sqlite" or not _SQLITE_WRITES.acquire(blocking=False):
+        return await run_in_threadpool(work, *args, **kwargs)
+    try:  # re-entrant: `work`'s own serialised_writes takes the lock this thread holds
+        pooled = session.connection().connection
+        pooled.info[_NO_WAIT] = True
+        pooled.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+        try:
+            return work(*args, **kwargs)
+        except OperationalError as error:
+            if not _another_writer(error):
+                raise
+            session.rollback()  # the connection goes back to the pool and waits again
+    finally:
+        _SQLITE_WRITES.release()
+    return await run_in_threadpool(work, *args, **kwargs)
 
 
 @contextmanager

@@ -906,7 +906,8 @@ def _file_case(
     key: str | None,
     lang: str = DEFAULT_LANGUAGE,
 ) -> _Outcome:
-    """Validate and file the answers (runs in a worker thread: it does blocking database work)."""
+    """Validate and file the answers (through `db.writing`: on the event loop when SQLite's
+    write lock is free at once, else in the thread pool; safe to run again after a rollback)."""
     settings = request.app.state.settings
     live = catalog.live_service(session, agency, slug)
     if live is None or live.version.id is None:
@@ -1108,8 +1109,16 @@ async def create_submission(request: Request, agency: AgencyPath, service: Servi
     # the session without a FastAPI dependency: a generator dependency costs an exit stack
     # and a shielded context manager per request
     async with RequestSession(request) as session:
-        outcome = await run_in_threadpool(
-            _file_and_close, request, session, agency, service, answers, idempotency_key, lang
+        outcome = await db.writing(
+            session,
+            _file_and_close,
+            request,
+            session,
+            agency,
+            service,
+            answers,
+            idempotency_key,
+            lang,
         )
     if outcome.case is None:
         return _error(request, outcome.status, outcome.code, outcome.errors)
