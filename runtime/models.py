@@ -238,7 +238,7 @@ class Submission(Table, table=True):
     filed_by_user_id: int | None = Field(default=None, foreign_key="users.id")
     # the language the applicant filed in ('id' or 'en'): their messages are written in it
     language: str = Field(default="id", max_length=8)
-    # the officer the case is assigned to (disposisi, runtime.assignments) and since when
+    # the officer the case is assigned to (disposisi, runtime.casework.assignments) and since when
     assigned_to_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     assigned_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
