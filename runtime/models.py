@@ -540,7 +540,7 @@ class JobRun(Table, table=True):
 
 class ReportFigures(Table, table=True):
     """The report figures of a service with many cases, worked out by the ``report_figures``
-    job (runtime.report_figures) and read by every application server.
+    job (runtime.reporting.report_figures) and read by every application server.
 
     ``counts`` holds cases per state; ``overdue`` is as of ``computed_at`` (None until the first
     run); ``seconds`` how long working them out took. ``requested_at`` is set when an officer

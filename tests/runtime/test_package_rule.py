@@ -10,8 +10,9 @@ may use them, and the studio's core (`runtime/studio`) imports neither the web f
 templates nor the routes (it may read a posted form), and case work (`runtime/casework`) imports
 neither the web framework, the templates and the routes nor the web layer's helpers built over it
 (`runtime.office_views`, what the back-office pages show, and `runtime.action_files`, a posted
-form's files). Read from the source with `ast`, so that a lazy import inside a function counts
-too.
+form's files); reports (`runtime/reporting`) import neither the web framework, the templates and
+the routes nor `runtime.office_views`. Read from the source with `ast`, so that a lazy import
+inside a function counts too.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ FORBIDDEN = {
     "documents": (*WEB, "runtime.notify", "runtime.oversight"),
     "notify": (*WEB, "runtime.documents", "runtime.oversight"),
     "oversight": (*WEB, "runtime.documents"),
+    "reporting": (*WEB, "runtime.office_views"),
     "cli": ("runtime.routes",),  # the command starts the app by its ASGI path only
     "storage": (*WEB, "runtime.documents", "runtime.notify", "runtime.oversight"),
     "studio": (
@@ -114,3 +116,5 @@ def test_the_check_sees_lazy_relative_and_from_imports() -> None:
     assert breaks("starlette.datastructures", FORBIDDEN["casework"])
     assert not breaks("runtime.notify.case_messages", FORBIDDEN["casework"])
     assert not breaks("runtime.casework.workflow", FORBIDDEN["casework"])
+    assert breaks("runtime.routes.reports", FORBIDDEN["reporting"])
+    assert not breaks("runtime.reporting.report_figures", FORBIDDEN["reporting"])

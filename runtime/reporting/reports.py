@@ -32,12 +32,12 @@ from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
-from runtime import report_figures
 from runtime.casework.cases import may_open
 from runtime.casework.inbox import CASE_VERSION_STATES
 from runtime.casework.workflow import final_outcome
 from runtime.i18n import t
 from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcnow
+from runtime.reporting import report_figures
 from runtime.workdays import WIB
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
