@@ -7,8 +7,8 @@ Not a test. Run it from the project root::
 It migrates a SQLite database in a temporary data folder, publishes the Surat Keterangan
 Domisili example, fills in the agency's letterhead (the demo data, with a logo), installs a
 development certificate (RSA 2048) and files ``--warmup + --runs`` cases waiting for approval.
-Then, for each case, it times ``runtime.cases.apply_transition("setujui")`` as the case page
-calls it: the state change and its audit event, plus the letter's number, filling
+Then, for each case, it times ``runtime.casework.cases.apply_transition("setujui")`` as the
+case page calls it: the state change and its audit event, plus the letter's number, filling
 (`builder.documents.render_document`), PDF (`render_pdf`), PAdES signature (`LocalSigner`),
 the file written with fsync, its row, and the commit (SQLite, synchronous=FULL). It reports
 p50/p95 (target p95 < 300 ms) and, to show where the time goes, the same steps timed one by
@@ -42,8 +42,10 @@ from sqlmodel import Session  # noqa: E402
 from builder.bundle import normalise  # noqa: E402
 from builder.canonical import digest  # noqa: E402
 from builder.documents import CaseData, render_document, signatory_for  # noqa: E402
-from runtime import agencies, cases, seed, store  # noqa: E402
+from runtime import agencies, seed, store  # noqa: E402
 from runtime.auth import create_user, grant  # noqa: E402
+from runtime.casework import cases  # noqa: E402
+from runtime.casework.workflow import Actor  # noqa: E402
 from runtime.db import make_engine, migrate  # noqa: E402
 from runtime.documents.files import write_document  # noqa: E402
 from runtime.documents.issue import (  # noqa: E402
@@ -59,7 +61,6 @@ from runtime.documents.signing import certificate_path, create_development_certi
 from runtime.models import Submission  # noqa: E402
 from runtime.settings import Settings  # noqa: E402
 from runtime.workdays import Calendar  # noqa: E402
-from runtime.workflow import Actor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "issue-latest.json"
 EXAMPLE = ROOT / "schemas" / "examples" / "surat-keterangan-domisili.json"

@@ -62,12 +62,13 @@ from bench import notify_receivers  # noqa: E402
 from bench.runtime_bench import machine  # noqa: E402
 from builder.bundle import normalise  # noqa: E402
 from builder.canonical import digest  # noqa: E402
-from runtime import cases, db, store  # noqa: E402
+from runtime import db, store  # noqa: E402
 from runtime.auth import create_user, grant  # noqa: E402
+from runtime.casework import cases  # noqa: E402
+from runtime.casework.workflow import Actor  # noqa: E402
 from runtime.models import OutboxMessage, ServiceVersion  # noqa: E402
 from runtime.notify import case_messages  # noqa: E402
 from runtime.workdays import Calendar  # noqa: E402
-from runtime.workflow import Actor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "notify-latest.json"
 EXAMPLE = ROOT / "schemas" / "examples" / "surat-keterangan-domisili.json"

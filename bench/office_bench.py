@@ -11,11 +11,11 @@ created in --pg-url and dropped afterwards) it migrates, seeds the cases with
 default pool), and measures, each as the median of --runs runs after a few warm-up runs:
 
 - the baseline: a ``SELECT 1`` round trip and a primary-key lookup of one case;
-- ``runtime.inbox.inbox``: an officer's first page (50 cases, due date order), the next page
-  (keyset cursor), the "overdue" filter, and a search by reference; the inbox statement alone
-  (built once, executed each run) shows how much of the time is the database's;
-- applying a transition (``runtime.cases.open_case`` + ``apply_transition``, as the office
-  route does) by 20 officers in 20 threads, each on its own cases: throughput and latency
+- ``runtime.casework.inbox.inbox``: an officer's first page (50 cases, due date order), the
+  next page (keyset cursor), the "overdue" filter, and a search by reference; the inbox
+  statement alone (built once, executed each run) shows how much of the time is the database's;
+- applying a transition (``runtime.casework.cases.open_case`` + ``apply_transition``, as the
+  office route does) by 20 officers in 20 threads, each on its own cases: throughput and latency
   percentiles; then 20 officers at once on the same case, ten times: exactly one may win.
 
 It prints the machine (CPU, cores, Python, database versions, load average) with the figures,
@@ -49,12 +49,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.seed_cases import Seeded, agency_id, seed  # noqa: E402
-from runtime import cases, inbox  # noqa: E402
 from runtime.auth import StaffUser  # noqa: E402
+from runtime.casework import cases, inbox  # noqa: E402
+from runtime.casework.workflow import Actor  # noqa: E402
 from runtime.db import database_url, make_engine, migrate  # noqa: E402
 from runtime.models import CaseEvent, Submission  # noqa: E402
 from runtime.workdays import Calendar  # noqa: E402
-from runtime.workflow import Actor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "office-latest.json"
 PLANS = ROOT / "docs" / "query-plans.md"
@@ -341,7 +341,8 @@ def _contended(
 
 
 def _reference_statement(user: StaffUser, reference: str) -> Any:
-    """The reference search's query as runtime.inbox runs it (by reference, in the agencies)."""
+    """The reference search's query as runtime.casework.inbox runs it (by reference, in the
+    agencies)."""
     return select(
         Submission.id, Submission.reference, Submission.agency_id, Submission.state
     ).where(Submission.reference == reference, col(Submission.agency_id).in_(user.agencies))
@@ -432,9 +433,9 @@ def write_plans(results: dict[str, Any]) -> None:
         "# Query plans of the officer's inbox and the reference search",
         "",
         "Written by `bench/office_bench.py` (do not edit by hand): the plans of",
-        "`runtime.inbox.inbox` on the benchmark's data set "
-        f"({results['settings']['cases']:,} cases, 20 services, 10 agencies),",
-        f"measured {results['finished']} on {results['machine']['cpu']} "
+        "`runtime.casework.inbox.inbox` on the benchmark's data set "
+        f"({results['settings']['cases']:,} cases, 20 services,",
+        f"10 agencies), measured {results['finished']} on {results['machine']['cpu']} "
         f"({results['machine']['usable_cores']} cores).",
         "",
         "The inbox reads, for each (agency, state) lane the officer can act in, the index",

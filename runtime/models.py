@@ -238,7 +238,7 @@ class Submission(Table, table=True):
     filed_by_user_id: int | None = Field(default=None, foreign_key="users.id")
     # the language the applicant filed in ('id' or 'en'): their messages are written in it
     language: str = Field(default="id", max_length=8)
-    # the officer the case is assigned to (disposisi, runtime.assignments) and since when
+    # the officer the case is assigned to (disposisi, runtime.casework.assignments) and since when
     assigned_to_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     assigned_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -540,7 +540,7 @@ class JobRun(Table, table=True):
 
 class ReportFigures(Table, table=True):
     """The report figures of a service with many cases, worked out by the ``report_figures``
-    job (runtime.report_figures) and read by every application server.
+    job (runtime.reporting.report_figures) and read by every application server.
 
     ``counts`` holds cases per state; ``overdue`` is as of ``computed_at`` (None until the first
     run); ``seconds`` how long working them out took. ``requested_at`` is set when an officer

@@ -22,16 +22,10 @@ from builder.messages import kind_of
 from builder.model import sources
 from builder.sla import Sla
 from builder.texts import localise
-from runtime import (
-    assignments,
-    cases,
-    corrections,
-    deadlines,
-    inbox,
-    store,
-    workflow,
-)
+from runtime import store
 from runtime.auth import StaffUser
+from runtime.casework import assignments, cases, corrections, deadlines, inbox, workflow
+from runtime.casework.workflow import Actor, available_actions
 from runtime.documents import issued
 from runtime.forms import field_views, located
 from runtime.i18n import kind_nouns, kind_word, t
@@ -39,7 +33,6 @@ from runtime.models import Attachment, CaseEvent, ServiceVersion, Submission, Us
 from runtime.oversight import escalations
 from runtime.uploads import clean_name
 from runtime.workdays import WIB, Calendar
-from runtime.workflow import Actor, available_actions
 
 
 def when(moment: dt.datetime | None) -> str:

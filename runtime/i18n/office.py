@@ -629,7 +629,7 @@ OFFICE_UI: dict[str, tuple[str, str]] = {
         "{given} dari {required} persetujuan",
         "{given} of {required} approvals",
     ),
-    # assignment (disposisi), runtime/assignments.py
+    # assignment (disposisi), runtime/casework/assignments.py
     "office_ev_assigned": ("Disposisi", "Assignment"),
     "office_assigned_to": ("kepada {name}", "to {name}"),
     "office_assignment": ("Disposisi", "Assignment"),

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from builder import messages
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise
+from runtime.casework.workflow import final_outcome
 from runtime.models import CaseEvent, IssuedDocument, Submission
 from runtime.notify import outbox, webhooks
 from runtime.references import (
@@ -36,7 +37,6 @@ from runtime.references import (
     status_secret,
 )
 from runtime.settings import Settings
-from runtime.workflow import final_outcome
 
 DOCUMENTS_ANCHOR = "#dokumen"  # the documents' heading on the status page (status.html)
 SUBMIT_ACTION = "submit"  # runtime.store.SUBMIT_ACTION (the store imports this package's users)

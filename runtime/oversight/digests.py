@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 
 from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
-from runtime import db, inbox
+from runtime import db
 from runtime.auth import StaffUser
+from runtime.casework import inbox
 from runtime.i18n import kind_nouns
 from runtime.models import Agency, DigestPreference, Membership, ServiceVersion, Submission, User
 from runtime.notify.outbox import enqueue

@@ -1,6 +1,6 @@
 """Periodic jobs about deadlines and figures: escalations (hourly), the officers' daily digest
 (daily at 00:00 UTC, 07:00 WIB) and the report figures of big services (every minute: those older
-than 5 minutes or asked for, see runtime.report_figures).
+than 5 minutes or asked for, see runtime.reporting.report_figures).
 
 Importing this module registers the jobs: `loket worker` and `loket serve` do so where they start
 a worker (the digest reads the inbox's rules, which `runtime.notify` may not import).
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from runtime import report_figures
 from runtime.notify.jobs import JobContext, register
 from runtime.oversight.digests import send_digests
 from runtime.oversight.escalations import escalate_due
+from runtime.reporting import report_figures
 from runtime.workdays import Calendar
 
 

@@ -68,7 +68,9 @@ from builder import conditions
 from builder.answers import AnswerError, make_error
 from builder.compiler import CompiledService, ExitPlan, FieldPlan
 from builder.texts import DEFAULT_LANGUAGE, LANGUAGES, localise, pick_language
-from runtime import api_uploads, catalog, db, deadlines, store
+from runtime import api_uploads, catalog, db, store
+from runtime.casework import deadlines
+from runtime.casework.workflow import state_label
 from runtime.catalog import LiveService
 from runtime.deps import RequestSession, SessionDep
 from runtime.documents import issued
@@ -92,7 +94,6 @@ from runtime.uploads import (
     store_field_upload,
 )
 from runtime.web import language
-from runtime.workflow import state_label
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["api v1"])

@@ -13,14 +13,15 @@ from sqlmodel import Session, col
 from starlette.datastructures import FormData
 
 from builder.model import sources
-from runtime import cases, catalog, db, store
+from runtime import catalog, db, store
+from runtime.casework import cases
+from runtime.casework.workflow import WITHDRAW, ActionRefused, Actor, available_actions
 from runtime.deps import SessionDep, bounded_int
 from runtime.models import Attachment, FormDraft, Service, Submission, utcnow
 from runtime.notify import case_messages
 from runtime.routes.citizen import correction_of, form_pages, to_first_page, with_draft_cookie
 from runtime.security import sign, unsign
 from runtime.web import PostedForm, error_page, render, secure_cookies
-from runtime.workflow import WITHDRAW, ActionRefused, Actor, available_actions
 
 router = APIRouter()
 EDIT_COOKIE = "loket_edit"

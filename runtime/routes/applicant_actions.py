@@ -17,8 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from builder.answers import AnswerError
-from runtime import applicant_actions, cases, catalog, store
+from runtime import catalog, store
 from runtime.action_files import forget_unused, store_uploads, text_inputs
+from runtime.casework import applicant_actions, cases
+from runtime.casework.workflow import ActionRefused, Actor
 from runtime.deps import SessionDep, bounded_int
 from runtime.forms import parse_page
 from runtime.i18n import t
@@ -26,7 +28,6 @@ from runtime.models import Attachment
 from runtime.notify import case_messages
 from runtime.routes.public import Taking, status_page
 from runtime.web import PostedForm, error_page
-from runtime.workflow import ActionRefused, Actor
 
 router = APIRouter()
 

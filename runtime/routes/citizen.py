@@ -14,7 +14,8 @@ from sqlmodel import Session, col, delete, select
 from starlette.datastructures import FormData
 
 from builder.compiler import CompiledService, PagePlan
-from runtime import catalog, corrections, db, store
+from runtime import catalog, db, store
+from runtime.casework import corrections
 from runtime.models import Attachment, CaseEvent, FormDraft, Submission
 from runtime.references import status_path
 from runtime.storage import FileStore

@@ -1,8 +1,8 @@
 """Back office: the inbox, the case page, acting on a case, showing a NIK or sensitive answer, files.
 
-Thin routes over runtime.inbox and runtime.cases. Everything works as plain HTML forms and
-links; htmx requests (HX-Request: true) get the changed part of the page instead of all of it.
-A case of another agency is "not found" (its existence is not revealed); a case of the user's
+Thin routes over runtime.casework.inbox and runtime.casework.cases. Everything works as plain HTML
+forms and links; htmx requests (HX-Request: true) get the changed part of the page instead of all of
+it. A case of another agency is "not found" (its existence is not revealed); a case of the user's
 agency that none of their roles works on is "forbidden".
 """
 
@@ -21,11 +21,13 @@ from builder.answers import AnswerError
 from builder.compiler import CompiledService
 from builder.documents import revoke_roles
 from builder.messages import kind_of
-from runtime import assignments, cases, inbox, store
 from runtime import office_views as views
+from runtime import store
 from runtime.action_files import forget_unused, store_uploads, text_inputs
 from runtime.auth import StaffUser
-from runtime.corrections import MAX_QUESTIONED, QuestionedRefused
+from runtime.casework import assignments, cases, inbox
+from runtime.casework.corrections import MAX_QUESTIONED, QuestionedRefused
+from runtime.casework.workflow import ActionRefused, Actor, available_actions
 from runtime.deps import SessionDep, bounded_int, parse_id
 from runtime.documents import issued
 from runtime.documents.issue import Issuer, IssuingRefused
@@ -46,7 +48,6 @@ from runtime.uploads import (
     max_bytes,
 )
 from runtime.web import FILE_CAPS, PostedForm, error_page, is_htmx, language, render
-from runtime.workflow import ActionRefused, Actor, available_actions
 
 router = APIRouter()
 MAX_COMMENT = 4000

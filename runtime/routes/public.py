@@ -20,7 +20,9 @@ from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.model import is_applicant_action, transitions
 from builder.texts import localise
-from runtime import applicant_actions, cases, catalog, db, deadlines, store
+from runtime import catalog, db, store
+from runtime.casework import applicant_actions, cases, deadlines
+from runtime.casework.workflow import state_label
 from runtime.deps import SessionDep
 from runtime.documents import issued, verify
 from runtime.forms import field_views, located
@@ -42,7 +44,6 @@ from runtime.routes.citizen import (
 from runtime.storage import FileMissing
 from runtime.uploads import bytes_download, clean_name, download_response
 from runtime.web import PostedForm, error_page, language, render
-from runtime.workflow import state_label
 
 router = APIRouter()
 MAX_LINK_PART = 128  # a reference or document secret is read up to this many characters

@@ -21,11 +21,13 @@ from sqlmodel import Session
 
 from builder.compiler import compiled
 from builder.fields import field_type
-from runtime import cases, office_views, report_figures, reports
+from runtime import office_views
 from runtime.auth import StaffUser
+from runtime.casework import cases
 from runtime.deps import SessionDep
 from runtime.i18n import kind_nouns
 from runtime.models import Agency, utcnow
+from runtime.reporting import report_figures, reports
 from runtime.staff import Forbidden, UserDep
 from runtime.uploads import content_disposition
 from runtime.web import PostedForm, error_page, language, render

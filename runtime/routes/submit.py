@@ -13,8 +13,9 @@ from builder import computed, conditions, messages
 from builder.answers import AnswerError
 from builder.compiler import FieldPlan
 from builder.texts import localise
-from runtime import catalog, db, deadlines, link_messages, store
+from runtime import catalog, db, link_messages, store
 from runtime.auth import client_address
+from runtime.casework import deadlines
 from runtime.deps import SessionDep
 from runtime.forms import FieldView, located
 from runtime.i18n import t

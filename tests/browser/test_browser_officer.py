@@ -22,10 +22,11 @@ from page_checks import check
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from runtime import cases, store
+from runtime import store
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.models import Submission
 from runtime.workdays import Calendar
-from runtime.workflow import Actor
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,12 @@ import each other, and oversight (deadlines, above notify) may queue messages bu
 neither documents nor is imported by notify. Two packages of the core have rules too: the
 message catalogues (`runtime/i18n`) import nothing of the runtime but themselves, so any layer
 may use them, and the studio's core (`runtime/studio`) imports neither the web framework nor the
-templates nor the routes (it may read a posted form). Read from the source with `ast`, so that a
-lazy import inside a function counts too.
+templates nor the routes (it may read a posted form), and case work (`runtime/casework`) imports
+neither the web framework, the templates and the routes nor the web layer's helpers built over it
+(`runtime.office_views`, what the back-office pages show, and `runtime.action_files`, a posted
+form's files); reports (`runtime/reporting`) import neither the web framework, the templates and
+the routes nor `runtime.office_views`. Read from the source with `ast`, so that a lazy import
+inside a function counts too.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ("fastapi", "starlette", "jinja2", "runtime.routes", "runtime.web", "runtime.deps",
        "runtime.app", "runtime.asgi", "runtime.staff")  # fmt: skip
 FORBIDDEN = {
+    "casework": (*WEB, "runtime.office_views", "runtime.action_files"),
     "documents": (*WEB, "runtime.notify", "runtime.oversight"),
     "notify": (*WEB, "runtime.documents", "runtime.oversight"),
     "oversight": (*WEB, "runtime.documents"),
+    "reporting": (*WEB, "runtime.office_views"),
     "cli": ("runtime.routes",),  # the command starts the app by its ASGI path only
     "storage": (*WEB, "runtime.documents", "runtime.notify", "runtime.oversight"),
     "studio": (
@@ -104,3 +110,11 @@ def test_the_check_sees_lazy_relative_and_from_imports() -> None:
     assert not breaks("runtime.models", FORBIDDEN["storage"])
     assert breaks("runtime.routes.studio", FORBIDDEN["studio"])
     assert not breaks("runtime.studio.flow", FORBIDDEN["studio"])
+    lazy_view = "def page():\n    from runtime import office_views\n"
+    assert "runtime.office_views" in imported(lazy_view, "runtime.casework.cases")
+    assert breaks("runtime.office_views", FORBIDDEN["casework"])
+    assert breaks("starlette.datastructures", FORBIDDEN["casework"])
+    assert not breaks("runtime.notify.case_messages", FORBIDDEN["casework"])
+    assert not breaks("runtime.casework.workflow", FORBIDDEN["casework"])
+    assert breaks("runtime.routes.reports", FORBIDDEN["reporting"])
+    assert not breaks("runtime.reporting.report_figures", FORBIDDEN["reporting"])

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from runtime import auth, cases
+from runtime import auth
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.models import Attachment, Submission
-from runtime.workflow import Actor
 from tests import kit
 from tests.runtime.api.conftest import VALID, Api, publish
 from tests.runtime.api.test_api_files import JPEG, upload_id

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from runtime.workflow import ActionRefused, Actor, CaseSnapshot, apply, available_actions
+from runtime.casework.workflow import ActionRefused, Actor, CaseSnapshot, apply, available_actions
 
 EXAMPLE = Path(__file__).parents[3] / "schemas" / "examples" / "surat-keterangan-domisili.json"
 

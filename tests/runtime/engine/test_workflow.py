@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.model import sources
-from runtime.workflow import (
+from runtime.casework.workflow import (
     WITHDRAW,
     ActionRefused,
     Actor,

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from builder.compiler import compiled
 from runtime import lifecycle, store
 from runtime.auth import StaffUser
+from runtime.casework.workflow import Actor, CaseSnapshot, apply
 from runtime.models import CaseEvent, Service, ServiceEvent, ServiceVersion, Submission, User
-from runtime.workflow import Actor, CaseSnapshot, apply
 
 ROOT = Path(__file__).resolve().parents[3]
 DOMISILI = json.loads(

@@ -27,9 +27,11 @@ from sqlmodel import Session, col, select
 
 from builder.bundle import normalise
 from builder.canonical import digest
-from runtime import auth, cases, deadlines, seed, store
+from runtime import auth, seed, store
 from runtime.app import create_app
 from runtime.auth import StaffUser
+from runtime.casework import cases, deadlines
+from runtime.casework.workflow import Actor
 from runtime.documents.issue import Issuer
 from runtime.documents.signing import certificate_path, create_development_certificate
 from runtime.models import (
@@ -44,7 +46,6 @@ from runtime.references import new_token
 from runtime.settings import Settings
 from runtime.uploads import attachment_path
 from runtime.workdays import Calendar
-from runtime.workflow import Actor
 from tests import kit
 
 ROOT = Path(__file__).resolve().parents[3]

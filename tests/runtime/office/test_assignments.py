@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from runtime import auth
-from runtime.assignments import ASSIGNED_ACTION
+from runtime.casework.assignments import ASSIGNED_ACTION
 from runtime.models import User
 from tests.runtime.office.conftest import (
     Filed,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from runtime import cases
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.office_views import deadline, name_key
 from runtime.workdays import WIB, Calendar
-from runtime.workflow import Actor
 from tests.runtime.office.conftest import ANSWERS, NIK, Office, csrf_of, parse, post_action
 
 

@@ -11,16 +11,17 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from runtime import cases, store
-from runtime.cases import (
+from runtime import store
+from runtime.casework import cases
+from runtime.casework.cases import (
     AlreadyProcessed,
     CaseForbidden,
     CaseNotFound,
     apply_transition,
     open_case,
 )
+from runtime.casework.workflow import ActionRefused, Actor
 from runtime.db import make_engine
-from runtime.workflow import ActionRefused, Actor
 from tests.runtime.office.conftest import SKTM, Office
 
 MONDAY = dt.datetime(2025, 6, 2, 2, 0, tzinfo=dt.UTC)  # 09:00 WIB, a working day

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from builder.canonical import digest
 from runtime import auth, store
-from runtime.inbox import inbox
+from runtime.casework.inbox import inbox
 from runtime.models import Submission, User
 from runtime.notify.jobs import REGISTRY, JobContext
 from runtime.oversight.escalations import ESCALATED_ACTION, escalate_due

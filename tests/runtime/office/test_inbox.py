@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from builder.canonical import digest
 from runtime import store
-from runtime.inbox import (
+from runtime.casework.inbox import (
     InvalidCursor,
     decode_cursor,
     encode_cursor,

@@ -26,14 +26,15 @@ from sqlmodel import select
 from builder.canonical import digest
 from builder.document_samples import SAMPLE_NAME, sample_answers, sample_officer_values
 from builder.numbering import format_number
-from runtime import auth, cases, seed, store
+from runtime import auth, seed, store
 from runtime.app import create_app
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.documents import issued
 from runtime.documents.files import document_path, write_document
 from runtime.documents.signing import certificate_path, check_signature
 from runtime.models import DocumentCounter, IssuedDocument, OutboxMessage, User, WebhookEndpoint
 from runtime.workdays import WIB
-from runtime.workflow import Actor
 from tests.runtime.office.conftest import (
     DOMISILI,
     EXAMPLES,

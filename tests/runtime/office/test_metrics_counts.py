@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from runtime import cases, store
+from runtime import store
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.observability import SUBMISSIONS, TRANSITIONS
-from runtime.workflow import Actor
 from tests.runtime.office.conftest import DOMISILI, Office
 
 

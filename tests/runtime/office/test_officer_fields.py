@@ -20,9 +20,10 @@ import pytest
 from sqlmodel import col, select
 
 from builder.canonical import digest
-from runtime import cases, store
+from runtime import store
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.models import Attachment, CaseEvent
-from runtime.workflow import Actor
 from tests.runtime.office.conftest import DOMISILI, PDF, Filed, Office, csrf_of, parse
 
 HTMX = {"HX-Request": "true"}

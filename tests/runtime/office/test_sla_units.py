@@ -14,7 +14,7 @@ import pytest
 from builder.canonical import digest
 from builder.sla import Sla
 from runtime import store
-from runtime.deadlines import due_at, due_on_entering, time_left
+from runtime.casework.deadlines import due_at, due_on_entering, time_left
 from runtime.workdays import WIB, Calendar
 from tests.runtime.office.conftest import DOMISILI, Office, parse, post_action
 

@@ -7,7 +7,8 @@ import datetime as dt
 from builder import computed
 from builder.bundle import normalise
 from builder.canonical import digest
-from runtime import reports, store
+from runtime import store
+from runtime.reporting import reports
 from runtime.workdays import WIB
 
 from .conftest import NIK, NOW, Data, add_case, definition

@@ -16,8 +16,9 @@ from sqlmodel import select
 
 from builder.bundle import normalise
 from builder.canonical import digest
-from runtime import reports, store
+from runtime import store
 from runtime.models import CaseEvent, Submission
+from runtime.reporting import reports
 from runtime.workdays import WIB
 
 from .conftest import AGENCY, NIK, NOW, SLUG, Data, add_case, definition, page

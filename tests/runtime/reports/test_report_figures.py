@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from runtime import report_figures, reports
 from runtime.models import Service
+from runtime.reporting import report_figures, reports
 
 from .conftest import AGENCY, DAY, NOW, OTHER, SLUG, Data, add_case, page
 

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from runtime import report_figures, reports
 from runtime.app import create_app
 from runtime.models import JobRun, ReportFigures
 from runtime.notify import jobs
 from runtime.oversight import jobs as oversight_jobs
+from runtime.reporting import report_figures, reports
 from runtime.settings import Settings
 from tests import kit
 

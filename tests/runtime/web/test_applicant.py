@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from builder import values
 from builder.model import sources
-from runtime import auth, cases
+from runtime import auth
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.models import CaseEvent, Submission
-from runtime.workflow import Actor
 
 from .conftest import Citizen, Loket, attr, csrf_of, file_a_case, parse
 

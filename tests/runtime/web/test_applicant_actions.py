@@ -12,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from runtime import auth, cases
+from runtime import auth
+from runtime.casework import cases
+from runtime.casework.workflow import Actor
 from runtime.models import Attachment, CaseEvent, Submission
-from runtime.workflow import Actor
 from tests import kit
 
 from .conftest import PDF, Loket, attr, csrf_of, file_a_case, load_definition, parse

@@ -18,15 +18,16 @@ from sqlmodel import Session, col, select
 
 from builder.answers import AnswerError
 from builder.compiler import CompiledService
-from runtime import assignments, catalog, corrections, db, deadlines, store
+from runtime import catalog, db, store
 from runtime.auth import StaffUser
+from runtime.casework import assignments, corrections, deadlines
+from runtime.casework.workflow import APPLICANT, Actor, CaseSnapshot, apply
 from runtime.documents.issue import Issuer, IssuingRefused, issued_documents
 from runtime.documents.issued import REVOKE_ACTION
 from runtime.documents.verify import verification_url
 from runtime.models import Attachment, CaseEvent, IssuedDocument, Submission, utcnow
 from runtime.notify import case_messages, webhooks
 from runtime.workdays import Calendar
-from runtime.workflow import APPLICANT, Actor, CaseSnapshot, apply
 
 APPROVAL = "approval"  # an event's details key: one role's part of a joint approval
 VIEW_NIK = "view_nik"

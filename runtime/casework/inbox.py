@@ -32,11 +32,11 @@ from sqlmodel import Session, col
 from builder.model import sources
 from runtime import catalog
 from runtime.auth import StaffUser
-from runtime.cases import definition_roles
+from runtime.casework.cases import definition_roles
+from runtime.casework.workflow import APPLICANT
 from runtime.models import Service, ServiceVersion, Submission, utcnow
 from runtime.oversight.escalations import escalated_states
 from runtime.references import normalise_reference
-from runtime.workflow import APPLICANT
 
 AnySelect = Select[*tuple[Any, ...]]
 CASE_VERSION_STATES = ("published", "superseded")  # versions that can have cases
@@ -327,7 +327,7 @@ def inbox(
 
     A `reference` search finds that one case in any state, if the user may open it (the other
     filters still apply). `after` is the `next_cursor` of the previous page. `mine`: only the
-    cases assigned to the user (runtime.assignments).
+    cases assigned to the user (runtime.casework.assignments).
     """
     limit = max(1, min(limit, MAX_LIMIT))
     if reference is not None and reference.strip():

@@ -32,13 +32,13 @@ from builder.compiler import CompiledService, FieldPlan, compiled
 from builder.fields import mask_nik
 from builder.messages import DEFAULT_KIND, kind_of
 from builder.texts import localise
-from runtime import report_figures
-from runtime.cases import may_open
+from runtime.casework.cases import may_open
+from runtime.casework.inbox import CASE_VERSION_STATES
+from runtime.casework.workflow import final_outcome
 from runtime.i18n import t
-from runtime.inbox import CASE_VERSION_STATES
 from runtime.models import CaseEvent, Service, ServiceVersion, Submission, utcnow
+from runtime.reporting import report_figures
 from runtime.workdays import WIB
-from runtime.workflow import final_outcome
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CELL_BREAKS = frozenset(";\r\n")  # where a CSV read with ';' (or a line break) starts a new cell

@@ -26,8 +26,8 @@ from builder.model import sources
 from builder.texts import Message, msg
 from runtime import db, store
 from runtime.auth import StaffUser
+from runtime.casework.workflow import APPLICANT
 from runtime.models import CaseEvent, Membership, Submission, User, utcnow
-from runtime.workflow import APPLICANT
 
 ASSIGNED_ACTION = "assigned"
 MAX_NOTE = 2000

@@ -16,7 +16,7 @@ from typing import Any
 
 from builder.compiler import CompiledService
 from builder.model import is_applicant_action
-from runtime.workflow import Action, Actor, CaseSnapshot, available_actions
+from runtime.casework.workflow import Action, Actor, CaseSnapshot, available_actions
 
 CONFIRMED = "ya"  # the value of the ticked statement
 
