@@ -10,7 +10,7 @@ from typing import Any
 
 import lifecycle_steps as steps
 import pytest
-from page_checks import assert_accessible
+from page_checks import SCREENSHOTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +121,6 @@ def test_an_applicant_actions_part_fits_and_is_accessible(
         if width == 1280:
             assert page.evaluate(TABLES_FIT)
         assert_accessible(page, axe_source, f"the applicant action's part at {width} px")
+        page.locator(part).screenshot(
+            path=str(SCREENSHOTS / f"studio-applicant-action-{width}.png")
+        )
